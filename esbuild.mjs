@@ -1,0 +1,60 @@
+// One build script, three shipped bundles (extension, CLI, webview) plus the integration-test bundle.
+//   node esbuild.mjs [--production] [--watch] [--tests] [--metafile]
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const withTests = process.argv.includes('--tests');
+
+/** Prints errors in the format of the `$esbuild-watch` problem matcher. */
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => { if (watch) console.log('[watch] build started'); });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      if (watch) console.log('[watch] build finished');
+    });
+  },
+};
+
+const node = {
+  bundle: true, platform: 'node', format: 'cjs', target: 'node22',
+  minify: production, sourcemap: 'linked', sourcesContent: false, keepNames: true,
+  mainFields: ['module', 'main'], logLevel: 'warning', plugins: [problemMatcher],
+  logOverride: { 'import-is-undefined': 'error' },
+};
+
+const bundles = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: [], banner: { js: '#!/usr/bin/env node' } },
+  {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, sourcemap: 'linked',
+    sourcesContent: false, logLevel: 'warning', plugins: [problemMatcher],
+    entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js',
+  },
+];
+if (withTests) {
+  // Integration suites run inside the extension host: `vscode` comes from the host, mocha from node_modules.
+  const suites = fs.readdirSync('test/integration/suite').filter((f) => f.endsWith('.ts')).map((f) => path.join('test/integration/suite', f));
+  bundles.push({ ...node, minify: false, entryPoints: suites, outdir: 'out/test/integration/suite', external: ['vscode', 'mocha'] });
+}
+
+const contexts = await Promise.all(bundles.map((b) => esbuild.context({ ...b, metafile: true })));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  const results = await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+  fs.copyFileSync('webview/main.css', 'dist/webview/main.css');
+  for (const r of results) {
+    for (const [file, out] of Object.entries(r.metafile.outputs)) {
+      if (!file.endsWith('.map') && !file.startsWith('out/')) console.log(`${file.padEnd(28)} ${(out.bytes / 1024).toFixed(0).padStart(6)} KB`);
+    }
+  }
+}

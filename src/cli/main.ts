@@ -1,0 +1,38 @@
+// The headless entry point: `prompt-adapt <command> [options]`. Each command lives in its own module,
+// loaded only when used, and returns the process exit code.
+import { toMessage, UserError } from '../core/errors';
+
+export type CommandMain = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, { summary: string; load: () => Promise<{ main: CommandMain }> }> = {
+  version: { summary: 'print the version', load: async () => ({ main: async () => { console.log(VERSION); return 0; } }) },
+};
+
+declare const PROMPT_ADAPT_VERSION: string | undefined;
+const VERSION = typeof PROMPT_ADAPT_VERSION === 'string' ? PROMPT_ADAPT_VERSION : '0.1.0';
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return ['usage: prompt-adapt <command> [options]', '', 'commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '', 'Run `prompt-adapt <command> --help` for the options of one command.'].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') { console.log(usage()); return name ? 0 : 1; }
+  if (name === '--version') { console.log(VERSION); return 0; }
+  const command = commands[name];
+  if (!command) { console.error(`prompt-adapt: unknown command '${name}'\n\n${usage()}`); return 1; }
+  try {
+    return await (await command.load()).main(rest);
+  } catch (err) {
+    console.error(`prompt-adapt ${name}: ${err instanceof UserError ? err.message : toMessage(err)}`);
+    if (!(err instanceof UserError) && process.env.PROMPT_ADAPT_DEBUG) console.error(err);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => { console.error(err); process.exitCode = 1; });
+}

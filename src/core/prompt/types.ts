@@ -1,0 +1,75 @@
+// The prompt model: what every prompt format (.prompt.yml, .prompty, Dotprompt, plain templates) is read into.
+import type { Range } from '../problems';
+
+export type Role = 'system' | 'user' | 'assistant';
+
+/** A `{{name}}` placeholder inside a message, with its place in the source file. */
+export interface VariableRef {
+  name: string;
+  /** Offsets of the whole `{{ name }}` inside the message content (not the file). */
+  contentStart: number;
+  contentEnd: number;
+  /** Where it is in the source file (for diagnostics, hover, completion). */
+  range: Range;
+}
+
+export interface PromptMessage {
+  role: Role;
+  /** The template text exactly as written (whitespace and newlines preserved). */
+  content: string;
+  variables: VariableRef[];
+  /** Where the message's content is in the source file. */
+  range: Range;
+}
+
+/** How to read a model's output: the answer and the "I don't know" flag. */
+export type OutputSpec =
+  | { format: 'xml'; /** dotted element path, e.g. `response.answer` */ answer: string; /** element or `@attribute` path whose presence (or true value) means IDK */ idk?: string }
+  | { format: 'json'; answer: string; idk?: string }
+  | { format: 'text'; /** phrases that mark an IDK answer in plain text */ idkPhrases?: string[] };
+
+/** Style settings a prompt can override on top of the project's (see StyleConfig). */
+export interface StyleOverrides {
+  disabledRules?: string[];
+  phrases?: string[];
+  maxWords?: number;
+  minWords?: number;
+  completeSentences?: boolean;
+}
+
+export interface PromptAdaptSection {
+  /** Path of the parent prompt, relative to this file. */
+  variantOf?: string;
+  output?: OutputSpec;
+  style?: StyleOverrides;
+}
+
+export interface ModelParameters {
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  stop?: string[];
+  seed?: number;
+  [other: string]: unknown;
+}
+
+export type PromptFormat = 'prompt.yml' | 'prompty' | 'dotprompt' | 'template';
+
+export interface PromptFile {
+  /** Absolute path. */
+  path: string;
+  format: PromptFormat;
+  name?: string;
+  description?: string;
+  model?: string;
+  /** Normalised to camelCase whatever spelling the file used. */
+  modelParameters: ModelParameters;
+  messages: PromptMessage[];
+  /** Inline examples (GitHub Models `testData`). */
+  testData?: Record<string, unknown>[];
+  evaluators?: unknown[];
+  adapt: PromptAdaptSection;
+}
+
+/** A rendered chat request for one example. */
+export interface RenderedMessage { role: Role; content: string }

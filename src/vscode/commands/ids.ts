@@ -1,0 +1,11 @@
+/** Every command id, written once. package.json `contributes.commands` mirrors this (a unit test checks). */
+export const CommandId = {
+  runPrompt: 'promptAdapt.runPrompt',
+  compareWithBaseline: 'promptAdapt.compareWithBaseline',
+  newVariant: 'promptAdapt.newVariant',
+  createProjectFile: 'promptAdapt.createProjectFile',
+  refreshExplorer: 'promptAdapt.refreshExplorer',
+  showLog: 'promptAdapt.showLog',
+} as const;
+
+export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];
