@@ -1,0 +1,59 @@
+// Records stored under `.prompt-adapt/`: responses (runner), verdicts (metrics), human labels (review).
+// Several modules read and write these; keep changes additive.
+
+// `.prompt-adapt/runs/<runId>/responses.jsonl`: one line per (example, candidate).
+
+export type ErrorKind = 'auth' | 'model-not-found' | 'rate-limit' | 'transient' | 'bad-request' | 'context-length' | 'quota' | 'cancelled' | 'unknown';
+
+export interface ResponseRecord {
+  exampleId: string;
+  candidateId: string;
+  model: string;
+  /** Content hash of the request (rendered messages + endpoint kind + model + params): the cache key. */
+  requestHash: string;
+  output?: string;
+  /** Hash of `output`, which human labels are keyed by. */
+  outputHash?: string;
+  finishReason?: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  latencyMs?: number;
+  requestId?: string;
+  cost?: number;
+  /** Set when no output could be obtained. */
+  error?: { kind: ErrorKind; message: string };
+  /** True when the output came from the cache instead of a request. */
+  cached?: boolean;
+  /** ISO time. */
+  at: string;
+}
+
+/** A metric's verdict on one output; appended to `.prompt-adapt/runs/<runId>/verdicts.jsonl`. */
+export interface VerdictRecord {
+  exampleId: string;
+  candidateId: string;
+  metricId: string;
+  /** 1 correct, 0 incorrect, null no verdict (see `reason`). IDK answers get 0. */
+  verdict: 0 | 1 | null;
+  /** Why there is no verdict, or why it is 0 (e.g. `idk`, `unparseable judge reply`). */
+  reason?: string;
+  score?: number;
+  reasoning?: string;
+  judgeModel?: string;
+  cost?: number;
+  outputHash?: string;
+  at: string;
+}
+
+export type HumanLabel = 'correct' | 'incorrect' | 'unsure';
+
+/** A human label; appended to `.prompt-adapt/labels/<testSetId>.jsonl`, keyed by the output's hash. */
+export interface LabelRecord {
+  outputHash: string;
+  exampleId: string;
+  candidateId: string;
+  label: HumanLabel;
+  reviewer?: string;
+  note?: string;
+  at: string;
+}
