@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { format, parseArgs } from 'node:util';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: a } = parseArgs({ options: {
@@ -97,9 +97,10 @@ try {
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'] });
   const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   await page.exposeFunction('codeAutomationLog', (type, args) => {
-    const text = args.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ');
+    const text = format(...args);
     const m = /^(\d+) passed, (\d+) failed$/m.exec(text);
     if (m) summary = [Number(m[1]), Number(m[2])];
+    if (/^(Ignoring fetching additional builtin|\[AccountPolicyGate\]|Updating additional builtin)/.test(text)) return; // workbench chatter
     (type === 'error' ? console.error : console.log)(text);
   });
   await page.exposeFunction('codeAutomationExit', async (code) => {

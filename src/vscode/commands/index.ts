@@ -5,7 +5,7 @@ import { CommandId, type CommandIdValue } from './ids';
 
 /** One table registers every command; the type makes a missing handler a compile error. */
 export function registerCommands(s: Services): vscode.Disposable {
-  const table: Record<CommandIdValue, (...args: any[]) => unknown> = {
+  const table: Record<CommandIdValue, (...args: never[]) => unknown> = {
     [CommandId.runPrompt]: () => notYet('Running a prompt on candidate models'),
     [CommandId.compareWithBaseline]: () => notYet('The comparison with the baseline'),
     [CommandId.newVariant]: () => notYet('New prompt variants'),

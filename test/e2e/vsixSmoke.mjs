@@ -1,0 +1,78 @@
+// End-to-end check of the packaged extension: install the .vsix into a fresh code-server profile, open a
+// workspace in the real workbench (Debian Chromium via playwright-core), open a prompt file and check
+// that VS Code gives it our language and that the extension activated (its log says so).
+//   node test/e2e/vsixSmoke.mjs <file.vsix> <workspaceFolder> <screenshotDir>
+import { chromium } from 'playwright-core';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const [vsix, folderArg, shotsArg] = process.argv.slice(2);
+if (!vsix || !folderArg || !shotsArg) { console.error('usage: vsixSmoke.mjs <file.vsix> <workspaceFolder> <screenshotDir>'); process.exit(2); }
+const folder = path.resolve(folderArg), shots = path.resolve(shotsArg);
+fs.mkdirSync(shots, { recursive: true });
+const codeServer = path.join(ROOT, '.tools/vscode-host/node_modules/.bin/code-server');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-e2e-'));
+fs.mkdirSync(path.join(tmp, 't'));
+fs.mkdirSync(path.join(tmp, 'user-data/User'), { recursive: true });
+fs.writeFileSync(path.join(tmp, 'user-data/User/settings.json'), JSON.stringify({
+  'telemetry.telemetryLevel': 'off', 'chat.disableAIFeatures': true, 'workbench.startupEditor': 'none',
+  'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'git.enabled': false, 'workbench.enableExperiments': false }));
+const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xc'), XDG_DATA_HOME: path.join(tmp, 'xd'), XDG_CACHE_HOME: path.join(tmp, 'xk'),
+  TMPDIR: path.join(tmp, 't'), XDG_RUNTIME_DIR: path.join(tmp, 't'), EXTENSIONS_GALLERY: '{}' };
+const common = ['--config', path.join(tmp, 'config.yaml'), '--user-data-dir', path.join(tmp, 'user-data'), '--extensions-dir', path.join(tmp, 'ext')];
+
+let failures = 0;
+const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures++; };
+
+const install = spawnSync(codeServer, [...common, '--install-extension', path.resolve(vsix)], { env, encoding: 'utf8' });
+check(install.status === 0, `code-server --install-extension ${path.basename(vsix)}`);
+const listed = spawnSync(codeServer, [...common, '--list-extensions', '--show-versions'], { env, encoding: 'utf8' }).stdout;
+check(/prompt-adapt\.prompt-adapt@/.test(listed), `installed extensions list prompt-adapt (${listed.trim()})`);
+
+const port = await new Promise((res) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+const server = spawn(codeServer, [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+  '--disable-workspace-trust', '--disable-getting-started-override', '--disable-proxy'], { env, detached: true, stdio: 'ignore' });
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'] });
+try {
+  for (let i = 0; i < 600; i++) { try { if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break; } catch {} await new Promise((r) => setTimeout(r, 100)); }
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'prompts' }).first().waitFor({ timeout: 60_000 });
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor({ timeout: 15_000 });
+  await page.keyboard.type('qa.prompt.yml');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'qa.prompt.yml' }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-lines', { hasText: 'Support QA' }).first().waitFor({ timeout: 15_000 });
+  const language = page.locator('.statusbar-item', { hasText: 'Prompt (Adapt)' });
+  await language.first().waitFor({ timeout: 30_000 }).catch(() => {});
+  check(await language.count() > 0, 'the status bar shows the language "Prompt (Adapt)" for qa.prompt.yml');
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').waitFor({ timeout: 15_000 });
+  await page.keyboard.type('Prompt Adapt: Show Log');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Prompt Adapt: Show Log' }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  const activated = page.locator('.output-view .view-lines', { hasText: 'activated (VS Code' });
+  await activated.first().waitFor({ timeout: 30_000 }).catch(() => {});
+  check(await activated.count() > 0, 'the Prompt Adapt log says the extension activated');
+  await page.screenshot({ path: path.join(shots, 'vsix-activated.png') });
+} catch (e) {
+  failures++;
+  console.log('FAIL', e?.stack ?? e);
+  try { await browser.contexts()[0]?.pages()[0]?.screenshot({ path: path.join(shots, 'vsix-error.png') }); } catch {}
+} finally {
+  await browser.close();
+  try { process.kill(-server.pid, 'SIGTERM'); } catch {}
+  await new Promise((r) => setTimeout(r, 1000));
+  try { process.kill(-server.pid, 'SIGKILL'); } catch {}
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+console.log(`${failures ? 0 : 1} passed, ${failures} failed`);
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,37 @@
+import { strict as assert } from 'node:assert';
+import path from 'node:path';
+import { ESLint } from 'eslint';
+
+// The layering (vscode -> core -> protocol <- webview, cli -> core) and the one-gateway-per-library rule
+// are enforced by eslint.config.mjs; these cases prove the rules fire rather than pass vacuously.
+const root = path.join(__dirname, '../..');
+const eslint = new ESLint({ cwd: root });
+
+async function restricted(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+suite('architecture rules (lint)', function () {
+  this.timeout(60_000);
+  const cases: [string, string, boolean][] = [
+    ['src/core/stats/x.ts', "import * as vscode from 'vscode';\nexport const v = vscode;", true],
+    ['src/protocol/x.ts', "import { a } from '../core/errors';\nexport const v = a;", true],
+    ['src/cli/x.ts', "import * as vscode from 'vscode';\nexport const v = vscode;", true],
+    ['webview/x.ts', "import { toMessage } from '../src/core/errors';\nexport const v = toMessage;", true],
+    ['webview/x.ts', "import { PROTOCOL_VERSION } from '../src/protocol/messages';\nexport const v = PROTOCOL_VERSION;", false],
+    ['src/vscode/x.ts', "import { jStat } from 'jstat';\nexport const v = jStat;", true],
+    ['src/core/stats/jstat.ts', "import { jStat } from 'jstat';\nexport const v = jStat;", false],
+    ['src/core/stats/other.ts', "import { v } from './jstat';\nexport const w = v;", false],
+    ['src/core/runner/x.ts', "import OpenAI from 'openai';\nexport const v = OpenAI;", true],
+    ['src/core/runner/x.ts', "import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';\nexport const v = ConverseCommand;", true],
+    ['webview/views/x.ts', "import { provideVSCodeDesignSystem } from '@vscode/webview-ui-toolkit';\nexport const v = provideVSCodeDesignSystem;", true],
+    ['webview/ui/x.ts', "import { provideVSCodeDesignSystem } from '@vscode/webview-ui-toolkit';\nexport const v = provideVSCodeDesignSystem;", false],
+  ];
+  for (const [file, code, banned] of cases) {
+    test(`${file}: ${code.split('\n')[0]} is ${banned ? 'rejected' : 'allowed'}`, async () => {
+      const messages = await restricted(file, code);
+      assert.equal(messages.length > 0, banned, messages.join('; ') || 'no restriction reported');
+    });
+  }
+});
