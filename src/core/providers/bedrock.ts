@@ -1,0 +1,114 @@
+// The only module that imports `@aws-sdk/*` and `@smithy/*`. Bedrock Converse over HTTP/1.1.
+import type { ConverseCommandInput, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { isAbortError, toMessage } from '../errors';
+import { originOf } from './endpoints';
+import { ProviderError, redact, type Completion, type CompletionRequest, type ModelProvider } from './provider';
+import type { ErrorKind } from '../records';
+
+export interface BedrockProviderOptions {
+  region?: string;
+  /** AWS profile (config + credentials); absent = the default chain (env, SSO, ini, process, container, IMDS). */
+  profile?: string;
+  /** Endpoint override (tests, VPC endpoints). User-level config only: credentials and prompts go there. */
+  endpoint?: string;
+  /** Asked when a profile needs an MFA code (the editor shows an input box). */
+  mfaCodeProvider?: (mfaSerial: string) => Promise<string>;
+  /** Explicit credentials (tests use dummy ones; SigV4 still signs). */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Sockets per endpoint; should be at least the scheduler's concurrency. */
+  maxSockets?: number;
+  timeoutMs?: number;
+}
+
+/** Creates a Converse provider; loads the SDK on first use. Model ids may be foundation model ids, inference-profile ids (`us.…`) or ARNs. */
+export async function createBedrockProvider(opts: BedrockProviderOptions): Promise<ModelProvider> {
+  if (opts.endpoint) originOf(opts.endpoint);
+  const [{ BedrockRuntimeClient, ConverseCommand }, { NodeHttpHandler }, creds] = await Promise.all([
+    import('@aws-sdk/client-bedrock-runtime'), import('@smithy/node-http-handler'), import('@aws-sdk/credential-providers'),
+  ]);
+  const credentials = opts.credentials
+    ?? (opts.profile ? creds.fromIni({ profile: opts.profile, mfaCodeProvider: opts.mfaCodeProvider }) : creds.fromNodeProviderChain({ mfaCodeProvider: opts.mfaCodeProvider }));
+  const agent = { keepAlive: true, maxSockets: opts.maxSockets ?? 64 };
+  const client = new BedrockRuntimeClient({
+    region: opts.region, ...(opts.profile ? { profile: opts.profile } : {}), ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    credentials,
+    maxAttempts: 1, // the runner's scheduler retries
+    // HTTP/1.1: the default HTTP/2 handler breaks behind proxies and against local servers.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 10_000, requestTimeout: opts.timeoutMs ?? 120_000, throwOnRequestTimeout: true, httpAgent: agent, httpsAgent: agent }),
+  });
+
+  return {
+    kind: 'bedrock',
+    async complete(req: CompletionRequest, signal: AbortSignal): Promise<Completion> {
+      const start = performance.now();
+      try {
+        const out = await client.send(new ConverseCommand(toConverse(req)), { abortSignal: signal });
+        let text = '';
+        for (const b of out.output?.message?.content ?? []) if (b.text) text += b.text;
+        return {
+          text, finishReason: out.stopReason, inputTokens: out.usage?.inputTokens, outputTokens: out.usage?.outputTokens,
+          latencyMs: performance.now() - start, requestId: out.$metadata.requestId,
+        };
+      } catch (err) {
+        if (signal.aborted || isAbortError(err)) throw err;
+        throw toProviderError(err);
+      }
+    },
+    close: () => client.destroy(),
+  };
+}
+
+/** Converse wants system text apart and strictly alternating user/assistant turns: adjacent same-role messages are merged. */
+function toConverse(req: CompletionRequest): ConverseCommandInput {
+  const system: SystemContentBlock[] = [];
+  const messages: Message[] = [];
+  for (const m of req.messages) {
+    if (m.role === 'system') { system.push({ text: m.content }); continue; }
+    const last = messages[messages.length - 1];
+    if (last && last.role === m.role) last.content!.push({ text: m.content });
+    else messages.push({ role: m.role, content: [{ text: m.content }] });
+  }
+  const p = req.params ?? {};
+  const inferenceConfig: ConverseCommandInput['inferenceConfig'] = {};
+  if (typeof p.maxTokens === 'number') inferenceConfig.maxTokens = p.maxTokens;
+  if (typeof p.temperature === 'number') inferenceConfig.temperature = p.temperature;
+  if (typeof p.topP === 'number') inferenceConfig.topP = p.topP;
+  if (Array.isArray(p.stop)) inferenceConfig.stopSequences = p.stop as string[];
+  return {
+    modelId: req.model, messages, ...(system.length ? { system } : {}), inferenceConfig,
+    ...(p.additionalModelRequestFields ? { additionalModelRequestFields: p.additionalModelRequestFields as never } : {}),
+  };
+}
+
+const byName: Record<string, ErrorKind> = {
+  AccessDeniedException: 'auth', UnrecognizedClientException: 'auth', ExpiredTokenException: 'auth', InvalidSignatureException: 'auth',
+  CredentialsProviderError: 'auth', ResourceNotFoundException: 'model-not-found', ThrottlingException: 'rate-limit',
+  TooManyRequestsException: 'rate-limit', ServiceQuotaExceededException: 'quota', ModelTimeoutException: 'transient',
+  ModelNotReadyException: 'transient', ModelErrorException: 'transient', ServiceUnavailableException: 'transient',
+  InternalServerException: 'transient', TimeoutError: 'transient',
+};
+
+function toProviderError(err: unknown): ProviderError {
+  const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string }; $response?: { headers?: Record<string, string> } };
+  const message = redact(toMessage(err)).slice(0, 500);
+  const status = e.$metadata?.httpStatusCode;
+  let kind: ErrorKind | undefined = status === 401 || status === 403 ? 'auth' : e.name ? byName[e.name] : undefined;
+  if (e.name === 'ValidationException' && !kind) {
+    kind = /model identifier is invalid|model.*not (?:found|supported)|inference profile/i.test(message) ? 'model-not-found'
+      : /too long|too many tokens|context|max(?:imum)? (?:input )?tokens/i.test(message) ? 'context-length' : 'bad-request';
+  }
+  if (!kind) {
+    if (status === 401 || status === 403) kind = 'auth';
+    else if (status === 429) kind = 'rate-limit';
+    else if (status === 400) kind = 'bad-request';
+    else if (status === 404) kind = 'model-not-found';
+    else kind = 'transient'; // 5xx, resets, socket timeouts, unparseable bodies
+  }
+  const headers = e.$response?.headers ?? {};
+  const ra = headers['retry-after-ms'] ?? headers['retry-after'];
+  const retryAfterMs = ra === undefined ? undefined : headers['retry-after-ms'] !== undefined ? Number(ra) : Number(ra) * 1000;
+  return new ProviderError(kind, `${e.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${message}`, {
+    status, code: e.name, requestId: e.$metadata?.requestId, retryAfterMs: Number.isFinite(retryAfterMs) ? retryAfterMs : undefined,
+  });
+}

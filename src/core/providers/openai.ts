@@ -1,0 +1,83 @@
+// The only module that imports `openai`. Chat Completions against any OpenAI-compatible server.
+import type OpenAI from 'openai';
+import { isAbortError, toMessage } from '../errors';
+import { originOf } from './endpoints';
+import { classifyHttp, parseRetryAfter, ProviderError, redact, type Completion, type CompletionRequest, type ModelProvider } from './provider';
+
+export interface OpenAIProviderOptions {
+  /** The API root; always explicit (the SDK would otherwise read OPENAI_BASE_URL). */
+  baseURL: string;
+  /** Sent only to `baseURL`'s origin. Local servers accept any non-empty key. */
+  apiKey: string | undefined;
+  /** Per attempt; default 120 s. */
+  timeoutMs?: number;
+}
+
+const known: Record<string, string> = { maxTokens: 'max_tokens', topP: 'top_p', stop: 'stop', seed: 'seed', temperature: 'temperature' };
+const snake = (k: string) => known[k] ?? k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Creates a provider; loads the SDK on first use so activation stays cheap. */
+export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise<ModelProvider> {
+  const origin = originOf(opts.baseURL);
+  const { default: OpenAIClient } = await import('openai');
+  const apiKey = opts.apiKey || 'none';
+  // Defence in depth: a key-bearing request goes to the configured origin or nowhere, and never follows redirects.
+  const guardedFetch: typeof fetch = (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith(origin + '/')) return Promise.reject(new ProviderError('auth', `refusing to send a key to ${new URL(url).origin} (endpoint origin is ${origin})`));
+    return fetch(input, { ...init, redirect: 'error' });
+  };
+  const client: OpenAI = new OpenAIClient({
+    apiKey, baseURL: opts.baseURL, organization: null, project: null, maxRetries: 0,
+    timeout: opts.timeoutMs ?? 120_000, fetch: guardedFetch, logLevel: 'off',
+  });
+  const secrets = [opts.apiKey];
+
+  return {
+    kind: 'openai',
+    async complete(req: CompletionRequest, signal: AbortSignal): Promise<Completion> {
+      const body: Record<string, unknown> = { model: req.model, messages: req.messages };
+      if (req.params) for (const k in req.params) if (req.params[k] !== undefined) body[snake(k)] = req.params[k];
+      const start = performance.now();
+      try {
+        const { data, request_id } = await client.chat.completions
+          .create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal })
+          .withResponse();
+        const choice = data.choices?.[0];
+        if (!choice) throw new ProviderError('transient', 'the server returned no choices');
+        return {
+          text: typeof choice.message?.content === 'string' ? choice.message.content : '',
+          finishReason: choice.finish_reason ?? undefined,
+          inputTokens: data.usage?.prompt_tokens,
+          outputTokens: data.usage?.completion_tokens,
+          latencyMs: performance.now() - start,
+          requestId: request_id ?? undefined,
+        };
+      } catch (err) {
+        throw toProviderError(err, signal, secrets, OpenAIClient);
+      }
+    },
+  };
+}
+
+function toProviderError(err: unknown, signal: AbortSignal, secrets: (string | undefined)[], SDK: typeof OpenAI): unknown {
+  if (err instanceof ProviderError) return err;
+  if (signal.aborted || err instanceof SDK.APIUserAbortError || isAbortError(err)) return err;
+  if (err instanceof SDK.APIConnectionTimeoutError) return new ProviderError('transient', 'request timed out');
+  if (err instanceof SDK.APIConnectionError) {
+    const cause = (err as { cause?: unknown }).cause;
+    return new ProviderError('transient', redact(`connection error: ${cause ? toMessage(cause) : err.message}`, secrets));
+  }
+  if (err instanceof SDK.APIError) {
+    const status = err.status;
+    const code = err.code ?? err.type ?? undefined;
+    const message = redact(((err.error as { message?: string } | undefined)?.message ?? err.message).slice(0, 500), secrets);
+    const headers = err.headers;
+    return new ProviderError(classifyHttp(status, code, message), status ? `HTTP ${status}: ${message}` : message, {
+      status, code, requestId: err.requestID ?? undefined,
+      retryAfterMs: headers ? parseRetryAfter((n) => headers.get(n)) : undefined,
+    });
+  }
+  // Malformed bodies surface as SyntaxError or TypeError from the SDK's parser.
+  return new ProviderError('transient', redact(`unexpected response: ${toMessage(err)}`, secrets));
+}

@@ -1,0 +1,196 @@
+// Loopback model servers that speak the real wire protocols: OpenAI Chat Completions
+// (POST {base}/v1/chat/completions) and Bedrock Converse (POST /model/{modelId}/converse, SigV4 accepted unchecked).
+// Knobs: latency, 429 + retry-after/retry-after-ms, 5xx, hangs, dropped connections, malformed bodies, a cap on
+// requests in flight, per-model answers, and request counting (per request content, to prove no double requests).
+// Reusable: start in-process with `startMockServer`, or in a child process with `test/servers/main.ts`.
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Protocol = 'openai' | 'bedrock';
+
+/** A fault the server answers with instead of a normal completion. */
+export type Fault =
+  | { kind: 'rate-limit'; retryAfterMs?: number; retryAfterS?: number; code?: string }
+  | { kind: 'quota' }
+  | { kind: 'status'; status: number; code?: string; message?: string; errorType?: string }
+  | { kind: 'server-error'; status?: number }
+  | { kind: 'hang' }
+  | { kind: 'drop' }
+  | { kind: 'malformed' };
+
+/** Applies `fault` to requests matching `model` / `contentIncludes`, `times` times (forever if absent). */
+export interface FaultRule { model?: string; contentIncludes?: string; times?: number; fault: Fault }
+
+export interface Behavior {
+  /** Delay before answering, ms. */
+  latencyMs?: number;
+  /** Requests beyond this many in flight get 429 (with `capRetryAfterMs` if set). */
+  maxInFlight?: number;
+  capRetryAfterMs?: number;
+  faults?: FaultRule[];
+  /** Canned answers by model; otherwise `answer:<model>:<last user message>`. */
+  answers?: Record<string, string>;
+  /** Output tokens reported (input tokens = content length / 4). */
+  outputTokens?: number;
+}
+
+export interface Stats {
+  /** Every HTTP request to the model routes, faults included. */
+  requests: number;
+  /** Requests answered with a completion. */
+  completions: number;
+  rateLimited: number;
+  maxInFlightSeen: number;
+  byModel: Record<string, number>;
+  /** Completions by content key (model + messages hash): a value above 1 is a double request. */
+  completionsByKey: Record<string, number>;
+  authHeaders: string[];
+}
+
+export interface MockServer {
+  readonly protocol: Protocol;
+  readonly port: number;
+  /** OpenAI: `http://127.0.0.1:PORT/v1`; Bedrock: `http://127.0.0.1:PORT` (the client's endpoint override). */
+  readonly url: string;
+  readonly stats: Stats;
+  setBehavior(b: Behavior): void;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+interface Msg { role: string; content: string }
+
+/** The key a test uses to look up `completionsByKey` for one request. */
+export function contentKey(model: string, messages: readonly Msg[]): string {
+  return createHash('sha256').update(model).update('\0').update(JSON.stringify(messages.map((m) => [m.role, m.content]))).digest('hex').slice(0, 24);
+}
+
+const freshStats = (): Stats => ({ requests: 0, completions: 0, rateLimited: 0, maxInFlightSeen: 0, byModel: {}, completionsByKey: {}, authHeaders: [] });
+
+export async function startMockServer(protocol: Protocol, initial: Behavior = {}, port = 0): Promise<MockServer> {
+  let behavior: Behavior = structuredClone(initial);
+  let stats = freshStats();
+  let inFlight = 0;
+  let seq = 0;
+  const sockets = new Set<import('node:net').Socket>();
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = req.url ?? '/';
+      if (req.method === 'GET' && url === '/__stats') return json(res, 200, stats);
+      if (req.method === 'POST' && url === '/__behavior') { behavior = JSON.parse(Buffer.concat(chunks).toString()); return json(res, 200, {}); }
+      if (req.method === 'POST' && url === '/__reset') { stats = freshStats(); return json(res, 200, {}); }
+      let model: string | undefined;
+      let messages: Msg[] = [];
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+        if (protocol === 'openai' && req.method === 'POST' && /\/chat\/completions$/.test(url)) {
+          model = body.model; messages = body.messages ?? [];
+        } else if (protocol === 'bedrock' && req.method === 'POST') {
+          const m = /^\/model\/([^/]+)\/converse$/.exec(url);
+          if (m) {
+            model = decodeURIComponent(m[1]!);
+            messages = [...(body.system ?? []).map((s: { text: string }) => ({ role: 'system', content: s.text })),
+              ...(body.messages ?? []).map((x: { role: string; content: { text?: string }[] }) => ({ role: x.role, content: x.content.map((c) => c.text ?? '').join('\n') }))];
+          }
+        }
+      } catch { return error(res, 400, 'invalid JSON body', 'invalid_request_error', 'ValidationException'); }
+      if (!model) return error(res, 404, `no route ${req.method} ${url}`, 'not_found', 'UnknownOperationException');
+      handle(req, res, model, messages);
+    });
+  });
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, model: string, messages: Msg[]): void {
+    stats.requests++;
+    stats.byModel[model] = (stats.byModel[model] ?? 0) + 1;
+    const auth = req.headers.authorization;
+    if (auth && stats.authHeaders.length < 8 && !stats.authHeaders.includes(auth.slice(0, 40))) stats.authHeaders.push(auth.slice(0, 40));
+    if (behavior.maxInFlight !== undefined && inFlight >= behavior.maxInFlight) {
+      stats.rateLimited++;
+      return rateLimit(res, behavior.capRetryAfterMs, undefined, 'concurrency cap');
+    }
+    const all = messages.map((m) => m.content).join('\n');
+    const rule = behavior.faults?.find((r) => (!r.model || r.model === model) && (!r.contentIncludes || all.includes(r.contentIncludes)) && (r.times === undefined || r.times > 0));
+    if (rule && rule.times !== undefined) rule.times--;
+    inFlight++;
+    if (inFlight > stats.maxInFlightSeen) stats.maxInFlightSeen = inFlight;
+    let done = false;
+    const finish = () => { if (!done) { done = true; inFlight--; } };
+    res.on('close', finish);
+    const fault = rule?.fault;
+    if (fault?.kind === 'hang') return; // the client's timeout or abort ends it
+    setTimeout(() => {
+      if (res.destroyed) return finish();
+      if (!fault) return answer(res, model, messages);
+      switch (fault.kind) {
+        case 'rate-limit': stats.rateLimited++; return rateLimit(res, fault.retryAfterMs, fault.retryAfterS, 'rate limited', fault.code);
+        case 'quota': return error(res, protocol === 'openai' ? 429 : 400, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'ServiceQuotaExceededException');
+        case 'status': return error(res, fault.status, fault.message ?? `status ${fault.status}`, fault.code ?? 'error', fault.errorType ?? awsTypeFor(fault.status));
+        case 'server-error': return error(res, fault.status ?? 500, 'internal error', 'server_error', 'InternalServerException');
+        case 'drop': req.socket.destroy(); return finish();
+        case 'malformed': res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"id": "x", "choices": [{"mess'); return;
+      }
+    }, behavior.latencyMs ?? 0);
+  }
+
+  function answer(res: http.ServerResponse, model: string, messages: Msg[]): void {
+    stats.completions++;
+    const key = contentKey(model, messages);
+    stats.completionsByKey[key] = (stats.completionsByKey[key] ?? 0) + 1;
+    const last = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const text = behavior.answers?.[model] ?? `answer:${model}:${last}`;
+    const inputTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
+    const outputTokens = behavior.outputTokens ?? Math.ceil(text.length / 4);
+    const id = `req-${++seq}`;
+    if (protocol === 'openai') {
+      json(res, 200, {
+        id: `chatcmpl-${seq}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model,
+        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }],
+        usage: { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens },
+      }, { 'x-request-id': id });
+    } else {
+      json(res, 200, {
+        output: { message: { role: 'assistant', content: [{ text }] } }, stopReason: 'end_turn',
+        usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }, metrics: { latencyMs: behavior.latencyMs ?? 0 },
+      }, { 'x-amzn-requestid': id });
+    }
+  }
+
+  function rateLimit(res: http.ServerResponse, ms?: number, s?: number, message = 'rate limited', code?: string): void {
+    const headers: Record<string, string> = {};
+    if (ms !== undefined) headers['retry-after-ms'] = String(ms);
+    if (s !== undefined) headers['retry-after'] = String(s);
+    error(res, 429, message, code ?? 'rate_limit_exceeded', 'ThrottlingException', headers);
+  }
+
+  function error(res: http.ServerResponse, status: number, message: string, code: string, awsType: string, headers: Record<string, string> = {}): void {
+    if (protocol === 'openai') json(res, status, { error: { message, type: code, code, param: null } }, headers);
+    else json(res, status, { message }, { ...headers, 'x-amzn-errortype': `${awsType}:http://internal.amazon.com/coral/com.amazon.bedrock/` });
+  }
+
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    protocol, port: actual,
+    url: protocol === 'openai' ? `http://127.0.0.1:${actual}/v1` : `http://127.0.0.1:${actual}`,
+    get stats() { return stats; },
+    setBehavior(b) { behavior = structuredClone(b); },
+    resetStats() { stats = freshStats(); },
+    close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
+  };
+}
+
+function awsTypeFor(status: number): string {
+  return status === 401 || status === 403 ? 'AccessDeniedException' : status === 404 ? 'ResourceNotFoundException' : status === 429 ? 'ThrottlingException'
+    : status === 503 ? 'ServiceUnavailableException' : status >= 500 ? 'InternalServerException' : 'ValidationException';
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
