@@ -1,0 +1,42 @@
+// The paper's estimator (METHOD.md §3), reproduction mode. Per-example posteriors depend only on the verdict,
+// so each Monte Carlo draw is O(1) and a whole comparison is O(S) whatever n is.
+import { pairedStats } from './paired';
+import { type Rng } from './random';
+import { fractionAbove, summarizeDraws } from './summary';
+import type { Confusion, PairedTable, Summary } from './types';
+
+/** Draw-level outcome of an MC estimator, before diagnostics are attached. */
+export interface DrawResult {
+  summary: Summary;
+  pAbove: number;
+  pNotInferior: number;
+}
+
+/** One system: μ_s = j·a_s + (1 - j)·b_s with the fixed 0.5 prior. */
+export function paperOne(c: Confusion, judged: number, n: number, draws: number, level: number, rng: Rng): DrawResult {
+  const j = n > 0 ? judged / n : 0;
+  const out = new Float64Array(draws);
+  for (let s = 0; s < draws; s++) {
+    const t = rng.beta(c.tp + 1, c.fn + 1);
+    const f = rng.beta(c.fp + 1, c.tn + 1);
+    out[s] = j * (t / (t + f)) + (1 - j) * ((1 - t) / (2 - t - f));
+  }
+  const pAbove = fractionAbove(out, 0.5);
+  return { summary: summarizeDraws(out, level), pAbove, pNotInferior: pAbove };
+}
+
+/** Paired difference: Δ_s ~ Normal(g_s·d̄, g_s²·var_x/n), g_s = a_s - b_s; one normal draw per (TPR, FPR) draw. */
+export function paperCompare(c: Confusion, t: PairedTable, draws: number, level: number, margin: number, rng: Rng): DrawResult {
+  const { n, dBar, varX } = pairedStats(t);
+  const sd = n > 0 ? Math.sqrt(varX / n) : 1;
+  const out = new Float64Array(draws);
+  for (let s = 0; s < draws; s++) {
+    const tpr = rng.beta(c.tp + 1, c.fn + 1);
+    const fpr = rng.beta(c.fp + 1, c.tn + 1);
+    const g = tpr / (tpr + fpr) - (1 - tpr) / (2 - tpr - fpr);
+    out[s] = g * (dBar + sd * rng.normal());
+  }
+  const pAbove = fractionAbove(out, 0);
+  const pNotInferior = margin === 0 ? pAbove : fractionAbove(out, -margin);
+  return { summary: summarizeDraws(out, level), pAbove, pNotInferior };
+}
