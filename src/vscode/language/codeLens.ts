@@ -1,0 +1,16 @@
+import * as vscode from 'vscode';
+import { CommandId } from '../commands/ids';
+import { promptSelector } from './selectors';
+
+/** "Run on candidates…" and "Compare with baseline" at the top of every prompt file. */
+class PromptCodeLens implements vscode.CodeLensProvider {
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const top = new vscode.Range(0, 0, 0, 0);
+    return [
+      new vscode.CodeLens(top, { title: '$(play) Run on candidates…', command: CommandId.runPrompt, arguments: [document.uri] }),
+      new vscode.CodeLens(top, { title: '$(graph) Compare with baseline', command: CommandId.compareWithBaseline, arguments: [document.uri] }),
+    ];
+  }
+}
+
+export const registerCodeLens = (): vscode.Disposable => vscode.languages.registerCodeLensProvider(promptSelector, new PromptCodeLens());
