@@ -6,6 +6,7 @@ export type CommandMain = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<{ main: CommandMain }> }> = {
   version: { summary: 'print the version', load: async () => ({ main: async () => { console.log(VERSION); return 0; } }) },
+  stats: { summary: 'judge calibration and calibrated differences from counts or label/verdict files', load: () => import('./commands/stats') },
 };
 
 declare const PROMPT_ADAPT_VERSION: string | undefined;
