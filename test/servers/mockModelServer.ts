@@ -17,7 +17,8 @@ export type Fault =
   | { kind: 'server-error'; status?: number }
   | { kind: 'hang' }
   | { kind: 'drop' }
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  | { kind: 'redirect'; location: string };
 
 /** Applies `fault` to requests matching `model` / `contentIncludes`, `times` times (forever if absent). */
 export interface FaultRule { model?: string; contentIncludes?: string; times?: number; fault: Fault }
@@ -120,11 +121,11 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     if (inFlight > stats.maxInFlightSeen) stats.maxInFlightSeen = inFlight;
     let done = false;
     const finish = () => { if (!done) { done = true; inFlight--; } };
-    res.on('close', finish);
+    res.on('close', finish); // also fires when the client goes away first
     const fault = rule?.fault;
     if (fault?.kind === 'hang') return; // the client's timeout or abort ends it
     setTimeout(() => {
-      if (res.destroyed) return finish();
+      if (done || res.destroyed || req.socket.destroyed) return finish();
       if (!fault) return answer(res, model, messages);
       switch (fault.kind) {
         case 'rate-limit': stats.rateLimited++; return rateLimit(res, fault.retryAfterMs, fault.retryAfterS, 'rate limited', fault.code);
@@ -132,6 +133,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
         case 'status': return error(res, fault.status, fault.message ?? `status ${fault.status}`, fault.code ?? 'error', fault.errorType ?? awsTypeFor(fault.status));
         case 'server-error': return error(res, fault.status ?? 500, 'internal error', 'server_error', 'InternalServerException');
         case 'drop': req.socket.destroy(); return finish();
+        case 'redirect': res.writeHead(307, { location: fault.location }); res.end(); return;
         case 'malformed': res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"id": "x", "choices": [{"mess'); return;
       }
     }, behavior.latencyMs ?? 0);
