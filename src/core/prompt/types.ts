@@ -1,5 +1,5 @@
 // The prompt model: what every prompt format (.prompt.yml, .prompty, Dotprompt, plain templates) is read into.
-import type { Range } from '../problems';
+import type { Problem, Range } from '../problems';
 
 export type Role = 'system' | 'user' | 'assistant';
 
@@ -73,3 +73,31 @@ export interface PromptFile {
 
 /** A rendered chat request for one example. */
 export interface RenderedMessage { role: Role; content: string }
+
+/** A reference from one user file to another, for document links and "go to". */
+export interface FileLink {
+  /** Absolute path of the referenced file. */
+  target: string;
+  /** Where the reference (the path string) is written in the referring file. */
+  range: Range;
+  kind: 'variantOf' | 'testSet' | 'prompt';
+}
+
+/** Ranges of notable parts of a prompt file, for diagnostics about the file rather than one value. */
+export interface PromptAnchors {
+  /** The first line of the file. */
+  top: Range;
+  /** The `messages` key (or the front-matter end / first role marker in imported formats). */
+  messages?: Range;
+  adapt?: Range;
+  variantOf?: Range;
+}
+
+/** What every prompt parser returns: the model (always, even when broken), its problems and source anchors. */
+export interface ParsedPrompt {
+  prompt: PromptFile;
+  /** Syntax, type and structure problems, each at its exact range. */
+  problems: Problem[];
+  anchors: PromptAnchors;
+  links: FileLink[];
+}

@@ -1,0 +1,83 @@
+// Pure helpers for editor features (completion, hover, diagnostics about variables); also used by the CLI.
+import { LineIndex, type Position, type Problem, type Range } from '../problems';
+import { didYouMean } from './reporter';
+import type { ParsedPrompt, PromptMessage, VariableRef } from './types';
+
+const inRange = (r: Range, p: Position): boolean =>
+  (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character)) &&
+  (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
+
+/** The variable whose `{{ … }}` contains `pos` (for hover and go-to), with its message. */
+export function variableAt(parsed: ParsedPrompt, pos: Position): { variable: VariableRef; message: PromptMessage } | undefined {
+  for (const message of parsed.prompt.messages) {
+    const variable = message.variables.find((v) => inRange(v.range, pos));
+    if (variable) return { variable, message };
+  }
+  return undefined;
+}
+
+/** The message whose content contains `pos`, if any (completion should only fire inside message text). */
+export function messageAt(parsed: ParsedPrompt, pos: Position): PromptMessage | undefined {
+  return parsed.prompt.messages.find((m) => inRange(m.range, pos));
+}
+
+/** Where a variable-name completion applies: after `{{` (and spaces), with the partial name typed so far. */
+export interface CompletionContext {
+  /** The partial name before the cursor (may be empty). */
+  prefix: string;
+  /** The range a chosen name replaces: the partial name plus any name characters right after the cursor. */
+  replace: Range;
+  /** False when `}}` already follows the name, so the completion should not add one. */
+  needsClose: boolean;
+}
+
+/** Is the cursor right after `{{` (optionally with a partial name)? Only looks at the cursor's line. */
+export function completionContext(text: string, pos: Position): CompletionContext | undefined {
+  const lines = new LineIndex(text);
+  const offset = lines.offset(pos);
+  const lineStart = offset - pos.character;
+  const before = text.slice(lineStart, offset);
+  const m = /\{\{\{?\s*([A-Za-z_][A-Za-z0-9_.-]*)?$/.exec(before);
+  if (!m) return undefined;
+  const prefix = m[1] ?? '';
+  let end = offset;
+  while (end < text.length && /[A-Za-z0-9_.-]/.test(text[end]!)) end++;
+  const after = text.slice(end, end + 8);
+  return { prefix, replace: lines.range(offset - prefix.length, end), needsClose: !/^\s*\}\}/.test(after) };
+}
+
+/** What the test set(s) offer a prompt: raw field names and the variables their mapping defines. */
+export interface VariableSources {
+  /** Field names seen in the first rows of the test set(s). Undefined when unknown: then nothing is "unknown". */
+  fields?: readonly string[];
+  /** Variable names defined by the field mapping(s) (keys of `fields:` in prompt-adapt.yml). */
+  mapped?: readonly string[];
+  /** A label for messages, e.g. "test set 'hotpot'". */
+  label?: string;
+}
+
+/**
+ * Diagnostics about variables: each use of a variable no source provides (error, at the `{{…}}`), and each
+ * mapped variable the prompt never uses (warning, at the `messages` key). Inline `testData` keys count as provided.
+ */
+export function checkVariables(parsed: ParsedPrompt, sources: VariableSources): Problem[] {
+  const problems: Problem[] = [];
+  const file = parsed.prompt.path;
+  const label = sources.label ?? 'the test set';
+  const inline = (parsed.prompt.testData ?? []).flatMap((row) => Object.keys(row));
+  if (sources.fields || sources.mapped) {
+    const known = [...new Set([...(sources.fields ?? []), ...(sources.mapped ?? []), ...inline])];
+    for (const m of parsed.prompt.messages) for (const v of m.variables) {
+      if (known.includes(v.name)) continue;
+      problems.push({ file, range: v.range, severity: 'error', code: 'unknown-variable',
+        message: `Unknown variable '{{${v.name}}}': ${label} has no field or mapped variable '${v.name}'.${didYouMean(v.name, known)} Map it under the test set's 'fields' in prompt-adapt.yml, or fix the name.` });
+    }
+  }
+  const used = new Set(parsed.prompt.messages.flatMap((m) => m.variables.map((v) => v.name)));
+  for (const name of sources.mapped ?? []) {
+    if (name === 'id' || name === 'groundTruth' || used.has(name)) continue;
+    problems.push({ file, range: parsed.anchors.messages ?? parsed.anchors.top, severity: 'warning', code: 'unused-field',
+      message: `The mapped field '${name}' of ${label} is never used in this prompt; add '{{${name}}}' where it belongs, or remove it from the mapping.` });
+  }
+  return problems;
+}
