@@ -1,0 +1,116 @@
+// Running metrics over a run's responses: parse outputs, skip verdicts already stored (resume), judge the
+// rest, append verdicts to `verdicts.jsonl`, and summarise per metric and candidate.
+import { parseOutput } from '../output/parse';
+import type { Example, FieldMapping, MetricSpec } from '../project/types';
+import type { OutputSpec } from '../prompt/types';
+import type { ResponseRecord, VerdictRecord } from '../records';
+import { type JudgeBackend, runJudge } from './judge';
+import { exactMatchMetric, tokenF1Metric } from './lexical';
+import type { MetricInput, MetricResult } from './types';
+import { VerdictWriter, readVerdicts, verdictKey, verdictStands, verdictsPath } from './verdictStore';
+
+/** The question, context and ground truths of an example, by the test set's field mapping. */
+export interface ExampleFields { question?: string; context?: string; groundTruths: string[] }
+
+const asText = (v: unknown): string | undefined =>
+  v === undefined || v === null ? undefined : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+
+/** Reads question, context and ground truth(s) (one field or several; array values flattened) from an example. */
+export function exampleFields(example: Pick<Example, 'fields'>, mapping: FieldMapping): ExampleFields {
+  const gtFields = mapping.groundTruth === undefined ? [] : Array.isArray(mapping.groundTruth) ? mapping.groundTruth : [mapping.groundTruth];
+  const groundTruths: string[] = [];
+  for (const f of gtFields) {
+    const v = example.fields[f];
+    for (const x of Array.isArray(v) ? v : [v]) { const t = asText(x)?.trim(); if (t) groundTruths.push(t); }
+  }
+  return {
+    question: mapping.question ? asText(example.fields[mapping.question]) : undefined,
+    context: mapping.context ? asText(example.fields[mapping.context]) : undefined,
+    groundTruths,
+  };
+}
+
+/** Counts of one metric for one candidate. */
+export interface VerdictCounts { n: number; correct: number; incorrect: number; noVerdict: number; idk: number }
+
+/** Options of `judgeRun`. */
+export interface JudgeRunOptions {
+  /** The run's directory (`.prompt-adapt/runs/<runId>`): verdicts are appended to its `verdicts.jsonl`. */
+  runDir: string;
+  responses: Iterable<ResponseRecord>;
+  /** Question/context/ground truths by example id. */
+  examples: ReadonlyMap<string, ExampleFields>;
+  outputSpec?: OutputSpec;
+  metrics: readonly MetricSpec[];
+  /** Needed when a judge metric is among `metrics`. */
+  backend?: JudgeBackend;
+  /** Judge again even where a verdict is stored. */
+  rejudge?: boolean;
+  signal?: AbortSignal;
+  /** Called after each verdict is written. */
+  onVerdict?(v: VerdictRecord): void;
+}
+
+/** What `judgeRun` did. */
+export interface JudgeRunSummary {
+  /** metric id → candidate id → counts (stored verdicts included). */
+  counts: Record<string, Record<string, VerdictCounts>>;
+  written: number;
+  skipped: number;
+  /** Responses without an output (request errors) or without an example; not judged. */
+  unjudgeable: number;
+}
+
+/** Runs `metrics` over a run's responses; resumable (stored verdicts for unchanged outputs are kept). */
+export async function judgeRun(opts: JudgeRunOptions): Promise<JudgeRunSummary> {
+  const file = verdictsPath(opts.runDir);
+  const existing = opts.rejudge ? new Map<string, VerdictRecord>() : readVerdicts(file);
+  const inputs: MetricInput[] = [];
+  let unjudgeable = 0;
+  for (const r of opts.responses) {
+    const ex = opts.examples.get(r.exampleId);
+    if (r.error || typeof r.output !== 'string' || !ex) { unjudgeable++; continue; }
+    inputs.push({ exampleId: r.exampleId, candidateId: r.candidateId, ...ex, parsed: parseOutput(r.output, opts.outputSpec), outputHash: r.outputHash });
+  }
+  const summary: JudgeRunSummary = { counts: {}, written: 0, skipped: 0, unjudgeable };
+  const count = (v: VerdictRecord): void => {
+    const byCand = (summary.counts[v.metricId] ??= {});
+    const c = (byCand[v.candidateId] ??= { n: 0, correct: 0, incorrect: 0, noVerdict: 0, idk: 0 });
+    c.n++;
+    if (v.verdict === 1) c.correct++; else if (v.verdict === 0) c.incorrect++; else c.noVerdict++;
+    if (v.reason === 'idk') c.idk++;
+  };
+  const writer = new VerdictWriter(file);
+  try {
+    for (const spec of opts.metrics) {
+      const todo: MetricInput[] = [];
+      for (const input of inputs) {
+        const old = existing.get(verdictKey({ metricId: spec.id, ...input }));
+        if (verdictStands(old, input.outputHash)) { summary.skipped++; count(old!); } else todo.push(input);
+      }
+      const record = (input: MetricInput, r: MetricResult): void => {
+        const v: VerdictRecord = {
+          exampleId: input.exampleId, candidateId: input.candidateId, metricId: spec.id, verdict: r.verdict,
+          ...(r.reason !== undefined ? { reason: r.reason } : {}), ...(r.score !== undefined ? { score: r.score } : {}),
+          ...(r.reasoning ? { reasoning: r.reasoning } : {}), ...(r.judgeModel ? { judgeModel: r.judgeModel } : {}),
+          ...(r.cost !== undefined ? { cost: r.cost } : {}), ...(input.outputHash ? { outputHash: input.outputHash } : {}),
+          at: new Date().toISOString(),
+        };
+        writer.append(v);
+        summary.written++;
+        count(v);
+        opts.onVerdict?.(v);
+      };
+      if (spec.kind === 'judge') {
+        if (!opts.backend) throw new Error(`metric '${spec.id}' needs a judge backend`);
+        await runJudge(spec, todo, opts.backend, (i, r) => record(todo[i]!, r), opts.signal);
+      } else {
+        for (const input of todo) record(input, spec.kind === 'token-f1' ? tokenF1Metric(input, spec.threshold) : exactMatchMetric(input));
+      }
+      if (opts.signal?.aborted) break;
+    }
+  } finally {
+    writer.close();
+  }
+  return summary;
+}

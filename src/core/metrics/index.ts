@@ -1,0 +1,10 @@
+// Public API of metrics and judges.
+export type { MetricInput, MetricResult } from './types';
+export { IDK_RESULT, precheck } from './types';
+export { normalizeAnswer, exactMatch, tokenF1, exactMatchMetric, tokenF1Metric } from './lexical';
+export { contextJudgeMessages, contradictionJudgeMessages, retryMessages, type JudgePromptInput } from './judgePrompts';
+export { parseVerdictReply, parseContradictionReply, type JudgeReading } from './judgeReply';
+export { runJudge, combine, judgeName, type JudgeBackend, type JudgeRequest, type JudgeReply, type JudgeMetricSpec } from './judge';
+export { verdictsPath, verdictKey, readVerdicts, VerdictWriter, verdictStands } from './verdictStore';
+export { judgeRun, exampleFields, type ExampleFields, type JudgeRunOptions, type JudgeRunSummary, type VerdictCounts } from './evaluate';
+export { providerJudgeBackend } from './providerBackend';
