@@ -7,7 +7,6 @@ export type CommandMain = (argv: string[]) => Promise<number>;
 const commands: Record<string, { summary: string; load: () => Promise<{ main: CommandMain }> }> = {
   version: { summary: 'print the version', load: async () => ({ main: async () => { console.log(VERSION); return 0; } }) },
   validate: { summary: 'check prompt files, the project file and test sets; print file:line:col problems', load: () => import('./commands/validate') },
-  validate: { summary: 'check prompt files, the project file and test sets; print file:line:col problems', load: () => import('./commands/validate') },
   stats: { summary: 'judge calibration and calibrated differences from counts or label/verdict files', load: () => import('./commands/stats') },
   style: { summary: 'style findings and per-model rates for {id, model, output} lines', load: () => import('./commands/style') },
 };
