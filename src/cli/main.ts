@@ -6,9 +6,11 @@ export type CommandMain = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<{ main: CommandMain }> }> = {
   version: { summary: 'print the version', load: async () => ({ main: async () => { console.log(VERSION); return 0; } }) },
+  run: { summary: 'run a prompt on candidate models over a test set (resumable; --help for both forms)', load: () => import('./commands/run') },
   validate: { summary: 'check prompt files, the project file and test sets; print file:line:col problems', load: () => import('./commands/validate') },
   stats: { summary: 'judge calibration and calibrated differences from counts or label/verdict files', load: () => import('./commands/stats') },
   style: { summary: 'style findings and per-model rates for {id, model, output} lines', load: () => import('./commands/style') },
+  judge: { summary: 'run the project\'s metrics (LLM judges, lexical) over a stored run', load: () => import('./commands/judge') },
 };
 
 declare const PROMPT_ADAPT_VERSION: string | undefined;

@@ -8,3 +8,4 @@ export { runJudge, combine, judgeName, type JudgeBackend, type JudgeRequest, typ
 export { verdictsPath, verdictKey, readVerdicts, VerdictWriter, verdictStands } from './verdictStore';
 export { judgeRun, exampleFields, type ExampleFields, type JudgeRunOptions, type JudgeRunSummary, type VerdictCounts } from './evaluate';
 export { providerJudgeBackend } from './providerBackend';
+export { runnerJudgeBackend, type RunnerJudgeBackendOptions } from './runnerBackend';

@@ -17,7 +17,8 @@ export interface JudgeReply { key: string; text?: string; error?: string; cost?:
  * cost); tests may call a provider directly. `onReply` is called once per request, in any order.
  */
 export interface JudgeBackend {
-  complete(requests: readonly JudgeRequest[], onReply: (reply: JudgeReply) => void, signal?: AbortSignal): Promise<void>;
+  /** `batch` names the call (`<metricId>` or `<metricId>-retry`), stable across sessions, for stores that resume. */
+  complete(requests: readonly JudgeRequest[], onReply: (reply: JudgeReply) => void, signal?: AbortSignal, batch?: string): Promise<void>;
 }
 
 /** A judge metric spec. */
@@ -103,8 +104,9 @@ export async function runJudge(spec: JudgeMetricSpec, inputs: readonly MetricInp
     const rk = retryKey(reply.key);
     where.set(rk, [i, j]);
     retries.push({ key: rk, judge, messages: retryMessages(spec.rubric, messages.get(reply.key)!, reply.text) });
-  }, signal);
+  }, signal, spec.id);
   if (retries.length === 0 || signal?.aborted) return;
+  // Requests that got no reply at all (cancelled) stay without a verdict and are judged on resume.
 
   await backend.complete(retries, (reply) => {
     const original = reply.key.slice(0, -'\u0000retry'.length);
@@ -117,5 +119,5 @@ export async function runJudge(spec: JudgeMetricSpec, inputs: readonly MetricInp
     settle(original, reading ? { ...reading, ...extra }
       : { verdict: null, reason: reply.text === undefined ? `no verdict: judge error: ${reply.error ?? 'no reply'}` : NO_VERDICT, ...extra,
         ...(reply.text ? { reasoning: reply.text.slice(0, 2000) } : {}) });
-  }, signal);
+  }, signal, `${spec.id}-retry`);
 }

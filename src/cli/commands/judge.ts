@@ -1,0 +1,131 @@
+// `prompt-adapt judge --project FILE --run ID [--metrics a,b]`: runs the project's metrics over a stored run
+// and appends verdicts to `runs/<runId>/verdicts.jsonl`. Judge calls go through the runner (cache, resume,
+// rate limits); a killed judge resumes where it stopped.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { UserError } from '../../core/errors';
+import { judgeRun, runnerJudgeBackend, exampleFields, type ExampleFields, type VerdictCounts } from '../../core/metrics';
+import { formatProblem } from '../../core/problems';
+import { loadProjectFile } from '../../core/project/parseProject';
+import { readExamples, testSetSource } from '../../core/project/testSet';
+import { loadPromptFile } from '../../core/prompt/load';
+import type { OutputSpec } from '../../core/prompt/types';
+import { builtInEndpoints, originOf, parseEndpoints, type EndpointsConfig } from '../../core/providers/endpoints';
+import type { ModelProvider } from '../../core/providers/provider';
+import { createProvider } from '../../core/providers/registry';
+import { readManifest, readResponses, runDir } from '../../core/runner/store';
+
+const USAGE = `usage: prompt-adapt judge --project prompt-adapt.yml --run RUN_ID [--metrics a,b] [--rejudge] [--json]
+
+  Runs the project's metrics over a stored run; verdicts go to .prompt-adapt/runs/RUN_ID/verdicts.jsonl.
+  --metrics      metric ids to run (default: all in the project file)
+  --rejudge      judge again even where a verdict is stored
+  --endpoints    endpoints JSON file (default: $PROMPT_ADAPT_ENDPOINTS, else ~/.config/prompt-adapt/endpoints.json)
+  --concurrency  requests in flight per endpoint
+  keys: PROMPT_ADAPT_KEY_<ENDPOINT_ID> (upper case, non-alphanumerics as _), or OPENAI_API_KEY for 'openai'`;
+
+const OPTIONS = {
+  project: { type: 'string' }, run: { type: 'string' }, metrics: { type: 'string' }, rejudge: { type: 'boolean' },
+  endpoints: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** User-level endpoint definitions for the CLI: built-ins, then the endpoints file. */
+function loadEndpoints(file: string | undefined): EndpointsConfig {
+  const candidate = file ?? process.env.PROMPT_ADAPT_ENDPOINTS ?? path.join(os.homedir(), '.config', 'prompt-adapt', 'endpoints.json');
+  let raw: unknown = {};
+  try { raw = JSON.parse(readFileSync(candidate, 'utf8')); } catch (err) {
+    if (file || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`cannot read endpoints file ${candidate}: ${(err as Error).message}`);
+  }
+  const { endpoints, problems } = parseEndpoints(raw);
+  for (const p of problems) console.error(`${candidate}: ${p}`);
+  return { ...builtInEndpoints, ...endpoints };
+}
+
+const envKey = (endpointId: string): string | undefined =>
+  process.env[`PROMPT_ADAPT_KEY_${endpointId.toUpperCase().replace(/[^A-Z0-9]/gu, '_')}`]
+  ?? (endpointId === 'openai' ? process.env.OPENAI_API_KEY : undefined);
+
+const pct = (c: VerdictCounts): string => {
+  const judged = c.correct + c.incorrect;
+  return judged ? `${((100 * c.correct) / judged).toFixed(1)}%` : '-';
+};
+
+/** Entry point of `prompt-adapt judge`; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let v: { project?: string; run?: string; metrics?: string; rejudge?: boolean; endpoints?: string; concurrency?: string; json?: boolean; help?: boolean };
+  try {
+    ({ values: v } = parseArgs({ args: argv, options: OPTIONS, strict: true }));
+  } catch (err) {
+    throw new UserError(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  if (v.help) { console.log(USAGE); return 0; }
+  if (!v.project || !v.run) { console.error(USAGE); return 1; }
+
+  const { project, problems } = await loadProjectFile(v.project).catch((e: Error) => { throw new UserError(`cannot read ${v.project}: ${e.message}`); });
+  const errors = problems.filter((p) => p.severity === 'error');
+  for (const p of errors) console.error(formatProblem(p));
+  if (errors.length) return 1;
+  const root = path.join(path.dirname(project.path), '.prompt-adapt');
+  const manifest = await readManifest(root, v.run);
+  if (!manifest) throw new UserError(`no run '${v.run}' in ${root}`);
+
+  const wanted = v.metrics?.split(',').map((s) => s.trim()).filter(Boolean);
+  const metrics = wanted ? wanted.map((id) => {
+    const m = project.metrics.find((x) => x.id === id);
+    if (!m) throw new UserError(`no metric '${id}' in ${v.project} (have: ${project.metrics.map((x) => x.id).join(', ') || 'none'})`);
+    return m;
+  }) : project.metrics;
+  if (metrics.length === 0) throw new UserError(`${v.project} defines no metrics`);
+
+  // The prompt tells how outputs are read; the test set gives question, context and ground truths.
+  let outputSpec: OutputSpec | undefined;
+  if (manifest.prompt?.path) {
+    const promptPath = path.resolve(path.dirname(project.path), manifest.prompt.path);
+    outputSpec = (await loadPromptFile(promptPath).catch(() => undefined))?.prompt.adapt.output;
+    if (!outputSpec) console.error(`note: no adapt.output in ${manifest.prompt.path}; outputs are read as plain text`);
+  }
+  const spec = project.testSets.find((t) => t.id === manifest.testSet?.id);
+  if (!spec) throw new UserError(`the run's test set '${manifest.testSet?.id ?? '?'}' is not in ${v.project}`);
+  const examples = new Map<string, ExampleFields>();
+  for await (const ex of readExamples(testSetSource(project, spec), { onProblem: (p) => console.error(formatProblem(p)) })) {
+    examples.set(ex.id, exampleFields(ex, spec.fields));
+  }
+
+  const endpoints = loadEndpoints(v.endpoints);
+  const providers = new Map<string, Promise<ModelProvider>>();
+  const getProvider = (id: string): Promise<ModelProvider> => {
+    let p = providers.get(id);
+    if (!p) {
+      const cfg = endpoints[id];
+      if (!cfg) throw new UserError(`unknown endpoint '${id}'; define it in the endpoints file`);
+      p = createProvider(id, cfg, { secrets: { getKey: async (endpointId, origin) => (cfg.baseURL && originOf(cfg.baseURL) === origin ? envKey(endpointId) : undefined) } });
+      providers.set(id, p);
+    }
+    return p;
+  };
+  const ac = new AbortController();
+  const onSigint = (): void => { console.error('\ncancelling; run the same command again to resume'); ac.abort(); };
+  process.once('SIGINT', onSigint);
+  try {
+    const concurrency = v.concurrency ? Number(v.concurrency) : undefined;
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');
+    const backend = runnerJudgeBackend({ root, runId: v.run, endpoints, getProvider, concurrency,
+      onProgress: (batch, p) => { if (process.stderr.isTTY) process.stderr.write(`\r${batch}: ${p.done}/${p.total ?? '?'}   `); } });
+    const summary = await judgeRun({ runDir: runDir(root, v.run), responses: await readResponses(root, v.run), examples, outputSpec,
+      metrics, backend, rejudge: v.rejudge, signal: ac.signal });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    if (v.json) { console.log(JSON.stringify(summary)); return ac.signal.aborted ? 130 : 0; }
+    console.log(`verdicts written: ${summary.written}, kept from before: ${summary.skipped}, responses without output: ${summary.unjudgeable}`);
+    for (const [metricId, byCand] of Object.entries(summary.counts)) {
+      for (const [cand, c] of Object.entries(byCand)) {
+        console.log(`${metricId}  ${cand}  correct ${pct(c)} (${c.correct}/${c.correct + c.incorrect})  idk ${c.idk}  no verdict ${c.noVerdict}`);
+      }
+    }
+    return ac.signal.aborted ? 130 : 0;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    for (const p of providers.values()) void p.then((x) => x.close?.(), () => undefined);
+  }
+}
