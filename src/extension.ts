@@ -1,12 +1,26 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './vscode/commands';
+import { registerCodeLens } from './vscode/language/codeLens';
+import { PromptLanguage } from './vscode/language/promptLanguage';
 import { createServices } from './vscode/services';
+import { ExplorerTree } from './vscode/views/explorerTree';
 
 /** Wiring only: every feature registers itself and is disposed with the extension. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): Api {
   const services = createServices(context);
-  context.subscriptions.push(services, registerCommands(services));
+  const language = new PromptLanguage(services.project);
+  const explorer = new ExplorerTree(services.project);
+  context.subscriptions.push(services, language, explorer, registerCodeLens(), registerCommands(services, { explorer }));
   services.log.info(`activated (VS Code ${vscode.version})`);
+  return { language, explorer, project: services.project };
 }
 
 export function deactivate(): void {}
+
+/** What activate() returns: the integration tests inspect the live features through it. */
+export interface Api {
+  language: PromptLanguage;
+  explorer: ExplorerTree;
+  project: Services['project'];
+}
+type Services = ReturnType<typeof createServices>;

@@ -1,16 +1,19 @@
 import * as vscode from 'vscode';
 import { guarded } from '../log';
 import type { Services } from '../services';
+import type { ExplorerTree } from '../views/explorerTree';
 import { CommandId, type CommandIdValue } from './ids';
+import { createProjectFile, newVariant } from './promptFiles';
 
 /** One table registers every command; the type makes a missing handler a compile error. */
-export function registerCommands(s: Services): vscode.Disposable {
-  const table: Record<CommandIdValue, (...args: never[]) => unknown> = {
+export function registerCommands(s: Services, views: { explorer: ExplorerTree }): vscode.Disposable {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers take the arguments their callers pass
+  const table: Record<CommandIdValue, (...args: any[]) => unknown> = {
     [CommandId.runPrompt]: () => notYet('Running a prompt on candidate models'),
     [CommandId.compareWithBaseline]: () => notYet('The comparison with the baseline'),
-    [CommandId.newVariant]: () => notYet('New prompt variants'),
-    [CommandId.createProjectFile]: () => notYet('Creating a project file'),
-    [CommandId.refreshExplorer]: () => undefined,
+    [CommandId.newVariant]: (uri?: vscode.Uri, variant?: string) => newVariant(uri, variant),
+    [CommandId.createProjectFile]: () => createProjectFile(),
+    [CommandId.refreshExplorer]: () => views.explorer.refresh(),
     [CommandId.showLog]: () => s.log.show(),
   };
   return vscode.Disposable.from(

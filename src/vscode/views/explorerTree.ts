@@ -1,0 +1,105 @@
+// The "Prompts" view: prompt files with their variants nested, the project's test sets (with row counts)
+// and candidates. Refreshed by file watchers.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parsePromptText } from '../../core/prompt/load';
+import { Disposable } from '../disposable';
+import type { ProjectModel } from '../project/projectModel';
+
+type Node =
+  | { kind: 'group'; id: 'prompts' | 'testSets' | 'candidates'; label: string }
+  | { kind: 'prompt'; uri: vscode.Uri; name: string; variants: PromptEntry[] }
+  | { kind: 'testSet'; id: string; uri: vscode.Uri; rows?: number; error?: string; fields: string[] }
+  | { kind: 'candidate'; id: string; detail: string };
+
+interface PromptEntry { uri: vscode.Uri; name: string; parent?: string; variants: PromptEntry[] }
+
+export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly changed = this.register(new vscode.EventEmitter<Node | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly project: ProjectModel) {
+    super();
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/*.prompt.yml'));
+    for (const ev of [watcher.onDidCreate, watcher.onDidDelete, watcher.onDidChange]) this.register(ev(() => this.refresh()));
+    this.register(project.onDidChange(() => this.refresh()));
+    this.register(vscode.window.createTreeView('promptAdapt.explorer', { treeDataProvider: this, showCollapseAll: true }));
+  }
+
+  refresh(): void { this.changed.fire(undefined); }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (!node) {
+      const groups: Node[] = [{ kind: 'group', id: 'prompts', label: 'Prompts' }];
+      if (await this.project.project()) groups.push({ kind: 'group', id: 'testSets', label: 'Test sets' }, { kind: 'group', id: 'candidates', label: 'Candidates' });
+      return groups;
+    }
+    if (node.kind === 'group' && node.id === 'prompts') return (await this.promptForest()).map(toPromptNode);
+    if (node.kind === 'prompt') return node.variants.map(toPromptNode);
+    if (node.kind === 'group' && node.id === 'testSets') {
+      return (await this.project.testSetInfos()).map((i) => ({ kind: 'testSet', id: i.spec.id, uri: i.uri, rows: i.rows, error: i.error, fields: i.fields }));
+    }
+    if (node.kind === 'group' && node.id === 'candidates') {
+      const parsed = await this.project.project();
+      return (parsed?.project.candidates ?? []).map((c) => ({ kind: 'candidate', id: c.id,
+        detail: `${c.model} on ${c.endpoint}${c.regions?.length ? ` · ${c.regions.join(', ')}` : ''}` }));
+    }
+    return [];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'group': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.contextValue = `group.${node.id}`;
+        return item;
+      }
+      case 'prompt': {
+        const item = new vscode.TreeItem(node.name, node.variants.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        item.resourceUri = node.uri;
+        item.description = vscode.workspace.asRelativePath(node.uri);
+        item.command = { title: 'Open', command: 'vscode.open', arguments: [node.uri] };
+        item.contextValue = 'prompt';
+        item.iconPath = new vscode.ThemeIcon(node.variants.length ? 'files' : 'file');
+        return item;
+      }
+      case 'testSet': {
+        const item = new vscode.TreeItem(node.id, vscode.TreeItemCollapsibleState.None);
+        item.description = node.error ? 'cannot read' : node.rows !== undefined ? `${node.rows.toLocaleString('en-US')} rows` : '';
+        item.tooltip = node.error ?? `${vscode.workspace.asRelativePath(node.uri)}\nfields: ${node.fields.join(', ')}`;
+        item.iconPath = new vscode.ThemeIcon(node.error ? 'warning' : 'database');
+        item.command = { title: 'Open', command: 'vscode.open', arguments: [node.uri] };
+        item.contextValue = 'testSet';
+        return item;
+      }
+      case 'candidate': {
+        const item = new vscode.TreeItem(node.id, vscode.TreeItemCollapsibleState.None);
+        item.description = node.detail;
+        item.iconPath = new vscode.ThemeIcon('hubot');
+        item.contextValue = 'candidate';
+        return item;
+      }
+    }
+  }
+
+  /** Prompt files as a forest: a variant sits under the prompt its `adapt.variantOf` names. */
+  private async promptForest(): Promise<PromptEntry[]> {
+    const uris = await vscode.workspace.findFiles('**/*.prompt.yml', '{**/node_modules/**,**/.prompt-adapt/**}');
+    const entries = await Promise.all(uris.map(async (uri): Promise<PromptEntry> => {
+      const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+      const prompt = parsePromptText(text, uri.fsPath).prompt;
+      const parent = prompt.adapt.variantOf ? path.resolve(path.dirname(uri.fsPath), prompt.adapt.variantOf) : undefined;
+      return { uri, name: prompt.name ?? path.basename(uri.fsPath), parent, variants: [] };
+    }));
+    const byPath = new Map(entries.map((e) => [e.uri.fsPath, e]));
+    const roots: PromptEntry[] = [];
+    for (const e of entries) {
+      const parent = e.parent ? byPath.get(e.parent) : undefined;
+      if (parent && parent !== e) parent.variants.push(e); else roots.push(e);
+    }
+    const sort = (xs: PromptEntry[]): PromptEntry[] => xs.sort((a, b) => a.uri.fsPath.localeCompare(b.uri.fsPath)).map((x) => (sort(x.variants), x));
+    return sort(roots);
+  }
+}
+
+const toPromptNode = (e: PromptEntry): Node => ({ kind: 'prompt', uri: e.uri, name: e.name, variants: e.variants });

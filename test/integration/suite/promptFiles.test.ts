@@ -1,0 +1,92 @@
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import type { Api } from '../../../src/extension';
+import { CommandId } from '../../../src/vscode/commands/ids';
+import { extensionId, openWorkspaceFile, waitFor, workspaceUri } from './helpers';
+
+async function api(): Promise<Api> {
+  const ext = vscode.extensions.getExtension<Api>(extensionId)!;
+  return ext.activate();
+}
+
+suite('Prompt files in the editor', () => {
+  test('an unknown variable gets an error diagnostic at its exact range', async () => {
+    const doc = await openWorkspaceFile('prompts/typo.prompt.yml');
+    let diags: vscode.Diagnostic[] = [];
+    await waitFor(() => (diags = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'unknown-variable')).length > 0,
+      () => `diagnostics: ${JSON.stringify(vscode.languages.getDiagnostics(doc.uri).map((d) => d.message))}`);
+    assert.equal(diags.length, 1);
+    const d = diags[0]!;
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(d.source, 'prompt-adapt');
+    assert.match(d.message, /questoin/);
+    assert.match(d.message, /question/, 'suggests the field that exists');
+    assert.equal(doc.getText(d.range), '{{questoin}}');
+  });
+
+  test('diagnostics follow edits and are cleared when the file is closed', async () => {
+    const doc = await openWorkspaceFile('prompts/typo.prompt.yml');
+    const unknown = () => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'unknown-variable');
+    await waitFor(() => unknown().length === 1, () => 'initial diagnostic');
+    const at = doc.getText().indexOf('questoin');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'questoin'.length)), 'question');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitFor(() => unknown().length === 0, () => 'diagnostic gone after the fix');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitFor(() => unknown().length === 1, () => 'diagnostic back after revert');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await waitFor(() => vscode.languages.getDiagnostics(doc.uri).length === 0, () => 'diagnostics cleared on close');
+  });
+
+  test('completion after {{ offers the test set fields and mapped variables', async () => {
+    const doc = await openWorkspaceFile('prompts/qa.prompt.yml');
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('Question: {{question}}'));
+    const col = doc.lineAt(line).text.indexOf('{{question}}') + 2;
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(line, col), '{');
+    const labels = list.items.filter((i) => i.kind === vscode.CompletionItemKind.Variable).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    for (const name of ['context', 'question', 'groundTruth', 'answer', 'id']) assert.ok(labels.includes(name), `${name} in ${labels.join(', ')}`);
+  });
+
+  test('hover on a variable shows a sample value from the test set', async () => {
+    const doc = await openWorkspaceFile('prompts/qa.prompt.yml');
+    const offset = doc.getText().indexOf('{{question}}') + 3;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, doc.positionAt(offset));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /How long do refunds take\?/);
+  });
+
+  test('CodeLens offers Run and Compare on a prompt file', async () => {
+    const doc = await openWorkspaceFile('prompts/qa.prompt.yml');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+    const commands = lenses.map((l) => l.command?.command);
+    assert.ok(commands.includes(CommandId.runPrompt));
+    assert.ok(commands.includes(CommandId.compareWithBaseline));
+  });
+
+  test('the tree lists prompts with their variants nested, test sets with row counts, and candidates', async () => {
+    const { explorer } = await api();
+    const groups = await explorer.getChildren();
+    const labels = groups.map((g) => explorer.getTreeItem(g).label);
+    assert.deepEqual(labels, ['Prompts', 'Test sets', 'Candidates']);
+    const prompts = await explorer.getChildren(groups[0]);
+    const qa = prompts.find((p) => explorer.getTreeItem(p).label === 'Support QA');
+    assert.ok(qa, `prompts: ${prompts.map((p) => explorer.getTreeItem(p).label).join(', ')}`);
+    const variants = await explorer.getChildren(qa);
+    assert.deepEqual(variants.map((v) => explorer.getTreeItem(v).label), ['Support QA (concise)']);
+    const sets = await explorer.getChildren(groups[1]);
+    assert.equal(explorer.getTreeItem(sets[0]!).description, '3 rows');
+    const candidates = await explorer.getChildren(groups[2]);
+    assert.deepEqual(candidates.map((c) => explorer.getTreeItem(c).label), ['model-a', 'model-b']);
+  });
+
+  test('"New prompt variant" writes name.<variant>.prompt.yml with adapt.variantOf and opens it', async () => {
+    const parent = workspaceUri('prompts/qa.prompt.yml');
+    const created = await vscode.commands.executeCommand<vscode.Uri>(CommandId.newVariant, parent, 'friendly');
+    assert.ok(created);
+    assert.ok(created.path.endsWith('/prompts/qa.friendly.prompt.yml'), created.path);
+    const text = Buffer.from(await vscode.workspace.fs.readFile(created)).toString('utf8');
+    assert.match(text, /variantOf: qa\.prompt\.yml/);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), created.toString());
+  });
+});
