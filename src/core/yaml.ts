@@ -62,10 +62,17 @@ const MESSAGES: Record<string, string> = {
 };
 
 function yamlMessage(code: string, libMessage: string): string {
-  if (code === 'MISSING_CHAR') {
-    if (/quote/i.test(libMessage)) return 'This quoted string is never closed: add the closing quote.';
-    return 'A flow collection ("{ … }" or "[ … ]") is never closed: add the closing bracket.';
-  }
+  // The library's message says more than its code in these cases.
+  const specific: [RegExp, string][] = [
+    [/closing "?quote/i, 'This quoted string is never closed: add the closing quote.'],
+    [/sequence items must start at the same column/i, "List items must start at the same column as the items above; fix the indentation of this '-'."],
+    [/without - indicator/i, "A list item is missing its '-', or is indented differently from the items above."],
+    [/flow map .*end with a \}/i, "A '{ … }' mapping is never closed (or its lines are not indented enough): add the closing '}'."],
+    [/flow sequence .*end with a \]/i, "A '[ … ]' list is never closed (or its lines are not indented enough): add the closing ']'."],
+    [/Missing , or :/i, "A ',' or ':' is missing between the items of a '{ … }' or '[ … ]'."],
+    [/Nested mappings are not allowed in compact mappings|Implicit map keys need to be followed by map values/i, "A value is missing its key, or a ':' is missing; check the indentation of this line."],
+  ];
+  for (const [re, message] of specific) if (re.test(libMessage)) return message;
   if (code === 'UNEXPECTED_TOKEN' || code === 'BAD_SCALAR_START') {
     return `YAML syntax error: ${firstSentence(libMessage)}. Check the indentation and quoting on this line.`;
   }
