@@ -81,13 +81,21 @@ export function elementText(raw: string): string {
 
 type Node = string | number | boolean | null | undefined | Node[] | { [key: string]: Node };
 
+const parsers = new Map<string, XMLParser>();
+
+/** One parser per answer path, reused: building a parser costs more than parsing a typical output. */
 function parserFor(stopPath: string): XMLParser {
-  return new XMLParser({
+  let p = parsers.get(stopPath);
+  if (p) return p;
+  if (parsers.size > 32) parsers.clear();
+  p = new XMLParser({
     ignoreAttributes: false, attributeNamePrefix: '@', allowBooleanAttributes: true,
     parseTagValue: false, parseAttributeValue: false, trimValues: true, processEntities: true,
     // The answer is kept raw so that markup, CDATA and entities inside it are handled by elementText.
     stopNodes: [stopPath],
   });
+  parsers.set(stopPath, p);
+  return p;
 }
 
 /** Walks `path` below `node`; the first item of repeated elements is used and counted. */
