@@ -12,6 +12,13 @@ export type CsvItem =
 /** Longest record we accept; a longer one almost always means an unclosed quote swallowing the file. */
 const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
+/** Line breaks inside a record's (quoted) fields: a CRLF counts once. */
+function newlines(values: unknown[]): number {
+  let n = 0;
+  for (const v of values) if (typeof v === 'string') for (let i = v.indexOf('\n'); i !== -1; i = v.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 /** Parses CSV from a byte stream. The first record is the header. */
 export async function* readCsv(input: Readable): AsyncGenerator<CsvItem> {
   const pending: CsvItem[] = [];
@@ -37,7 +44,8 @@ export async function* readCsv(input: Readable): AsyncGenerator<CsvItem> {
     on_record: (record: Record<string, string>, info: { lines: number; empty_lines: number }) => {
       // The record starts after the previous one and any empty lines skipped in between.
       const line = lastEnd + 1 + (info.empty_lines - lastEmpty);
-      lastEnd = info.lines;
+      // csv-parse counts a CRLF inside quotes as two lines, so we count the record's own line breaks.
+      lastEnd = line + newlines(Object.values(record));
       lastEmpty = info.empty_lines;
       return { line, record, before: pending.splice(0) };
     },
@@ -46,7 +54,8 @@ export async function* readCsv(input: Readable): AsyncGenerator<CsvItem> {
       const ctx = err as { lines?: number; empty_lines?: number };
       const empties = ctx.empty_lines ?? lastEmpty;
       const start = lastEnd + 1 + (empties - lastEmpty);
-      const at = ctx.lines ?? start;
+      const fieldsOfBad = (err as { record?: unknown }).record;
+      const at = Array.isArray(fieldsOfBad) ? start + newlines(fieldsOfBad) : ctx.lines ?? start;
       lastEmpty = empties;
       if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
         pending.push({ kind: 'problem', line: start, fatal: true, message: `A quoted field in the record starting on line ${start} is never closed, so lines ${start}–${at} could not be read. Close the quote; write "" for a quote inside a quoted field.` });

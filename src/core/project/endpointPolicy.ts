@@ -14,7 +14,7 @@ const COMMAND_KEYS = new Set(['command', 'commands', 'cmd', 'exec', 'execute', '
 export function forbiddenKeyKind(key: string): Kind | undefined {
   const k = key.toLowerCase().replace(/[-_\s]/g, '');
   if (k === 'header' || k === 'headers' || k.endsWith('headers')) return 'header';
-  if (SECRET_KEYS.has(k) || /(apikey|secret|password|accesstoken|authtoken|sessiontoken)$/.test(k)) return 'secret';
+  if (SECRET_KEYS.has(k) || /(apikey|secret|secretkey|accesskey|accesskeyid|password|accesstoken|authtoken|sessiontoken)$/.test(k)) return 'secret';
   if (k === 'url' || k === 'uri' || k.endsWith('url') || k.endsWith('uri') || k === 'host' || k === 'hostname') return 'url';
   if (COMMAND_KEYS.has(k)) return 'command';
   return undefined;

@@ -114,7 +114,7 @@ export function parsePrompty(text: string, file: string): ParsedPrompt {
   const marker = /^[ \t]*(system|user|assistant|developer)[ \t]*:[ \t]*\r?$/gim;
   marker.lastIndex = bodyStart;
   const sections: Section[] = [];
-  let prevEnd = bodyStart;
+  const prevEnd = bodyStart;
   let firstRole: Role = 'system';
   for (let m = marker.exec(text); m; m = marker.exec(text)) {
     const role = m[1]!.toLowerCase() === 'developer' ? 'system' : (m[1]!.toLowerCase() as Role);

@@ -113,12 +113,14 @@ function decodeBlock(text: string, from: number, to: number, style: 'literal' | 
   let indent: number;
   if (explicit) indent = parentIndent + Number(explicit[0]);
   else {
-    const first = lines.find((l) => l.text.trim() !== '');
-    if (!first) indent = 0;
-    else indent = first.text.length - first.text.trimStart().length;
+    // Auto-detected from the first line that is not all spaces (a tab is content, not indentation); with
+    // none, from the longest of the space-only lines.
+    const first = lines.find((l) => !/^ *$/.test(l.text));
+    if (!first) indent = Math.max(0, ...lines.map((l) => l.text.length));
+    else indent = first.text.length - first.text.replace(/^ +/, '').length;
   }
   // Content lines (indentation removed); a line shorter than the indentation is an empty line.
-  const body = lines.map((l) => (l.text.length >= indent && l.text.slice(0, indent).trim() === ''
+  const body = lines.map((l) => (l.text.length > indent && /^ *$/.test(l.text.slice(0, indent))
     ? { at: l.at + indent, text: l.text.slice(indent), breakAt: l.at + l.text.length }
     : { at: l.at + l.text.length, text: '', breakAt: l.at + l.text.length }));
   // Trailing empty lines are handled by chomping.

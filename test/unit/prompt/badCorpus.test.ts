@@ -104,7 +104,10 @@ suite('bad-input corpus', () => {
   test('covers every fixture file (at least 30)', () => {
     const files: string[] = [];
     const walk = (d: string, pre: string): void => {
-      for (const f of readdirSync(d)) statSync(path.join(d, f)).isDirectory() ? walk(path.join(d, f), `${pre}${f}/`) : files.push(`${pre}${f}`);
+      for (const f of readdirSync(d)) {
+        if (statSync(path.join(d, f)).isDirectory()) walk(path.join(d, f), `${pre}${f}/`);
+        else files.push(`${pre}${f}`);
+      }
     };
     walk(BAD, '');
     const covered = new Set(CASES.map((c) => c[0]));
