@@ -19,7 +19,7 @@ export class TokenBucket {
   /** Corrects an estimate once the real count is known. */
   adjust(delta: number): void { this.tokens -= delta; }
   private refill(now: number): void {
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
+    this.tokens = Math.min(this.capacity, this.tokens + (Math.max(0, now - this.last) * this.perMinute) / 60_000);
     this.last = now;
   }
 }

@@ -1,0 +1,232 @@
+// `prompt-adapt run`: runs a prompt on candidates over a test set, into the store under `.prompt-adapt/`.
+//   project form: --project prompt-adapt.yml --prompt FILE --test-set ID [--candidates a,b]
+//   ad-hoc form:  --prompt FILE --models m1,m2 --base-url URL --dataset FILE.jsonl --out results.jsonl
+// Re-running the same command resumes: stored responses and cached requests are never asked for again.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { UserError } from '../../core/errors';
+import { formatProblem } from '../../core/problems';
+import { countRows, loadProjectFile, readExamples, testSetSource, type Example, type FieldMapping, type TestSetSource } from '../../core/project';
+import { exampleValues, loadPromptFile, mappedVariables, renderMessages, type PromptFile } from '../../core/prompt';
+import { builtInEndpoints, originOf, parseEndpoints, type EndpointsConfig, type SecretSource } from '../../core/providers/endpoints';
+import type { ModelProvider } from '../../core/providers/provider';
+import { createProvider } from '../../core/providers/registry';
+import { planItems, planKey, type PlanCandidate, type RunPlan } from '../../core/runner/plan';
+import { runPlan, type RunProgress, type RunResult } from '../../core/runner/runner';
+import { findResumableRun, forEachResponse } from '../../core/runner/store';
+
+const USAGE = `usage:
+  prompt-adapt run --project prompt-adapt.yml --prompt FILE --test-set ID [--candidates a,b] [options]
+  prompt-adapt run --prompt FILE --models m1,m2 --base-url URL --dataset FILE.jsonl --out results.jsonl [options]
+
+  --prompt        a .prompt.yml (or .prompty, Dotprompt, or a plain template with {{vars}})
+  --project       the project file; candidates, test sets and prices come from it
+  --test-set      id of a test set in the project file
+  --candidates    candidate ids to run (default: all)
+  --models        ad-hoc: model names on the OpenAI-compatible server at --base-url (key: OPENAI_API_KEY)
+  --dataset       ad-hoc: JSONL, one example per line; fields fill {{vars}}; 'id' names the example
+  --out           write one JSON line per (example, model): {"id","model","output",…} or {"id","model","error"}
+  --concurrency   requests in flight per endpoint (default: the endpoint's maxConcurrency, else 16)
+  --no-cache      do not use the shared response cache (re-running then asks again)
+  --new-run       do not resume the last unfinished run of the same plan
+  --run-id ID     resume (or name) this run
+
+  Endpoints (project form): $PROMPT_ADAPT_CONFIG, $PROMPT_ADAPT_ENDPOINTS or ~/.config/prompt-adapt/endpoints.json,
+  e.g. {"local": {"kind": "openai", "baseURL": "http://127.0.0.1:8000/v1"}, "aws": {"kind": "bedrock", "region": "us-east-1"}}.
+  Keys: PROMPT_ADAPT_KEY_<ENDPOINT_ID> (upper case, non-alphanumerics as _), or OPENAI_API_KEY for 'openai'.
+  Exit code 1 when any example still has no response.`;
+
+const OPTIONS = {
+  project: { type: 'string' }, prompt: { type: 'string' }, 'test-set': { type: 'string' }, candidates: { type: 'string' },
+  models: { type: 'string' }, 'base-url': { type: 'string' }, dataset: { type: 'string' }, out: { type: 'string' },
+  concurrency: { type: 'string' }, 'no-cache': { type: 'boolean' }, 'new-run': { type: 'boolean' }, 'run-id': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The CLI's user-level endpoints: built-ins plus the endpoints file ($PROMPT_ADAPT_CONFIG, $PROMPT_ADAPT_ENDPOINTS, ~/.config/prompt-adapt/endpoints.json). */
+export function loadCliEndpoints(env: NodeJS.ProcessEnv = process.env): EndpointsConfig {
+  const explicit = env.PROMPT_ADAPT_CONFIG ?? env.PROMPT_ADAPT_ENDPOINTS;
+  const file = explicit ?? path.join(os.homedir(), '.config', 'prompt-adapt', 'endpoints.json');
+  let raw: unknown;
+  try { raw = JSON.parse(fs.readFileSync(file, 'utf8')); } catch (err) {
+    if (explicit || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`cannot read endpoints file ${file}: ${(err as Error).message}`);
+  }
+  const { endpoints, problems } = parseEndpoints((raw as { endpoints?: unknown } | undefined)?.endpoints ?? raw);
+  for (const p of problems) console.error(`${file}: ${p}`);
+  return { ...builtInEndpoints, ...endpoints };
+}
+
+/** Keys from the environment: PROMPT_ADAPT_KEY_<ID>, or OPENAI_API_KEY for the built-in `openai` endpoint and the ad-hoc form. */
+export function envSecretSource(env: NodeJS.ProcessEnv = process.env, fallbackOpenAI = false): SecretSource {
+  return {
+    getKey: async (endpointId) => env[`PROMPT_ADAPT_KEY_${endpointId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`]
+      ?? (endpointId === 'openai' || fallbackOpenAI ? env.OPENAI_API_KEY : undefined),
+  };
+}
+
+type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** Entry point of `prompt-adapt run`; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let v: Values;
+  try { ({ values: v } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowNegative: false })); }
+  catch (err) { throw new UserError(`${(err as Error).message}\n\n${USAGE}`); }
+  if (v.help) { console.log(USAGE); return 0; }
+  if (!v.prompt) { console.error(USAGE); return 1; }
+  const concurrency = v.concurrency === undefined ? undefined : Number(v.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');
+
+  const prompt = await readPrompt(v.prompt);
+  const setup = v.project ? await projectForm(v, prompt) : await adHocForm(v, prompt);
+  const { root, endpoints, secrets } = setup;
+  const plan = setup.plan;
+
+  const made = new Map<string, Promise<ModelProvider>>();
+  const getProvider = (id: string) => {
+    let p = made.get(id);
+    if (!p) { p = createProvider(id, endpoints[id]!, { secrets }); made.set(id, p); }
+    return p;
+  };
+  const runId = v['run-id'] ?? (v['new-run'] ? undefined : (await findResumableRun(root, plan.planKey))?.runId);
+  if (runId && !v['run-id']) console.error(`resuming run ${runId}`);
+
+  const ac = new AbortController();
+  const onSigint = () => { console.error('\ncancelling… (finished responses are kept; run the same command to resume)'); ac.abort(); };
+  process.once('SIGINT', onSigint);
+  const bar = process.stderr.isTTY ? progressBar() : undefined;
+  let result: RunResult;
+  try {
+    result = await runPlan(plan, {
+      root, runId, endpoints, getProvider, concurrency, cache: !v['no-cache'], signal: ac.signal,
+      onProgress: bar, onIssue: (i) => { bar?.clear(); console.error(`${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message}`); },
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    bar?.clear();
+  }
+
+  if (v.out) await writeOut(v.out, root, result.runId, plan, setup.exampleIds);
+  const c = result.counts;
+  const secs = (result.elapsedMs / 1000).toFixed(1);
+  console.log(`run ${result.runId}: ${result.status}; ${c.requested} requested, ${c.cached} cached, ${c.resumed} resumed, ${c.errors} errors, ${c.skipped} skipped; `
+    + `${result.inputTokens} in / ${result.outputTokens} out tokens, $${result.cost.toFixed(4)}; ${secs}s; store ${path.relative(process.cwd(), result.dir) || '.'}`);
+  for (const i of result.issues) if (i.count > 1 && i.severity !== 'info') console.error(`  ${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message} (×${i.count})`);
+  return result.missing > 0 || result.status === 'cancelled' ? 1 : 0;
+}
+
+async function readPrompt(file: string): Promise<PromptFile> {
+  const { prompt, problems } = await loadPromptFile(file).catch((e: Error) => { throw new UserError(`cannot read ${file}: ${e.message}`); });
+  const errors = problems.filter((p) => p.severity === 'error');
+  for (const p of errors) console.error(formatProblem(p));
+  if (errors.length) throw new UserError(`${file} has errors.`);
+  if (prompt.messages.length === 0) throw new UserError(`${file} has no messages.`);
+  return prompt;
+}
+
+interface Setup { root: string; endpoints: EndpointsConfig; secrets: SecretSource; plan: RunPlan; exampleIds?: () => AsyncIterable<string> }
+
+/** Renders an example; a missing variable makes a render error (recorded, not sent). */
+function renderer(prompt: PromptFile, mapping: FieldMapping | undefined) {
+  const mapped = mappedVariables(mapping);
+  return (e: Example) => {
+    const r = renderMessages(prompt.messages, exampleValues(e.fields, mapping), mapped);
+    return r.missing.length ? { error: `no value for ${r.missing.map((m) => `{{${m}}}`).join(', ')}` } : { messages: r.messages };
+  };
+}
+
+function examplesOf(source: TestSetSource, quiet = false): AsyncIterable<Example> {
+  let reported = 0;
+  return readExamples(source, { onProblem: (p) => { if (!quiet && reported++ < 20) console.error(formatProblem(p)); } });
+}
+
+async function projectForm(v: Values, prompt: PromptFile): Promise<Setup> {
+  const { project, problems } = await loadProjectFile(v.project!).catch((e: Error) => { throw new UserError(`cannot read ${v.project}: ${e.message}`); });
+  const errors = problems.filter((p) => p.severity === 'error');
+  for (const p of errors) console.error(formatProblem(p));
+  if (errors.length) throw new UserError(`${v.project} has errors.`);
+  if (!v['test-set']) throw new UserError(`--test-set is required with --project (have: ${project.testSets.map((t) => t.id).join(', ') || 'none'})`);
+  const spec = project.testSets.find((t) => t.id === v['test-set']);
+  if (!spec) throw new UserError(`no test set '${v['test-set']}' in ${v.project} (have: ${project.testSets.map((t) => t.id).join(', ') || 'none'})`);
+  const wanted = v.candidates?.split(',').map((s) => s.trim()).filter(Boolean);
+  const candidates = wanted ? wanted.map((id) => {
+    const c = project.candidates.find((x) => x.id === id);
+    if (!c) throw new UserError(`no candidate '${id}' in ${v.project} (have: ${project.candidates.map((x) => x.id).join(', ')})`);
+    return c;
+  }) : project.candidates;
+  if (candidates.length === 0) throw new UserError(`${v.project} defines no candidates`);
+  const endpoints = loadCliEndpoints();
+  for (const c of candidates) if (!endpoints[c.endpoint]) throw new UserError(`candidate '${c.id}' uses endpoint '${c.endpoint}', which is not defined in the endpoints file.`);
+  const source = testSetSource(project, spec);
+  const rows = await countRows(source);
+  const paramsFor = (c: PlanCandidate) => ({ ...prompt.modelParameters, ...candidates.find((x) => x.id === c.id)?.params });
+  const plan: RunPlan = {
+    planKey: planKey(['project', path.resolve(prompt.path), fs.statSync(prompt.path).mtimeMs, spec.id, candidates.map((c) => [c.id, c.endpoint, c.model, c.params])]),
+    candidates, total: rows * candidates.length, prompt: { path: prompt.path, name: prompt.name }, testSet: { id: spec.id, path: source.path },
+    items: planItems(examplesOf(source), candidates, renderer(prompt, spec.fields), paramsFor),
+  };
+  return { root: path.join(path.dirname(project.path), '.prompt-adapt'), endpoints, secrets: envSecretSource(), plan };
+}
+
+async function adHocForm(v: Values, prompt: PromptFile): Promise<Setup> {
+  const missing = (['models', 'base-url', 'dataset', 'out'] as const).filter((k) => !v[k]);
+  if (missing.length) throw new UserError(`missing ${missing.map((k) => `--${k}`).join(', ')} (or use --project)\n\n${USAGE}`);
+  originOf(v['base-url']!);
+  const models = v.models!.split(',').map((s) => s.trim()).filter(Boolean);
+  const endpoints: EndpointsConfig = { 'ad-hoc': { kind: 'openai', baseURL: v['base-url']! } };
+  const candidates: PlanCandidate[] = models.map((m) => ({ id: m, endpoint: 'ad-hoc', model: m }));
+  const source: TestSetSource = { path: path.resolve(v.dataset!), format: 'jsonl', id: path.basename(v.dataset!), fields: { id: 'id' } };
+  const rows = await countRows(source);
+  const plan: RunPlan = {
+    // The plan key ignores the base URL's key but not the URL: another server is another plan.
+    planKey: planKey(['ad-hoc', path.resolve(prompt.path), fs.statSync(prompt.path).mtimeMs, source.path, v['base-url'], models]),
+    candidates, total: rows * models.length, prompt: { path: prompt.path, name: prompt.name }, testSet: { id: source.id!, path: source.path },
+    items: planItems(examplesOf(source), candidates, renderer(prompt, undefined), () => prompt.modelParameters),
+  };
+  return {
+    root: path.resolve('.prompt-adapt'), endpoints, secrets: envSecretSource(process.env, true), plan,
+    exampleIds: async function* () { for await (const e of examplesOf(source, true)) yield e.id; },
+  };
+}
+
+/** Writes `--out` from the run's rows: one line per (example, model), written to a temp file and renamed. */
+async function writeOut(out: string, root: string, runId: string, plan: RunPlan, exampleIds?: () => AsyncIterable<string>): Promise<void> {
+  const rows = new Map<string, string>();
+  await forEachResponse(root, runId, (r) => {
+    const line = r.error
+      ? { id: r.exampleId, model: r.model, error: r.error.message, errorKind: r.error.kind }
+      : { id: r.exampleId, model: r.model, output: r.output, finishReason: r.finishReason, inputTokens: r.inputTokens, outputTokens: r.outputTokens, latencyMs: r.latencyMs, cost: r.cost, cached: r.cached };
+    rows.set(`${r.exampleId}\0${r.candidateId}`, JSON.stringify(line));
+  });
+  const tmp = `${out}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    const buf: string[] = [];
+    const emit = (s: string) => { buf.push(s); if (buf.length >= 512) { fs.writeSync(fd, buf.join('\n') + '\n'); buf.length = 0; } };
+    if (exampleIds) {
+      for await (const id of exampleIds()) for (const c of plan.candidates) emit(rows.get(`${id}\0${c.id}`) ?? JSON.stringify({ id, model: c.model, error: 'no response (stopped or cancelled)' }));
+    } else for (const line of rows.values()) emit(line);
+    if (buf.length) fs.writeSync(fd, buf.join('\n') + '\n');
+    fs.fsyncSync(fd);
+  } finally { fs.closeSync(fd); }
+  fs.renameSync(tmp, out);
+}
+
+/** A one-line progress bar on stderr, redrawn in place. */
+function progressBar(): ((p: RunProgress) => void) & { clear(): void } {
+  let shown = false;
+  const draw = (p: RunProgress) => {
+    const width = 28;
+    const frac = p.total ? Math.min(1, p.done / p.total) : 0;
+    const filled = Math.round(frac * width);
+    const eta = p.etaMs !== undefined ? ` ETA ${fmtTime(p.etaMs)}` : '';
+    const errs = p.counts.errors ? ` ${p.counts.errors} errors` : '';
+    const text = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done}/${p.total ?? '?'} in flight ${p.inFlight}${errs} $${p.cost.toFixed(4)}${eta}`;
+    process.stderr.write(`\r${text.slice(0, (process.stderr.columns || 100) - 1)}\x1b[K`);
+    shown = true;
+  };
+  return Object.assign(draw, { clear: () => { if (shown) { process.stderr.write('\r\x1b[K'); shown = false; } } });
+}
+
+const fmtTime = (ms: number): string => (ms < 60_000 ? `${Math.ceil(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${String(Math.ceil((ms % 60_000) / 1000)).padStart(2, '0')}s`);

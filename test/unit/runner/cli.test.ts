@@ -1,0 +1,74 @@
+import { strict as assert } from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
+import { main } from '../../../src/cli/commands/run';
+import { startMockServer, type MockServer } from '../../servers/mockModelServer';
+import { tempRoot } from './helpers';
+
+async function quietly<T>(fn: () => Promise<T>): Promise<{ value: T; out: string; err: string }> {
+  const log = console.log, error = console.error;
+  let out = '', err = '';
+  console.log = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
+  console.error = (...a: unknown[]) => { err += a.join(' ') + '\n'; };
+  try { return { value: await fn(), out, err }; } finally { console.log = log; console.error = error; }
+}
+
+suite('cli: prompt-adapt run', () => {
+  let server: MockServer;
+  let cwd: string;
+  const dir = tempRoot();
+  suiteSetup(async () => { server = await startMockServer('openai', { latencyMs: 2 }); cwd = process.cwd(); process.chdir(dir); });
+  suiteTeardown(async () => { process.chdir(cwd); await server.close(); delete process.env.PROMPT_ADAPT_CONFIG; });
+  setup(() => { server.setBehavior({ latencyMs: 2 }); server.resetStats(); });
+
+  test('ad-hoc form: template + JSONL -> --out lines; re-running resumes from the store and cache', async () => {
+    fs.writeFileSync('q.txt', 'Question: {{question}}\n');
+    fs.writeFileSync('data.jsonl', Array.from({ length: 25 }, (_, i) => JSON.stringify({ id: `x${i}`, question: `what ${i}` })).join('\n') + '\n');
+    const argv = ['--prompt', 'q.txt', '--models', 'm1,m2', '--base-url', server.url, '--dataset', 'data.jsonl', '--out', 'out.jsonl'];
+    const first = await quietly(() => main(argv));
+    assert.equal(first.value, 0, first.err);
+    assert.match(first.out, /complete; 50 requested/);
+    const out = fs.readFileSync('out.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(out.length, 50);
+    assert.deepEqual(Object.keys(out[0]).slice(0, 3), ['id', 'model', 'output']);
+    assert.equal(out.find((o) => o.id === 'x3' && o.model === 'm2').output, 'answer:m2:Question: what 3\n');
+    const again = await quietly(() => main(argv));
+    assert.equal(again.value, 0);
+    assert.equal(server.stats.completions, 50, 'nothing asked twice');
+    const fresh = await quietly(() => main([...argv, '--new-run']));
+    assert.match(fresh.out, /50 cached/);
+    assert.equal(server.stats.completions, 50);
+  });
+
+  test('ad-hoc form: an example that still has no response makes the exit code 1 and gets an error line', async () => {
+    fs.writeFileSync('q2.txt', 'Q: {{question}}');
+    fs.writeFileSync('data2.jsonl', ['{"id":"a","question":"fine"}', '{"id":"b","question":"BAD"}', '{"id":"c"}'].join('\n') + '\n');
+    server.setBehavior({ faults: [{ contentIncludes: 'BAD', fault: { kind: 'status', status: 400, message: 'invalid' } }] });
+    const r = await quietly(() => main(['--prompt', 'q2.txt', '--models', 'm', '--base-url', server.url, '--dataset', 'data2.jsonl', '--out', 'out2.jsonl']));
+    assert.equal(r.value, 1);
+    const out = fs.readFileSync('out2.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(out.map((o) => [o.id, o.output !== undefined, o.error !== undefined]), [['a', true, false], ['b', false, true], ['c', false, true]]);
+  });
+
+  test('project form: candidates and test set from prompt-adapt.yml, endpoints from $PROMPT_ADAPT_CONFIG', async () => {
+    fs.mkdirSync('proj/prompts', { recursive: true });
+    fs.mkdirSync('proj/data', { recursive: true });
+    fs.writeFileSync('proj/prompts/qa.prompt.yml', 'name: QA\nmodelParameters: { temperature: 0 }\nmessages:\n  - role: system\n    content: Be brief.\n  - role: user\n    content: "{{question}}"\n');
+    fs.writeFileSync('proj/data/set.jsonl', Array.from({ length: 10 }, (_, i) => JSON.stringify({ qid: `p${i}`, q: `pq${i}` })).join('\n') + '\n');
+    fs.writeFileSync('proj/prompt-adapt.yml', [
+      'candidates:',
+      '  - { id: one, endpoint: loop, model: model-one, price: { inputPerMTok: 1, outputPerMTok: 1 } }',
+      '  - { id: two, endpoint: loop, model: model-two }',
+      'testSets:',
+      '  - { id: set, path: data/set.jsonl, fields: { id: qid, question: q } }',
+      '',
+    ].join('\n'));
+    fs.writeFileSync('endpoints.json', JSON.stringify({ loop: { kind: 'openai', baseURL: server.url } }));
+    process.env.PROMPT_ADAPT_CONFIG = path.resolve('endpoints.json');
+    const r = await quietly(() => main(['--project', 'proj/prompt-adapt.yml', '--prompt', 'proj/prompts/qa.prompt.yml', '--test-set', 'set', '--candidates', 'one,two']));
+    assert.equal(r.value, 0, r.err + r.out);
+    assert.match(r.out, /complete; 20 requested/);
+    assert.ok(fs.existsSync('proj/.prompt-adapt/runs'));
+    assert.equal(server.stats.byModel['model-one'], 10);
+  });
+});
