@@ -40,9 +40,9 @@ export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise
       if (req.params) for (const k in req.params) if (req.params[k] !== undefined) body[snake(k)] = req.params[k];
       const start = performance.now();
       try {
-        const { data, request_id } = await client.chat.completions
-          .create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal })
-          .withResponse();
+        // Plain await (not .withResponse()): the SDK attaches `_request_id` to the data, one promise layer cheaper.
+        const data = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal });
+        const request_id = (data as { _request_id?: string | null })._request_id;
         const choice = data.choices?.[0];
         if (!choice) throw new ProviderError('transient', 'the server returned no choices');
         return {
