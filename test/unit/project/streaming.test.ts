@@ -15,7 +15,7 @@ async function generate(file: string, row: (i: number) => string, header = ''): 
   const out = createWriteStream(file);
   if (header) out.write(header);
   for (let i = 0; i < ROWS; i++) {
-    if (!out.write(row(i))) await new Promise((r) => out.once('drain', r));
+    if (!out.write(row(i))) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
