@@ -9,10 +9,10 @@ import { ExplorerTree } from './vscode/views/explorerTree';
 export function activate(context: vscode.ExtensionContext): Api {
   const services = createServices(context);
   const language = new PromptLanguage(services.project);
-  const explorer = new ExplorerTree(services.project);
+  const explorer = new ExplorerTree(services.project, services.runs.onDidFinishRun);
   context.subscriptions.push(services, language, explorer, registerCodeLens(), registerCommands(services, { explorer }));
   services.log.info(`activated (VS Code ${vscode.version})`);
-  return { language, explorer, project: services.project };
+  return { language, explorer, project: services.project, runs: services.runs };
 }
 
 export function deactivate(): void {}
@@ -22,5 +22,6 @@ export interface Api {
   language: PromptLanguage;
   explorer: ExplorerTree;
   project: Services['project'];
+  runs: Services['runs'];
 }
 type Services = ReturnType<typeof createServices>;

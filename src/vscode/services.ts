@@ -1,21 +1,25 @@
 import type * as vscode from 'vscode';
+import { EndpointSecrets } from './endpoints';
 import { createLog, type Log } from './log';
 import { ProjectModel } from './project/projectModel';
+import { RunController } from './runs/runController';
 
 /** The composition root's products: core objects wired to VS Code adapters, disposed together. */
 export interface Services extends vscode.Disposable {
   readonly context: vscode.ExtensionContext;
   readonly log: Log;
   readonly project: ProjectModel;
+  readonly secrets: EndpointSecrets;
+  readonly runs: RunController;
 }
 
 export function createServices(context: vscode.ExtensionContext): Services {
   const log = createLog();
   const project = new ProjectModel(log);
+  const secrets = new EndpointSecrets(context);
+  const runs = new RunController(project, secrets, log);
   return {
-    context,
-    log,
-    project,
-    dispose: () => { project.dispose(); log.dispose(); },
+    context, log, project, secrets, runs,
+    dispose: () => { runs.dispose(); project.dispose(); log.dispose(); },
   };
 }

@@ -1,6 +1,8 @@
 /** Every command id, written once. package.json `contributes.commands` mirrors this (a unit test checks). */
 export const CommandId = {
   runPrompt: 'promptAdapt.runPrompt',
+  cancelRun: 'promptAdapt.cancelRun',
+  configureEndpoint: 'promptAdapt.configureEndpoint',
   compareWithBaseline: 'promptAdapt.compareWithBaseline',
   newVariant: 'promptAdapt.newVariant',
   createProjectFile: 'promptAdapt.createProjectFile',

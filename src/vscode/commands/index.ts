@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { guarded } from '../log';
 import type { Services } from '../services';
+import { configureEndpoint } from '../endpoints';
+import type { RunArgs } from '../runs/runController';
 import type { ExplorerTree } from '../views/explorerTree';
 import { CommandId, type CommandIdValue } from './ids';
 import { createProjectFile, newVariant } from './promptFiles';
@@ -9,8 +11,10 @@ import { createProjectFile, newVariant } from './promptFiles';
 export function registerCommands(s: Services, views: { explorer: ExplorerTree }): vscode.Disposable {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers take the arguments their callers pass
   const table: Record<CommandIdValue, (...args: any[]) => unknown> = {
-    [CommandId.runPrompt]: () => notYet('Running a prompt on candidate models'),
-    [CommandId.compareWithBaseline]: () => notYet('The comparison with the baseline'),
+    [CommandId.runPrompt]: (uri?: vscode.Uri, args?: RunArgs) => s.runs.run(uri instanceof vscode.Uri ? uri : undefined, args),
+    [CommandId.cancelRun]: () => s.runs.cancel(),
+    [CommandId.configureEndpoint]: (id?: string, key?: string, confirmNewOrigin?: boolean) => configureEndpoint(s.secrets, s.log, id, key, confirmNewOrigin),
+    [CommandId.compareWithBaseline]: () => notYet('The comparison panel (calibrated difference against the baseline, with intervals)', 'Meanwhile, runs are stored under .prompt-adapt/runs, and `prompt-adapt stats compare` computes the calibrated difference from the command line.'),
     [CommandId.newVariant]: (uri?: vscode.Uri, variant?: string) => newVariant(uri, variant),
     [CommandId.createProjectFile]: () => createProjectFile(),
     [CommandId.refreshExplorer]: () => views.explorer.refresh(),
@@ -21,6 +25,6 @@ export function registerCommands(s: Services, views: { explorer: ExplorerTree })
   );
 }
 
-function notYet(what: string): Thenable<unknown> {
-  return vscode.window.showInformationMessage(`Prompt Adapt: ${what} is not available in this version yet.`);
+function notYet(what: string, meanwhile: string): Thenable<unknown> {
+  return vscode.window.showInformationMessage(`Prompt Adapt: ${what} is not available in this version yet. ${meanwhile}`);
 }

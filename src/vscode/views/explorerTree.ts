@@ -3,11 +3,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parsePromptText } from '../../core/prompt/load';
+import { storeRootOf } from '../../core/runner/projectPlan';
+import { listRuns, type RunManifest } from '../../core/runner/store';
 import { Disposable } from '../disposable';
 import type { ProjectModel } from '../project/projectModel';
 
 type Node =
-  | { kind: 'group'; id: 'prompts' | 'testSets' | 'candidates'; label: string }
+  | { kind: 'group'; id: 'prompts' | 'testSets' | 'candidates' | 'runs'; label: string }
+  | { kind: 'run'; manifest: RunManifest }
   | { kind: 'prompt'; uri: vscode.Uri; name: string; variants: PromptEntry[] }
   | { kind: 'testSet'; id: string; uri: vscode.Uri; rows?: number; error?: string; fields: string[] }
   | { kind: 'candidate'; id: string; detail: string };
@@ -18,8 +21,9 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
   private readonly changed = this.register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly project: ProjectModel) {
+  constructor(private readonly project: ProjectModel, runFinished: vscode.Event<unknown>) {
     super();
+    this.register(runFinished(() => this.refresh()));
     const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/*.prompt.yml'));
     for (const ev of [watcher.onDidCreate, watcher.onDidDelete, watcher.onDidChange]) this.register(ev(() => this.refresh()));
     this.register(project.onDidChange(() => this.refresh()));
@@ -31,7 +35,7 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
   async getChildren(node?: Node): Promise<Node[]> {
     if (!node) {
       const groups: Node[] = [{ kind: 'group', id: 'prompts', label: 'Prompts' }];
-      if (await this.project.project()) groups.push({ kind: 'group', id: 'testSets', label: 'Test sets' }, { kind: 'group', id: 'candidates', label: 'Candidates' });
+      if (await this.project.project()) groups.push({ kind: 'group', id: 'testSets', label: 'Test sets' }, { kind: 'group', id: 'candidates', label: 'Candidates' }, { kind: 'group', id: 'runs', label: 'Runs' });
       return groups;
     }
     if (node.kind === 'group' && node.id === 'prompts') return (await this.promptForest()).map(toPromptNode);
@@ -43,6 +47,11 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
       const parsed = await this.project.project();
       return (parsed?.project.candidates ?? []).map((c) => ({ kind: 'candidate', id: c.id,
         detail: `${c.model} on ${c.endpoint}${c.regions?.length ? ` · ${c.regions.join(', ')}` : ''}` }));
+    }
+    if (node.kind === 'group' && node.id === 'runs') {
+      const parsed = await this.project.project();
+      const runs = parsed ? await listRuns(storeRootOf(parsed.project)).catch(() => []) : [];
+      return runs.sort((a, b) => b.runId.localeCompare(a.runId)).map((manifest) => ({ kind: 'run', manifest }));
     }
     return [];
   }
@@ -70,6 +79,16 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
         item.iconPath = new vscode.ThemeIcon(node.error ? 'warning' : 'database');
         item.command = { title: 'Open', command: 'vscode.open', arguments: [node.uri] };
         item.contextValue = 'testSet';
+        return item;
+      }
+      case 'run': {
+        const m = node.manifest;
+        const item = new vscode.TreeItem(m.runId, vscode.TreeItemCollapsibleState.None);
+        const c = m.counts;
+        item.description = `${m.status} · ${c.requested + c.cached + c.resumed}${c.total ? `/${c.total}` : ''}${c.errors ? ` · ${c.errors} errors` : ''}`;
+        item.tooltip = `${m.prompt?.name ?? m.prompt?.path ?? ''} on ${m.testSet?.id ?? ''}\n${m.candidates.map((x) => x.id).join(', ')}`;
+        item.iconPath = new vscode.ThemeIcon(m.status === 'complete' ? 'pass' : m.status === 'running' ? 'sync' : m.status === 'cancelled' ? 'circle-slash' : 'warning');
+        item.contextValue = 'run';
         return item;
       }
       case 'candidate': {

@@ -68,7 +68,7 @@ suite('Prompt files in the editor', () => {
     const { explorer } = await api();
     const groups = await explorer.getChildren();
     const labels = groups.map((g) => explorer.getTreeItem(g).label);
-    assert.deepEqual(labels, ['Prompts', 'Test sets', 'Candidates']);
+    assert.deepEqual(labels, ['Prompts', 'Test sets', 'Candidates', 'Runs']);
     const prompts = await explorer.getChildren(groups[0]);
     const qa = prompts.find((p) => explorer.getTreeItem(p).label === 'Support QA');
     assert.ok(qa, `prompts: ${prompts.map((p) => explorer.getTreeItem(p).label).join(', ')}`);

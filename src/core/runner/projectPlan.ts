@@ -1,0 +1,92 @@
+// The plan for "run this prompt on these candidates over this test set of the project": shared by the
+// CLI's project form and the editor's Run command so both resume the same runs and hit the same cache.
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { UserError } from '../errors';
+import type { Problem } from '../problems';
+import { countRows, readExamples, testSetSource, type TestSetSource } from '../project/testSet';
+import type { Candidate, Example, FieldMapping, ProjectFile, TestSetSpec } from '../project/types';
+import { exampleValues, mappedVariables, renderMessages } from '../prompt/render';
+import type { PromptFile } from '../prompt/types';
+import { planItems, planKey, type PlanCandidate, type RunPlan } from './plan';
+
+/** The store directory of a project: `.prompt-adapt/` beside the project file. */
+export const storeRootOf = (project: Pick<ProjectFile, 'path'>): string => path.join(path.dirname(project.path), '.prompt-adapt');
+
+/** Renders an example; a missing variable makes a render error (recorded on the row, never sent). */
+export function exampleRenderer(prompt: PromptFile, mapping: FieldMapping | undefined): (e: Example) => { messages: ReturnType<typeof renderMessages>['messages'] } | { error: string } {
+  const mapped = mappedVariables(mapping);
+  return (e) => {
+    const r = renderMessages(prompt.messages, exampleValues(e.fields, mapping), mapped);
+    return r.missing.length ? { error: `no value for ${r.missing.map((m) => `{{${m}}}`).join(', ')}` } : { messages: r.messages };
+  };
+}
+
+/** The test set and candidates a plan is for, resolved against the project, with clear errors. */
+export function resolveSelection(project: ProjectFile, testSetId: string | undefined, candidateIds?: readonly string[]): { spec: TestSetSpec; candidates: Candidate[] } {
+  const have = (xs: { id: string }[]): string => xs.map((x) => x.id).join(', ') || 'none';
+  if (!testSetId) throw new UserError(`Choose a test set (the project has: ${have(project.testSets)}).`);
+  const spec = project.testSets.find((t) => t.id === testSetId);
+  if (!spec) throw new UserError(`No test set '${testSetId}' in ${path.basename(project.path)} (it has: ${have(project.testSets)}).`);
+  const candidates = candidateIds?.length ? candidateIds.map((id) => {
+    const c = project.candidates.find((x) => x.id === id);
+    if (!c) throw new UserError(`No candidate '${id}' in ${path.basename(project.path)} (it has: ${have(project.candidates)}).`);
+    return c;
+  }) : project.candidates;
+  if (candidates.length === 0) throw new UserError(`${path.basename(project.path)} defines no candidates.`);
+  return { spec, candidates };
+}
+
+export interface ProjectPlan {
+  plan: RunPlan;
+  /** The `.prompt-adapt` directory. */
+  root: string;
+  source: TestSetSource;
+  /** Rows in the test set (counted, bad rows included). */
+  rows: number;
+  candidates: Candidate[];
+}
+
+/**
+ * Builds the plan prompt × candidates × test set. The plan key hashes the prompt's messages and parameters,
+ * the test set and the candidates, so re-running an unchanged plan resumes its run.
+ */
+export async function buildProjectPlan(opts: {
+  project: ProjectFile; prompt: PromptFile; promptText: string; testSetId: string | undefined; candidateIds?: readonly string[];
+  onProblem?: (p: Problem) => void; signal?: AbortSignal;
+}): Promise<ProjectPlan> {
+  const { project, prompt } = opts;
+  const { spec, candidates } = resolveSelection(project, opts.testSetId, opts.candidateIds);
+  const source = testSetSource(project, spec);
+  const rows = await countRows(source, opts.signal);
+  const paramsFor = (c: PlanCandidate): Record<string, unknown> => ({ ...prompt.modelParameters, ...candidates.find((x) => x.id === c.id)?.params });
+  const promptHash = createHash('sha256').update(opts.promptText).digest('hex').slice(0, 16);
+  const plan: RunPlan = {
+    planKey: planKey(['project', path.resolve(prompt.path), promptHash, spec.id, spec.fields, candidates.map((c) => [c.id, c.endpoint, c.model, c.params])]),
+    candidates, total: rows * candidates.length, prompt: { path: prompt.path, name: prompt.name }, testSet: { id: spec.id, path: source.path },
+    items: planItems(readExamples(source, { onProblem: opts.onProblem, signal: opts.signal }), candidates, exampleRenderer(prompt, spec.fields), paramsFor),
+  };
+  return { plan, root: storeRootOf(project), source, rows, candidates };
+}
+
+/**
+ * A rough token and cost estimate for a plan before it runs: ~4 characters per token for the rendered
+ * input of the first examples, scaled to the test set, plus the prompt's maxTokens (or 300) per output.
+ */
+export async function estimatePlan(p: ProjectPlan, prompt: PromptFile, sample = 20): Promise<{ requests: number; inputTokens: number; outputTokens: number; cost?: number }> {
+  const render = exampleRenderer(prompt, undefined);
+  let chars = 0, n = 0;
+  for await (const e of readExamples(p.source, { limit: sample })) {
+    const r = render({ ...e, fields: exampleValues(e.fields, p.source.fields) });
+    if ('messages' in r) { chars += r.messages.reduce((s, m) => s + m.content.length, 0); n++; }
+  }
+  const perInput = n ? chars / n / 4 : 0;
+  const perOutput = typeof prompt.modelParameters.maxTokens === 'number' ? Math.min(prompt.modelParameters.maxTokens, 1000) : 300;
+  const requests = p.rows * p.candidates.length;
+  let cost: number | undefined = 0;
+  for (const c of p.candidates) {
+    if (!c.price) { cost = undefined; break; }
+    cost += p.rows * (perInput * c.price.inputPerMTok + perOutput * c.price.outputPerMTok) / 1e6;
+  }
+  return { requests, inputTokens: Math.round(perInput * requests), outputTokens: Math.round(perOutput * requests), cost };
+}

@@ -1,0 +1,157 @@
+// "Run prompt on candidates": pick a test set and candidates, confirm large runs with an estimate, then run
+// with a cancellable progress notification and a status-bar item. Never in an untrusted workspace.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { UserError } from '../../core/errors';
+import { formatProblem } from '../../core/problems';
+import { createProvider } from '../../core/providers/registry';
+import type { ModelProvider } from '../../core/providers/provider';
+import { parsePromptText } from '../../core/prompt/load';
+import { buildProjectPlan, estimatePlan } from '../../core/runner/projectPlan';
+import { runPlan, type RunProgress, type RunResult } from '../../core/runner/runner';
+import { Disposable } from '../disposable';
+import { type EndpointSecrets, readEndpoints } from '../endpoints';
+import type { Log } from '../log';
+import type { ProjectModel } from '../project/projectModel';
+import { CommandId } from '../commands/ids';
+
+/** Arguments the command accepts from CodeLens (a Uri) or from tests and other commands (the object). */
+export interface RunArgs { testSet?: string; candidates?: string[]; confirm?: boolean }
+
+export class RunController extends Disposable {
+  private readonly status = this.register(vscode.window.createStatusBarItem('promptAdapt.run', vscode.StatusBarAlignment.Left, 50));
+  private current: { abort: AbortController; label: string } | undefined;
+  private readonly finished = this.register(new vscode.EventEmitter<RunResult>());
+  /** Fires after every run, complete or not (the tree refreshes on it). */
+  readonly onDidFinishRun = this.finished.event;
+
+  constructor(private readonly project: ProjectModel, private readonly secrets: EndpointSecrets, private readonly log: Log) {
+    super();
+    this.status.name = 'Prompt Adapt run';
+    this.status.command = CommandId.cancelRun;
+  }
+
+  cancel(): void {
+    if (!this.current) { void vscode.window.showInformationMessage('Prompt Adapt: no run is in progress.'); return; }
+    this.log.info(`cancelling ${this.current.label}`);
+    this.current.abort.abort();
+  }
+
+  async run(uri?: vscode.Uri, args: RunArgs = {}): Promise<RunResult | undefined> {
+    // The command checks trust itself: menus hide it, but commands can be invoked from anywhere.
+    if (!vscode.workspace.isTrusted) {
+      const choice = await vscode.window.showWarningMessage('Prompt Adapt does not call models in an untrusted workspace. Trust this workspace to run prompts.', 'Manage Workspace Trust');
+      if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+      return undefined;
+    }
+    if (this.current) throw new UserError(`A run is already in progress (${this.current.label}).`, 'Cancel it from the status bar first.');
+    const promptUri = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!promptUri) throw new UserError('Open a prompt file to run it.');
+    const promptText = (await vscode.workspace.openTextDocument(promptUri)).getText();
+    const parsed = parsePromptText(promptText, promptUri.fsPath);
+    const errors = parsed.problems.filter((p) => p.severity === 'error');
+    if (errors.length) {
+      errors.slice(0, 20).forEach((p) => this.log.error(formatProblem(p)));
+      throw new UserError(`${path.basename(promptUri.fsPath)} has ${errors.length} error(s); fix them first (see the Problems panel).`);
+    }
+    const projectFile = await this.project.project();
+    if (!projectFile) {
+      const choice = await vscode.window.showWarningMessage('Running needs a prompt-adapt.yml project file that names the candidates and test sets.', 'Create Project File');
+      if (choice) await vscode.commands.executeCommand(CommandId.createProjectFile);
+      return undefined;
+    }
+    const projectErrors = projectFile.problems.filter((p) => p.severity === 'error');
+    if (projectErrors.length) throw new UserError(`prompt-adapt.yml has ${projectErrors.length} error(s); fix them first (see the Problems panel).`);
+    const { project } = projectFile;
+
+    const testSet = args.testSet ?? await pickTestSet(project.testSets.map((t) => t.id));
+    if (!testSet) return undefined;
+    const candidateIds = args.candidates ?? await pickCandidates(project.candidates.map((c) => ({ id: c.id, detail: `${c.model} on ${c.endpoint}` })));
+    if (!candidateIds?.length) return undefined;
+
+    const endpoints = readEndpoints(this.log);
+    const built = await buildProjectPlan({ project, prompt: parsed.prompt, promptText, testSetId: testSet, candidateIds,
+      onProblem: (p) => this.log.warn(formatProblem(p)) });
+    for (const c of built.candidates) {
+      if (!endpoints[c.endpoint]) {
+        const choice = await vscode.window.showErrorMessage(`Candidate '${c.id}' uses endpoint '${c.endpoint}', which is not defined in your user settings (promptAdapt.endpoints).`, 'Open User Settings');
+        if (choice) await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'promptAdapt.endpoints' } });
+        return undefined;
+      }
+    }
+    const threshold = vscode.workspace.getConfiguration('promptAdapt').get<number>('runs.confirmAboveRequests', 200);
+    if (args.confirm !== false && built.plan.total! > threshold) {
+      const e = await estimatePlan(built, parsed.prompt);
+      const cost = e.cost === undefined ? 'cost unknown (no price for some candidates)' : `about $${e.cost.toFixed(2)}`;
+      const go = await vscode.window.showWarningMessage(
+        `Run ${e.requests.toLocaleString('en-US')} requests (${built.rows} examples × ${built.candidates.length} candidates)? About ${(e.inputTokens / 1000).toFixed(0)}k input and ${(e.outputTokens / 1000).toFixed(0)}k output tokens, ${cost}. Cached responses are not requested again.`,
+        { modal: true }, 'Run');
+      if (go !== 'Run') return undefined;
+    }
+
+    const providers = new Map<string, Promise<ModelProvider>>();
+    const abort = new AbortController();
+    const label = `${parsed.prompt.name ?? path.basename(promptUri.fsPath)} on ${testSet}`;
+    this.current = { abort, label };
+    this.status.text = `$(sync~spin) ${label}`;
+    this.status.tooltip = 'Prompt Adapt run in progress. Click to cancel.';
+    this.status.show();
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Prompt Adapt: ${label}`, cancellable: true },
+        (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          let reported = 0;
+          return runPlan(built.plan, {
+            root: built.root, endpoints, signal: abort.signal, log: this.log,
+            defaultConcurrency: vscode.workspace.getConfiguration('promptAdapt').get<number>('runs.maxConcurrency', 16),
+            getProvider: (id) => {
+              let p = providers.get(id);
+              if (!p) { p = createProvider(id, endpoints[id]!, { secrets: this.secrets, mfaCodeProvider: askMfaCode }); providers.set(id, p); }
+              return p;
+            },
+            onIssue: (i) => { this.log.warn(`${i.message}`); void vscode.window.showWarningMessage(`Prompt Adapt: ${i.message}`); },
+            onProgress: (p) => {
+              const pct = p.total ? (100 * p.done) / p.total : 0;
+              progress.report({ increment: pct - reported, message: describe(p) });
+              reported = pct;
+              this.status.text = `$(sync~spin) ${p.done}/${p.total ?? '?'} ${label}`;
+            },
+          });
+        });
+      const responses = result.counts.requested + result.counts.cached + result.counts.resumed;
+      this.log.info(`run ${result.runId}: ${result.status}, ${responses} responses, ${result.missing} missing, $${result.cost.toFixed(4)}`);
+      const summary = `${result.status === 'cancelled' ? 'Cancelled' : result.status === 'complete' ? 'Finished' : 'Stopped'} ${label}: ${responses} responses, ${result.missing} without a response${result.cost ? `, $${result.cost.toFixed(2)}` : ''}.`;
+      void (result.missing && result.status !== 'cancelled' ? vscode.window.showWarningMessage(`Prompt Adapt: ${summary} Run again to retry what is missing.`, 'Open Log').then((c) => c && this.log.show())
+        : vscode.window.showInformationMessage(`Prompt Adapt: ${summary}`));
+      this.finished.fire(result);
+      return result;
+    } finally {
+      this.current = undefined;
+      this.status.hide();
+    }
+  }
+}
+
+function describe(p: RunProgress): string {
+  const eta = p.etaMs !== undefined ? `, ${Math.ceil(p.etaMs / 1000)} s left` : '';
+  const errors = p.counts.errors ? `, ${p.counts.errors} errors` : '';
+  return `${p.done}/${p.total ?? '?'}${errors}, ${((p.inputTokens + p.outputTokens) / 1000).toFixed(1)}k tokens${p.cost ? `, $${p.cost.toFixed(3)}` : ''}${eta}`;
+}
+
+async function pickTestSet(ids: string[]): Promise<string | undefined> {
+  if (ids.length <= 1) return ids[0];
+  return vscode.window.showQuickPick(ids, { title: 'Run on which test set?' });
+}
+
+async function pickCandidates(cands: { id: string; detail: string }[]): Promise<string[] | undefined> {
+  const picked = await vscode.window.showQuickPick(cands.map((c) => ({ label: c.id, description: c.detail, picked: true })),
+    { title: 'Run on which candidates?', canPickMany: true });
+  return picked?.map((p) => p.label);
+}
+
+async function askMfaCode(serial: string): Promise<string> {
+  const code = await vscode.window.showInputBox({ title: 'AWS MFA code', prompt: `Code for ${serial}`, ignoreFocusOut: true, validateInput: (v) => (/^\d{6}$/.test(v) ? null : 'Six digits') });
+  if (!code) throw new UserError('No MFA code entered.');
+  return code;
+}
