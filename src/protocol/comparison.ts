@@ -1,0 +1,126 @@
+// The comparison of candidates (or prompt variants) with the baseline: the data behind the comparison panel,
+// the reports and the CLI gate. Plain data, fractions in [0, 1]; "difference" is candidate − baseline.
+// Leaf module: imports nothing. Core produces these shapes (it may `import type` them); the webview renders them.
+
+/** A point estimate with an equal-tailed interval at the comparison's level. */
+export interface Interval { mean: number; median: number; lo: number; hi: number }
+
+/** Something a reviewer must know about a figure; `error` means do not act on it. */
+export interface Note { code: string; severity: 'info' | 'warning' | 'error'; message: string }
+
+export type EstimatorName = 'paper' | 'rogan-gladen' | 'ppi++' | 'human-only' | 'naive';
+
+/** One candidate (or variant) on one test set: everything in the paper's Tables 2 and 5, side by side. */
+export interface SystemRow {
+  /** Candidate id, or for a prompt variant `<candidate> · <variant file>`. */
+  systemId: string;
+  candidateId: string;
+  model: string;
+  /** Prompt file (workspace-relative) the outputs came from. */
+  prompt: string;
+  isBaseline: boolean;
+  /** Examples with an output. */
+  n: number;
+  /** Examples shared with the baseline (the paired comparison's n). */
+  pairedN?: number;
+  /** Fraction the primary metric judged correct (uncalibrated). */
+  judgedRate?: number;
+  /** Calibrated correctness with its interval. */
+  estimate?: Interval;
+  /** Calibrated difference with the baseline (absent on the baseline row). */
+  difference?: Interval;
+  pBetter?: number;
+  /** Holm-adjusted one-sided p of "worse than −margin" across the candidates of the test set. */
+  pHolm?: number;
+  idkRate: number;
+  /** Difference in IDK rate with the baseline, with a Newcombe interval. */
+  idkDifference?: Interval;
+  schemaFailureRate: number;
+  badStyleRate: number;
+  /** Rate per style rule id. */
+  styleRules: Record<string, number>;
+  medianLatencyMs?: number;
+  medianWords?: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** USD, when the candidate has a price. */
+  cost?: number;
+  /** Requests that ended in an error, and verdicts missing (no verdict). */
+  errors: number;
+  noVerdict: number;
+  notes: Note[];
+}
+
+/** The judge's calibration against human labels for one metric (the paper's Table 1) plus the planner. */
+export interface CalibrationSummary {
+  metricId: string;
+  tp: number; fn: number; fp: number; tn: number;
+  tpr: Interval;
+  fpr: Interval;
+  pTprLeFpr: number;
+  uninformative: boolean;
+  /** Labels excluded: unsure, or whose output changed since it was labelled / has no verdict. */
+  unsure: number;
+  unmatched: number;
+  /** Planner: labels to add for ±target on the difference, or why labels alone cannot get there. */
+  plan?: { target: number; labelsNeeded?: number; floor: number; message: string };
+  notes: Note[];
+}
+
+export type CellStatus = 'pass' | 'fail' | 'unknown';
+
+/** One rule of the decision table, with the numbers behind it. */
+export interface DecisionCell { status: CellStatus; value?: number; threshold?: number; detail: string }
+
+/** The framework's steps for one candidate on one test set. */
+export interface DecisionRow {
+  systemId: string;
+  schema: DecisionCell;
+  idk: DecisionCell;
+  latency: DecisionCell;
+  correctness: DecisionCell;
+  style: DecisionCell;
+  overall: CellStatus;
+}
+
+/** A set of surviving candidates that covers every required region and modality. */
+export interface CoverSet { candidates: string[]; cost: number; covers: string[] }
+
+export interface Selection {
+  required: string[];
+  /** The cheapest covering set, absent when none exists. */
+  best?: CoverSet;
+  runnersUp: CoverSet[];
+  /** Why there is no selection, when there is none. */
+  reason?: string;
+}
+
+/** Everything compared on one test set. */
+export interface TestSetComparison {
+  testSetId: string;
+  /** Examples in the test set that have a baseline output. */
+  n: number;
+  baselineId: string;
+  metricId?: string;
+  estimator: EstimatorName;
+  level: number;
+  margin: number;
+  /** Candidates on the baseline prompt (Table 2/5). */
+  rows: SystemRow[];
+  /** Prompt variants against their parent prompt on the same candidate (Table 4). */
+  variants: SystemRow[];
+  calibration?: CalibrationSummary;
+  decisions: DecisionRow[];
+  notes: Note[];
+}
+
+export interface ComparisonReport {
+  /** Project file name and the time the figures were computed (ISO). */
+  project: string;
+  generatedAt: string;
+  testSets: TestSetComparison[];
+  /** Over all test sets: a candidate must pass on every test set to be selectable. */
+  selection?: Selection;
+  /** Runs the figures come from. */
+  runs: string[];
+}
