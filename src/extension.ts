@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { registerCommands } from './vscode/commands';
 import { registerCodeLens } from './vscode/language/codeLens';
 import { PromptLanguage } from './vscode/language/promptLanguage';
+import { OutputDocuments } from './vscode/outputs/outputDocuments';
+import { PromptStyle } from './vscode/outputs/promptStyle';
 import { createServices } from './vscode/services';
 import { ExplorerTree } from './vscode/views/explorerTree';
 
@@ -10,9 +12,12 @@ export function activate(context: vscode.ExtensionContext): Api {
   const services = createServices(context);
   const language = new PromptLanguage(services.project);
   const explorer = new ExplorerTree(services.project, services.runs.onDidFinishRun);
-  context.subscriptions.push(services, language, explorer, registerCodeLens(), registerCommands(services, { explorer }));
+  const outputDocuments = new OutputDocuments(services.outputs);
+  const promptStyle = new PromptStyle(services.outputs, services.project);
+  context.subscriptions.push(services, language, explorer, outputDocuments, promptStyle, registerCodeLens(),
+    registerCommands(services, { explorer, outputDocuments }));
   services.log.info(`activated (VS Code ${vscode.version})`);
-  return { language, explorer, project: services.project, runs: services.runs };
+  return { language, explorer, project: services.project, runs: services.runs, outputDocuments, promptStyle };
 }
 
 export function deactivate(): void {}
@@ -23,5 +28,7 @@ export interface Api {
   explorer: ExplorerTree;
   project: Services['project'];
   runs: Services['runs'];
+  outputDocuments: OutputDocuments;
+  promptStyle: PromptStyle;
 }
 type Services = ReturnType<typeof createServices>;

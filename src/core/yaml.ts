@@ -174,6 +174,47 @@ export function setYamlValue(text: string, path: string[], value: string): strin
 }
 
 /** Serialises a plain value as a YAML block (for scaffolding files). */
+/**
+ * Returns `text` with `value` appended to the list at `path` (created, with its parent maps, when missing);
+ * a value already in the list is not added twice. Comments and untouched layout are kept.
+ */
+export function appendYamlListItem(text: string, path: string[], value: string): string {
+  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: true });
+  if (doc.errors.length) throw new UserError(`The file is not valid YAML (${firstSentence(doc.errors[0]!.message)}).`, 'Fix the YAML first.');
+  if (doc.contents !== null && !isMap(doc.contents)) throw new UserError('The file is not a YAML mapping of keys to values.');
+  const existing: unknown = doc.getIn(path, true);
+  if (existing === undefined || existing === null || (isScalar(existing) && existing.value === null)) {
+    doc.setIn(path, doc.createNode([value]));
+  } else if (isSeq(existing)) {
+    if (!existing.items.some((i) => isScalar(i) && i.value === value)) existing.add(new Scalar(value));
+  } else {
+    throw new UserError(`'${path.join('.')}' is not a list, so '${value}' cannot be added to it.`);
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+
+/**
+ * Returns prompt.yml `text` with `sentence` added to the first system message (on a new line in block
+ * scalars, after a space otherwise); without a system message, one is inserted first. Keeps the scalar style.
+ */
+export function appendToSystemMessage(text: string, sentence: string): string {
+  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: true });
+  if (doc.errors.length) throw new UserError(`The file is not valid YAML (${firstSentence(doc.errors[0]!.message)}).`, 'Fix the YAML first.');
+  const messages: unknown = doc.getIn(['messages'], true);
+  if (!isSeq(messages)) throw new UserError("The prompt has no 'messages' list to add an instruction to.");
+  const system = messages.items.find((m) => isMap(m) && (m.get('role') === 'system'));
+  if (!isMap(system)) {
+    messages.items.unshift(doc.createNode({ role: 'system', content: sentence }));
+    return doc.toString({ lineWidth: 0 });
+  }
+  const content: unknown = system.get('content', true);
+  if (!isScalar(content) || typeof content.value !== 'string') throw new UserError('The system message content is not text.');
+  const block = content.type === Scalar.BLOCK_LITERAL || content.type === Scalar.BLOCK_FOLDED;
+  const trailing = /\n$/.test(content.value) ? '\n' : '';
+  content.value = `${content.value.replace(/\s+$/, '')}${block ? '\n' : ' '}${sentence}${trailing}`;
+  return doc.toString({ lineWidth: 0 });
+}
+
 export function stringifyYaml(value: unknown): string {
   return new Document(value).toString({ lineWidth: 0 });
 }

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { EndpointSecrets } from './endpoints';
 import { createLog, type Log } from './log';
+import { OutputsModel } from './outputs/outputsModel';
 import { ProjectModel } from './project/projectModel';
 import { RunController } from './runs/runController';
 
@@ -11,6 +12,7 @@ export interface Services extends vscode.Disposable {
   readonly project: ProjectModel;
   readonly secrets: EndpointSecrets;
   readonly runs: RunController;
+  readonly outputs: OutputsModel;
 }
 
 export function createServices(context: vscode.ExtensionContext): Services {
@@ -18,8 +20,9 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const project = new ProjectModel(log);
   const secrets = new EndpointSecrets(context);
   const runs = new RunController(project, secrets, log);
+  const outputs = new OutputsModel(project, runs.onDidFinishRun);
   return {
-    context, log, project, secrets, runs,
-    dispose: () => { runs.dispose(); project.dispose(); log.dispose(); },
+    context, log, project, secrets, runs, outputs,
+    dispose: () => { outputs.dispose(); runs.dispose(); project.dispose(); log.dispose(); },
   };
 }

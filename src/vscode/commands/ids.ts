@@ -5,6 +5,7 @@ export const CommandId = {
   configureEndpoint: 'promptAdapt.configureEndpoint',
   compareWithBaseline: 'promptAdapt.compareWithBaseline',
   newVariant: 'promptAdapt.newVariant',
+  openOutputs: 'promptAdapt.openOutputs',
   createProjectFile: 'promptAdapt.createProjectFile',
   refreshExplorer: 'promptAdapt.refreshExplorer',
   showLog: 'promptAdapt.showLog',
