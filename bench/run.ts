@@ -45,8 +45,9 @@ async function main(): Promise<void> {
       let peakRss = rss0, peakHeap = 0;
       const sampler = setInterval(() => { const m = process.memoryUsage(); peakRss = Math.max(peakRss, m.rss); peakHeap = Math.max(peakHeap, m.heapUsed); }, 20);
       const cpu0 = process.cpuUsage();
+      let firstAt = 0, lastAt = 0;
       const t0 = performance.now();
-      const r = await runPlan(plan, { root, endpoints, getProvider: () => provider, concurrency: s.concurrency, retry: { maxRateLimitRetries: 1000 } });
+      const r = await runPlan(plan, { root, endpoints, getProvider: () => provider, concurrency: s.concurrency, retry: { maxRateLimitRetries: 1000 }, onResponse: () => { const t = performance.now() - t0; firstAt ||= t; lastAt = t; } });
       const wall = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
       clearInterval(sampler);
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
       console.log([s.name.padEnd(8), limit.toFixed(0).padStart(11), got.toFixed(1).padStart(10), `${((100 * got) / limit).toFixed(1)}%`.padStart(11),
         ((cpu.user + cpu.system) / 1000 / rows).toFixed(3).padStart(11), (peakRss / 2 ** 20).toFixed(0).padStart(12),
         String(n * candidates.length - rows).padStart(10), String(stats.rateLimited).padStart(5),
-        `  (server max in flight ${stats.maxInFlightSeen}, rss before ${(rss0 / 2 ** 20).toFixed(0)} MB, peak heap ${(peakHeap / 2 ** 20).toFixed(0)} MB)`].join(' '));
+        `  (first row ${firstAt.toFixed(0)} ms, last ${lastAt.toFixed(0)} ms, server max in flight ${stats.maxInFlightSeen}, rss before ${(rss0 / 2 ** 20).toFixed(0)} MB, peak heap ${(peakHeap / 2 ** 20).toFixed(0)} MB, now ${JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, x]) => [k, Math.round(x / 2 ** 20)])))})`].join(' '));
       fs.rmSync(root, { recursive: true, force: true });
     }
   } finally {
