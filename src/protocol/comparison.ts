@@ -32,6 +32,12 @@ export interface SystemRow {
   pBetter?: number;
   /** Holm-adjusted one-sided p of "worse than −margin" across the candidates of the test set. */
   pHolm?: number;
+  /** Probability that the difference exceeds −margin (the one-sided p is 1 − this). */
+  pNotInferior?: number;
+  /** METHOD §7 met: the interval's lower end > −margin and, with several candidates, Holm-adjusted p < (1 − level)/2. */
+  nonInferior?: boolean;
+  /** For a prompt variant: the parent prompt (workspace-relative) it is compared with. */
+  parentPrompt?: string;
   idkRate: number;
   /** Difference in IDK rate with the baseline, with a Newcombe interval. */
   idkDifference?: Interval;
@@ -45,6 +51,10 @@ export interface SystemRow {
   outputTokens: number;
   /** USD, when the candidate has a price. */
   cost?: number;
+  /** USD per 1000 requests with an output (measured cost, else tokens × the candidate's price). */
+  costPer1k?: number;
+  /** This system's human labels against the primary metric (rows human, columns metric). */
+  labels?: { tp: number; fn: number; fp: number; tn: number };
   /** Requests that ended in an error, and verdicts missing (no verdict). */
   errors: number;
   noVerdict: number;
@@ -75,6 +85,8 @@ export interface DecisionCell { status: CellStatus; value?: number; threshold?: 
 /** The framework's steps for one candidate on one test set. */
 export interface DecisionRow {
   systemId: string;
+  /** The candidate behind the row (for variants, the model the variant ran on). */
+  candidateId?: string;
   schema: DecisionCell;
   idk: DecisionCell;
   latency: DecisionCell;
@@ -84,7 +96,13 @@ export interface DecisionRow {
 }
 
 /** A set of surviving candidates that covers every required region and modality. */
-export interface CoverSet { candidates: string[]; cost: number; covers: string[] }
+export interface CoverSet {
+  candidates: string[];
+  /** Sum of the members' cost per 1000 requests (USD); members without a price add nothing and are listed in `unpriced`. */
+  cost: number;
+  covers: string[];
+  unpriced?: string[];
+}
 
 export interface Selection {
   required: string[];
@@ -93,6 +111,19 @@ export interface Selection {
   runnersUp: CoverSet[];
   /** Why there is no selection, when there is none. */
   reason?: string;
+  /** Candidates that passed on every test set (the pool the sets are drawn from). */
+  eligible?: string[];
+  /** How `cost` was computed, in words. */
+  priceBasis?: string;
+}
+
+/** The thresholds the decision table applied (fractions; latency as a ratio). */
+export interface Thresholds {
+  margin: number;
+  maxIdkIncrease: number;
+  maxLatencyRatio: number;
+  maxSchemaFailure: number;
+  maxBadStyle: number;
 }
 
 /** Everything compared on one test set. */
@@ -111,6 +142,8 @@ export interface TestSetComparison {
   variants: SystemRow[];
   calibration?: CalibrationSummary;
   decisions: DecisionRow[];
+  /** The same table for prompt variants against their parent prompt. */
+  variantDecisions?: DecisionRow[];
   notes: Note[];
 }
 
@@ -123,4 +156,7 @@ export interface ComparisonReport {
   selection?: Selection;
   /** Runs the figures come from. */
   runs: string[];
+  thresholds?: Thresholds;
+  /** Report-level notes (e.g. test sets left out because they have no runs). */
+  notes?: Note[];
 }

@@ -1,0 +1,355 @@
+// The comparison of every candidate (and prompt variant) with the baseline, per test set: the data behind
+// the comparison panel, the reports and the CLI gate. Reads the store once, then works from counts.
+import * as path from 'node:path';
+import { applyDecisions, resolveThresholds } from '../decision/decide';
+import { UserError } from '../errors';
+import { formatProblem } from '../problems';
+import { loadProjectFile } from '../project/parseProject';
+import type { Candidate, ProjectFile, TestSetSpec } from '../project/types';
+import { loadPromptFile } from '../prompt/load';
+import type { PromptFile } from '../prompt/types';
+import { storeRootOf } from '../runner/projectPlan';
+import { listRuns, type RunManifest } from '../runner/store';
+import { newcombe } from '../stats/baselines';
+import { calibrate } from '../stats/calibration';
+import { decideCorrectness } from '../stats/decision';
+import { addConfusion, compareSystems, estimateOne } from '../stats/estimate';
+import { betaInv } from '../stats/jstat';
+import { plan, type Plan } from '../stats/planner';
+import type { CompareResult, Confusion, Diagnostic, EstimatorId, PairedTable } from '../stats/types';
+import { resolveStyle } from '../style/config';
+import { StyleChecker } from '../style/check';
+import type { CalibrationSummary, ComparisonReport, Interval, Note, SystemRow, TestSetComparison } from '../../protocol/comparison';
+import { labelIndex, latestOutputs, manifestPromptPath, VerdictIndex, type PromptOutputs } from './gather';
+import { systemData, type SystemData } from './systems';
+
+/** Options of a comparison; unset values come from the project's `decision:` section. */
+export interface CompareOptions {
+  estimator?: EstimatorId;
+  /** Interval level (default 0.9). */
+  level?: number;
+  /** Monte Carlo draws for `paper` and `rogan-gladen` (default 100 000). */
+  draws?: number;
+  seed?: number;
+  /** Compare on this test set only. */
+  testSetId?: string;
+  /** Non-inferiority margin (fraction). */
+  margin?: number;
+  /** Planner target: half-width of the difference interval (default 0.03). */
+  targetHalfWidth?: number;
+  /** Clock for `generatedAt` (tests). */
+  now?: Date;
+}
+
+/** Reads a project file and compares everything its store holds; throws UserError on an unusable project. */
+export async function buildComparison(projectPath: string, opts: CompareOptions = {}): Promise<ComparisonReport> {
+  const parsed = await loadProjectFile(projectPath).catch((e: Error) => { throw new UserError(`cannot read ${projectPath}: ${e.message}`); });
+  const errors = parsed.problems.filter((p) => p.severity === 'error');
+  if (errors.length) throw new UserError(`${path.basename(projectPath)} has errors:\n${errors.map(formatProblem).join('\n')}`);
+  return compareProject(parsed.project, opts);
+}
+
+const rel = (dir: string, file: string): string => path.relative(dir, file).split(path.sep).join('/');
+const toNotes = (ds: readonly Diagnostic[]): Note[] => ds.map((d) => ({ code: d.code, severity: d.severity, message: d.message }));
+const total = (c: Confusion): number => c.tp + c.fn + c.fp + c.tn;
+
+/** Adds notes, skipping exact repeats (the same diagnostic comes from several estimator calls). */
+function pushNotes(into: Note[], notes: readonly Note[]): void {
+  for (const n of notes) if (!into.some((x) => x.code === n.code && x.message === n.message)) into.push(n);
+}
+
+/** Compares an already-parsed project (the editor passes the project it has open). */
+export async function compareProject(project: ProjectFile, opts: CompareOptions = {}): Promise<ComparisonReport> {
+  const dir = path.dirname(project.path);
+  const root = storeRootOf(project);
+  const estimator: EstimatorId = opts.estimator ?? project.decision.estimator ?? 'rogan-gladen';
+  const level = opts.level ?? project.decision.level ?? 0.9;
+  const thresholds = resolveThresholds(project.decision, { margin: opts.margin });
+  const metricId = project.decision.primaryMetric ?? project.metrics[0]?.id;
+  if (!project.baseline?.prompt) throw new UserError(`${path.basename(project.path)} names no baseline prompt: add 'baseline: { prompt: …, candidate: … }'.`);
+  const baselinePrompt = path.resolve(dir, project.baseline.prompt);
+  const baselineCandidate = project.candidates.find((c) => c.id === (project.baseline?.candidate ?? project.candidates[0]?.id));
+  if (!baselineCandidate) throw new UserError(`the baseline candidate '${project.baseline.candidate ?? ''}' is not among the candidates of ${path.basename(project.path)}.`);
+
+  let testSets: TestSetSpec[] = project.testSets;
+  if (opts.testSetId !== undefined) {
+    const t = project.testSets.find((x) => x.id === opts.testSetId);
+    if (!t) throw new UserError(`no test set '${opts.testSetId}' in ${path.basename(project.path)} (it has: ${project.testSets.map((x) => x.id).join(', ') || 'none'}).`);
+    testSets = [t];
+  }
+
+  const prompts = new Map<string, Promise<PromptFile | undefined>>();
+  const promptOf = (file: string): Promise<PromptFile | undefined> => {
+    let p = prompts.get(file);
+    if (!p) prompts.set(file, (p = loadPromptFile(file).then((x) => x.prompt, () => undefined)));
+    return p;
+  };
+  const manifests = (await listRuns(root)).reverse(); // oldest first: later runs overwrite earlier ones
+  const report: ComparisonReport = {
+    project: path.basename(project.path), generatedAt: (opts.now ?? new Date()).toISOString(), testSets: [], runs: [], thresholds, notes: [],
+  };
+  const ctx: Ctx = { project, dir, root, estimator, level, metricId, margin: thresholds.margin, baselinePrompt, baselineCandidate, promptOf,
+    draws: opts.draws, seed: opts.seed, target: opts.targetHalfWidth ?? 0.03 };
+  for (const spec of testSets) {
+    const runs = manifests.filter((m) => m.testSet?.id === spec.id);
+    if (!runs.some((m) => manifestPromptPath(dir, m) === baselinePrompt)) {
+      const note: Note = { code: 'no-baseline-runs', severity: 'warning',
+        message: `Test set '${spec.id}' has no runs of the baseline prompt ${rel(dir, baselinePrompt)}; run it first.` };
+      if (opts.testSetId === undefined) { report.notes!.push({ ...note, message: `${note.message} It is left out of the comparison.` }); continue; }
+      note.severity = 'error';
+      report.testSets.push(emptyTestSet(ctx, spec.id, note));
+      continue;
+    }
+    const ts = await compareTestSet(ctx, spec, runs);
+    report.testSets.push(ts.comparison);
+    for (const id of ts.runIds) if (!report.runs.includes(id)) report.runs.push(id);
+  }
+  if (report.testSets.length === 0) {
+    throw new UserError(`no runs of the baseline prompt ${rel(dir, baselinePrompt)} in ${rel(dir, root) || '.'}: run it on a test set first (prompt-adapt run).`);
+  }
+  applyDecisions(report, project, thresholds);
+  return report;
+}
+
+interface Ctx {
+  project: ProjectFile;
+  dir: string;
+  root: string;
+  estimator: EstimatorId;
+  level: number;
+  metricId?: string;
+  margin: number;
+  baselinePrompt: string;
+  baselineCandidate: Candidate;
+  promptOf: (file: string) => Promise<PromptFile | undefined>;
+  draws?: number;
+  seed?: number;
+  target: number;
+}
+
+function emptyTestSet(ctx: Ctx, testSetId: string, note: Note): TestSetComparison {
+  return { testSetId, n: 0, baselineId: ctx.baselineCandidate.id, metricId: ctx.metricId, estimator: ctx.estimator, level: ctx.level, margin: ctx.margin,
+    rows: [], variants: [], decisions: [], variantDecisions: [], notes: [note] };
+}
+
+/** The prompt a variant is compared with: the nearest ancestor (by `adapt.variantOf`) that has outputs. */
+async function comparedParent(ctx: Ctx, promptPath: string, withOutputs: ReadonlySet<string>): Promise<string | undefined> {
+  const seen = new Set([promptPath]);
+  let current = promptPath;
+  for (let depth = 0; depth < 32; depth++) {
+    const p = await ctx.promptOf(current);
+    const parentRef = p?.adapt.variantOf;
+    if (!parentRef) return undefined;
+    const parent = path.resolve(path.dirname(current), parentRef);
+    if (seen.has(parent)) return undefined; // a cycle of variants
+    if (withOutputs.has(parent)) return parent;
+    seen.add(parent);
+    current = parent;
+  }
+  return undefined;
+}
+
+async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunManifest[]): Promise<{ comparison: TestSetComparison; runIds: string[] }> {
+  const { dir, root, project } = ctx;
+  const notes: Note[] = [];
+  const byPrompt = new Map<string, RunManifest[]>();
+  for (const m of runs) {
+    const p = manifestPromptPath(dir, m);
+    if (!p) continue;
+    let list = byPrompt.get(p);
+    if (!list) byPrompt.set(p, (list = []));
+    list.push(m);
+  }
+  // Which prompts take part: the baseline prompt and variants whose chain reaches a prompt with runs.
+  const withRuns = new Set(byPrompt.keys());
+  const parents = new Map<string, string>();
+  for (const p of withRuns) {
+    if (p === ctx.baselinePrompt) continue;
+    const parent = await comparedParent(ctx, p, withRuns);
+    if (parent) parents.set(p, parent);
+    else notes.push({ code: 'unrelated-prompt', severity: 'info', message: `Runs of ${rel(dir, p)} are not compared: it is not a variant of a prompt with runs.` });
+  }
+  const used = new Set<string>([ctx.baselinePrompt, ...parents.keys(), ...parents.values()]);
+  const labels = await labelIndex(root, spec.id);
+  const outputs = new Map<string, PromptOutputs>();
+  const verdicts = new Map<string, VerdictIndex>();
+  const runIds: string[] = [];
+  for (const p of used) {
+    const ms = byPrompt.get(p) ?? [];
+    outputs.set(p, await latestOutputs(root, p, ms));
+    verdicts.set(p, new VerdictIndex(root, ms.map((m) => m.runId), ctx.metricId));
+    runIds.push(...ms.map((m) => m.runId));
+  }
+
+  const systems = new Map<string, SystemData>();
+  const systemOf = async (promptPath: string, c: Candidate): Promise<SystemData> => {
+    const key = `${promptPath}\0${c.id}`;
+    let d = systems.get(key);
+    if (!d) {
+      const prompt = await ctx.promptOf(promptPath);
+      if (!prompt) notes.push({ code: 'prompt-unreadable', severity: 'warning', message: `Cannot read ${rel(dir, promptPath)}: its outputs are read as plain text with the project's style.` });
+      const checker = new StyleChecker(resolveStyle(project.style, prompt?.adapt.style));
+      d = systemData({ candidate: c, promptPath, chosen: outputs.get(promptPath)?.byCandidate.get(c.id), outputSpec: prompt?.adapt.output,
+        checker, verdicts: verdicts.get(promptPath)!, labels });
+      for (const problem of checker.problems) pushNotes(notes, [{ code: 'style-rule', severity: 'warning', message: `${problem.ruleId}: ${problem.message}` }]);
+      systems.set(key, d);
+    }
+    return d;
+  };
+
+  const baseline = await systemOf(ctx.baselinePrompt, ctx.baselineCandidate);
+  const candidates = project.candidates.filter((c) => c.id !== ctx.baselineCandidate.id);
+  const candidateData = await Promise.all(candidates.map((c) => systemOf(ctx.baselinePrompt, c)));
+  const variantPairs: { variant: SystemData; parent: SystemData }[] = [];
+  for (const [p, parent] of parents) {
+    const byCand = outputs.get(p)!.byCandidate;
+    for (const c of project.candidates) {
+      if (!byCand.has(c.id) || !outputs.get(parent)!.byCandidate.has(c.id)) continue;
+      variantPairs.push({ variant: await systemOf(p, c), parent: await systemOf(parent, c) });
+    }
+  }
+
+  // Calibration: every labelled output of every system on this test set, pooled (METHOD §1).
+  let pooled: Confusion = { tp: 0, fn: 0, fp: 0, tn: 0 };
+  const usedLabels = new Set<string>();
+  for (const d of systems.values()) { pooled = addConfusion(pooled, d.labels); for (const k of d.usedLabels) usedLabels.add(k); }
+  let unsure = 0;
+  let decided = 0;
+  for (const [key, l] of labels) { if (l === 'unsure') unsure++; else if (!usedLabels.has(key)) decided++; }
+
+  const opts = { level: ctx.level, draws: ctx.draws, seed: ctx.seed, margin: ctx.margin };
+  const baselineRow = rowOf(ctx, baseline, ctx.baselineCandidate.id, true);
+  oneSystemEstimate(ctx, baselineRow, baseline, pooled, opts);
+  const rows: SystemRow[] = [baselineRow];
+  const family: { row: SystemRow; result: CompareResult; paired: PairedTable }[] = [];
+  for (const d of candidateData) {
+    const row = rowOf(ctx, d, d.candidate.id, false);
+    if (d.n === 0) row.notes.push({ code: 'no-outputs', severity: 'error', message: `${d.candidate.id} has no outputs on this test set${d.errors ? ` (${d.errors} requests failed)` : ''}.` });
+    oneSystemEstimate(ctx, row, d, pooled, opts);
+    const r = pairedComparison(ctx, row, baseline, d, pooled, opts);
+    if (r) family.push({ row, ...r });
+    rows.push(row);
+  }
+  const variantRows: SystemRow[] = [];
+  const variantFamily: typeof family = [];
+  for (const { variant, parent } of variantPairs) {
+    const row = rowOf(ctx, variant, `${variant.candidate.id} · ${path.basename(variant.promptPath)}`, false);
+    row.parentPrompt = rel(dir, parent.promptPath);
+    oneSystemEstimate(ctx, row, variant, pooled, opts);
+    const r = pairedComparison(ctx, row, parent, variant, pooled, opts);
+    if (r) variantFamily.push({ row, ...r });
+    variantRows.push(row);
+  }
+  for (const [f, what] of [[family, 'candidates'], [variantFamily, 'prompt variants']] as const) {
+    if (f.length === 0) continue;
+    const dec = decideCorrectness(f.map((x) => ({ id: x.row.systemId, result: x.result })));
+    dec.decisions.forEach((d, i) => { f[i]!.row.pHolm = d.pAdjusted; f[i]!.row.nonInferior = d.pass; });
+    notes.push({ code: 'holm', severity: 'info', message: dec.holmApplied
+      ? `Holm's correction was applied to the one-sided non-inferiority tests of the ${f.length} ${what}.`
+      : `One ${what === 'candidates' ? 'candidate' : 'prompt variant'} compared: no multiplicity correction needed.` });
+  }
+
+  const calibration = calibrationSummary(ctx, pooled, unsure, decided, family);
+  const comparison: TestSetComparison = {
+    testSetId: spec.id, n: baseline.n, baselineId: ctx.baselineCandidate.id, metricId: ctx.metricId, estimator: ctx.estimator,
+    level: ctx.level, margin: ctx.margin, rows, variants: variantRows, calibration, decisions: [], variantDecisions: [], notes,
+  };
+  if (!ctx.metricId) notes.push({ code: 'no-metric', severity: 'error', message: 'The project defines no metric, so correctness cannot be compared.' });
+  return { comparison, runIds };
+}
+
+function rowOf(ctx: Ctx, d: SystemData, systemId: string, isBaseline: boolean): SystemRow {
+  return {
+    systemId, candidateId: d.candidate.id, model: d.candidate.model, prompt: rel(ctx.dir, d.promptPath), isBaseline, n: d.n,
+    judgedRate: d.nJudged ? d.judged / d.nJudged : undefined,
+    idkRate: d.n ? d.idk / d.n : 0, schemaFailureRate: d.n ? d.schemaFailures / d.n : 0,
+    badStyleRate: d.style.badStyle, styleRules: d.style.rules,
+    medianLatencyMs: d.medianLatencyMs, medianWords: d.style.n ? d.style.medianWords : undefined,
+    inputTokens: d.inputTokens, outputTokens: d.outputTokens, cost: d.cost,
+    costPer1k: d.cost !== undefined && d.n ? (1000 * d.cost) / d.n : undefined,
+    errors: d.errors, noVerdict: d.noVerdict, labels: { ...d.labels }, notes: [],
+  };
+}
+
+const needsOwnLabels = (e: EstimatorId): boolean => e === 'ppi++' || e === 'human-only';
+
+function oneSystemEstimate(ctx: Ctx, row: SystemRow, d: SystemData, pooled: Confusion, opts: { level: number; draws?: number; seed?: number }): void {
+  if (!ctx.metricId || d.nJudged === 0) return;
+  if (needsOwnLabels(ctx.estimator) && total(d.labels) === 0) return;
+  try {
+    const r = estimateOne(ctx.estimator, { confusion: pooled, judged: d.judged, n: d.nJudged, labels: needsOwnLabels(ctx.estimator) ? d.labels : undefined }, opts);
+    row.estimate = r.estimate;
+    if (row.isBaseline) pushNotes(row.notes, toNotes(r.diagnostics));
+  } catch (err) {
+    row.notes.push({ code: 'estimate-failed', severity: 'error', message: `No estimate: ${(err as Error).message}` });
+  }
+}
+
+/** The paired difference of `cand` against `base` (on the examples both have a verdict for), written into `row`. */
+function pairedComparison(ctx: Ctx, row: SystemRow, base: SystemData, cand: SystemData, pooled: Confusion,
+  opts: { level: number; draws?: number; seed?: number; margin: number }): { result: CompareResult; paired: PairedTable } | undefined {
+  // IDK rates: Newcombe's interval on the two systems' outputs.
+  if (base.n && cand.n) {
+    const r = newcombe(base.idk, base.n, cand.idk, cand.n, ctx.level);
+    row.idkDifference = { mean: r.estimate, median: r.estimate, lo: r.lo, hi: r.hi };
+  }
+  if (!ctx.metricId) return undefined;
+  const paired: PairedTable = { n11: 0, n10: 0, n01: 0, n00: 0 };
+  for (const [id, a] of base.examples) {
+    const b = cand.examples.get(id);
+    if (!b || (a.verdict !== 0 && a.verdict !== 1) || (b.verdict !== 0 && b.verdict !== 1)) continue;
+    if (a.verdict === 1) { if (b.verdict === 1) paired.n11++; else paired.n10++; } else if (b.verdict === 1) paired.n01++; else paired.n00++;
+  }
+  const n = paired.n11 + paired.n10 + paired.n01 + paired.n00;
+  row.pairedN = n;
+  if (n === 0) {
+    row.notes.push({ code: 'no-pairs', severity: 'error', message: `No example has a ${ctx.metricId} verdict for both this system and its reference: judge both runs first.` });
+    return undefined;
+  }
+  const own = (c: Confusion): Confusion | undefined => (total(c) > 0 ? c : undefined);
+  if (needsOwnLabels(ctx.estimator) && (!own(base.labels) || !own(cand.labels))) {
+    row.notes.push({ code: 'no-labels', severity: 'error',
+      message: `${ctx.estimator} needs human labels of both compared systems; ${!own(base.labels) ? 'the reference' : 'this system'} has none.` });
+    return undefined;
+  }
+  try {
+    const result = compareSystems(ctx.estimator, { confusion: needsOwnLabels(ctx.estimator) ? undefined : pooled, paired,
+      baselineLabels: own(base.labels), candidateLabels: own(cand.labels) }, opts);
+    row.difference = result.difference;
+    row.pBetter = result.pBetter;
+    row.pNotInferior = result.pNotInferior;
+    pushNotes(row.notes, toNotes(result.diagnostics));
+    return { result, paired };
+  } catch (err) {
+    row.notes.push({ code: 'estimate-failed', severity: 'error', message: `No comparison: ${(err as Error).message}` });
+    return undefined;
+  }
+}
+
+function posterior(alpha: number, beta: number, lo: number, hi: number): Interval {
+  return { mean: alpha / (alpha + beta), median: betaInv(0.5, alpha, beta), lo, hi };
+}
+
+function calibrationSummary(ctx: Ctx, pooled: Confusion, unsure: number, unmatched: number,
+  family: readonly { row: SystemRow; paired: PairedTable }[]): CalibrationSummary | undefined {
+  if (!ctx.metricId) return undefined;
+  const c = calibrate(pooled, ctx.level);
+  // The planner speaks for the candidate whose interval is widest now: that one needs the most labels.
+  let worst: { id: string; p: Plan } | undefined;
+  for (const f of family) {
+    const p = plan({ paired: f.paired, confusion: pooled, targetHalfWidth: ctx.target, level: ctx.level });
+    if (!worst || p.halfWidthNow > worst.p.halfWidthNow) worst = { id: f.row.systemId, p };
+  }
+  return {
+    metricId: ctx.metricId, ...pooled,
+    tpr: posterior(c.tpr.alpha, c.tpr.beta, c.tpr.lo, c.tpr.hi),
+    fpr: posterior(c.fpr.alpha, c.fpr.beta, c.fpr.lo, c.fpr.hi),
+    pTprLeFpr: c.pTprLeFpr, uninformative: c.uninformative, unsure, unmatched,
+    plan: worst && {
+      // JSON has no Infinity: a floor of 1 (±100 pp) says the same thing, that labels cannot help.
+      target: ctx.target, floor: Number.isFinite(worst.p.floor) ? worst.p.floor : 1, labelsNeeded: worst.p.reachableWithLabels ? worst.p.moreLabels : undefined,
+      message: `${worst.id}: ${worst.p.message}`,
+    },
+    notes: toNotes(c.diagnostics),
+  };
+}

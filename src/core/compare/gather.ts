@@ -1,0 +1,98 @@
+// Reading the store for a comparison: which runs belong to a prompt and test set, the latest output per
+// (example, candidate) across those runs, the primary metric's verdict for exactly that output, and the
+// human labels keyed by output hash. One pass over each file; everything after this works from counts.
+import * as path from 'node:path';
+import { readLabels } from '../labels/labelStore';
+import { readVerdicts, verdictsPath } from '../metrics/verdictStore';
+import type { LabelRecord, ResponseRecord, VerdictRecord } from '../records';
+import { forEachResponse, runDir, type RunManifest } from '../runner/store';
+
+/** The response chosen for one (example, candidate) and the run it came from. */
+export interface Chosen {
+  r: ResponseRecord;
+  runId: string;
+}
+
+/** A prompt's outputs on one test set: per candidate, per example, the chosen response. */
+export interface PromptOutputs {
+  /** Absolute prompt path. */
+  promptPath: string;
+  runIds: string[];
+  byCandidate: Map<string, Map<string, Chosen>>;
+}
+
+/** Absolute path of a manifest's prompt (manifests may hold absolute or project-relative paths). */
+export function manifestPromptPath(projectDir: string, m: RunManifest): string | undefined {
+  return m.prompt?.path ? path.resolve(projectDir, m.prompt.path) : undefined;
+}
+
+/**
+ * The latest output per (example, candidate) over the given runs (oldest first). An output beats an error
+ * whatever their order: a retried request that failed later does not erase an answer we already have.
+ */
+export async function latestOutputs(root: string, promptPath: string, runs: readonly RunManifest[]): Promise<PromptOutputs> {
+  const byCandidate = new Map<string, Map<string, Chosen>>();
+  for (const m of runs) {
+    await forEachResponse(root, m.runId, (r) => {
+      if (!r || typeof r.exampleId !== 'string' || typeof r.candidateId !== 'string') return;
+      let byExample = byCandidate.get(r.candidateId);
+      if (!byExample) byCandidate.set(r.candidateId, (byExample = new Map()));
+      const prev = byExample.get(r.exampleId);
+      const hasOutput = typeof r.output === 'string' && !r.error;
+      if (prev && !hasOutput && typeof prev.r.output === 'string' && !prev.r.error) return;
+      byExample.set(r.exampleId, { r, runId: m.runId });
+    });
+  }
+  return { promptPath, runIds: runs.map((m) => m.runId), byCandidate };
+}
+
+/** Verdicts of one metric over some runs, found by the output they judged. */
+export class VerdictIndex {
+  /** (candidate, example, outputHash) -> verdict; a later run's verdict wins. */
+  private readonly byOutput = new Map<string, VerdictRecord>();
+  /** (run, candidate, example) -> verdict without an output hash (older judges). */
+  private readonly byRun = new Map<string, VerdictRecord>();
+
+  constructor(root: string, runIds: readonly string[], readonly metricId: string | undefined) {
+    if (metricId === undefined) return;
+    for (const runId of runIds) {
+      for (const v of readVerdicts(verdictsPath(runDir(root, runId))).values()) {
+        if (v.metricId !== metricId) continue;
+        if (v.outputHash) this.byOutput.set(`${v.candidateId}\0${v.exampleId}\0${v.outputHash}`, v);
+        else this.byRun.set(`${runId}\0${v.candidateId}\0${v.exampleId}`, v);
+      }
+    }
+  }
+
+  /** The verdict on exactly this output: a verdict on an earlier, different output never counts. */
+  verdictFor(c: Chosen): VerdictRecord | undefined {
+    const { r } = c;
+    if (r.outputHash) {
+      const v = this.byOutput.get(`${r.candidateId}\0${r.exampleId}\0${r.outputHash}`);
+      if (v) return v;
+    }
+    return this.byRun.get(`${c.runId}\0${r.candidateId}\0${r.exampleId}`);
+  }
+}
+
+/** One output's human verdict after combining reviewers. */
+export type CombinedLabel = 'correct' | 'incorrect' | 'unsure';
+
+/**
+ * Labels of a test set keyed by (output hash, example). Reviewers who disagree make the output "unsure"
+ * (it is left out of the calibration rather than guessed); keying by example too keeps a short answer that
+ * recurs on another question ("Paris") from borrowing a label it was never given.
+ */
+export async function labelIndex(root: string, testSetId: string): Promise<Map<string, CombinedLabel>> {
+  let labels: LabelRecord[];
+  try { labels = await readLabels(root, testSetId); } catch { return new Map(); }
+  const out = new Map<string, CombinedLabel>();
+  for (const l of labels) {
+    const key = labelKey(l.outputHash, l.exampleId);
+    const prev = out.get(key);
+    out.set(key, prev === undefined || prev === l.label ? l.label : 'unsure');
+  }
+  return out;
+}
+
+export const labelKey = (outputHash: string, exampleId: string): string => `${outputHash}\0${exampleId}`;

@@ -1,0 +1,100 @@
+// One system (a candidate on a prompt) on one test set: a single pass over its chosen outputs gives every
+// count the tables need, so the estimators afterwards work from counts only.
+import { parseOutput } from '../output/parse';
+import type { Candidate } from '../project/types';
+import type { OutputSpec } from '../prompt/types';
+import type { Confusion } from '../stats/types';
+import { median, styleStats, type StyleChecker, type StyleStats } from '../style/check';
+import type { StyleResult } from '../style/types';
+import { labelKey, type Chosen, type CombinedLabel, type VerdictIndex } from './gather';
+
+/** What one example contributes to its system. */
+export interface ExampleFacts {
+  idk: boolean;
+  /** 1 / 0 from the primary metric; null when the metric gave no verdict; undefined when never judged. */
+  verdict: 0 | 1 | null | undefined;
+}
+
+/** Counts and aggregates of one system. */
+export interface SystemData {
+  candidate: Candidate;
+  /** Absolute prompt path. */
+  promptPath: string;
+  /** Examples with an output, by example id. */
+  examples: Map<string, ExampleFacts>;
+  n: number;
+  errors: number;
+  idk: number;
+  schemaFailures: number;
+  judged: number;
+  /** Outputs with a 0/1 verdict. */
+  nJudged: number;
+  noVerdict: number;
+  medianLatencyMs?: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost?: number;
+  style: StyleStats;
+  /** This system's labelled outputs against the metric. */
+  labels: Confusion;
+  /** Label keys matched to an output of this system that has a verdict. */
+  usedLabels: Set<string>;
+}
+
+/** Cost of a response: the stored cost, else the candidate's price times its tokens. */
+function costOf(r: Chosen['r'], c: Candidate): number | undefined {
+  if (typeof r.cost === 'number') return r.cost;
+  if (!c.price || (r.inputTokens === undefined && r.outputTokens === undefined)) return undefined;
+  return ((r.inputTokens ?? 0) * c.price.inputPerMTok + (r.outputTokens ?? 0) * c.price.outputPerMTok) / 1e6;
+}
+
+/** Builds a system's counts from its chosen responses. */
+export function systemData(opts: {
+  candidate: Candidate; promptPath: string; chosen: ReadonlyMap<string, Chosen> | undefined; outputSpec: OutputSpec | undefined;
+  checker: StyleChecker; verdicts: VerdictIndex; labels: ReadonlyMap<string, CombinedLabel>;
+}): SystemData {
+  const { candidate, checker, verdicts, labels } = opts;
+  const d: SystemData = {
+    candidate, promptPath: opts.promptPath, examples: new Map(), n: 0, errors: 0, idk: 0, schemaFailures: 0, judged: 0, nJudged: 0, noVerdict: 0,
+    inputTokens: 0, outputTokens: 0, style: styleStats([], checker.ruleIds), labels: { tp: 0, fn: 0, fp: 0, tn: 0 }, usedLabels: new Set(),
+  };
+  const latencies: number[] = [];
+  const answers: string[] = [];
+  const answered: boolean[] = [];
+  let cost = 0;
+  let priced = false;
+  for (const c of opts.chosen?.values() ?? []) {
+    const { r } = c;
+    if (r.error || typeof r.output !== 'string') { d.errors++; continue; }
+    d.n++;
+    const parsed = parseOutput(r.output, opts.outputSpec);
+    if (parsed.idk) d.idk++;
+    if (!parsed.schemaValid) d.schemaFailures++;
+    const v = verdicts.verdictFor(c);
+    const verdict = v ? v.verdict : undefined;
+    if (verdict === 0 || verdict === 1) { d.nJudged++; d.judged += verdict; } else d.noVerdict++;
+    d.examples.set(r.exampleId, { idk: parsed.idk, verdict });
+    if (typeof r.latencyMs === 'number') latencies.push(r.latencyMs);
+    d.inputTokens += r.inputTokens ?? 0;
+    d.outputTokens += r.outputTokens ?? 0;
+    const rc = costOf(r, candidate);
+    if (rc !== undefined) { cost += rc; priced = true; }
+    answers.push(parsed.answer);
+    answered.push(!parsed.idk);
+    if (r.outputHash && (verdict === 0 || verdict === 1)) {
+      const key = labelKey(r.outputHash, r.exampleId);
+      const label = labels.get(key);
+      if (label) {
+        d.usedLabels.add(key);
+        if (label === 'correct') { if (verdict === 1) d.labels.tp++; else d.labels.fn++; }
+        else if (label === 'incorrect') { if (verdict === 1) d.labels.fp++; else d.labels.tn++; }
+      }
+    }
+  }
+  if (latencies.length) d.medianLatencyMs = median(latencies);
+  if (priced) d.cost = cost;
+  // IDK answers are usually empty refusals, so style rates cover answered outputs only (as styleRun does).
+  const results: StyleResult[] = checker.checkMany(answers);
+  d.style = styleStats(results.filter((_, i) => answered[i]), checker.ruleIds);
+  return d;
+}
