@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Problem } from '../../core/problems';
 import { parseProjectFile } from '../../core/project/parseProject';
+import { schemaCompletions, valueKeyAt } from '../../core/project/schemaCompletion';
+import { readEndpoints } from '../endpoints';
 import { exampleValues, formatValue } from '../../core/prompt/render';
 import { checkVariables, completionContext, messageAt, variableAt } from '../../core/prompt/editorSupport';
 import { isPromptFileName, parsePromptText } from '../../core/prompt/load';
@@ -52,6 +54,7 @@ export class PromptLanguage extends Disposable {
     super();
     const selector = [...(promptSelector as vscode.DocumentFilter[]), ...(importedPromptSelector as vscode.DocumentFilter[])];
     this.register(vscode.languages.registerCompletionItemProvider(selector, { provideCompletionItems: (d, p) => this.complete(d, p) }, '{'));
+    this.register(vscode.languages.registerCompletionItemProvider({ pattern: `**/${PROJECT_FILE}` }, { provideCompletionItems: (d, p) => this.completeProject(d, p) }, ':', ' '));
     this.register(vscode.languages.registerHoverProvider(selector, { provideHover: (d, p) => this.hover(d, p) }));
     this.register(vscode.languages.registerDocumentLinkProvider([...selector, { pattern: `**/${PROJECT_FILE}` }], { provideDocumentLinks: (d) => this.links(d) }));
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
@@ -153,6 +156,30 @@ export class PromptLanguage extends Disposable {
       items.set(name, item);
     }
     return [...items.values()];
+  }
+
+  /** Keys and enum values from the project schema; endpoint, candidate and metric ids where they are expected. */
+  private completeProject(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] {
+    const text = doc.getText();
+    const offset = doc.offsetAt(pos);
+    const items = schemaCompletions(text, offset).map((c) => {
+      const item = new vscode.CompletionItem(c.label, c.kind === 'key' ? vscode.CompletionItemKind.Property : vscode.CompletionItemKind.EnumMember);
+      item.detail = c.detail;
+      item.insertText = c.insertText;
+      return item;
+    });
+    const key = valueKeyAt(text, offset);
+    const project = parseProjectFile(text, doc.uri.fsPath).project;
+    const ids: [string[], string][] = [];
+    if (key === 'candidates.endpoint' || key === 'metrics.judge.endpoint') ids.push([Object.keys(readEndpoints()), 'endpoint from your user settings']);
+    if (key === 'baseline.candidate') ids.push([project.candidates.map((c) => c.id), 'candidate']);
+    if (key === 'decision.primaryMetric') ids.push([project.metrics.map((m) => m.id), 'metric']);
+    for (const [values, detail] of ids) for (const v of values) {
+      const item = new vscode.CompletionItem(v, vscode.CompletionItemKind.Value);
+      item.detail = detail;
+      items.push(item);
+    }
+    return items;
   }
 
   private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {

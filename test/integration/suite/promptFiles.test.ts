@@ -90,3 +90,22 @@ suite('Prompt files in the editor', () => {
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), created.toString());
   });
 });
+
+suite('Project file in the editor', () => {
+  test('completion offers schema keys and enum values, and endpoint ids from user settings', async () => {
+    await vscode.workspace.getConfiguration('promptAdapt').update('endpoints', { 'my-vllm': { kind: 'openai', baseURL: 'http://127.0.0.1:9/v1' } }, vscode.ConfigurationTarget.Global);
+    const uri = workspaceUri('scratch/prompt-adapt.yml');
+    const text = 'candidates:\n  - id: c\n    endpoint: \n    model: m\ndecision:\n  estimator: \n  \n';
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const labelsAt = async (line: number, character: number): Promise<string[]> =>
+      (await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(line, character)))
+        .items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    const endpoint = await labelsAt(2, 14);
+    assert.ok(endpoint.includes('my-vllm') && endpoint.includes('openai'), endpoint.join(', '));
+    const estimator = await labelsAt(5, 13);
+    assert.ok(estimator.includes('rogan-gladen') && estimator.includes('ppi++'), estimator.join(', '));
+    const keys = await labelsAt(6, 2);
+    assert.ok(keys.includes('nonInferiorityMargin') && !keys.includes('estimator'), keys.join(', '));
+  });
+});
