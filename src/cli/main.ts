@@ -11,6 +11,8 @@ const commands: Record<string, { summary: string; load: () => Promise<{ main: Co
   stats: { summary: 'judge calibration and calibrated differences from counts or label/verdict files', load: () => import('./commands/stats') },
   style: { summary: 'style findings and per-model rates for {id, model, output} lines', load: () => import('./commands/style') },
   judge: { summary: 'run the project\'s metrics (LLM judges, lexical) over a stored run', load: () => import('./commands/judge') },
+  compare: { summary: 'compare candidates and prompt variants with the baseline; decision table and CI exit code (0 selection, 2 none)', load: () => import('./commands/compare') },
+  report: { summary: 'write the comparison report (md, html, csv, json, junit)', load: () => import('./commands/report') },
 };
 
 declare const PROMPT_ADAPT_VERSION: string | undefined;

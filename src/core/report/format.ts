@@ -1,0 +1,55 @@
+// Shared helpers of the report renderers: number formatting and escaping for each output language.
+// Everything that came from a model, a test set or a file name is untrusted and goes through these.
+import type { CellStatus, DecisionCell, Interval } from '../../protocol/comparison';
+
+/** A fraction as a percentage with one decimal, `–` when absent. */
+export const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`);
+
+/** A difference in percentage points with its sign. */
+export const pp = (x: number | undefined): string =>
+  x === undefined || !Number.isFinite(x) ? '–' : `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)} pp`;
+
+/** `+1.2 pp [−0.4, +2.9]`. */
+export const ppInterval = (i: Interval | undefined): string =>
+  i ? `${pp(i.mean)} [${pp(i.lo).replace(' pp', '')}, ${pp(i.hi).replace(' pp', '')}]` : '–';
+
+export const num = (x: number | undefined, digits = 0): string => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
+
+export const money = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : `$${x < 1 ? x.toFixed(4) : x.toFixed(2)}`);
+
+export const STATUS_WORD: Record<CellStatus, string> = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' };
+
+export const cellText = (c: DecisionCell): string => `${STATUS_WORD[c.status]} ${c.detail}`;
+
+// Control characters (other than tab/newline) are not allowed in XML 1.0 and have no place in a report;
+// lone surrogates are dropped so every output is valid UTF-8.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu;
+
+/** Removes characters no report format can carry safely. */
+export const clean = (s: string): string => s.replace(CONTROL, '');
+
+/** Text for HTML element content and quoted attribute values (also valid in XML). */
+export function escapeHtml(s: string): string {
+  return clean(s).replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;').replace(/"/gu, '&quot;').replace(/'/gu, '&#39;');
+}
+
+/** Text in a Markdown table cell: no HTML, no emphasis, links or code, no line breaks, no cell breaks. */
+export function escapeMarkdown(s: string): string {
+  return clean(s).replace(/[\r\n]+/gu, ' ')
+    .replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;')
+    .replace(/[\\`*_{}[\]#|~]/gu, (c) => `\\${c}`);
+}
+
+/**
+ * One CSV field (RFC 4180). Text that a spreadsheet would run as a formula (leading = + - @ or a control)
+ * gets a leading apostrophe; numbers are written as numbers.
+ */
+export function csvField(v: string | number | boolean | undefined): string {
+  if (v === undefined) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  let s = clean(v);
+  if (/^[=+\-@\t\r]/u.test(s)) s = `'${s}`;
+  return /[",\r\n]/u.test(s) ? `"${s.replace(/"/gu, '""')}"` : s;
+}
