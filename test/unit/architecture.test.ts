@@ -17,6 +17,8 @@ suite('architecture rules (lint)', function () {
   const cases: [string, string, boolean][] = [
     ['src/core/stats/x.ts', "import * as vscode from 'vscode';\nexport const v = vscode;", true],
     ['src/protocol/x.ts', "import { a } from '../core/errors';\nexport const v = a;", true],
+    ['src/protocol/x.ts', "import type { ComparisonReport } from './comparison';\nexport type V = ComparisonReport;", false],
+    ['src/protocol/x.ts', "import fs from 'node:fs';\nexport const v = fs;", true],
     ['src/cli/x.ts', "import * as vscode from 'vscode';\nexport const v = vscode;", true],
     ['webview/x.ts', "import { toMessage } from '../src/core/errors';\nexport const v = toMessage;", true],
     ['webview/x.ts', "import { PROTOCOL_VERSION } from '../src/protocol/messages';\nexport const v = PROTOCOL_VERSION;", false],
