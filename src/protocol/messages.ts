@@ -1,20 +1,191 @@
-// Messages between the extension host and the webview. Leaf module: imports nothing, so both sides
-// (Node and the browser bundle) share exactly these shapes.
+// Messages between the extension host and the webview. Leaf module: imports only its sibling shapes, so both
+// sides (Node and the browser bundle) share exactly these types. The webview is an untrusted boundary once it
+// renders model output, so the host accepts only what `parseWebviewMessage` lets through.
+import type { ComparisonReport, EstimatorName } from './comparison';
 
 export const PROTOCOL_VERSION = 1;
 
-/** What the panel needs to redraw itself; also what the webview persists with setState. */
+export type PanelView = 'comparison' | 'calibration' | 'variants' | 'review' | 'label';
+export const PANEL_VIEWS: readonly PanelView[] = ['comparison', 'calibration', 'variants', 'review', 'label'];
+export const ESTIMATOR_NAMES: readonly EstimatorName[] = ['paper', 'rogan-gladen', 'ppi++', 'human-only', 'naive'];
+
+/** Which examples the review list shows (for the selected system unless said otherwise). */
+export type ReviewFilter = 'all' | 'disagreements' | 'failures' | 'idk' | 'style' | 'unlabelled';
+export const REVIEW_FILTERS: readonly ReviewFilter[] = ['all', 'disagreements', 'failures', 'idk', 'style', 'unlabelled'];
+
+export type HumanLabelName = 'correct' | 'incorrect' | 'unsure';
+export const HUMAN_LABELS: readonly HumanLabelName[] = ['correct', 'incorrect', 'unsure'];
+
+/** What the panel needs to redraw itself; also what the webview persists with setState (and the serializer restores). */
 export interface PanelState {
-  /** Which view of the panel is showing. */
-  view: 'comparison' | 'calibration' | 'review';
+  view: PanelView;
+  /** Selected test set; the first one when absent. */
+  testSetId?: string;
+  estimator?: EstimatorName;
+  review?: { filter: ReviewFilter; systemId?: string; /** Selected row in the filtered list. */ index: number };
 }
 
+/** A style finding inside an output: UTF-16 offsets into `ReviewOutput.text` (end exclusive). */
+export interface TextSpan { start: number; end: number; ruleId: string; message: string }
+
+/** One metric's verdict on one output. */
+export interface ReviewVerdict { metricId: string; verdict: 0 | 1 | null; reason?: string; reasoning?: string; judgeModel?: string }
+
+/** One system's output for one example. All strings are untrusted data: render them as text only. */
+export interface ReviewOutput {
+  systemId: string;
+  candidateId: string;
+  model: string;
+  outputHash?: string;
+  /** The parsed answer (what style findings point into); the raw output when it could not be parsed. */
+  text: string;
+  /** The raw output, when it differs from `text`. */
+  raw?: string;
+  idk: boolean;
+  schemaValid: boolean;
+  error?: string;
+  latencyMs?: number;
+  words?: number;
+  findings: TextSpan[];
+  verdicts: ReviewVerdict[];
+  /** The current human label of this output, if any. */
+  label?: HumanLabelName;
+}
+
+/** One example, side by side: the baseline's output and the selected system's. */
+export interface ReviewRow {
+  exampleId: string;
+  /** 1-based line in the test-set file. */
+  line: number;
+  question: string;
+  context: string;
+  groundTruth: string[];
+  baseline?: ReviewOutput;
+  candidate?: ReviewOutput;
+}
+
+/** A system the review can show (baseline or candidate, possibly a prompt variant). */
+export interface ReviewSystem { systemId: string; candidateId: string; model: string; prompt: string; isBaseline: boolean }
+
+export interface ReviewPage {
+  testSetId: string;
+  systemId?: string;
+  filter: ReviewFilter;
+  /** Rows in the filtered list (all pages). */
+  total: number;
+  offset: number;
+  rows: ReviewRow[];
+  systems: ReviewSystem[];
+}
+
+/** An output to label blind: no system, no verdict. */
+export interface LabelItem {
+  /** Opaque key the host resolves to the output (never the system or the verdict). */
+  key: string;
+  exampleId: string;
+  question: string;
+  context: string;
+  groundTruth: string[];
+  output: string;
+}
+
+/** Progress toward the planner's target. */
+export interface LabelProgress {
+  testSetId: string;
+  /** Current (non-withdrawn) labels in the test set's labels file. */
+  labelled: number;
+  /** Labels the planner asks for in total; 0 when unknown. */
+  target: number;
+  /** The planner's sentence, e.g. "Label about 40 more outputs to reach ±3.0 pp". */
+  message?: string;
+}
+
+export interface LabelQueue { items: LabelItem[]; progress: LabelProgress }
+
+export type ExportFormat = 'csv' | 'markdown';
+
+/** Request/response pairs: the webview asks, the host answers exactly once with a `response` of the same id. */
+export interface Requests {
+  getComparison: { params: { estimator?: EstimatorName }; result: ComparisonReport };
+  getReviewPage: { params: { testSetId: string; systemId?: string; filter: ReviewFilter; offset: number; limit: number }; result: ReviewPage };
+  getLabelQueue: { params: { testSetId: string; size: number }; result: LabelQueue };
+  label: { params: { testSetId: string; key: string; label: HumanLabelName; note?: string }; result: LabelProgress };
+  /** Withdraws this panel's most recent label; the output comes back to the front of the queue. */
+  undoLabel: { params: { testSetId: string }; result: { progress: LabelProgress; item?: LabelItem } };
+  openInTestSet: { params: { testSetId: string; exampleId: string }; result: boolean };
+  copyText: { params: { text: string; what: string }; result: boolean };
+  exportView: { params: { view: PanelView; format: ExportFormat; testSetId?: string; estimator?: EstimatorName }; result: { path?: string } };
+}
+export type Method = keyof Requests;
+export type RequestMsg = { [M in Method]: { type: 'request'; id: number; method: M; params: Requests[M]['params'] } }[Method];
+
 export type WebviewToHost =
-  | { type: 'ready'; version: number };
+  | { type: 'ready'; version: number }
+  | RequestMsg;
 
 export type HostToWebview =
-  | { type: 'init'; state: PanelState };
+  | { type: 'init'; state?: PanelState; report?: ComparisonReport }
+  /** The comparison was recomputed (labels arrived, runs changed, estimator switched). */
+  | { type: 'comparison'; report: ComparisonReport }
+  | { type: 'labels'; progress: LabelProgress }
+  | { type: 'response'; id: number; result?: unknown; error?: string };
+
+/** Host side: a complete map, so adding a method fails to compile until someone handles it. */
+export type Handlers = { [M in Method]: (p: Requests[M]['params']) => Promise<Requests[M]['result']> };
 
 export function assertNever(x: never): never {
   throw new Error(`unhandled message ${JSON.stringify(x)}`);
+}
+
+// ---- validation of what the webview sends ---------------------------------------------------------------
+
+/** Longest string field accepted from the webview (a copied SVG figure is the largest legitimate payload). */
+export const MAX_TEXT = 2_000_000;
+const MAX_ID = 512;
+const MAX_NOTE = 4000;
+export const MAX_PAGE = 500;
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const str = (x: unknown, max = MAX_ID): x is string => typeof x === 'string' && x.length <= max;
+const optStr = (x: unknown, max = MAX_ID): boolean => x === undefined || str(x, max);
+const int = (x: unknown, min: number, max: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
+const oneOf = <T extends string>(xs: readonly T[], x: unknown): x is T => typeof x === 'string' && (xs as readonly string[]).includes(x);
+/** Only the listed keys may be present. */
+const onlyKeys = (o: Obj, keys: readonly string[]): boolean => Object.keys(o).every((k) => keys.includes(k));
+
+const paramCheckers: { [M in Method]: (p: Obj) => boolean } = {
+  getComparison: (p) => onlyKeys(p, ['estimator']) && (p.estimator === undefined || oneOf(ESTIMATOR_NAMES, p.estimator)),
+  getReviewPage: (p) => onlyKeys(p, ['testSetId', 'systemId', 'filter', 'offset', 'limit']) && str(p.testSetId) && optStr(p.systemId)
+    && oneOf(REVIEW_FILTERS, p.filter) && int(p.offset, 0, 1e9) && int(p.limit, 1, MAX_PAGE),
+  getLabelQueue: (p) => onlyKeys(p, ['testSetId', 'size']) && str(p.testSetId) && int(p.size, 1, MAX_PAGE),
+  label: (p) => onlyKeys(p, ['testSetId', 'key', 'label', 'note']) && str(p.testSetId) && str(p.key) && oneOf(HUMAN_LABELS, p.label) && optStr(p.note, MAX_NOTE),
+  undoLabel: (p) => onlyKeys(p, ['testSetId']) && str(p.testSetId),
+  openInTestSet: (p) => onlyKeys(p, ['testSetId', 'exampleId']) && str(p.testSetId) && str(p.exampleId),
+  copyText: (p) => onlyKeys(p, ['text', 'what']) && str(p.text, MAX_TEXT) && str(p.what, 100),
+  exportView: (p) => onlyKeys(p, ['view', 'format', 'testSetId', 'estimator']) && oneOf(PANEL_VIEWS, p.view) && oneOf(['csv', 'markdown'] as const, p.format)
+    && optStr(p.testSetId) && (p.estimator === undefined || oneOf(ESTIMATOR_NAMES, p.estimator)),
+};
+
+/** The message if it is exactly one of the shapes the webview may send, else undefined. */
+export function parseWebviewMessage(x: unknown): WebviewToHost | undefined {
+  if (!isObj(x)) return undefined;
+  if (x.type === 'ready') return onlyKeys(x, ['type', 'version']) && int(x.version, 0, 1e6) ? { type: 'ready', version: x.version } : undefined;
+  if (x.type !== 'request' || !onlyKeys(x, ['type', 'id', 'method', 'params'])) return undefined;
+  if (!int(x.id, 0, Number.MAX_SAFE_INTEGER) || typeof x.method !== 'string' || !Object.hasOwn(paramCheckers, x.method)) return undefined;
+  const params = x.params === undefined ? {} : x.params;
+  if (!isObj(params) || !paramCheckers[x.method as Method](params)) return undefined;
+  return { type: 'request', id: x.id, method: x.method as Method, params } as RequestMsg;
+}
+
+/** A persisted state if it has the right shape (state comes back from the webview, so it is checked too). */
+export function parsePanelState(x: unknown): PanelState | undefined {
+  if (!isObj(x) || !oneOf(PANEL_VIEWS, x.view) || !optStr(x.testSetId)) return undefined;
+  if (x.estimator !== undefined && !oneOf(ESTIMATOR_NAMES, x.estimator)) return undefined;
+  const state: PanelState = { view: x.view, testSetId: x.testSetId as string | undefined, estimator: x.estimator as EstimatorName | undefined };
+  const r = x.review;
+  if (isObj(r) && oneOf(REVIEW_FILTERS, r.filter) && optStr(r.systemId) && int(r.index, 0, 1e9)) {
+    state.review = { filter: r.filter, systemId: r.systemId as string | undefined, index: r.index };
+  }
+  return state;
 }
