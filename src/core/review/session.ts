@@ -1,0 +1,145 @@
+// One reviewer's session over a project's store: review models per test set (loaded lazily, cached), the
+// comparison (recomputed when labels arrive), blind-label queues, labels appended durably with an undo stack,
+// and exports. Used by the comparison panel and the Test Explorer; plain Node, no vscode.
+import type { ComparisonReport, EstimatorName } from '../../protocol/comparison';
+import { compareProject } from '../compare/buildComparison';
+import type { ExportFormat, HumanLabelName, LabelItem, LabelProgress, LabelQueue, PanelView, ReviewFilter, ReviewPage } from '../../protocol/messages';
+import { appendLabel, readLabels } from '../labels/labelStore';
+import { MIN_CLASS_LABELS } from '../stats/calibration';
+import type { ProjectFile } from '../project/types';
+import type { ReviewData, LabelTarget } from './data';
+import { formatTables, viewTables } from './exportView';
+import { loadReviewData } from './load';
+
+/** Computes the comparison report of a project with an estimator (tests may pass their own). */
+export type ComparisonSource = (estimator: EstimatorName | undefined, session: ReviewSession) => Promise<ComparisonReport>;
+
+export interface ReviewSessionOptions {
+  project: ProjectFile;
+  storeRoot: string;
+  reviewer?: string;
+  compare?: ComparisonSource;
+  now?: () => Date;
+}
+
+/** The comparison of src/core/compare over the project's store, with the panel's estimator. */
+export const defaultSource: ComparisonSource = (estimator, session) => compareProject(session.project, { estimator });
+
+export class ReviewSession {
+  readonly project: ProjectFile;
+  readonly storeRoot: string;
+  private readonly models = new Map<string, Promise<ReviewData>>();
+  private readonly undoStack: { testSetId: string; target: LabelTarget }[] = [];
+  private report: ComparisonReport | undefined;
+  private estimator: EstimatorName | undefined;
+  private readonly compare: ComparisonSource;
+
+  constructor(private readonly opts: ReviewSessionOptions) {
+    this.project = opts.project;
+    this.storeRoot = opts.storeRoot;
+    this.compare = opts.compare ?? defaultSource;
+  }
+
+  /** The review model of a test set (loaded once; `invalidate` drops it). */
+  data(testSetId: string): Promise<ReviewData> {
+    let m = this.models.get(testSetId);
+    if (!m) {
+      m = loadReviewData({ project: this.project, storeRoot: this.storeRoot, testSetId });
+      m.catch(() => this.models.delete(testSetId));
+      this.models.set(testSetId, m);
+    }
+    return m;
+  }
+
+  /** Runs or verdicts changed: reload everything on next use. */
+  invalidate(): void { this.models.clear(); this.report = undefined; }
+
+  /** The labels file changed on disk: re-read it into the loaded model. */
+  async reloadLabels(testSetId: string): Promise<void> {
+    const m = this.models.get(testSetId);
+    if (!m) return;
+    const labels = new Map<string, HumanLabelName>();
+    for (const l of await readLabels(this.storeRoot, testSetId)) labels.set(l.outputHash, l.label);
+    (await m).replaceLabels(labels);
+    this.report = undefined;
+  }
+
+  get lastReport(): ComparisonReport | undefined { return this.report; }
+
+  async comparison(estimator?: EstimatorName): Promise<ComparisonReport> {
+    if (estimator !== undefined) this.estimator = estimator;
+    this.report = await this.compare(this.estimator, this);
+    return this.report;
+  }
+
+  async reviewPage(testSetId: string, filter: ReviewFilter, offset: number, limit: number, systemId?: string): Promise<ReviewPage> {
+    return (await this.data(this.known(testSetId))).page(filter, offset, limit, systemId);
+  }
+
+  async labelQueue(testSetId: string, size: number): Promise<LabelQueue> {
+    const data = await this.data(this.known(testSetId));
+    return { items: data.labelSample(size), progress: this.progressOf(data) };
+  }
+
+  async progress(testSetId: string): Promise<LabelProgress> { return this.progressOf(await this.data(this.known(testSetId))); }
+
+  private progressOf(data: ReviewData): LabelProgress {
+    const cal = this.report?.testSets.find((t) => t.testSetId === data.testSetId)?.calibration;
+    const labelled = data.labelCount;
+    const more = cal?.plan?.labelsNeeded;
+    // Without a plan, the planner's minimum: 30 human positives and 30 negatives.
+    const target = more !== undefined ? labelled + more : Math.max(labelled, 2 * MIN_CLASS_LABELS);
+    return { testSetId: data.testSetId, labelled, target, message: cal?.plan?.message };
+  }
+
+  /** Appends a label for the output behind `key` (a key from this session's queue or Test Explorer). */
+  async label(testSetId: string, key: string, label: HumanLabelName, note?: string): Promise<LabelProgress> {
+    const data = await this.data(this.known(testSetId));
+    const target = data.resolveKey(key);
+    if (!target) throw new Error('That output is no longer in the review (the runs changed); reload the queue.');
+    return this.labelTarget(data, target, label, note);
+  }
+
+  /** Labels an output by system and example (Test Explorer actions). */
+  async labelOutput(testSetId: string, systemId: string, exampleId: string, label: HumanLabelName): Promise<LabelProgress> {
+    const data = await this.data(this.known(testSetId));
+    const o = data.output(systemId, exampleId);
+    if (!o?.outputHash) throw new Error(`No output of ${systemId} for example ${exampleId}.`);
+    return this.labelTarget(data, { systemId, candidateId: o.candidateId, exampleId, outputHash: o.outputHash }, label);
+  }
+
+  private labelTarget(data: ReviewData, t: LabelTarget, label: HumanLabelName, note?: string): LabelProgress {
+    appendLabel(this.storeRoot, data.testSetId, { outputHash: t.outputHash, exampleId: t.exampleId, candidateId: t.candidateId, label,
+      reviewer: this.opts.reviewer, ...(note ? { note } : {}), at: (this.opts.now?.() ?? new Date()).toISOString() });
+    data.setLabel(t.outputHash, label);
+    this.undoStack.push({ testSetId: data.testSetId, target: t });
+    this.report = undefined;
+    return this.progressOf(data);
+  }
+
+  /** Withdraws this session's latest label on the test set (appends a `withdrawn` line). */
+  async undo(testSetId: string): Promise<{ progress: LabelProgress; item?: LabelItem }> {
+    const data = await this.data(this.known(testSetId));
+    const i = this.undoStack.map((u) => u.testSetId).lastIndexOf(testSetId);
+    if (i < 0) return { progress: this.progressOf(data) };
+    const [{ target: t }] = this.undoStack.splice(i, 1);
+    appendLabel(this.storeRoot, testSetId, { outputHash: t.outputHash, exampleId: t.exampleId, candidateId: t.candidateId, label: 'withdrawn',
+      reviewer: this.opts.reviewer, at: (this.opts.now?.() ?? new Date()).toISOString() });
+    data.setLabel(t.outputHash, undefined);
+    this.report = undefined;
+    const e = data.example(t.exampleId)!;
+    const o = data.output(t.systemId, t.exampleId)!;
+    return { progress: this.progressOf(data), item: { key: data.keyOf(t), exampleId: e.exampleId, question: e.question, context: e.context, groundTruth: e.groundTruth, output: o.text } };
+  }
+
+  async exportText(view: PanelView, format: ExportFormat, testSetId?: string, estimator?: EstimatorName): Promise<string> {
+    const report = this.report && (estimator === undefined || estimator === this.estimator) ? this.report : await this.comparison(estimator);
+    const review = (view === 'review' || view === 'label') && testSetId ? await this.data(this.known(testSetId)) : undefined;
+    return formatTables(viewTables(report, view, testSetId, review), format);
+  }
+
+  private known(testSetId: string): string {
+    if (!this.project.testSets.some((t) => t.id === testSetId)) throw new Error(`No test set '${testSetId}' in the project.`);
+    return testSetId;
+  }
+}
