@@ -1,13 +1,6 @@
-import { PROTOCOL_VERSION } from '../src/protocol/messages';
-import { onHostMessage, post, restoreState, saveState } from './api';
+// Entry point of the webview bundle: connect to the host and start the app.
+import { connect } from './api';
+import { App } from './app';
 
-let state = restoreState();
-onHostMessage((m) => {
-  if (m.type === 'init') { state = m.state; saveState(state); render(); }
-});
-function render(): void {
-  const app = document.getElementById('app');
-  if (app) app.textContent = `Prompt Adapt (${state.view})`;
-}
-render();
-post({ type: 'ready', version: PROTOCOL_VERSION });
+const root = document.getElementById('app');
+if (root) new App(root, connect()).start();

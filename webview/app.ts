@@ -1,0 +1,137 @@
+// The panel app: state (persisted with setState after every change), the view router, the header controls
+// (test set, estimator, export) and the keyboard dispatch. Everything it shows arrives as data and is rendered
+// as text (see dom.ts).
+import type { ComparisonReport, EstimatorName, TestSetComparison } from '../src/protocol/comparison';
+import { ESTIMATOR_NAMES, parsePanelState, PROTOCOL_VERSION, type PanelState, type PanelView } from '../src/protocol/messages';
+import { h, replace } from './dom';
+import type { HostClient, Notification } from './host';
+import { button, select, tabs } from './ui/controls';
+import { calibrationView } from './views/calibrationView';
+import { comparisonView, variantsView } from './views/comparisonView';
+import type { ViewContext } from './views/context';
+import { LabelView } from './views/labelView';
+import { ReviewView } from './views/reviewView';
+
+const VIEWS: { value: PanelView; label: string }[] = [
+  { value: 'comparison', label: 'Comparison' }, { value: 'calibration', label: 'Calibration' }, { value: 'variants', label: 'Prompt variants' },
+  { value: 'review', label: 'Review' }, { value: 'label', label: 'Blind labelling' },
+];
+
+export class App implements ViewContext {
+  state: PanelState;
+  report: ComparisonReport | undefined;
+  private readonly header = h('header', { class: 'panel-header' });
+  private readonly main = h('main', { class: 'panel-main' });
+  private readonly statusLine = h('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  private readonly reviewView: ReviewView;
+  private readonly labelView: LabelView;
+  /** Set after the first render with data: `performance.now()` at that moment (the first-paint measurement). */
+  firstDataPaint: number | undefined;
+
+  constructor(private readonly root: HTMLElement, readonly host: HostClient) {
+    this.state = parsePanelState(host.restoredState()) ?? { view: 'comparison' };
+    this.reviewView = new ReviewView(this);
+    this.labelView = new LabelView(this);
+    replace(root, this.header, this.main, this.statusLine);
+    host.onNotification((m) => this.onNotification(m));
+    root.ownerDocument.addEventListener('keydown', (e) => this.onKey(e));
+  }
+
+  start(): void {
+    this.render();
+    this.host.post({ type: 'ready', version: PROTOCOL_VERSION });
+  }
+
+  private onNotification(m: Notification): void {
+    switch (m.type) {
+      case 'init':
+        if (m.state) { this.state = { ...this.state, ...m.state }; this.host.saveState(this.state); }
+        if (m.report) this.setReport(m.report);
+        else this.render();
+        return;
+      case 'comparison': this.setReport(m.report); return;
+      case 'labels':
+        this.labelView.setProgress(m.progress);
+        if (this.state.view === 'review') this.reviewView.invalidate();
+        return;
+    }
+  }
+
+  private setReport(report: ComparisonReport): void {
+    this.report = report;
+    this.render();
+    if (this.firstDataPaint === undefined) {
+      this.firstDataPaint = performance.now();
+      this.root.setAttribute('data-first-paint-ms', this.firstDataPaint.toFixed(1));
+    }
+  }
+
+  testSet(): TestSetComparison | undefined {
+    const sets = this.report?.testSets ?? [];
+    return sets.find((t) => t.testSetId === this.state.testSetId) ?? sets[0];
+  }
+
+  update(patch: Partial<PanelState>): void {
+    const viewChanged = patch.view !== undefined && patch.view !== this.state.view;
+    const setChanged = patch.testSetId !== undefined && patch.testSetId !== this.state.testSetId;
+    this.state = { ...this.state, ...patch };
+    this.host.saveState(this.state);
+    if (viewChanged || setChanged || this.state.view !== 'review') this.render();
+    else this.reviewView.render();
+  }
+
+  status(text: string, kind: 'info' | 'error' = 'info'): void {
+    this.statusLine.textContent = text;
+    this.statusLine.className = `status ${kind}`;
+  }
+
+  private async setEstimator(estimator: EstimatorName): Promise<void> {
+    this.update({ estimator });
+    this.status(`Recomputing with ${estimator}…`);
+    try {
+      this.setReport(await this.host.request('getComparison', { estimator }));
+      this.status(`Estimator: ${estimator}.`);
+    } catch (err) { this.status(`Could not recompute: ${(err as Error).message}`, 'error'); }
+  }
+
+  private async exportView(format: 'csv' | 'markdown'): Promise<void> {
+    try {
+      const r = await this.host.request('exportView', { view: this.state.view, format, testSetId: this.testSet()?.testSetId, estimator: this.state.estimator });
+      this.status(r.path ? `Exported to ${r.path}.` : 'Export cancelled.');
+    } catch (err) { this.status(`Export failed: ${(err as Error).message}`, 'error'); }
+  }
+
+  private renderHeader(): void {
+    const sets = this.report?.testSets ?? [];
+    const ts = this.testSet();
+    replace(this.header,
+      tabs(VIEWS, this.state.view, (v) => this.update({ view: v })),
+      h('div', { class: 'controls' },
+        sets.length > 1 ? select('Test set', sets.map((t) => ({ value: t.testSetId, label: t.testSetId })), ts?.testSetId, (v) => this.update({ testSetId: v }), 'testset-select') : null,
+        select('Estimator', ESTIMATOR_NAMES.map((e) => ({ value: e, label: e })), this.state.estimator ?? ts?.estimator ?? 'paper', (v) => void this.setEstimator(v), 'estimator-select'),
+        button('Export CSV', () => void this.exportView('csv'), { secondary: true, id: 'export-csv' }),
+        button('Export Markdown', () => void this.exportView('markdown'), { secondary: true, id: 'export-md' })),
+      this.report ? h('p', { class: 'muted meta' }, `${this.report.project} · computed ${this.report.generatedAt} · runs: ${this.report.runs.join(', ') || 'none'}`) : null);
+  }
+
+  render(): void {
+    this.renderHeader();
+    switch (this.state.view) {
+      case 'comparison': replace(this.main, comparisonView(this)); break;
+      case 'calibration': replace(this.main, calibrationView(this)); break;
+      case 'variants': replace(this.main, variantsView(this)); break;
+      case 'review': replace(this.main, this.reviewView.element); void this.reviewView.show(); break;
+      case 'label': replace(this.main, this.labelView.element); void this.labelView.show(); break;
+    }
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const t = e.target as HTMLElement | null;
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')) {
+      if (e.key === 'Escape') t.blur();
+      return;
+    }
+    const handled = this.state.view === 'review' ? this.reviewView.onKey(e) : this.state.view === 'label' ? this.labelView.onKey(e) : false;
+    if (handled) e.preventDefault();
+  }
+}

@@ -1,0 +1,74 @@
+// The comparison of candidates with the baseline (paper Tables 2/5) and of prompt variants with their parent
+// (Table 4): forest plot, the table behind it, and the estimator's warnings shown as visible notes.
+import type { Note, SystemRow, TestSetComparison } from '../../src/protocol/comparison';
+import { h, type Child } from '../dom';
+import { num, pct, pp, prob, usd } from '../format';
+import { button } from '../ui/controls';
+import { copy, svgText, tableText, type ViewContext } from './context';
+import { forestPlot } from './forestPlot';
+
+export function notesList(notes: readonly Note[], label: string): HTMLElement | null {
+  if (!notes.length) return null;
+  return h('ul', { class: 'notes', 'aria-label': label },
+    ...notes.map((n) => h('li', { class: `note ${n.severity}`, 'data-code': n.code }, h('span', { class: 'note-severity' }, n.severity === 'error' ? 'Do not act on this: ' : n.severity === 'warning' ? 'Warning: ' : 'Note: '), n.message)));
+}
+
+/** The table of systems; `withDifference` false on the baseline-only case still shows every column. */
+export function systemTable(ts: TestSetComparison, rows: readonly SystemRow[], caption: string): HTMLTableElement {
+  const rules = [...new Set(rows.flatMap((r) => Object.keys(r.styleRules)))].sort();
+  const head = ['System', 'Model', 'n', 'Judged', 'Est. correctness', `Difference [${Math.round(ts.level * 100)}% interval]`, 'P(better)', 'IDK',
+    'Schema failures', 'Bad style', ...rules, 'Median latency', 'Median words', 'Tokens in/out', 'Cost'];
+  const cell = (c: Child, cls?: string): HTMLTableCellElement => h('td', { class: cls }, c);
+  return h('table', { class: 'grid' },
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, ...head.map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, ...rows.map((r) => h('tr', { class: r.isBaseline ? 'baseline' : undefined, 'data-system': r.systemId },
+      h('th', { scope: 'row', title: r.prompt }, r.systemId, r.isBaseline ? h('span', { class: 'tag' }, 'baseline') : null),
+      cell(r.model),
+      cell(num(r.n), 'num'),
+      cell(pct(r.judgedRate), 'num'),
+      cell(r.estimate ? `${pct(r.estimate.mean)} [${pct(r.estimate.lo)}, ${pct(r.estimate.hi)}]` : '—', 'num'),
+      cell(r.difference ? `${pp(r.difference.mean)} [${pp(r.difference.lo)}, ${pp(r.difference.hi)}]` : '—', 'num'),
+      cell(prob(r.pBetter), 'num'),
+      cell(pct(r.idkRate), 'num'),
+      cell(pct(r.schemaFailureRate), 'num'),
+      cell(pct(r.badStyleRate), 'num'),
+      ...rules.map((k) => cell(pct(r.styleRules[k] ?? 0), 'num')),
+      cell(r.medianLatencyMs === undefined ? '—' : `${num(r.medianLatencyMs)} ms`, 'num'),
+      cell(num(r.medianWords), 'num'),
+      cell(`${num(r.inputTokens)} / ${num(r.outputTokens)}`, 'num'),
+      cell(usd(r.cost), 'num')))));
+}
+
+function rowNotes(rows: readonly SystemRow[]): HTMLElement | null {
+  const notes = rows.flatMap((r) => r.notes.map((n) => ({ ...n, message: `${r.systemId}: ${n.message}` })));
+  return notesList(notes, 'Estimator diagnostics');
+}
+
+function section(ctx: ViewContext, ts: TestSetComparison, rows: readonly SystemRow[], title: string): HTMLElement {
+  const plot = forestPlot(ts, rows);
+  const table = systemTable(ts, rows, `${title} — ${ts.testSetId}, ${ts.estimator}, n = ${ts.n}`);
+  const svg = plot.querySelector('svg');
+  return h('section', { class: 'testset', 'data-testset': ts.testSetId },
+    h('h2', {}, `${title}: ${ts.testSetId}`),
+    notesList(ts.notes, 'Test-set notes'),
+    rowNotes(rows),
+    h('div', { class: 'figure-actions' },
+      svg ? button('Copy figure (SVG)', () => void copy(ctx, svgText(svg), 'the forest plot'), { secondary: true }) : null,
+      button('Copy table', () => void copy(ctx, tableText(table), 'the table'), { secondary: true })),
+    plot,
+    h('div', { class: 'table-wrap' }, table));
+}
+
+export function comparisonView(ctx: ViewContext): HTMLElement {
+  const ts = ctx.testSet();
+  if (!ts) return h('p', { class: 'muted' }, ctx.report ? 'No test set has runs to compare yet. Run a prompt on the candidates first.' : 'Computing the comparison…');
+  return section(ctx, ts, ts.rows, `Candidates vs ${ts.baselineId}`);
+}
+
+export function variantsView(ctx: ViewContext): HTMLElement {
+  const ts = ctx.testSet();
+  if (!ts) return h('p', { class: 'muted' }, 'No comparison yet.');
+  if (!ts.variants.length) return h('p', { class: 'muted' }, 'No prompt variants have runs on this test set. Create one with “New Prompt Variant…” and run it.');
+  return section(ctx, ts, ts.variants, 'Prompt variants vs their parent');
+}
