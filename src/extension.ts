@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
-import { registerCommands } from './vscode/commands';
+import { panelDeps, registerCommands } from './vscode/commands';
 import { registerCodeLens } from './vscode/language/codeLens';
 import { PromptLanguage } from './vscode/language/promptLanguage';
 import { OutputDocuments } from './vscode/outputs/outputDocuments';
 import { PromptStyle } from './vscode/outputs/promptStyle';
+import { ComparePanel, registerComparePanel } from './vscode/panel/comparePanel';
 import { createServices } from './vscode/services';
+import { ExampleTests } from './vscode/testing/exampleTests';
 import { ExplorerTree } from './vscode/views/explorerTree';
 
 /** Wiring only: every feature registers itself and is disposed with the extension. */
@@ -14,10 +16,11 @@ export function activate(context: vscode.ExtensionContext): Api {
   const explorer = new ExplorerTree(services.project, services.runs.onDidFinishRun);
   const outputDocuments = new OutputDocuments(services.outputs);
   const promptStyle = new PromptStyle(services.outputs, services.project);
-  context.subscriptions.push(services, language, explorer, outputDocuments, promptStyle, registerCodeLens(),
-    registerCommands(services, { explorer, outputDocuments }));
+  const tests = new ExampleTests(services.review, services.log);
+  context.subscriptions.push(services, language, explorer, outputDocuments, promptStyle, tests, registerCodeLens(),
+    registerComparePanel(panelDeps(services)), registerCommands(services, { explorer, outputDocuments, tests }));
   services.log.info(`activated (VS Code ${vscode.version})`);
-  return { language, explorer, project: services.project, runs: services.runs, outputDocuments, promptStyle };
+  return { language, explorer, project: services.project, runs: services.runs, outputDocuments, promptStyle, review: services.review, tests, comparePanel: () => ComparePanel.current };
 }
 
 export function deactivate(): void {}
@@ -30,5 +33,9 @@ export interface Api {
   runs: Services['runs'];
   outputDocuments: OutputDocuments;
   promptStyle: PromptStyle;
+  review: Services['review'];
+  tests: ExampleTests;
+  /** The open comparison panel, if any. */
+  comparePanel: () => ComparePanel | undefined;
 }
 type Services = ReturnType<typeof createServices>;

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { EndpointSecrets } from './endpoints';
 import { createLog, type Log } from './log';
 import { OutputsModel } from './outputs/outputsModel';
+import { ReviewService } from './panel/reviewService';
 import { ProjectModel } from './project/projectModel';
 import { RunController } from './runs/runController';
 
@@ -13,6 +14,8 @@ export interface Services extends vscode.Disposable {
   readonly secrets: EndpointSecrets;
   readonly runs: RunController;
   readonly outputs: OutputsModel;
+  /** Review session shared by the comparison panel and the Test Explorer. */
+  readonly review: ReviewService;
 }
 
 export function createServices(context: vscode.ExtensionContext): Services {
@@ -21,8 +24,9 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const secrets = new EndpointSecrets(context);
   const runs = new RunController(project, secrets, log);
   const outputs = new OutputsModel(project, runs.onDidFinishRun);
+  const review = new ReviewService(project, log, runs.onDidFinishRun);
   return {
-    context, log, project, secrets, runs, outputs,
-    dispose: () => { outputs.dispose(); runs.dispose(); project.dispose(); log.dispose(); },
+    context, log, project, secrets, runs, outputs, review,
+    dispose: () => { review.dispose(); outputs.dispose(); runs.dispose(); project.dispose(); log.dispose(); },
   };
 }

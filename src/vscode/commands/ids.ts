@@ -9,6 +9,11 @@ export const CommandId = {
   createProjectFile: 'promptAdapt.createProjectFile',
   refreshExplorer: 'promptAdapt.refreshExplorer',
   showLog: 'promptAdapt.showLog',
+  reviewOutputs: 'promptAdapt.reviewOutputs',
+  labelOutputs: 'promptAdapt.labelOutputs',
+  labelCorrect: 'promptAdapt.labelCorrect',
+  labelIncorrect: 'promptAdapt.labelIncorrect',
+  labelUnsure: 'promptAdapt.labelUnsure',
 } as const;
 
 export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];

@@ -5,29 +5,36 @@ import { configureEndpoint } from '../endpoints';
 import type { RunArgs } from '../runs/runController';
 import type { OutputDocuments } from '../outputs/outputDocuments';
 import type { ExplorerTree } from '../views/explorerTree';
+import { ComparePanel } from '../panel/comparePanel';
+import type { ExampleTests } from '../testing/exampleTests';
 import { openOutputs } from './openOutputs';
 import { CommandId, type CommandIdValue } from './ids';
 import { createProjectFile, newVariant } from './promptFiles';
 
 /** One table registers every command; the type makes a missing handler a compile error. */
-export function registerCommands(s: Services, views: { explorer: ExplorerTree; outputDocuments: OutputDocuments }): vscode.Disposable {
+export function registerCommands(s: Services, views: { explorer: ExplorerTree; outputDocuments: OutputDocuments; tests: ExampleTests }): vscode.Disposable {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers take the arguments their callers pass
   const table: Record<CommandIdValue, (...args: any[]) => unknown> = {
     [CommandId.runPrompt]: (uri?: vscode.Uri, args?: RunArgs) => s.runs.run(uri instanceof vscode.Uri ? uri : undefined, args),
     [CommandId.cancelRun]: () => s.runs.cancel(),
     [CommandId.configureEndpoint]: (id?: string, key?: string, confirmNewOrigin?: boolean) => configureEndpoint(s.secrets, s.log, id, key, confirmNewOrigin),
-    [CommandId.compareWithBaseline]: () => notYet('The comparison panel (calibrated difference against the baseline, with intervals)', 'Meanwhile, runs are stored under .prompt-adapt/runs, and `prompt-adapt stats compare` computes the calibrated difference from the command line.'),
+    [CommandId.compareWithBaseline]: () => ComparePanel.show(panelDeps(s), { view: 'comparison' }),
     [CommandId.openOutputs]: (run?: unknown, candidateId?: string, exampleId?: string) => openOutputs(s, views.outputDocuments, run, candidateId, exampleId),
     [CommandId.newVariant]: (uri?: vscode.Uri, variant?: string) => newVariant(uri, variant),
     [CommandId.createProjectFile]: () => createProjectFile(),
     [CommandId.refreshExplorer]: () => views.explorer.refresh(),
     [CommandId.showLog]: () => s.log.show(),
+    [CommandId.reviewOutputs]: () => ComparePanel.show(panelDeps(s), { view: 'review' }),
+    [CommandId.labelOutputs]: () => ComparePanel.show(panelDeps(s), { view: 'label' }),
+    [CommandId.labelCorrect]: (arg?: unknown) => views.tests.label(arg, 'correct'),
+    [CommandId.labelIncorrect]: (arg?: unknown) => views.tests.label(arg, 'incorrect'),
+    [CommandId.labelUnsure]: (arg?: unknown) => views.tests.label(arg, 'unsure'),
   };
   return vscode.Disposable.from(
     ...Object.entries(table).map(([id, fn]) => vscode.commands.registerCommand(id, guarded(s.log, id, fn))),
   );
 }
 
-function notYet(what: string, meanwhile: string): Thenable<unknown> {
-  return vscode.window.showInformationMessage(`Prompt Adapt: ${what} is not available in this version yet. ${meanwhile}`);
-}
+/** What the comparison panel needs from the services. */
+export const panelDeps = (s: Services): { extensionUri: vscode.Uri; log: Services['log']; review: Services['review'] } =>
+  ({ extensionUri: s.context.extensionUri, log: s.log, review: s.review });
