@@ -25,7 +25,9 @@ const problemMatcher = {
 
 const node = {
   bundle: true, platform: 'node', format: 'cjs', target: 'node22',
-  minify: production, sourcemap: 'linked', sourcesContent: false, keepNames: true,
+  // keepNames only in development: no code of ours reads constructor.name (errors are told apart by
+  // instanceof / err.name), and in production it costs ~90 KB of the extension bundle.
+  minify: production, sourcemap: 'linked', sourcesContent: false, keepNames: !production, legalComments: production ? 'none' : 'inline',
   mainFields: ['module', 'main'], logLevel: 'warning', plugins: [problemMatcher],
   logOverride: { 'import-is-undefined': 'error' },
 };
