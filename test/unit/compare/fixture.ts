@@ -110,7 +110,7 @@ export function makeCompareFixture(o: FixtureOptions = {}): { dir: string; proje
         const style = r() < s.badStyle ? 'According to the sources, ' : '';
         const broken = r() < (s.broken ?? 0);
         const answer = idk ? '<response><cannot_answer/></response>'
-          : `<response><answer>${style}${truth ? 'right' : 'wrong'} answer ${i}.</answer></response>`;
+          : `<response><answer>${style}${truth ? "right" : "wrong"} answer ${i} from ${id}.</answer></response>`;
         const output = broken ? `${style}${truth ? 'right' : 'wrong'} answer ${i} (no tags)` : answer;
         const hash = outputHash(output);
         responses.push({ exampleId, candidateId: id, model: `${id}-1`, requestHash: `${id}${i}`, output, outputHash: hash,
