@@ -3,4 +3,6 @@ import { connect } from './api';
 import { App } from './app';
 
 const root = document.getElementById('app');
+// For the first-paint measurement: when the bundle started running (performance.now() is from navigation start).
+root?.setAttribute('data-script-start-ms', performance.now().toFixed(1));
 if (root) new App(root, connect()).start();
