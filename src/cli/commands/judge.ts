@@ -1,8 +1,6 @@
 // `prompt-adapt judge --project FILE --run ID [--metrics a,b]`: runs the project's metrics over a stored run
 // and appends verdicts to `runs/<runId>/verdicts.jsonl`. Judge calls go through the runner (cache, resume,
 // rate limits); a killed judge resumes where it stopped.
-import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../core/errors';
@@ -12,17 +10,18 @@ import { loadProjectFile } from '../../core/project/parseProject';
 import { readExamples, testSetSource } from '../../core/project/testSet';
 import { loadPromptFile } from '../../core/prompt/load';
 import type { OutputSpec } from '../../core/prompt/types';
-import { builtInEndpoints, originOf, parseEndpoints, type EndpointsConfig } from '../../core/providers/endpoints';
 import type { ModelProvider } from '../../core/providers/provider';
 import { createProvider } from '../../core/providers/registry';
 import { readManifest, readResponses, runDir } from '../../core/runner/store';
+import { envSecretSource, loadCliEndpoints } from './run';
 
 const USAGE = `usage: prompt-adapt judge --project prompt-adapt.yml --run RUN_ID [--metrics a,b] [--rejudge] [--json]
 
   Runs the project's metrics over a stored run; verdicts go to .prompt-adapt/runs/RUN_ID/verdicts.jsonl.
   --metrics      metric ids to run (default: all in the project file)
   --rejudge      judge again even where a verdict is stored
-  --endpoints    endpoints JSON file (default: $PROMPT_ADAPT_ENDPOINTS, else ~/.config/prompt-adapt/endpoints.json)
+  --endpoints    endpoints JSON file (default: the same file as \`prompt-adapt run\`: $PROMPT_ADAPT_CONFIG,
+                 $PROMPT_ADAPT_ENDPOINTS or ~/.config/prompt-adapt/endpoints.json)
   --concurrency  requests in flight per endpoint
   keys: PROMPT_ADAPT_KEY_<ENDPOINT_ID> (upper case, non-alphanumerics as _), or OPENAI_API_KEY for 'openai'`;
 
@@ -30,22 +29,6 @@ const OPTIONS = {
   project: { type: 'string' }, run: { type: 'string' }, metrics: { type: 'string' }, rejudge: { type: 'boolean' },
   endpoints: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
-
-/** User-level endpoint definitions for the CLI: built-ins, then the endpoints file. */
-function loadEndpoints(file: string | undefined): EndpointsConfig {
-  const candidate = file ?? process.env.PROMPT_ADAPT_ENDPOINTS ?? path.join(os.homedir(), '.config', 'prompt-adapt', 'endpoints.json');
-  let raw: unknown = {};
-  try { raw = JSON.parse(readFileSync(candidate, 'utf8')); } catch (err) {
-    if (file || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`cannot read endpoints file ${candidate}: ${(err as Error).message}`);
-  }
-  const { endpoints, problems } = parseEndpoints(raw);
-  for (const p of problems) console.error(`${candidate}: ${p}`);
-  return { ...builtInEndpoints, ...endpoints };
-}
-
-const envKey = (endpointId: string): string | undefined =>
-  process.env[`PROMPT_ADAPT_KEY_${endpointId.toUpperCase().replace(/[^A-Z0-9]/gu, '_')}`]
-  ?? (endpointId === 'openai' ? process.env.OPENAI_API_KEY : undefined);
 
 const pct = (c: VerdictCounts): string => {
   const judged = c.correct + c.incorrect;
@@ -93,14 +76,16 @@ export async function main(argv: string[]): Promise<number> {
     examples.set(ex.id, exampleFields(ex, spec.fields));
   }
 
-  const endpoints = loadEndpoints(v.endpoints);
+  // One endpoints file and one key lookup for `run` and `judge`; --endpoints overrides the file.
+  const endpoints = loadCliEndpoints(v.endpoints ? { ...process.env, PROMPT_ADAPT_CONFIG: v.endpoints } : process.env);
+  const secrets = envSecretSource();
   const providers = new Map<string, Promise<ModelProvider>>();
   const getProvider = (id: string): Promise<ModelProvider> => {
     let p = providers.get(id);
     if (!p) {
       const cfg = endpoints[id];
       if (!cfg) throw new UserError(`unknown endpoint '${id}'; define it in the endpoints file`);
-      p = createProvider(id, cfg, { secrets: { getKey: async (endpointId, origin) => (cfg.baseURL && originOf(cfg.baseURL) === origin ? envKey(endpointId) : undefined) } });
+      p = createProvider(id, cfg, { secrets });
       providers.set(id, p);
     }
     return p;
