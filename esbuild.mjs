@@ -43,8 +43,10 @@ const bundles = [
 ];
 if (withTests) {
   // Integration suites run inside the extension host: `vscode` comes from the host, mocha from node_modules.
-  const suites = fs.readdirSync('test/integration/suite').filter((f) => f.endsWith('.ts')).map((f) => path.join('test/integration/suite', f));
-  bundles.push({ ...node, minify: false, entryPoints: suites, outdir: 'out/test/integration/suite', external: ['vscode', 'mocha'] });
+  for (const dir of ['suite', 'untrusted']) {
+    const entries = fs.readdirSync(`test/integration/${dir}`).filter((f) => f.endsWith('.ts')).map((f) => path.join(`test/integration/${dir}`, f));
+    bundles.push({ ...node, minify: false, entryPoints: entries, outdir: `out/test/integration/${dir}`, external: ['vscode', 'mocha'] });
+  }
 }
 
 const contexts = await Promise.all(bundles.map((b) => esbuild.context({ ...b, metafile: true })));

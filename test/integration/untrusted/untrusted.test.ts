@@ -1,0 +1,35 @@
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import type { RunResult } from '../../../src/core/runner/runner';
+import { CommandId } from '../../../src/vscode/commands/ids';
+import { startMockServer } from '../../servers/mockModelServer';
+import { extensionId, waitFor, workspaceUri } from '../suite/helpers';
+
+suite('Untrusted workspace', () => {
+  test('the extension works in restricted mode but never calls a model', async () => {
+    assert.equal(vscode.workspace.isTrusted, false, 'the harness should have opened the folder untrusted');
+    const ext = vscode.extensions.getExtension(extensionId)!;
+    await ext.activate();
+    const server = await startMockServer('openai', { latencyMs: 5 });
+    try {
+      await vscode.workspace.getConfiguration('promptAdapt').update('endpoints', { loopback: { kind: 'openai', baseURL: server.url } }, vscode.ConfigurationTarget.Global);
+      // A usable key, so that only the trust check stands between the command and the server.
+      assert.equal(await vscode.commands.executeCommand(CommandId.configureEndpoint, 'loopback', 'k-123', true), true);
+      // Browsing still works: the prompt gets its language and its diagnostics.
+      const doc = await vscode.workspace.openTextDocument(workspaceUri('prompts/typo.prompt.yml'));
+      await vscode.window.showTextDocument(doc);
+      assert.equal(doc.languageId, 'prompt-adapt');
+      await waitFor(() => vscode.languages.getDiagnostics(doc.uri).some((d) => d.code === 'unknown-variable'), () => 'diagnostics in restricted mode');
+      // Running is refused by the command itself, whoever invokes it.
+      const result = await Promise.race([
+        vscode.commands.executeCommand<RunResult | undefined>(CommandId.runPrompt, workspaceUri('prompts/qa.prompt.yml'), { testSet: 'support', candidates: ['model-a'], confirm: false }),
+        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000)),
+      ]);
+      assert.notEqual(result, 'timeout', 'the command hung (a modal?)');
+      assert.equal(result, undefined);
+      assert.equal(server.stats.requests, 0, 'no request reached the model server');
+    } finally {
+      await server.close();
+    }
+  });
+});
