@@ -10,6 +10,9 @@ import type { ProjectFile } from '../project/types';
 import type { ReviewData, LabelTarget } from './data';
 import { formatTables, viewTables } from './exportView';
 import { loadReviewData } from './load';
+import { listRuns, runDir } from '../runner/store';
+import { verdictsPath } from '../metrics/verdictStore';
+import fs from 'node:fs';
 
 /** Computes the comparison report of a project with an estimator (tests may pass their own). */
 export type ComparisonSource = (estimator: EstimatorName | undefined, session: ReviewSession) => Promise<ComparisonReport>;
@@ -40,8 +43,28 @@ export class ReviewSession {
     this.compare = opts.compare ?? defaultSource;
   }
 
-  /** The review model of a test set (loaded once; `invalidate` drops it). */
-  data(testSetId: string): Promise<ReviewData> {
+  /**
+   * The review model of a test set, loaded once and reloaded when the store's runs changed (a run finished in the
+   * CLI, verdicts were added): the manifests are compared at most every 2 s, so watchers are not needed for correctness.
+   */
+  async data(testSetId: string): Promise<ReviewData> {
+    await this.checkFresh();
+    return this.model(testSetId);
+  }
+
+  private signature: string | undefined;
+  private checkedAt = 0;
+  private async checkFresh(force = false): Promise<void> {
+    const now = Date.now();
+    if (!force && now - this.checkedAt < 2000) return;
+    this.checkedAt = now;
+    const runs = await listRuns(this.storeRoot);
+    const sig = runs.map((r) => `${r.runId}:${r.updatedAt}:${verdictsSize(this.storeRoot, r.runId)}`).join('|');
+    if (this.signature !== undefined && sig !== this.signature) { this.models.clear(); this.report = undefined; }
+    this.signature = sig;
+  }
+
+  private model(testSetId: string): Promise<ReviewData> {
     let m = this.models.get(testSetId);
     if (!m) {
       m = loadReviewData({ project: this.project, storeRoot: this.storeRoot, testSetId });
@@ -52,7 +75,7 @@ export class ReviewSession {
   }
 
   /** Runs or verdicts changed: reload everything on next use. */
-  invalidate(): void { this.models.clear(); this.report = undefined; }
+  invalidate(): void { this.models.clear(); this.report = undefined; this.checkedAt = 0; }
 
   /** The labels file changed on disk: re-read it into the loaded model. */
   async reloadLabels(testSetId: string): Promise<void> {
@@ -68,6 +91,7 @@ export class ReviewSession {
 
   async comparison(estimator?: EstimatorName): Promise<ComparisonReport> {
     if (estimator !== undefined) this.estimator = estimator;
+    await this.checkFresh(true);
     this.report = await this.compare(this.estimator, this);
     return this.report;
   }
@@ -77,6 +101,7 @@ export class ReviewSession {
   }
 
   async labelQueue(testSetId: string, size: number): Promise<LabelQueue> {
+    await this.checkFresh(true);
     const data = await this.data(this.known(testSetId));
     return { items: data.labelSample(size), progress: this.progressOf(data) };
   }
@@ -142,4 +167,9 @@ export class ReviewSession {
     if (!this.project.testSets.some((t) => t.id === testSetId)) throw new Error(`No test set '${testSetId}' in the project.`);
     return testSetId;
   }
+}
+
+/** Size of a run's verdicts file (0 when absent): judging a stored run changes it without touching the manifest. */
+function verdictsSize(root: string, runId: string): number {
+  try { return fs.statSync(verdictsPath(runDir(root, runId))).size; } catch { return 0; }
 }
