@@ -1,70 +1,103 @@
-// `npm run bench`: throughput, CPU and memory of the runner against the loopback OpenAI server (in its own
-// process, so only the client's CPU is counted). 1000 examples × 3 models at 200 ms latency, concurrency
-// 4 / 16 / 64, and at 64 against a server capped at 20 in flight (429 beyond).
-//   node --import tsx bench/run.ts [--examples N] [--only c4,c16,c64,cap20] [--latency MS]
+// `npm run bench`: throughput, CPU and memory of the runner against the loopback OpenAI server.
+// 1000 examples × 3 models at 200 ms latency, concurrency 4 / 16 / 64, and at 64 against a server capped at
+// 20 in flight (429 beyond).
+//
+// Honest and isolated: the scenario code (bench/scenario.ts) is bundled with esbuild using the shipped CLI's
+// settings and every scenario runs in a fresh `node` process (no tsx, no state or heap carried over from the
+// previous scenario); the server runs in a process of its own, so CPU and RSS are the client's alone.
+//   npm run bench -- [--examples N] [--only c4,c16,c64,cap20] [--latency MS] [--repeat K]
+//                    [--transport node|fetch] (the CLI's node:http transport, default, or the editor's global fetch)
+//                    [--profile DIR] (node --cpu-prof into DIR) [--node-flags "--flag …"] (extra flags for the client)
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createProvider } from '../src/core/providers/registry';
-import { planItems, planKey, type PlanCandidate } from '../src/core/runner/plan';
-import { runPlan } from '../src/core/runner/runner';
-import { readResponses } from '../src/core/runner/store';
+import * as esbuild from 'esbuild';
 import { spawnMockServer } from '../test/servers/child';
+import type { ScenarioArgs, ScenarioResult } from './scenario';
 
-const { values } = parseArgs({ options: { examples: { type: 'string', default: '1000' }, only: { type: 'string' }, latency: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: {
+    examples: { type: 'string', default: '1000' }, only: { type: 'string' }, latency: { type: 'string', default: '200' },
+    repeat: { type: 'string', default: '1' }, profile: { type: 'string' }, 'node-flags': { type: 'string', default: '' },
+    transport: { type: 'string', default: 'node' },
+  },
+});
 const n = Number(values.examples);
 const latencyMs = Number(values.latency);
+const repeat = Math.max(1, Number(values.repeat));
 const scenarios = [
   { name: 'c4', concurrency: 4 }, { name: 'c16', concurrency: 16 }, { name: 'c64', concurrency: 64 },
   { name: 'cap20', concurrency: 64, cap: 20 },
 ].filter((s) => !values.only || values.only.split(',').includes(s.name));
 
+const root = path.resolve(__dirname, '..');
+const bundle = path.join(root, 'out', 'bench', 'scenario.js');
+
+/** Bundles the scenario exactly like `esbuild.mjs --production` bundles dist/cli.js. */
+async function build(): Promise<void> {
+  await esbuild.build({
+    entryPoints: [path.join(root, 'bench', 'scenario.ts')], outfile: bundle,
+    bundle: true, platform: 'node', format: 'cjs', target: 'node22', minify: true, sourcemap: 'linked', sourcesContent: false,
+    keepNames: true, mainFields: ['module', 'main'], logLevel: 'warning', logOverride: { 'import-is-undefined': 'error' },
+  });
+}
+
+function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
+  const flags = values['node-flags']!.split(/\s+/).filter(Boolean);
+  if (values.profile) flags.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`, `--cpu-prof-name=${args.name}-${Date.now()}.cpuprofile`);
+  const child = spawn(process.execPath, [...flags, bundle, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s; });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = out.trim().split('\n').pop();
+      if (code !== 0 || !line) reject(new Error(`scenario ${args.name} exited with ${code}`)); else resolve(JSON.parse(line) as ScenarioResult);
+    });
+  });
+}
+
+const pct = (x: number) => `${x.toFixed(1)}%`;
+const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+
 async function main(): Promise<void> {
+  await build();
   const server = await spawnMockServer('openai', { latencyMs });
-  const candidates: PlanCandidate[] = ['model-a', 'model-b', 'model-c'].map((m) => ({ id: m, endpoint: 'bench', model: m, price: { inputPerMTok: 1, outputPerMTok: 4 } }));
-  const examples = Array.from({ length: n }, (_, i) => ({ id: `ex${i}`, line: i + 1, fields: { context: `Context paragraph ${i} `.repeat(20), question: `Question number ${i}?` } }));
-  console.log(`bench: ${n} examples × ${candidates.length} models, ${latencyMs} ms latency, node ${process.version}`);
-  console.log('scenario  limit req/s  got req/s  % of limit  CPU ms/req  peak RSS MB  rows lost  429s');
+  console.log(`bench: ${n} examples × 3 models, ${latencyMs} ms latency, node ${process.version}, bundled client (${path.relative(root, bundle)}) in a fresh process per scenario`
+    + `${values['node-flags'] ? ` with ${values['node-flags']}` : ''}, server in its own process, ${values.transport} transport`);
+  console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (wall-clock figures need idle CPUs; CPU ms/req is steadier)`);
+  console.log('headline: "% of limit" = rows / wall time of the whole run (ramp-up and tail included) / (concurrency or cap ÷ latency);');
+  console.log('          "steady" = rate between the 10th and 90th percentile row, for reference only. CPU and RSS: client process only.\n');
+  const head = ['scenario', 'limit/s', 'got/s', '% of limit', 'steady', 'CPU ms/req', 'peak RSS MB', 'rows lost', 'double req', '429s', 'wall s', 'first row ms', 'srv max in flight', 'RSS before MB', 'CPU incl. start ms/req', 'lat p50/p99 ms', 'load avg'];
+  const table: string[][] = [];
+  const print = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(head[i]!.length) : c.padStart(head[i]!.length))).join('  '));
+  print(head);
   try {
     for (const s of scenarios) {
-      await server.setBehavior({ latencyMs, ...(s.cap ? { maxInFlight: s.cap } : {}) });
-      await server.resetStats();
-      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-bench-'));
-      const endpoints = { bench: { kind: 'openai' as const, baseURL: server.url } };
-      const provider = createProvider('bench', endpoints.bench, { secrets: { getKey: async () => 'sk-bench' } });
-      const plan = {
-        planKey: planKey(['bench', s.name]), candidates, total: n * candidates.length,
-        items: planItems(examples, candidates, (e) => ({ messages: [
-          { role: 'system' as const, content: 'Answer from the context only.' },
-          { role: 'user' as const, content: `Context: ${String(e.fields.context)}\nQuestion: ${String(e.fields.question)}` }] }), () => ({ temperature: 0, maxTokens: 100 })),
-      };
-      await provider; // SDK load is not part of the steady state
-      global.gc?.();
-      const rss0 = process.memoryUsage.rss();
-      let peakRss = rss0, peakHeap = 0;
-      const sampler = setInterval(() => { const m = process.memoryUsage(); peakRss = Math.max(peakRss, m.rss); peakHeap = Math.max(peakHeap, m.heapUsed); }, 20);
-      const cpu0 = process.cpuUsage();
-      let firstAt = 0, lastAt = 0;
-      const t0 = performance.now();
-      const r = await runPlan(plan, { root, endpoints, getProvider: () => provider, concurrency: s.concurrency, retry: { maxRateLimitRetries: 1000 }, onResponse: () => { const t = performance.now() - t0; firstAt ||= t; lastAt = t; } });
-      const wall = performance.now() - t0;
-      const cpu = process.cpuUsage(cpu0);
-      clearInterval(sampler);
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
-      const rows = (await readResponses(root, r.runId)).filter((x) => x.output !== undefined).length;
-      const stats = await server.stats();
-      const limit = (s.cap ?? s.concurrency) / (latencyMs / 1000);
-      const got = rows / (wall / 1000);
-      console.log([s.name.padEnd(8), limit.toFixed(0).padStart(11), got.toFixed(1).padStart(10), `${((100 * got) / limit).toFixed(1)}%`.padStart(11),
-        ((cpu.user + cpu.system) / 1000 / rows).toFixed(3).padStart(11), (peakRss / 2 ** 20).toFixed(0).padStart(12),
-        String(n * candidates.length - rows).padStart(10), String(stats.rateLimited).padStart(5),
-        `  (first row ${firstAt.toFixed(0)} ms, last ${lastAt.toFixed(0)} ms, server max in flight ${stats.maxInFlightSeen}, rss before ${(rss0 / 2 ** 20).toFixed(0)} MB, peak heap ${(peakHeap / 2 ** 20).toFixed(0)} MB, now ${JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, x]) => [k, Math.round(x / 2 ** 20)])))})`].join(' '));
-      fs.rmSync(root, { recursive: true, force: true });
+      for (let k = 0; k < repeat; k++) {
+        await server.setBehavior({ latencyMs, ...(s.cap ? { maxInFlight: s.cap } : {}) });
+        await server.resetStats();
+        const r = await runScenario({ name: s.name, concurrency: s.concurrency, n, url: server.url, transport: values.transport as 'node' | 'fetch' });
+        const stats = await server.stats();
+        const limit = (s.cap ?? s.concurrency) / (latencyMs / 1000);
+        const got = r.rows / (r.wallMs / 1000);
+        const steady = r.t90 > r.t10 ? (0.8 * r.rows) / ((r.t90 - r.t10) / 1000) : got;
+        const row = [s.name, limit.toFixed(0), got.toFixed(1), pct((100 * got) / limit), pct((100 * steady) / limit), (r.runCpuUs / 1000 / r.rows).toFixed(2),
+          mb(r.peakRss), String(r.expected - r.rows), String(Math.max(0, stats.completions - r.rows)), String(stats.rateLimited), (r.wallMs / 1000).toFixed(2),
+          r.first.toFixed(0), String(stats.maxInFlightSeen), mb(r.rssBefore), (r.processCpuUs / 1000 / r.rows).toFixed(2),
+          `${r.latP50}/${r.latP99}`, os.loadavg()[0]!.toFixed(1)];
+        table.push(row);
+        print(row);
+      }
     }
   } finally {
     await server.stop();
   }
+  if (values.profile) console.log(`\nCPU profiles in ${path.resolve(values.profile)} (open in Chrome DevTools or VS Code).`);
+  fs.mkdirSync(path.join(root, 'out', 'bench'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'out', 'bench', 'last.json'), JSON.stringify({ node: process.version, n, latencyMs, flags: values['node-flags'], head, table }, null, 2));
 }
 
 void main();

@@ -8,12 +8,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../core/errors';
 import { formatProblem } from '../../core/problems';
-import { countRows, loadProjectFile, readExamples, testSetSource, type Example, type FieldMapping, type TestSetSource } from '../../core/project';
-import { exampleValues, loadPromptFile, mappedVariables, renderMessages, type PromptFile } from '../../core/prompt';
+import { countRows, loadProjectFile, readExamples, type Example, type TestSetSource } from '../../core/project';
+import { parsePromptText, type PromptFile } from '../../core/prompt';
 import { builtInEndpoints, originOf, parseEndpoints, type EndpointsConfig, type SecretSource } from '../../core/providers/endpoints';
 import type { ModelProvider } from '../../core/providers/provider';
 import { createProvider } from '../../core/providers/registry';
 import { planItems, planKey, type PlanCandidate, type RunPlan } from '../../core/runner/plan';
+import { buildProjectPlan, exampleRenderer, resolveSelection } from '../../core/runner/projectPlan';
 import { runPlan, type RunProgress, type RunResult } from '../../core/runner/runner';
 import { findResumableRun, forEachResponse } from '../../core/runner/store';
 
@@ -78,15 +79,16 @@ export async function main(argv: string[]): Promise<number> {
   const concurrency = v.concurrency === undefined ? undefined : Number(v.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');
 
-  const prompt = await readPrompt(v.prompt);
-  const setup = v.project ? await projectForm(v, prompt) : await adHocForm(v, prompt);
+  const { prompt, text: promptText } = await readPrompt(v.prompt);
+  const setup = v.project ? await projectForm(v, prompt, promptText) : await adHocForm(v, prompt);
   const { root, endpoints, secrets } = setup;
   const plan = setup.plan;
 
   const made = new Map<string, Promise<ModelProvider>>();
   const getProvider = (id: string) => {
     let p = made.get(id);
-    if (!p) { p = createProvider(id, endpoints[id]!, { secrets }); made.set(id, p); }
+    // node:http keep-alive transport sized to the endpoint's concurrency (see ProviderDeps.nodeHttpSockets).
+    if (!p) { p = createProvider(id, endpoints[id]!, { secrets, nodeHttpSockets: concurrency ?? endpoints[id]!.maxConcurrency ?? 16 }); made.set(id, p); }
     return p;
   };
   const runId = v['run-id'] ?? (v['new-run'] ? undefined : (await findResumableRun(root, plan.planKey))?.runId);
@@ -116,57 +118,42 @@ export async function main(argv: string[]): Promise<number> {
   return result.missing > 0 || result.status === 'cancelled' ? 1 : 0;
 }
 
-async function readPrompt(file: string): Promise<PromptFile> {
-  const { prompt, problems } = await loadPromptFile(file).catch((e: Error) => { throw new UserError(`cannot read ${file}: ${e.message}`); });
+/** The prompt and its text as read (the project plan key hashes the text, like the editor's). */
+async function readPrompt(file: string): Promise<{ prompt: PromptFile; text: string }> {
+  let text: string;
+  try { text = await fs.promises.readFile(file, 'utf8'); } catch (e) { throw new UserError(`cannot read ${file}: ${(e as Error).message}`); }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // the editor's document text has no BOM either
+  const { prompt, problems } = parsePromptText(text, path.resolve(file));
   const errors = problems.filter((p) => p.severity === 'error');
   for (const p of errors) console.error(formatProblem(p));
   if (errors.length) throw new UserError(`${file} has errors.`);
   if (prompt.messages.length === 0) throw new UserError(`${file} has no messages.`);
-  return prompt;
+  return { prompt, text };
 }
 
 interface Setup { root: string; endpoints: EndpointsConfig; secrets: SecretSource; plan: RunPlan; exampleIds?: () => AsyncIterable<string> }
-
-/** Renders an example; a missing variable makes a render error (recorded, not sent). */
-function renderer(prompt: PromptFile, mapping: FieldMapping | undefined) {
-  const mapped = mappedVariables(mapping);
-  return (e: Example) => {
-    const r = renderMessages(prompt.messages, exampleValues(e.fields, mapping), mapped);
-    return r.missing.length ? { error: `no value for ${r.missing.map((m) => `{{${m}}}`).join(', ')}` } : { messages: r.messages };
-  };
-}
 
 function examplesOf(source: TestSetSource, quiet = false): AsyncIterable<Example> {
   let reported = 0;
   return readExamples(source, { onProblem: (p) => { if (!quiet && reported++ < 20) console.error(formatProblem(p)); } });
 }
 
-async function projectForm(v: Values, prompt: PromptFile): Promise<Setup> {
+/** The project form: the same plan (key, rendering, parameters) as the editor's Run command, so both resume the same runs. */
+async function projectForm(v: Values, prompt: PromptFile, promptText: string): Promise<Setup> {
   const { project, problems } = await loadProjectFile(v.project!).catch((e: Error) => { throw new UserError(`cannot read ${v.project}: ${e.message}`); });
   const errors = problems.filter((p) => p.severity === 'error');
   for (const p of errors) console.error(formatProblem(p));
   if (errors.length) throw new UserError(`${v.project} has errors.`);
-  if (!v['test-set']) throw new UserError(`--test-set is required with --project (have: ${project.testSets.map((t) => t.id).join(', ') || 'none'})`);
-  const spec = project.testSets.find((t) => t.id === v['test-set']);
-  if (!spec) throw new UserError(`no test set '${v['test-set']}' in ${v.project} (have: ${project.testSets.map((t) => t.id).join(', ') || 'none'})`);
   const wanted = v.candidates?.split(',').map((s) => s.trim()).filter(Boolean);
-  const candidates = wanted ? wanted.map((id) => {
-    const c = project.candidates.find((x) => x.id === id);
-    if (!c) throw new UserError(`no candidate '${id}' in ${v.project} (have: ${project.candidates.map((x) => x.id).join(', ')})`);
-    return c;
-  }) : project.candidates;
-  if (candidates.length === 0) throw new UserError(`${v.project} defines no candidates`);
+  const { candidates } = resolveSelection(project, v['test-set'], wanted);
   const endpoints = loadCliEndpoints();
   for (const c of candidates) if (!endpoints[c.endpoint]) throw new UserError(`candidate '${c.id}' uses endpoint '${c.endpoint}', which is not defined in the endpoints file.`);
-  const source = testSetSource(project, spec);
-  const rows = await countRows(source);
-  const paramsFor = (c: PlanCandidate) => ({ ...prompt.modelParameters, ...candidates.find((x) => x.id === c.id)?.params });
-  const plan: RunPlan = {
-    planKey: planKey(['project', path.resolve(prompt.path), fs.statSync(prompt.path).mtimeMs, spec.id, candidates.map((c) => [c.id, c.endpoint, c.model, c.params])]),
-    candidates, total: rows * candidates.length, prompt: { path: prompt.path, name: prompt.name }, testSet: { id: spec.id, path: source.path },
-    items: planItems(examplesOf(source), candidates, renderer(prompt, spec.fields), paramsFor),
-  };
-  return { root: path.join(path.dirname(project.path), '.prompt-adapt'), endpoints, secrets: envSecretSource(), plan };
+  let reported = 0;
+  const built = await buildProjectPlan({
+    project, prompt, promptText, testSetId: v['test-set'], candidateIds: wanted,
+    onProblem: (p) => { if (reported++ < 20) console.error(formatProblem(p)); },
+  });
+  return { root: built.root, endpoints, secrets: envSecretSource(), plan: built.plan };
 }
 
 async function adHocForm(v: Values, prompt: PromptFile): Promise<Setup> {
@@ -182,7 +169,7 @@ async function adHocForm(v: Values, prompt: PromptFile): Promise<Setup> {
     // The plan key ignores the base URL's key but not the URL: another server is another plan.
     planKey: planKey(['ad-hoc', path.resolve(prompt.path), fs.statSync(prompt.path).mtimeMs, source.path, v['base-url'], models]),
     candidates, total: rows * models.length, prompt: { path: prompt.path, name: prompt.name }, testSet: { id: source.id!, path: source.path },
-    items: planItems(examplesOf(source), candidates, renderer(prompt, undefined), () => prompt.modelParameters),
+    items: planItems(examplesOf(source), candidates, exampleRenderer(prompt, undefined), () => prompt.modelParameters),
   };
   return {
     root: path.resolve('.prompt-adapt'), endpoints, secrets: envSecretSource(process.env, true), plan,

@@ -2,6 +2,7 @@
 import type OpenAI from 'openai';
 import { isAbortError, toMessage } from '../errors';
 import { originOf } from './endpoints';
+import { createNodeFetch } from './nodeHttpFetch';
 import { classifyHttp, parseRetryAfter, ProviderError, redact, type Completion, type CompletionRequest, type ModelProvider } from './provider';
 
 export interface OpenAIProviderOptions {
@@ -11,6 +12,12 @@ export interface OpenAIProviderOptions {
   apiKey: string | undefined;
   /** Per attempt; default 120 s. */
   timeoutMs?: number;
+  /**
+   * CLI only: send requests over node:http with a keep-alive agent of this many sockets (the run's concurrency)
+   * instead of global fetch; about half the CPU per request. Ignores proxy settings, so the editor (where VS Code
+   * routes global fetch through the user's proxy) leaves it unset.
+   */
+  nodeHttpSockets?: number;
 }
 
 const known: Record<string, string> = { maxTokens: 'max_tokens', topP: 'top_p', stop: 'stop', seed: 'seed', temperature: 'temperature' };
@@ -22,10 +29,12 @@ export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise
   const { default: OpenAIClient } = await import('openai');
   const apiKey = opts.apiKey || 'none';
   // Defence in depth: a key-bearing request goes to the configured origin or nowhere, and never follows redirects.
+  const transport = opts.nodeHttpSockets ? createNodeFetch(opts.nodeHttpSockets) : undefined;
   const guardedFetch: typeof fetch = (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (!url.startsWith(origin + '/')) return Promise.reject(new ProviderError('auth', `refusing to send a key to ${new URL(url).origin} (endpoint origin is ${origin})`));
-    return fetch(input, { ...init, redirect: 'error' });
+    // The node transport never follows redirects either.
+    return transport ? transport(input, init) : fetch(input, { ...init, redirect: 'error' });
   };
   const client: OpenAI = new OpenAIClient({
     apiKey, baseURL: opts.baseURL, organization: null, project: null, maxRetries: 0,
@@ -57,6 +66,7 @@ export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise
         throw toProviderError(err, signal, secrets, OpenAIClient);
       }
     },
+    close: () => transport?.close(),
   };
 }
 

@@ -12,6 +12,11 @@ export interface ProviderDeps {
   /** Tests: dummy AWS credentials for a loopback Bedrock server. */
   awsCredentials?: BedrockProviderOptions['credentials'];
   timeoutMs?: number;
+  /**
+   * CLI only: OpenAI-compatible endpoints use node:http with a keep-alive agent of this many sockets instead of
+   * global fetch (less CPU per request; no proxy support, which the editor gets from VS Code's patched fetch).
+   */
+  nodeHttpSockets?: number;
 }
 
 /** Creates the provider for one endpoint. The key is looked up for (endpoint id, the URL's origin) only. */
@@ -19,7 +24,7 @@ export async function createProvider(endpointId: string, cfg: EndpointConfig, de
   if (cfg.kind === 'openai') {
     if (!cfg.baseURL) throw new UserError(`Endpoint '${endpointId}' has no baseURL.`);
     const apiKey = await deps.secrets.getKey(endpointId, originOf(cfg.baseURL));
-    return createOpenAIProvider({ baseURL: cfg.baseURL, apiKey, timeoutMs: deps.timeoutMs });
+    return createOpenAIProvider({ baseURL: cfg.baseURL, apiKey, timeoutMs: deps.timeoutMs, nodeHttpSockets: deps.nodeHttpSockets });
   }
   return createBedrockProvider({
     region: cfg.region, profile: cfg.profile, endpoint: cfg.baseURL, mfaCodeProvider: deps.mfaCodeProvider,

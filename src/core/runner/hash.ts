@@ -10,11 +10,20 @@ function canonical(v: unknown): string {
   return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
 }
 
+/** Plans share one parameters object per candidate across all examples: serialise it once. */
+const canonicalParams = new WeakMap<object, string>();
+
 /** 128-bit hex hash of (endpoint kind, model, rendered messages, parameters): equal requests, equal answers. */
 export function requestHash(kind: string, model: string, messages: readonly RenderedMessage[], params?: Readonly<Record<string, unknown>>): string {
   const h = createHash('sha256').update(kind).update('\0').update(model).update('\0');
   for (const m of messages) h.update(m.role).update('\0').update(m.content).update('\0');
-  return h.update(params ? canonical(params) : '{}').digest('hex').slice(0, 32);
+  let p = '{}';
+  if (params) {
+    // Frozen or not, a plan's parameters are not mutated while it runs; a changed object would be a new plan.
+    const known = canonicalParams.get(params);
+    if (known === undefined) canonicalParams.set(params, p = canonical(params)); else p = known;
+  }
+  return h.update(p).digest('hex').slice(0, 32);
 }
 
 /** 128-bit hex hash of an output text; human labels are keyed by it. */

@@ -10,6 +10,7 @@ export class JsonlAppender {
   private scheduled = false;
   private dirty = false;
   private closed = false;
+  private syncing = false;
 
   constructor(readonly path: string) {
     this.fd = fs.openSync(path, 'a+');
@@ -39,17 +40,26 @@ export class JsonlAppender {
     this.dirty = true;
   };
 
-  /** Flushes and fsyncs: after this returns the lines survive a power cut too. */
+  /**
+   * Flushes, then fsyncs on the thread pool so a slow disk never stalls the event loop (in-flight requests keep
+   * being answered). Lines written before this call survive a power cut once the fsync completes; `close()`
+   * fsyncs synchronously, so everything is durable when a run returns.
+   */
   checkpoint(): void {
     this.flush();
-    if (this.dirty && !this.closed) { fs.fsyncSync(this.fd); this.dirty = false; }
+    if (!this.dirty || this.closed || this.syncing) return;
+    this.dirty = false;
+    this.syncing = true;
+    fs.fsync(this.fd, () => { this.syncing = false; });
   }
 
   close(): void {
     if (this.closed) return;
-    this.checkpoint();
+    this.flush();
     this.closed = true;
-    fs.closeSync(this.fd);
+    // An fsync still running on the thread pool holds its own reference to the fd; a synchronous one here
+    // covers every line written.
+    try { if (this.dirty || this.syncing) fs.fsyncSync(this.fd); } finally { fs.closeSync(this.fd); }
   }
 }
 
@@ -88,4 +98,15 @@ export function writeFileAtomic(path: string, text: string): void {
   const fd = fs.openSync(tmp, 'w');
   try { fs.writeSync(fd, text); fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
   fs.renameSync(tmp, path);
+}
+
+/**
+ * `writeFileAtomic` off the event loop (write, fsync and rename on the thread pool). `tag` keeps its temp file
+ * apart from a concurrent synchronous write of the same path.
+ */
+export async function writeFileAtomicAsync(path: string, text: string, tag = 'async'): Promise<void> {
+  const tmp = `${path}.${process.pid}.${tag}.tmp`;
+  const fh = await fs.promises.open(tmp, 'w');
+  try { await fh.writeFile(text); await fh.sync(); } finally { await fh.close(); }
+  await fs.promises.rename(tmp, path);
 }

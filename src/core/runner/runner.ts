@@ -13,7 +13,7 @@ import { JsonlAppender } from './jsonl';
 import type { PlanCandidate, PlanItem, RunPlan } from './plan';
 import { EndpointScheduler } from './scheduler';
 import {
-  cacheDir, forEachResponse, newRunId, readManifest, responsesPath, runDir, writeManifest,
+  cacheDir, forEachResponse, newRunId, readManifest, responsesPath, runDir, writeManifest, writeManifestAsync,
   type RunCounts, type RunIssue, type RunManifest, type RunStatus,
 } from './store';
 
@@ -331,10 +331,14 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
     return { runId, done, total: plan.total, counts: { ...counts }, inFlight, inputTokens, outputTokens, cost, elapsedMs, etaMs };
   };
   const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!(progress()), opts.progressIntervalMs ?? 200) : undefined;
-  const checkpoint = () => {
+  // Periodic checkpoints never block the event loop (fsyncs and the manifest write run on the thread pool), so
+  // responses keep being handled on a slow disk; the final one is synchronous.
+  let manifestWrite: Promise<void> | undefined;
+  const checkpoint = (final = false) => {
     rows.checkpoint(); cache?.checkpoint();
     Object.assign(manifest, { updatedAt: new Date().toISOString(), inputTokens, outputTokens, cost });
-    writeManifest(opts.root, manifest);
+    if (final) writeManifest(opts.root, manifest);
+    else manifestWrite ??= writeManifestAsync(opts.root, manifest).catch((err: unknown) => log?.warn(`cannot update the manifest: ${toMessage(err)}`)).finally(() => { manifestWrite = undefined; });
   };
   const checkpointTimer = setInterval(checkpoint, opts.checkpointIntervalMs ?? 2000);
 
@@ -343,7 +347,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
   const feed = async () => {
     for await (const item of plan.items) {
       if (signal.aborted) break;
-      const ep = await endpointFor(item.candidate);
+      const ep = endpoints.get(item.candidate.endpoint) ?? await endpointFor(item.candidate);
       const hash = item.renderError ? '' : requestHash(ep.kind, item.candidate.model, item.messages, item.params);
       const prior = hash ? doneHashes.get(`${item.exampleId}\0${item.candidate.id}`) : undefined;
       if (prior !== undefined) {
@@ -379,6 +383,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
     if (progressTimer) clearInterval(progressTimer);
     clearInterval(checkpointTimer);
     if (wakeTimer) clearTimeout(wakeTimer);
+    await manifestWrite;
     opts.signal?.removeEventListener('abort', onAbort);
     for (const ep of endpoints.values()) ep.provider?.close?.();
     rows.close();
@@ -390,7 +395,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
   // Complete = nothing left that asking again could change (final errors such as bad requests stay errors).
   const open = plan.total !== undefined ? plan.total - withOutput - finalErrors : retriableErrors + counts.skipped;
   manifest.status = signal.aborted ? 'cancelled' : open > 0 || counts.skipped > 0 || retriableErrors > 0 ? 'incomplete' : 'complete';
-  checkpoint();
+  checkpoint(true);
   opts.onProgress?.(progress());
   return { runId, dir, status: manifest.status, counts: { ...counts }, missing, inputTokens, outputTokens, cost, issues, elapsedMs: performance.now() - started };
 }

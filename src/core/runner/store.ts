@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ErrorKind, ResponseRecord } from '../records';
-import { forEachJsonLine, writeFileAtomic } from './jsonl';
+import { forEachJsonLine, writeFileAtomic, writeFileAtomicAsync } from './jsonl';
 
 export type RunStatus = 'running' | 'complete' | 'incomplete' | 'cancelled';
 
@@ -70,6 +70,11 @@ export function newRunId(now = new Date()): string {
 export function writeManifest(root: string, m: RunManifest): void {
   fs.mkdirSync(runDir(root, m.runId), { recursive: true });
   writeFileAtomic(path.join(runDir(root, m.runId), 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
+}
+
+/** `writeManifest` off the event loop, for periodic checkpoints; the caller awaits it before any later write. */
+export function writeManifestAsync(root: string, m: RunManifest): Promise<void> {
+  return writeFileAtomicAsync(path.join(runDir(root, m.runId), 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
 }
 
 /** A run's manifest, or undefined when there is none. */

@@ -11,15 +11,17 @@ const KEY = 'sk-test-abcdefghijklmnop';
 const msgs = [{ role: 'system' as const, content: 'sys' }, { role: 'user' as const, content: 'hello' }];
 
 suite('providers (real SDKs against loopback servers)', () => {
-  let oai: MockServer, bed: MockServer, po: ModelProvider, pb: ModelProvider;
+  // pn: the CLI's node:http transport (nodeHttpSockets) must behave exactly like global fetch.
+  let oai: MockServer, bed: MockServer, po: ModelProvider, pn: ModelProvider, pb: ModelProvider;
   suiteSetup(async () => {
     oai = await startMockServer('openai');
     bed = await startMockServer('bedrock');
     process.env.OPENAI_BASE_URL = 'http://127.0.0.1:9/never';
     po = await createOpenAIProvider({ baseURL: oai.url, apiKey: KEY, timeoutMs: 300 });
+    pn = await createOpenAIProvider({ baseURL: oai.url, apiKey: KEY, timeoutMs: 300, nodeHttpSockets: 4 });
     pb = await createBedrockProvider({ region: 'us-east-1', endpoint: bed.url, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' }, timeoutMs: 300 });
   });
-  suiteTeardown(async () => { delete process.env.OPENAI_BASE_URL; pb.close?.(); await oai.close(); await bed.close(); });
+  suiteTeardown(async () => { delete process.env.OPENAI_BASE_URL; pb.close?.(); pn.close?.(); await oai.close(); await bed.close(); });
   setup(() => { oai.setBehavior({}); bed.setBehavior({}); });
 
   test('completions: text, finish reason, usage, latency, request id; explicit baseURL wins over the environment', async () => {
@@ -51,7 +53,7 @@ suite('providers (real SDKs against loopback servers)', () => {
   ];
   for (const [name, fault, kind] of cases) {
     test(`classifies ${name} as ${kind} (OpenAI and Bedrock)`, async () => {
-      for (const [server, p] of [[oai, po], [bed, pb]] as const) {
+      for (const [server, p] of [[oai, po], [oai, pn], [bed, pb]] as const) {
         server.setBehavior({ faults: [{ fault }] });
         const err = await p.complete({ model: 'm', messages: msgs }, new AbortController().signal).then(() => undefined, (e: unknown) => e);
         assert.ok(err instanceof ProviderError, `${p.kind}: ${String(err)}`);
@@ -63,13 +65,25 @@ suite('providers (real SDKs against loopback servers)', () => {
   }
 
   test('abort rejects with an abort error, not a ProviderError', async () => {
-    for (const [server, p] of [[oai, po], [bed, pb]] as const) {
+    for (const [server, p] of [[oai, po], [oai, pn], [bed, pb]] as const) {
       server.setBehavior({ latencyMs: 1000 });
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 20);
       const err = await p.complete({ model: 'm', messages: msgs }, ac.signal).then(() => undefined, (e: unknown) => e);
       assert.ok(err instanceof Error && !(err instanceof ProviderError), `${p.kind}: ${String(err)}`);
     }
+  });
+
+  test('node:http transport: same completion as fetch, keep-alive sockets reused, redirects refused, bytes intact', async () => {
+    const req = { model: 'm', messages: [...msgs, { role: 'user' as const, content: 'héllo ✓ 𝄞' }], params: { temperature: 0, maxTokens: 5 } };
+    const [a, b] = await Promise.all([po.complete(req, new AbortController().signal), pn.complete(req, new AbortController().signal)]);
+    assert.deepEqual({ ...b, latencyMs: 0, requestId: '' }, { ...a, latencyMs: 0, requestId: '' });
+    assert.equal(b.text, 'answer:m:héllo ✓ 𝄞');
+    assert.ok(b.requestId);
+    await Promise.all(Array.from({ length: 20 }, () => pn.complete(req, new AbortController().signal)));
+    oai.setBehavior({ faults: [{ fault: { kind: 'redirect', location: 'http://127.0.0.1:9/v1/chat/completions' } }] });
+    const err = await pn.complete(req, new AbortController().signal).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof ProviderError && err.kind === 'transient', String(err));
   });
 
   test('helpers: classifyHttp, parseRetryAfter, redact, parseEndpoints', () => {
