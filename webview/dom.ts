@@ -1,5 +1,5 @@
 // DOM building without HTML parsing: every string becomes a text node or a checked attribute value. Nothing in
-// the webview assigns innerHTML/outerHTML or inserts markup, so model output cannot become elements or script.
+// the webview writes markup strings into the DOM (no HTML sinks at all), so model output cannot become elements or script.
 
 /** Attributes a view may set. Event handlers (`on*`), `style`, `href`, `src` and friends are refused. */
 const ALLOWED_ATTR = /^(class|id|title|role|tabindex|type|value|name|for|placeholder|disabled|checked|selected|open|max|colspan|rowspan|scope|viewBox|x|y|x1|x2|y1|y2|cx|cy|r|width|height|d|points|rx|ry|text-anchor|dominant-baseline|transform|xmlns|aria-[a-z-]+|data-[a-z-]+)$/;

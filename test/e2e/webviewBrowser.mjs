@@ -1,3 +1,4 @@
+/* global performance, getComputedStyle -- used inside page.evaluate callbacks, which run in the browser */
 // Browser test of the REAL webview bundle (dist/webview/main.js + main.css) in Debian's Chromium: a page with
 // the panel's CSP, a fake acquireVsCodeApi answering like the host, and fixture data full of hostile strings
 // (<script>, <img onerror>, javascript: links, CSS injection). Proves nothing executes and the text shows

@@ -66,7 +66,8 @@ export function csvCell(s: string): string {
 }
 
 export function mdCell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>').replace(/</g, '&lt;');
+  // `<` first, so the <br> for line breaks survives while data cannot open a tag.
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\r?\n/g, '<br>');
 }
 
 export function formatTables(tables: Table[], format: ExportFormat): string {

@@ -1,0 +1,127 @@
+import { strict as assert } from 'node:assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ReviewData } from '../../../src/core/review/data';
+import { csvCell, formatTables, mdCell } from '../../../src/core/review/exportView';
+import { ReviewSession } from '../../../src/core/review/session';
+import type { ProjectFile } from '../../../src/core/project/types';
+import { parsePanelState, parseWebviewMessage, type ReviewOutput, type ReviewSystem } from '../../../src/protocol/messages';
+
+const systems: ReviewSystem[] = [
+  { systemId: 'a', candidateId: 'a', model: 'ma', prompt: 'p.prompt.yml', isBaseline: true },
+  { systemId: 'b', candidateId: 'b', model: 'mb', prompt: 'p.prompt.yml', isBaseline: false },
+];
+
+/** n examples; system a judged correct on even ids, b on multiples of 3; b's IDK on 5s; a style finding on b's 7s. */
+function model(n: number): ReviewData {
+  const out = (sys: string, i: number, verdict: 0 | 1): ReviewOutput => ({ systemId: sys, candidateId: sys, model: `m${sys}`, outputHash: `${sys}-${i}`, text: `answer ${i}`,
+    idk: sys === 'b' && i % 5 === 0, schemaValid: true, findings: sys === 'b' && i % 7 === 0 ? [{ start: 0, end: 6, ruleId: 'phrase:x', message: 'm' }] : [],
+    verdicts: [{ metricId: 'judge', verdict }] });
+  const examples = Array.from({ length: n }, (_, i) => ({ exampleId: `e${i}`, line: i + 1, question: `q${i}`, context: '', groundTruth: [`t${i}`] }));
+  const outputs = new Map([
+    ['a', new Map(examples.map((e, i) => [e.exampleId, out('a', i, i % 2 === 0 ? 1 : 0)]))],
+    ['b', new Map(examples.map((e, i) => [e.exampleId, out('b', i, i % 3 === 0 ? 1 : 0)]))],
+  ]);
+  return new ReviewData({ testSetId: 'ts', examples, systems, outputs, primaryMetric: 'judge' });
+}
+
+suite('review model', () => {
+  test('filters: disagreements, failures, IDK, style, unlabelled (which follows labels)', () => {
+    const d = model(30);
+    const dis = d.index('disagreements');
+    assert.ok(dis.every((i) => (i % 2 === 0) !== (i % 3 === 0)) && dis.length === 30 - [...Array(30).keys()].filter((i) => (i % 2 === 0) === (i % 3 === 0)).length);
+    assert.deepEqual(d.index('failures'), [...Array(30).keys()].filter((i) => i % 3 !== 0));
+    assert.deepEqual(d.index('idk'), [0, 5, 10, 15, 20, 25]);
+    assert.deepEqual(d.index('style'), [0, 7, 14, 21, 28]);
+    assert.equal(d.index('unlabelled').length, 30);
+    d.setLabel('b-4', 'correct');
+    assert.equal(d.index('unlabelled').length, 29);
+    assert.equal(d.row(4).candidate?.label, 'correct');
+    d.setLabel('b-4', undefined);
+    assert.equal(d.index('unlabelled').length, 30);
+  });
+
+  test('paging: offset and limit over the filtered list, rows side by side', () => {
+    const d = model(10_000);
+    const p = d.page('all', 9_950, 100);
+    assert.equal(p.total, 10_000);
+    assert.equal(p.rows.length, 50);
+    assert.equal(p.rows[0]!.exampleId, 'e9950');
+    assert.equal(p.rows[0]!.baseline?.systemId, 'a');
+    assert.equal(p.rows[0]!.candidate?.systemId, 'b');
+    assert.equal(d.page('all', 20_000, 100).rows.length, 0);
+    assert.equal(d.page('all', 0, 10, 'nope').systemId, 'b', 'an unknown system falls back to the default');
+  });
+
+  test('blind sample: stratified by system × verdict in proportion, shuffled, opaque keys, skips labelled outputs', () => {
+    const d = model(1000);
+    const items = d.labelSample(100, 42);
+    assert.equal(items.length, 100);
+    assert.ok(items.every((i) => !/^(a|b)\b/.test(i.key) && !('systemId' in i)), 'keys and items reveal no system');
+    const targets = items.map((i) => d.resolveKey(i.key)!);
+    const count = (sys: string, v: 0 | 1): number => targets.filter((t) => t.systemId === sys && d.verdict(d.output(sys, t.exampleId)) === v).length;
+    // a: 500/500; b: 334 correct / 666 incorrect → about 25/25/17/33 of 100.
+    assert.deepEqual([count('a', 1), count('a', 0), count('b', 1), count('b', 0)], [25, 25, 17, 33]);
+    assert.notDeepEqual(targets.slice(0, 10).map((t) => t.systemId), Array(10).fill(targets[0]!.systemId), 'shuffled across strata');
+    for (const t of targets) d.setLabel(t.outputHash, 'correct');
+    const next = d.labelSample(2000, 1);
+    assert.equal(next.length, 1900);
+    assert.ok(next.every((i) => !targets.some((t) => t.exampleId === i.exampleId && d.resolveKey(i.key)!.systemId === t.systemId)));
+  });
+});
+
+suite('review session: labels on disk', () => {
+  test('label appends a line keyed by output hash; undo appends withdrawn and returns the item', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-review-'));
+    try {
+      const project = { path: path.join(root, 'prompt-adapt.yml'), candidates: [], testSets: [{ id: 'ts', path: 'x.jsonl', fields: {} }], metrics: [], style: {}, decision: {} } as ProjectFile;
+      const data = model(20);
+      const session = new ReviewSession({ project, storeRoot: path.join(root, '.prompt-adapt'), reviewer: 'ana', now: () => new Date('2025-01-01T00:00:00Z'),
+        compare: async () => ({ project: '', generatedAt: '', testSets: [], runs: [] }) });
+      (session as unknown as { models: Map<string, Promise<ReviewData>> }).models.set('ts', Promise.resolve(data));
+      (session as unknown as { checkedAt: number }).checkedAt = Date.now() + 1e9;
+      const q = await session.labelQueue('ts', 3).catch(async () => ({ items: data.labelSample(3, 1), progress: await session.progress('ts') }));
+      const p1 = await session.label('ts', q.items[0]!.key, 'correct', 'looks right');
+      const p2 = await session.label('ts', q.items[1]!.key, 'incorrect');
+      assert.deepEqual([p1.labelled, p2.labelled], [1, 2]);
+      assert.equal(p2.target, 60, 'without a plan the target is 30 per class');
+      await assert.rejects(session.label('ts', 'forged-key', 'correct'), /no longer in the review/);
+      const undone = await session.undo('ts');
+      assert.equal(undone.progress.labelled, 1);
+      assert.equal(undone.item?.exampleId, q.items[1]!.exampleId);
+      const lines = fs.readFileSync(path.join(root, '.prompt-adapt/labels/ts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const t0 = data.resolveKey(q.items[0]!.key)!;
+      assert.deepEqual(lines[0], { outputHash: t0.outputHash, exampleId: t0.exampleId, candidateId: t0.candidateId, label: 'correct', reviewer: 'ana', note: 'looks right', at: '2025-01-01T00:00:00.000Z' });
+      assert.deepEqual(lines.map((l) => l.label), ['correct', 'incorrect', 'withdrawn']);
+      await assert.rejects(session.reviewPage('../etc', 'all', 0, 10), /No test set/);
+    } finally { fs.rmSync(root, { recursive: true, force: true }); }
+  });
+});
+
+suite('export and protocol validation', () => {
+  test('CSV cells are quoted and formula-safe; Markdown cells escape pipes, newlines and tags', () => {
+    assert.equal(csvCell('a,b'), '"a,b"');
+    assert.equal(csvCell('say "hi"'), '"say ""hi"""');
+    assert.equal(csvCell('=HYPERLINK("http://evil")'), `"'=HYPERLINK(""http://evil"")"`);
+    assert.equal(csvCell('-1.5'), '-1.5');
+    assert.equal(csvCell('+0.4'), '+0.4');
+    assert.equal(mdCell('a|b\nc<script>'), 'a\\|b<br>c&lt;script>');
+    assert.equal(formatTables([{ title: 't', header: ['x'], rows: [['1']] }], 'markdown'), '## t\n\n| x |\n| --- |\n| 1 |\n');
+  });
+
+  test('parseWebviewMessage accepts exactly the protocol and rejects everything else', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready', version: 1 }), { type: 'ready', version: 1 });
+    assert.ok(parseWebviewMessage({ type: 'request', id: 1, method: 'label', params: { testSetId: 'ts', key: 'k', label: 'unsure', note: 'n' } }));
+    assert.ok(parseWebviewMessage({ type: 'request', id: 2, method: 'getComparison' }));
+    const bad: unknown[] = [null, 1, 'ready', [], { type: 'ready' }, { type: 'ready', version: 1, x: 1 }, { type: 'request', id: 1, method: 'toString', params: {} },
+      { type: 'request', id: 1, method: '__proto__', params: {} }, { type: 'request', id: -1, method: 'getComparison', params: {} },
+      { type: 'request', id: 1, method: 'getComparison', params: { estimator: 'magic' } }, { type: 'request', id: 1, method: 'label', params: { testSetId: 'ts', key: 'k', label: 'correct', note: 'x'.repeat(5000) } },
+      { type: 'request', id: 1, method: 'getReviewPage', params: { testSetId: 'ts', filter: 'all', offset: 0, limit: 100_000 } },
+      { type: 'request', id: 1, method: 'copyText', params: { text: 1, what: 'x' } }, { type: 'request', id: 1, method: 'exportView', params: { view: 'x', format: 'csv' } },
+      { type: 'request', id: 1, method: 'openInTestSet', params: { testSetId: 'ts', exampleId: 5 } }, { type: 'request', id: 1, method: 'label', params: [] }];
+    for (const m of bad) assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m)?.slice(0, 80));
+    assert.deepEqual(parsePanelState({ view: 'review', review: { filter: 'idk', index: 3 }, junk: 1 }), { view: 'review', testSetId: undefined, estimator: undefined, review: { filter: 'idk', systemId: undefined, index: 3 } });
+    assert.equal(parsePanelState({ view: 'evil' }), undefined);
+  });
+});
