@@ -14,7 +14,8 @@ import path from 'node:path';
 import type { ComparisonReport, DecisionRow, TestSetComparison } from '../../src/protocol/comparison';
 import { labelsText } from './makeLabels';
 import { startSimulatedServer, type SimulatedServer } from './simulatedModelServer';
-import { MODELS } from './simulation';
+import { loadPromptFile } from '../../src/core/prompt/load';
+import { MODELS, trueCorrectShare } from './simulation';
 import { TEST_SET_PATH, testSetText } from './writeTestSet';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -166,6 +167,22 @@ async function check(report: ComparisonReport, compareExit: number): Promise<num
   expect('sim-tiny', ['idk', 'correctness'], 'fails IDK and correctness');
   expect('support.concise.prompt.yml', [], 'the concise variant passes against its parent');
   expect('support.strict.prompt.yml', ['idk'], 'the strict variant fails on IDK (refuses too often)', ['correctness']);
+
+  // Not a pass/fail check: how the calibrated estimates compare with the simulation's truth.
+  const systemText = async (file: string): Promise<{ system: string; spec: Parameters<typeof trueCorrectShare>[2] }> => {
+    const { prompt } = await loadPromptFile(path.join(EXAMPLE, file));
+    return { system: prompt.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n'), spec: prompt.adapt.output };
+  };
+  const base = await systemText(BASELINE_PROMPT);
+  const reference = trueCorrectShare('sim-baseline', base.system, base.spec);
+  const pp = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
+  console.log('     calibrated difference vs the simulation\'s true difference (candidate − sim-baseline, pp):');
+  for (const r of t.rows) {
+    if (!r.difference || !(r.candidateId in MODELS)) continue;
+    const truth = trueCorrectShare(r.candidateId, base.system, base.spec) - reference;
+    const inside = r.difference.lo <= truth && truth <= r.difference.hi;
+    console.log(`     ${r.systemId.padEnd(12)} estimate ${pp(r.difference.mean)} [${pp(r.difference.lo)}, ${pp(r.difference.hi)}], true ${pp(truth)}${inside ? '' : '  (outside the interval)'}`);
+  }
 
   const best = report.selection?.best?.candidates.slice().sort().join(', ');
   ok(best === 'sim-cheap, sim-fast', `selection: sim-cheap + sim-fast cover us-east-1, eu-central-1 and ap-southeast-2 (got ${best ?? 'none'})`);

@@ -1,7 +1,9 @@
 // Writes the bundled example's human labels: examples/support-qa/.prompt-adapt/labels/support.jsonl.
 // They are SIMULATED reviewer labels: no person wrote them. For a sample of the outputs the simulated
 // models give on the baseline prompt, the label is the simulation's known truth, with a little human
-// noise (about 4% of labels wrong, 2% "unsure"), as a careful reviewer would produce.
+// noise (about 3% of labels wrong, 2% "unsure"), as a careful reviewer would produce. An output is
+// correct when it gives the expected answer in a reply the product can read: "I don't know" and replies
+// that break the output format are labelled incorrect, as the correctness metrics score them.
 //
 // The sample is a simple random sample of 24 outputs per system (IDK and broken outputs included), so the
 // judge's error rates estimated from it are unbiased. It is deliberately not stratified on the judge's
@@ -12,6 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { appendLabel, labelsPath } from '../../src/core/labels/labelStore';
+import { parseOutput } from '../../src/core/output/parse';
 import { loadPromptFile } from '../../src/core/prompt/load';
 import type { LabelRecord } from '../../src/core/records';
 import { outputHash } from '../../src/core/runner/hash';
@@ -37,10 +40,10 @@ export async function simulatedLabels(): Promise<LabelRecord[]> {
   for (const model of Object.keys(MODELS)) {
     const sample = [...examples].sort((a, b) => draw('label-sample', model, a.id) - draw('label-sample', model, b.id)).slice(0, PER_SYSTEM);
     for (const ex of sample) {
-      const truth = outcome(model, MODELS[model]!, ex, mode) === 'correct';
       const output = modelReply(model, ex, mode, shape);
+      const truth = outcome(model, MODELS[model]!, ex, mode) === 'correct' && parseOutput(output, prompt.adapt.output).schemaValid;
       const noise = draw('reviewer-noise', model, ex.id);
-      const label = noise < 0.02 ? 'unsure' : noise < 0.06 ? (truth ? 'incorrect' : 'correct') : truth ? 'correct' : 'incorrect';
+      const label = noise < 0.02 ? 'unsure' : noise < 0.05 ? (truth ? 'incorrect' : 'correct') : truth ? 'correct' : 'incorrect';
       labels.push({
         outputHash: outputHash(output), exampleId: ex.id, candidateId: model, label,
         reviewer: REVIEWERS[draw('reviewer', model, ex.id) < 0.5 ? 0 : 1], note: NOTE,

@@ -5,6 +5,8 @@
 //
 // Used by the simulated model server (replies), makeLabels.ts (the known truth) and the demo's check.
 import { createHash } from 'node:crypto';
+import { parseOutput } from '../../src/core/output/parse';
+import type { OutputSpec } from '../../src/core/prompt/types';
 import { type SupportExample, supportExamples } from './supportData';
 
 /** How one simulated answering model behaves. Rates are fractions in [0, 1]. */
@@ -190,4 +192,17 @@ export class ExampleIndex {
 
   /** The example whose question appears in `text` (the longest match wins). */
   find(text: string): SupportExample | undefined { return this.longestFirst.find((e) => text.includes(e.question)); }
+}
+
+/**
+ * The simulation's true correctness of a model's replies to a prompt: the share of examples it answers
+ * correctly in a reply the product can read (what a perfect judge would score). For comparing estimates.
+ */
+export function trueCorrectShare(model: string, system: string, spec: OutputSpec | undefined): number {
+  const mode = promptMode(system);
+  const shape = xmlShape(system);
+  const examples = supportExamples();
+  const correct = examples.filter((ex) => outcome(model, MODELS[model]!, ex, mode) === 'correct'
+    && parseOutput(modelReply(model, ex, mode, shape), spec).schemaValid).length;
+  return correct / examples.length;
 }
