@@ -47,6 +47,7 @@ async function run(): Promise<void> {
   })));
   console.log(`simulation took ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
   printTables(regimes, results);
+  printDifferential(regimes, results);
   printVerdict(regimes, results);
   timeOneComparison();
 }
@@ -60,14 +61,15 @@ const f = (x: number): string => (Number.isNaN(x) ? '  -  ' : x.toFixed(3));
 function printTables(regimes: Regime[], results: CoverageStats[][]): void {
   console.log('Default estimator (rogan-gladen, nominal 90%): cover = coverage of the true difference, width = mean interval width,');
   console.log('lo>0 = intervals entirely above 0 (at Δ=0: one-sided false "candidate better" rate, bar ≤ 0.065),');
-  console.log('flag = assumption flag (uninformative / inverted / differential judge / delta disagreement), few = <30 labels of a class,');
+  console.log('flag = assumption flag (uninformative / inverted / differential judge / judge-free disagreement / delta disagreement),');
+  console.log('diff = any differential-type flag (differential-judge or differential-bias), few = <30 labels of a class,');
   console.log('cov|unfl = coverage among unflagged results, delta = delta-method cross-check coverage.\n');
-  console.log(`${'judge'.padEnd(16)} ${'Δ'.padEnd(4)} ${'n'.padEnd(4)} ${'m'.padEnd(3)}  cover  width  lo>0   flag   few    cov|unfl delta  bar`);
+  console.log(`${'judge'.padEnd(16)} ${'Δ'.padEnd(4)} ${'n'.padEnd(4)} ${'m'.padEnd(3)}  cover  width  lo>0   flag   diff   few    cov|unfl delta  bar`);
   regimes.forEach((r, i) => {
     const rg = results[i].find((s) => s.estimator === 'rogan-gladen')!;
     const d = results[i].find((s) => s.estimator === 'rogan-gladen/delta')!;
     const bar = r.assumptionsHold ? (rg.coverage >= 0.875 && rg.coverage <= 0.96 && (r.delta !== 0 || rg.aboveZero <= 0.065) ? 'ok' : 'MISS') : '(flag)';
-    console.log(`${r.judge.padEnd(16)} ${r.delta.toFixed(2)} ${String(r.n).padEnd(4)} ${String(r.m).padEnd(3)}  ${f(rg.coverage)}  ${f(rg.meanWidth)}  ${f(rg.aboveZero)}  ${f(rg.flagged)}  ${f(rg.fewLabels)}  ${f(rg.coverageUnflagged)}    ${f(d.coverage)}  ${bar}`);
+    console.log(`${r.judge.padEnd(16)} ${r.delta.toFixed(2)} ${String(r.n).padEnd(4)} ${String(r.m).padEnd(3)}  ${f(rg.coverage)}  ${f(rg.meanWidth)}  ${f(rg.aboveZero)}  ${f(rg.flagged)}  ${f(rg.differential)}  ${f(rg.fewLabels)}  ${f(rg.coverageUnflagged)}    ${f(d.coverage)}  ${bar}`);
   });
   console.log('\nAll estimators: coverage / mean width (lo>0 at Δ=0 in brackets)\n');
   const ids = ['paper', 'ppi++', 'human-only', 'naive'] as const;
@@ -79,6 +81,28 @@ function printTables(regimes: Regime[], results: CoverageStats[][]): void {
     });
     console.log(`${r.judge.padEnd(16)} ${r.delta.toFixed(2)} ${String(r.n).padEnd(4)} ${String(r.m).padEnd(3)}  ${cells.join(' ')}`);
   });
+}
+
+function printDifferential(regimes: Regime[], results: CoverageStats[][]): void {
+  console.log('\nDifferential-type flags on rogan-gladen results (the §9 "flag, don\'t return a confident narrow interval" bar):');
+  console.log('fisher = differential-judge (Fisher exact on per-system TPR/FPR, Holm; the only check before the judge-free one),');
+  console.log('bias = differential-bias (rogan-gladen vs judge-free ppi++ gap, two-sided z at 0.05), any = either, error = "do not act"');
+  console.log('(gap p < 0.01, or both), cover = coverage, cov|unfl = coverage where no assumption flag fired. In non-differential');
+  console.log('regimes every flag is a false alarm.\n');
+  console.log(`${'judge'.padEnd(16)} ${'Δ'.padEnd(4)} ${'n'.padEnd(4)} ${'m'.padEnd(3)}  fisher bias   any    error  cover  cov|unfl`);
+  regimes.forEach((r, i) => {
+    if (r.judge.startsWith('weak')) return;
+    const rg = results[i].find((s) => s.estimator === 'rogan-gladen')!;
+    console.log(`${r.judge.padEnd(16)} ${r.delta.toFixed(2)} ${String(r.n).padEnd(4)} ${String(r.m).padEnd(3)}  ${f(rg.differentialFisher)}  ${f(rg.differentialBias)}  ${f(rg.differential)}  ${f(rg.differentialError)}  ${f(rg.coverage)}  ${f(rg.coverageUnflagged)}`);
+  });
+  for (const m of [...new Set(regimes.map((r) => r.m))]) {
+    const rows = regimes.map((r, i) => ({ r, s: results[i].find((x) => x.estimator === 'rogan-gladen')! })).filter((x) => x.r.m === m && !x.r.judge.startsWith('weak'));
+    const range = (xs: number[]): string => `${f(Math.min(...xs))} .. ${f(Math.max(...xs))}`;
+    const nonDiff = rows.filter((x) => x.r.assumptionsHold);
+    const diff = rows.filter((x) => x.r.judge === 'differential');
+    console.log(`  m=${m}: non-differential regimes, any differential flag (false alarms) ${range(nonDiff.map((x) => x.s.differential))}, error ${range(nonDiff.map((x) => x.s.differentialError))};`
+      + ` differential regimes, fisher ${range(diff.map((x) => x.s.differentialFisher))}, any ${range(diff.map((x) => x.s.differential))}, error ${range(diff.map((x) => x.s.differentialError))}`);
+  }
 }
 
 function printVerdict(regimes: Regime[], results: CoverageStats[][]): void {

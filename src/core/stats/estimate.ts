@@ -149,13 +149,13 @@ export function compareSystems(estimator: EstimatorId, input: CompareInput, opti
     case 'paper': {
       const c = confusion ?? needLabels('calibration labels (a confusion matrix)');
       const r = paperCompare(c, paired, o.draws, o.level, o.margin, rng);
-      diagnostics.push(...calibrationDiagnostics(c), ...differentialDiagnostics(baselineLabels, candidateLabels), { code: 'paper-mode', severity: 'info',
+      diagnostics.push(...calibrationDiagnostics(c), ...differentialDiagnostics(baselineLabels, candidateLabels, { pooled: c, paired, level: o.level }), { code: 'paper-mode', severity: 'info',
         message: 'Paper reproduction mode: the difference is shrunk toward 0 by the fixed 0.5 prior, so it is not the true difference.' });
       return { ...base, difference: r.summary, pBetter: r.pAbove, pNotInferior: r.pNotInferior, draws: o.draws, diagnostics };
     }
     case 'rogan-gladen': {
       const c = confusion ?? needLabels('calibration labels (a confusion matrix)');
-      diagnostics.push(...calibrationDiagnostics(c), ...differentialDiagnostics(baselineLabels, candidateLabels));
+      diagnostics.push(...calibrationDiagnostics(c), ...differentialDiagnostics(baselineLabels, candidateLabels, { pooled: c, paired, level: o.level }));
       const tr = drawTruncated(c, o.draws, rng);
       const crossCheck = rgCompareDelta(c, paired, o.level);
       if (!tr) {

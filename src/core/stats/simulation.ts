@@ -3,7 +3,7 @@
 import { compareSystems } from './estimate';
 import { Rng } from './random';
 import { rgCompareDelta } from './roganGladen';
-import type { CompareResult, Confusion, DiagnosticCode, EstimatorId, PairedTable } from './types';
+import type { CompareResult, Confusion, Diagnostic, DiagnosticCode, EstimatorId, PairedTable } from './types';
 
 /** Judge error rates on one system. */
 export interface JudgeRates {
@@ -48,9 +48,28 @@ export interface CoverageStats {
   fewLabels: number;
   /** Coverage among the results without an assumption flag (NaN when all are flagged). */
   coverageUnflagged: number;
+  /** Fraction carrying the Fisher-test `differential-judge` warning. */
+  differentialFisher: number;
+  /** Fraction carrying the judge-free cross-check `differential-bias` (warning or error). */
+  differentialBias: number;
+  /** Fraction carrying any differential-type flag (`differential-judge` or `differential-bias`, not info). */
+  differential: number;
+  /** Fraction where a differential-type flag is an error (do not act on the interval). */
+  differentialError: number;
 }
 
-const ASSUMPTION_FLAGS: ReadonlySet<DiagnosticCode> = new Set(['uninformative-judge', 'judge-inverted', 'differential-judge', 'delta-disagrees']);
+const ASSUMPTION_FLAGS: ReadonlySet<DiagnosticCode> = new Set(['uninformative-judge', 'judge-inverted', 'differential-judge', 'differential-bias', 'delta-disagrees']);
+const DIFFERENTIAL_FLAGS: ReadonlySet<DiagnosticCode> = new Set(['differential-judge', 'differential-bias']);
+
+/** Differential-type flags of one result, as bits: 1 Fisher, 2 cross-check, 4 any, 8 error. */
+function differentialBits(ds: readonly Diagnostic[]): number {
+  let bits = 0;
+  for (const d of ds) {
+    if (!DIFFERENTIAL_FLAGS.has(d.code) || d.severity === 'info') continue;
+    bits |= (d.code === 'differential-judge' ? 1 : 2) | 4 | (d.severity === 'error' ? 8 : 0);
+  }
+  return bits;
+}
 const FEW_LABELS: ReadonlySet<DiagnosticCode> = new Set(['few-positives', 'few-negatives', 'few-labels-per-system']);
 
 /** The §9 grid: judges × true difference × n × m. */
@@ -139,14 +158,15 @@ export function simulateRegime(r: Regime, reps: number, options: { draws?: numbe
   const draws = options.draws ?? 2000;
   const estimators = options.estimators ?? SIM_ESTIMATORS;
   const rng = new Rng(options.seed ?? 1);
-  const acc = estimators.map((estimator) => ({ estimator, covered: 0, width: 0, above: 0, flagged: 0, few: 0, unflagged: 0, coveredUnflagged: 0 }));
+  const acc = estimators.map((estimator) => ({ estimator, covered: 0, width: 0, above: 0, flagged: 0, few: 0, unflagged: 0, coveredUnflagged: 0,
+    fisher: 0, bias: 0, diff: 0, diffError: 0 }));
   for (let rep = 0; rep < reps; rep++) {
     const sim = simulateReplication(r, rng);
     const seed = rng.nextUint32();
     const input = { paired: sim.paired, baselineLabels: sim.baselineLabels, candidateLabels: sim.candidateLabels };
     let rg: CompareResult | undefined;
     for (const a of acc) {
-      let lo: number, hi: number, flagged: boolean, few: boolean;
+      let lo: number, hi: number, flagged: boolean, few: boolean, bits: number;
       if (a.estimator === 'rogan-gladen/delta') {
         const pooled = { tp: sim.baselineLabels.tp + sim.candidateLabels.tp, fn: sim.baselineLabels.fn + sim.candidateLabels.fn,
           fp: sim.baselineLabels.fp + sim.candidateLabels.fp, tn: sim.baselineLabels.tn + sim.candidateLabels.tn };
@@ -156,6 +176,7 @@ export function simulateRegime(r: Regime, reps: number, options: { draws?: numbe
         rg ??= compareSystems('rogan-gladen', input, { level, draws, seed });
         flagged = rg.diagnostics.some((x) => ASSUMPTION_FLAGS.has(x.code) && x.severity !== 'info');
         few = rg.diagnostics.some((x) => FEW_LABELS.has(x.code));
+        bits = differentialBits(rg.diagnostics);
       } else {
         const res = compareSystems(a.estimator, input, { level, draws, seed });
         if (a.estimator === 'rogan-gladen') rg = res;
@@ -163,7 +184,12 @@ export function simulateRegime(r: Regime, reps: number, options: { draws?: numbe
         hi = res.difference.hi;
         flagged = res.diagnostics.some((x) => ASSUMPTION_FLAGS.has(x.code) && x.severity !== 'info');
         few = res.diagnostics.some((x) => FEW_LABELS.has(x.code));
+        bits = differentialBits(res.diagnostics);
       }
+      if (bits & 1) a.fisher++;
+      if (bits & 2) a.bias++;
+      if (bits & 4) a.diff++;
+      if (bits & 8) a.diffError++;
       const covered = lo <= r.delta && r.delta <= hi;
       if (covered) a.covered++;
       a.width += hi - lo;
@@ -177,5 +203,6 @@ export function simulateRegime(r: Regime, reps: number, options: { draws?: numbe
     }
   }
   return acc.map((a) => ({ estimator: a.estimator, reps, coverage: a.covered / reps, meanWidth: a.width / reps, aboveZero: a.above / reps,
-    flagged: a.flagged / reps, fewLabels: a.few / reps, coverageUnflagged: a.unflagged > 0 ? a.coveredUnflagged / a.unflagged : NaN }));
+    flagged: a.flagged / reps, fewLabels: a.few / reps, coverageUnflagged: a.unflagged > 0 ? a.coveredUnflagged / a.unflagged : NaN,
+    differentialFisher: a.fisher / reps, differentialBias: a.bias / reps, differential: a.diff / reps, differentialError: a.diffError / reps }));
 }

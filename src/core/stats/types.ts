@@ -46,6 +46,8 @@ export type DiagnosticCode =
   | 'uninformative-judge'
   | 'judge-inverted'
   | 'differential-judge'
+  /** The judge-corrected difference disagrees with the judge-free ppi++ one (a differential judge biases it). */
+  | 'differential-bias'
   | 'differential-untested'
   | 'delta-disagrees'
   | 'paper-mode'

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { compareSystems, decideCorrectness, fisherExact, holm, nextLabels, nonDifferentialTest, plan } from '../../../src/core/stats';
+import { addConfusion, compareSystems, decideCorrectness, fisherExact, holm, judgeFreeCheck, MIN_SYSTEM_LABELS, nextLabels, nonDifferentialTest, plan, Rng } from '../../../src/core/stats';
+import { simulateRegime, simulateReplication, standardRegimes } from '../../../src/core/stats/simulation';
 import { near } from './calibration.test';
 
 suite('stats: diagnostics and decisions (METHOD §4, §7)', () => {
@@ -23,6 +24,81 @@ suite('stats: diagnostics and decisions (METHOD §4, §7)', () => {
     const diff = nonDifferentialTest({ tp: 40, fn: 5, fp: 3, tn: 40 }, { tp: 38, fn: 6, fp: 20, tn: 20 });
     assert.equal(diff.differential, true);
     assert.equal(nonDifferentialTest({ tp: 20, fn: 2, fp: 2, tn: 5 }, { tp: 20, fn: 2, fp: 2, tn: 5 }).powered, false);
+  });
+
+  // 150 labels per system (105 positives, 45 negatives) and n = 2000 paired verdicts. Differential: the candidate's
+  // FPR is 0.36 against the baseline's 0.09, and its judged rate is up 7.5 points with no true difference.
+  const A = { tp: 95, fn: 10, fp: 4, tn: 41 };
+  const diffB = { tp: 95, fn: 10, fp: 16, tn: 29 };
+  const diffPaired = { n11: 1150, n10: 170, n01: 320, n00: 360 };
+  // Non-differential, same label counts per system and class: the judged rates move together with the truth.
+  const sameB = { tp: 94, fn: 11, fp: 5, tn: 40 };
+  const samePaired = { n11: 1150, n10: 170, n01: 175, n00: 505 };
+  const codes = (ds: readonly { code: string }[]): string[] => ds.map((d) => d.code);
+
+  test('judge-free cross-check: a clear differential judge is flagged as an error pointing to ppi++', () => {
+    const g = judgeFreeCheck(addConfusion(A, diffB), A, diffB, diffPaired)!;
+    assert.equal(g.disagrees, true);
+    assert.ok(g.gap > 0.08 && g.z > 2.58, `gap ${g.gap}, z ${g.z}`);
+    const ppi = compareSystems('ppi++', { paired: diffPaired, baselineLabels: A, candidateLabels: diffB });
+    near(g.ppi, ppi.difference.mean, 12);
+    const rg = compareSystems('rogan-gladen', { paired: diffPaired, baselineLabels: A, candidateLabels: diffB }, { draws: 5000 });
+    near(g.rg, rg.crossCheck!.estimate, 12);
+    const bias = rg.diagnostics.find((d) => d.code === 'differential-bias')!;
+    assert.equal(bias.severity, 'error');
+    assert.match(bias.message, /do not act on this interval; ppi\+\+ \(no assumption on the judge\) gives -0\.3 points \[-6\.7, 6\.2\]/);
+    assert.ok(codes(rg.diagnostics).includes('differential-judge'));
+    const paper = compareSystems('paper', { paired: diffPaired, baselineLabels: A, candidateLabels: diffB }, { draws: 5000 });
+    assert.ok(codes(paper.diagnostics).includes('differential-bias'));
+    assert.ok(!codes(ppi.diagnostics).some((c) => c.startsWith('differential')));
+  });
+
+  test('judge-free cross-check: a non-differential judge with the same label counts is not flagged', () => {
+    const g = judgeFreeCheck(addConfusion(A, sameB), A, sameB, samePaired)!;
+    assert.equal(g.disagrees, false);
+    assert.ok(Math.abs(g.z) < 1, `z ${g.z}`);
+    for (const id of ['rogan-gladen', 'paper'] as const) {
+      const r = compareSystems(id, { paired: samePaired, baselineLabels: A, candidateLabels: sameB }, { draws: 5000 });
+      assert.ok(!codes(r.diagnostics).some((c) => c.startsWith('differential')), `${id}: ${codes(r.diagnostics).join(', ')}`);
+    }
+  });
+
+  test('judge-free cross-check: only with enough labels per system and a judge better than chance', () => {
+    const few = { tp: 20, fn: 2, fp: 2, tn: MIN_SYSTEM_LABELS - 25 };
+    assert.equal(judgeFreeCheck(addConfusion(A, few), A, few, diffPaired), undefined);
+    const chance = { tp: 50, fn: 50, fp: 25, tn: 25 };
+    assert.equal(judgeFreeCheck(addConfusion(chance, chance), chance, chance, diffPaired), undefined);
+    // An explicit calibration that is not the sum of the per-system labels counts as a separate sample.
+    const pooled = { tp: 300, fn: 30, fp: 15, tn: 120 };
+    const g = judgeFreeCheck(pooled, A, sameB, samePaired)!;
+    assert.ok(g.se > 0 && !g.disagrees);
+  });
+
+  test('judge-free cross-check: z is close to standard normal under a non-differential judge (simulated)', () => {
+    const regime = standardRegimes().find((r) => r.judge === '(0.883,0.10)' && r.delta === 0.05 && r.n === 2000 && r.m === 300)!;
+    const rng = new Rng(11);
+    let s = 0, s2 = 0, k = 0;
+    for (let i = 0; i < 600; i++) {
+      const sim = simulateReplication(regime, rng);
+      const g = judgeFreeCheck(addConfusion(sim.baselineLabels, sim.candidateLabels), sim.baselineLabels, sim.candidateLabels, sim.paired);
+      if (!g) continue;
+      k++;
+      s += g.z;
+      s2 += g.z * g.z;
+    }
+    const mean = s / k, sd = Math.sqrt(s2 / k - mean * mean);
+    assert.ok(Math.abs(mean) < 0.15 && sd > 0.88 && sd < 1.12, `z mean ${mean}, sd ${sd}`);
+  });
+
+  test('differential flags: rare for a non-differential judge, more often than the Fisher test alone for a differential one', () => {
+    const pick = (judge: string): ReturnType<typeof standardRegimes>[number] =>
+      standardRegimes().find((r) => r.judge === judge && r.delta === 0 && r.n === 2000 && r.m === 300)!;
+    const ok = simulateRegime(pick('(0.90,0.30)'), 300, { draws: 500, seed: 21, estimators: ['rogan-gladen'] })[0];
+    assert.ok(ok.differential <= 0.1, `false flags ${ok.differential}`);
+    assert.ok(ok.differentialError <= 0.04, `false errors ${ok.differentialError}`);
+    const bad = simulateRegime(pick('differential'), 300, { draws: 500, seed: 21, estimators: ['rogan-gladen'] })[0];
+    assert.ok(bad.differential >= bad.differentialFisher + 0.1, `any ${bad.differential}, Fisher ${bad.differentialFisher}`);
+    assert.ok(bad.differential > 0.6, `flagged ${bad.differential}`);
   });
 
   test('decision rule: non-inferiority on the lower bound; Holm with several candidates', () => {
