@@ -13,14 +13,14 @@ import { listRuns, type RunManifest } from '../runner/store';
 import { newcombe } from '../stats/baselines';
 import { calibrate } from '../stats/calibration';
 import { decideCorrectness } from '../stats/decision';
-import { addConfusion, compareSystems, estimateOne } from '../stats/estimate';
+import { compareSystems, estimateOne } from '../stats/estimate';
 import { betaInv } from '../stats/jstat';
 import { plan, type Plan } from '../stats/planner';
 import type { CompareResult, Confusion, Diagnostic, EstimatorId, PairedTable } from '../stats/types';
 import { resolveStyle } from '../style/config';
 import { StyleChecker } from '../style/check';
 import type { CalibrationSummary, ComparisonReport, Interval, Note, SystemRow, TestSetComparison } from '../../protocol/comparison';
-import { labelIndex, latestOutputs, manifestPromptPath, VerdictIndex, type PromptOutputs } from './gather';
+import { labelIndex, latestOutputs, manifestPromptPath, runsByPrompt, VerdictIndex, type PromptOutputs } from './gather';
 import { systemData, type SystemData } from './systems';
 
 /** Options of a comparison; unset values come from the project's `decision:` section. */
@@ -152,14 +152,7 @@ async function comparedParent(ctx: Ctx, promptPath: string, withOutputs: Readonl
 async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunManifest[]): Promise<{ comparison: TestSetComparison; runIds: string[] }> {
   const { dir, root, project } = ctx;
   const notes: Note[] = [];
-  const byPrompt = new Map<string, RunManifest[]>();
-  for (const m of runs) {
-    const p = manifestPromptPath(dir, m);
-    if (!p) continue;
-    let list = byPrompt.get(p);
-    if (!list) byPrompt.set(p, (list = []));
-    list.push(m);
-  }
+  const byPrompt = runsByPrompt(dir, spec.id, runs);
   // Which prompts take part: the baseline prompt and variants whose chain reaches a prompt with runs.
   const withRuns = new Set(byPrompt.keys());
   const parents = new Map<string, string>();
@@ -210,9 +203,10 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   }
 
   // Calibration: every labelled output of every system on this test set, pooled (METHOD §1).
-  let pooled: Confusion = { tp: 0, fn: 0, fp: 0, tn: 0 };
-  const usedLabels = new Set<string>();
-  for (const d of systems.values()) { pooled = addConfusion(pooled, d.labels); for (const k of d.usedLabels) usedLabels.add(k); }
+  // A variant that repeats its parent's output for a question shares that output's label: count each once.
+  const pooled: Confusion = { tp: 0, fn: 0, fp: 0, tn: 0 };
+  const usedLabels = new Map<string, keyof Confusion | undefined>();
+  for (const d of systems.values()) for (const [k, cell] of d.usedLabels) if (!usedLabels.has(k)) { usedLabels.set(k, cell); if (cell) pooled[cell]++; }
   let unsure = 0;
   let decided = 0;
   for (const [key, l] of labels) { if (l === 'unsure') unsure++; else if (!usedLabels.has(key)) decided++; }

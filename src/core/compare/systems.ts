@@ -38,7 +38,8 @@ export interface SystemData {
   /** This system's labelled outputs against the metric. */
   labels: Confusion;
   /** Label keys matched to an output of this system that has a verdict. */
-  usedLabels: Set<string>;
+  /** Label keys this system matched, with the confusion cell each fell in (undefined: unsure). */
+  usedLabels: Map<string, keyof Confusion | undefined>;
 }
 
 /** Cost of a response: the stored cost, else the candidate's price times its tokens. */
@@ -56,7 +57,7 @@ export function systemData(opts: {
   const { candidate, checker, verdicts, labels } = opts;
   const d: SystemData = {
     candidate, promptPath: opts.promptPath, examples: new Map(), n: 0, errors: 0, idk: 0, schemaFailures: 0, judged: 0, nJudged: 0, noVerdict: 0,
-    inputTokens: 0, outputTokens: 0, style: styleStats([], checker.ruleIds), labels: { tp: 0, fn: 0, fp: 0, tn: 0 }, usedLabels: new Set(),
+    inputTokens: 0, outputTokens: 0, style: styleStats([], checker.ruleIds), labels: { tp: 0, fn: 0, fp: 0, tn: 0 }, usedLabels: new Map(),
   };
   const latencies: number[] = [];
   const answers: string[] = [];
@@ -85,9 +86,9 @@ export function systemData(opts: {
       const key = labelKey(r.outputHash, r.exampleId);
       const label = labels.get(key);
       if (label) {
-        d.usedLabels.add(key);
-        if (label === 'correct') { if (verdict === 1) d.labels.tp++; else d.labels.fn++; }
-        else if (label === 'incorrect') { if (verdict === 1) d.labels.fp++; else d.labels.tn++; }
+        const cell = label === 'correct' ? (verdict === 1 ? 'tp' : 'fn') : label === 'incorrect' ? (verdict === 1 ? 'fp' : 'tn') : undefined;
+        d.usedLabels.set(key, cell);
+        if (cell) d.labels[cell]++;
       }
     }
   }

@@ -34,16 +34,19 @@ function selectVerdicts(verdicts: readonly VerdictRecord[], filter: VerdictFilte
   return [...latest.values()];
 }
 
-/** Latest label per output hash (label files are append-only; a later label is a correction). */
+/** A label is of one output to one question: identical text on another question (a bare IDK) is another output. */
+const outputKey = (outputHash: string, exampleId: string): string => `${outputHash}\u0000${exampleId}`;
+
+/** Latest label per (output hash, example) (label files are append-only; a later label is a correction). */
 function latestLabels(labels: readonly LabelRecord[]): Map<string, LabelRecord> {
-  const byHash = new Map<string, LabelRecord>();
-  for (const l of labels) byHash.set(l.outputHash, l);
-  return byHash;
+  const byOutput = new Map<string, LabelRecord>();
+  for (const l of labels) byOutput.set(outputKey(l.outputHash, l.exampleId), l);
+  return byOutput;
 }
 
 /**
- * Joins labels to verdicts by output hash, or by (exampleId, candidateId) when a verdict has no output hash,
- * and counts the confusion matrix (rows = human, columns = metric).
+ * Joins labels to verdicts by (output hash, example), or by (exampleId, candidateId) when a verdict has no
+ * output hash, and counts the confusion matrix (rows = human, columns = metric); each label counts once.
  */
 export function confusionFromRecords(labels: readonly LabelRecord[], verdicts: readonly VerdictRecord[], filter: VerdictFilter = {}): ConfusionJoin {
   const byHash = latestLabels(labels);
@@ -54,8 +57,9 @@ export function confusionFromRecords(labels: readonly LabelRecord[], verdicts: r
   let noVerdict = 0;
   const used = new Set<LabelRecord>();
   for (const v of selectVerdicts(verdicts, filter)) {
-    const label = v.outputHash !== undefined ? byHash.get(v.outputHash) : byPair.get(pairKey(v.exampleId, v.candidateId));
-    if (!label) continue;
+    const label = v.outputHash !== undefined ? byHash.get(outputKey(v.outputHash, v.exampleId)) : byPair.get(pairKey(v.exampleId, v.candidateId));
+    // Two systems that gave the same output to the same question share one label: count it once.
+    if (!label || used.has(label)) continue;
     used.add(label);
     if (label.label === 'unsure') unsure++;
     else if (v.verdict === null) noVerdict++;

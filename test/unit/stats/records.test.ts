@@ -37,3 +37,20 @@ suite('stats: counts from records', () => {
     assert.deepEqual(judgedFromRecords(verdicts, 'A', 'judge'), { judged: 2, n: 3, noVerdict: 1 });
   });
 });
+
+suite('label joins by output and question', () => {
+  const at = 'x';
+  test('the same text on another question is another output; a label shared by two systems counts once', () => {
+    const idk = 'hash-of-<cannot_answer/>';
+    const labels = [{ outputHash: idk, exampleId: 'q1', candidateId: 'a', label: 'incorrect' as const, at }];
+    const verdicts = [
+      { exampleId: 'q1', candidateId: 'a', metricId: 'm', verdict: 0 as const, outputHash: idk, at },
+      { exampleId: 'q1', candidateId: 'b', metricId: 'm', verdict: 0 as const, outputHash: idk, at },
+      { exampleId: 'q2', candidateId: 'a', metricId: 'm', verdict: 0 as const, outputHash: idk, at },
+      { exampleId: 'q3', candidateId: 'b', metricId: 'm', verdict: 0 as const, outputHash: idk, at },
+    ];
+    const join = confusionFromRecords(labels, verdicts);
+    assert.deepEqual(join.confusion, { tp: 0, fn: 0, fp: 0, tn: 1 });
+    assert.equal(join.unmatchedLabels, 0);
+  });
+});
