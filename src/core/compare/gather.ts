@@ -27,6 +27,26 @@ export function manifestPromptPath(projectDir: string, m: RunManifest): string |
 }
 
 /**
+ * A test set's runs grouped by prompt (absolute path), each group oldest first, so that `latestOutputs` over a
+ * group lets later runs win. Runs without a prompt path are left out. The comparison and the review both pick
+ * their outputs through this and `latestOutputs`, so they always show the same output per (prompt, candidate, example).
+ */
+export function runsByPrompt(projectDir: string, testSetId: string, runs: readonly RunManifest[]): Map<string, RunManifest[]> {
+  const oldestFirst = runs.filter((m) => m.testSet?.id === testSetId)
+    // Ties (runs started in the same millisecond) are broken by run id, so every caller sees one order.
+    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+  const byPrompt = new Map<string, RunManifest[]>();
+  for (const m of oldestFirst) {
+    const p = manifestPromptPath(projectDir, m);
+    if (!p) continue;
+    let list = byPrompt.get(p);
+    if (!list) byPrompt.set(p, (list = []));
+    list.push(m);
+  }
+  return byPrompt;
+}
+
+/**
  * The latest output per (example, candidate) over the given runs (oldest first). An output beats an error
  * whatever their order: a retried request that failed later does not erase an answer we already have.
  */
@@ -46,32 +66,42 @@ export async function latestOutputs(root: string, promptPath: string, runs: read
   return { promptPath, runIds: runs.map((m) => m.runId), byCandidate };
 }
 
-/** Verdicts of one metric over some runs, found by the output they judged. */
+/** Verdicts over some runs, found by the output they judged: of one metric (`verdictFor`) or of all (`verdictsFor`). */
 export class VerdictIndex {
-  /** (candidate, example, outputHash) -> verdict; a later run's verdict wins. */
+  /** (metric, candidate, example, outputHash) -> verdict; a later run's verdict wins. */
   private readonly byOutput = new Map<string, VerdictRecord>();
-  /** (run, candidate, example) -> verdict without an output hash (older judges). */
+  /** (metric, run, candidate, example) -> verdict without an output hash (older judges). */
   private readonly byRun = new Map<string, VerdictRecord>();
+  /** Metrics seen, in first-seen order. */
+  private readonly metrics: string[] = [];
 
+  /** `metricId` undefined indexes nothing; `'*'` indexes every metric (the review shows them all). */
   constructor(root: string, runIds: readonly string[], readonly metricId: string | undefined) {
     if (metricId === undefined) return;
     for (const runId of runIds) {
       for (const v of readVerdicts(verdictsPath(runDir(root, runId))).values()) {
-        if (v.metricId !== metricId) continue;
-        if (v.outputHash) this.byOutput.set(`${v.candidateId}\0${v.exampleId}\0${v.outputHash}`, v);
-        else this.byRun.set(`${runId}\0${v.candidateId}\0${v.exampleId}`, v);
+        if (metricId !== '*' && v.metricId !== metricId) continue;
+        if (!this.metrics.includes(v.metricId)) this.metrics.push(v.metricId);
+        if (v.outputHash) this.byOutput.set(`${v.metricId}\0${v.candidateId}\0${v.exampleId}\0${v.outputHash}`, v);
+        else this.byRun.set(`${v.metricId}\0${runId}\0${v.candidateId}\0${v.exampleId}`, v);
       }
     }
   }
 
   /** The verdict on exactly this output: a verdict on an earlier, different output never counts. */
-  verdictFor(c: Chosen): VerdictRecord | undefined {
+  verdictFor(c: Chosen, metricId = this.metricId): VerdictRecord | undefined {
+    if (metricId === undefined) return undefined;
     const { r } = c;
     if (r.outputHash) {
-      const v = this.byOutput.get(`${r.candidateId}\0${r.exampleId}\0${r.outputHash}`);
+      const v = this.byOutput.get(`${metricId}\0${r.candidateId}\0${r.exampleId}\0${r.outputHash}`);
       if (v) return v;
     }
-    return this.byRun.get(`${c.runId}\0${r.candidateId}\0${r.exampleId}`);
+    return this.byRun.get(`${metricId}\0${c.runId}\0${r.candidateId}\0${r.exampleId}`);
+  }
+
+  /** Every indexed metric's verdict on exactly this output. */
+  verdictsFor(c: Chosen): VerdictRecord[] {
+    return this.metrics.flatMap((m) => this.verdictFor(c, m) ?? []);
   }
 }
 

@@ -1,16 +1,17 @@
-// Builds the review model of one test set from the store: the newest run of each (prompt, candidate) on the
-// test set, its responses parsed and style-checked, its verdicts, the test set's examples and the human labels.
+// Builds the review model of one test set from the store: the same outputs the comparison uses (the latest
+// output per (prompt, candidate, example) over the test set's runs, through src/core/compare/gather), parsed and
+// style-checked, with the verdicts on exactly those outputs, the test set's examples and the human labels.
 import * as path from 'node:path';
 import type { HumanLabelName, ReviewOutput, ReviewSystem, ReviewVerdict } from '../../protocol/messages';
+import { latestOutputs, runsByPrompt, VerdictIndex, type Chosen } from '../compare/gather';
 import { readLabels } from '../labels/labelStore';
-import { readVerdicts, verdictsPath } from '../metrics/verdictStore';
 import { parseOutput } from '../output/parse';
 import { readExamples, testSetSource } from '../project/testSet';
 import type { Example, FieldMapping, ProjectFile } from '../project/types';
 import { loadPromptFile } from '../prompt/load';
 import type { PromptFile } from '../prompt/types';
-import type { ResponseRecord, VerdictRecord } from '../records';
-import { listRuns, readResponses, runDir, type RunManifest } from '../runner/store';
+import type { VerdictRecord } from '../records';
+import { listRuns, type RunManifest } from '../runner/store';
 import { StyleChecker } from '../style/check';
 import { resolveStyle } from '../style/config';
 import { ReviewData, type ReviewExample } from './data';
@@ -20,36 +21,53 @@ export interface LoadReviewOptions {
   /** `.prompt-adapt/` of the project. */
   storeRoot: string;
   testSetId: string;
-  /** Runs to consider (default: every run in the store), newest first. */
+  /** Runs to consider (default: every run in the store), in any order. */
   runs?: RunManifest[];
   /** Stop reading examples after this many (default: all). */
   maxExamples?: number;
 }
 
-/** The systems on a test set and the run each one's outputs come from. */
-export interface SystemSource { system: ReviewSystem; runId: string; promptPath?: string }
+/** A system on a test set and its chosen outputs (by example id), with the runs they were chosen from. */
+export interface SystemSource {
+  system: ReviewSystem;
+  /** Absolute prompt path. */
+  promptPath: string;
+  /** Runs of the system's prompt on the test set, oldest first. */
+  runIds: string[];
+  chosen: Map<string, Chosen>;
+}
 
-const samePath = (a: string | undefined, b: string | undefined): boolean => a !== undefined && b !== undefined && path.resolve(a) === path.resolve(b);
-
-/** Picks, per (prompt, candidate), the newest run of the test set that has it; the baseline comes first. */
-export function systemsOf(project: ProjectFile, testSetId: string, runs: readonly RunManifest[]): SystemSource[] {
+/**
+ * The systems on a test set with the comparison's choice of outputs: per (prompt, candidate, example) the latest
+ * output over every run of that prompt on the test set (`runsByPrompt` + `latestOutputs`, as src/core/compare
+ * does). Candidates on the baseline prompt are named by id, others `<candidate> · <prompt file>`; baseline first.
+ */
+export async function systemsOf(project: ProjectFile, storeRoot: string, testSetId: string, runs: readonly RunManifest[]): Promise<SystemSource[]> {
   const dir = path.dirname(project.path);
-  const basePrompt = project.baseline?.prompt ? path.resolve(dir, project.baseline.prompt) : undefined;
-  const newest = [...runs].filter((r) => r.testSet?.id === testSetId).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  const byPrompt = runsByPrompt(dir, testSetId, runs);
+  const baseCandidate = project.baseline?.candidate ?? project.candidates[0]?.id;
   // Without a baseline prompt, the prompt of the newest run that has the baseline candidate plays that role.
-  const mainPrompt = basePrompt ?? newest.find((r) => r.candidates.some((c) => c.id === project.baseline?.candidate))?.prompt?.path ?? newest[0]?.prompt?.path;
-  const out = new Map<string, SystemSource>();
-  for (const run of newest) {
-    const promptPath = run.prompt?.path;
-    const onMain = promptPath === undefined || samePath(promptPath, mainPrompt);
-    for (const c of run.candidates) {
-      const systemId = onMain ? c.id : `${c.id} · ${path.basename(promptPath!)}`;
-      if (out.has(systemId)) continue;
-      const rel = promptPath ? path.relative(dir, promptPath).split(path.sep).join('/') : '';
-      out.set(systemId, { runId: run.runId, promptPath, system: { systemId, candidateId: c.id, model: c.model, prompt: rel, isBaseline: onMain && c.id === project.baseline?.candidate } });
+  const newestFirst = [...byPrompt.entries()].map(([p, ms]) => ({ p, last: ms[ms.length - 1]! }))
+    .sort((a, b) => (a.last.createdAt < b.last.createdAt ? 1 : a.last.createdAt > b.last.createdAt ? -1 : 0));
+  const mainPrompt = project.baseline?.prompt ? path.resolve(dir, project.baseline.prompt)
+    : (newestFirst.find((x) => x.last.candidates.some((c) => c.id === baseCandidate)) ?? newestFirst[0])?.p;
+  const out: SystemSource[] = [];
+  for (const [promptPath, ms] of byPrompt) {
+    const outputs = await latestOutputs(storeRoot, promptPath, ms);
+    const onMain = promptPath === mainPrompt;
+    const rel = path.relative(dir, promptPath).split(path.sep).join('/');
+    for (const [candidateId, chosen] of outputs.byCandidate) {
+      const model = project.candidates.find((c) => c.id === candidateId)?.model
+        ?? [...ms].reverse().flatMap((m) => m.candidates).find((c) => c.id === candidateId)?.model ?? [...chosen.values()].at(-1)?.r.model ?? '';
+      const systemId = onMain ? candidateId : `${candidateId} · ${path.basename(promptPath)}`;
+      out.push({ promptPath, runIds: outputs.runIds, chosen,
+        system: { systemId, candidateId, model, prompt: rel, isBaseline: onMain && candidateId === baseCandidate } });
     }
   }
-  return [...out.values()].sort((a, b) => Number(b.system.isBaseline) - Number(a.system.isBaseline));
+  // Baseline first, then the baseline prompt's candidates, then variants; each group in project order.
+  const order = (s: SystemSource): number => (s.system.isBaseline ? 0 : s.promptPath === mainPrompt ? 1 : 2);
+  const rank = (id: string): number => { const i = project.candidates.findIndex((c) => c.id === id); return i < 0 ? Number.MAX_SAFE_INTEGER : i; };
+  return out.sort((a, b) => order(a) - order(b) || a.promptPath.localeCompare(b.promptPath) || rank(a.system.candidateId) - rank(b.system.candidateId));
 }
 
 const asText = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -68,25 +86,23 @@ export async function loadReviewData(opts: LoadReviewOptions): Promise<ReviewDat
   const spec = project.testSets.find((t) => t.id === testSetId);
   if (!spec) throw new Error(`no test set '${testSetId}' in the project`);
   const runs = opts.runs ?? await listRuns(storeRoot);
-  const sources = systemsOf(project, testSetId, runs);
+  const sources = await systemsOf(project, storeRoot, testSetId, runs);
 
   const examples: ReviewExample[] = [];
   for await (const e of readExamples(testSetSource(project, spec), { limit: opts.maxExamples })) examples.push(reviewExample(e, spec.fields));
 
   const metricId = project.decision.primaryMetric ?? project.metrics[0]?.id;
-  const responsesByRun = new Map<string, Promise<ResponseRecord[]>>();
-  const verdictsByRun = new Map<string, Map<string, VerdictRecord>>();
+  const verdictsByPrompt = new Map<string, VerdictIndex>();
   const prompts = new Map<string, Promise<PromptFile | undefined>>();
   const outputs = new Map<string, Map<string, ReviewOutput>>();
   for (const src of sources) {
-    if (!responsesByRun.has(src.runId)) responsesByRun.set(src.runId, readResponses(storeRoot, src.runId));
-    if (!verdictsByRun.has(src.runId)) verdictsByRun.set(src.runId, readVerdicts(verdictsPath(runDir(storeRoot, src.runId))));
     const pp = src.promptPath;
-    if (pp && !prompts.has(pp)) prompts.set(pp, loadPromptFile(pp).then((p) => p.prompt, () => undefined));
-    const prompt = pp ? await prompts.get(pp) : undefined;
-    const responses = (await responsesByRun.get(src.runId)!).filter((r) => r.candidateId === src.system.candidateId);
-    const verdicts = verdictsByRun.get(src.runId)!;
-    outputs.set(src.system.systemId, buildOutputs(src.system, responses, verdicts, prompt, project));
+    let verdicts = verdictsByPrompt.get(pp);
+    if (!verdicts) verdictsByPrompt.set(pp, (verdicts = new VerdictIndex(storeRoot, src.runIds, '*')));
+    if (!prompts.has(pp)) prompts.set(pp, loadPromptFile(pp).then((p) => p.prompt, () => undefined));
+    const prompt = await prompts.get(pp);
+    const index = verdicts;
+    outputs.set(src.system.systemId, buildOutputs(src.system, [...src.chosen.values()], (c) => index.verdictsFor(c), prompt, project));
   }
 
   const labels = new Map<string, HumanLabelName>();
@@ -94,37 +110,32 @@ export async function loadReviewData(opts: LoadReviewOptions): Promise<ReviewDat
   return new ReviewData({ testSetId, examples, systems: sources.map((s) => s.system), outputs, primaryMetric: metricId, labels });
 }
 
-/** Parses and style-checks one system's responses (one checker per system: regex rules compile once). */
-export function buildOutputs(system: ReviewSystem, responses: readonly ResponseRecord[], verdicts: ReadonlyMap<string, VerdictRecord>,
+/**
+ * Parses and style-checks one system's chosen outputs (one checker per system: regex rules compile once);
+ * `verdictsOf` gives the verdicts on exactly that output.
+ */
+export function buildOutputs(system: ReviewSystem, chosen: readonly Chosen[], verdictsOf: (c: Chosen) => readonly VerdictRecord[],
   prompt: PromptFile | undefined, project: Pick<ProjectFile, 'style'>): Map<string, ReviewOutput> {
   const checker = new StyleChecker(resolveStyle(project.style, prompt?.adapt.style));
   const spec = prompt?.adapt.output;
+  const responses = chosen.map((c) => c.r);
   const parsed = responses.map((r) => (r.error || typeof r.output !== 'string' ? undefined : parseOutput(r.output, spec)));
   const answered = parsed.flatMap((p, i) => (p ? [{ i, text: p.answer || responses[i]!.output! }] : []));
   const checked = checker.checkMany(answered.map((a) => a.text));
   const style = new Map(answered.map((a, k) => [a.i, checked[k]!]));
-  const byVerdict = new Map<string, ReviewVerdict[]>();
-  const hashOf = new Map(responses.map((r) => [r.exampleId, r.outputHash]));
-  for (const v of verdicts.values()) {
-    if (v.candidateId !== system.candidateId) continue;
-    let list = byVerdict.get(v.exampleId);
-    if (!list) byVerdict.set(v.exampleId, (list = []));
-    // A verdict on an earlier version of the output does not describe this one.
-    const hash = hashOf.get(v.exampleId);
-    if (v.outputHash && hash && v.outputHash !== hash) continue;
-    list.push({ metricId: v.metricId, verdict: v.verdict, reason: v.reason, reasoning: v.reasoning, judgeModel: v.judgeModel });
-  }
   const out = new Map<string, ReviewOutput>();
-  responses.forEach((r, i) => {
+  chosen.forEach((c, i) => {
+    const r = c.r;
     const p = parsed[i];
     const s = style.get(i);
     const text = p ? (p.answer || r.output!) : '';
+    const verdicts: ReviewVerdict[] = verdictsOf(c).map((v) => ({ metricId: v.metricId, verdict: v.verdict, reason: v.reason, reasoning: v.reasoning, judgeModel: v.judgeModel }));
     out.set(r.exampleId, {
       systemId: system.systemId, candidateId: r.candidateId, model: r.model, outputHash: r.outputHash, text,
       raw: r.output !== undefined && r.output !== text ? r.output : undefined,
       idk: p?.idk ?? false, schemaValid: p?.schemaValid ?? false, error: r.error ? `${r.error.kind}: ${r.error.message}` : undefined,
       latencyMs: r.latencyMs, words: s?.words, findings: (s?.findings ?? []).map((f) => ({ start: f.start, end: f.end, ruleId: f.ruleId, message: f.message })),
-      verdicts: byVerdict.get(r.exampleId) ?? [],
+      verdicts,
     });
   });
   return out;
