@@ -9,12 +9,13 @@ import { button, select, tabs } from './ui/controls';
 import { calibrationView } from './views/calibrationView';
 import { comparisonView, variantsView } from './views/comparisonView';
 import type { ViewContext } from './views/context';
+import { decisionView } from './views/decisionView';
 import { LabelView } from './views/labelView';
 import { ReviewView } from './views/reviewView';
 
 const VIEWS: { value: PanelView; label: string }[] = [
   { value: 'comparison', label: 'Comparison' }, { value: 'calibration', label: 'Calibration' }, { value: 'variants', label: 'Prompt variants' },
-  { value: 'review', label: 'Review' }, { value: 'label', label: 'Blind labelling' },
+  { value: 'decision', label: 'Decision' }, { value: 'review', label: 'Review' }, { value: 'label', label: 'Blind labelling' },
 ];
 
 export class App implements ViewContext {
@@ -101,6 +102,14 @@ export class App implements ViewContext {
     } catch (err) { this.status(`Export failed: ${(err as Error).message}`, 'error'); }
   }
 
+  /** The full report (every test set, decisions, selection) in a format the host asks for, saved where the user says. */
+  private async exportReport(): Promise<void> {
+    try {
+      const r = await this.host.request('exportReport', { estimator: this.state.estimator });
+      this.status(r.path ? `Report written to ${r.path}.` : 'Export cancelled.');
+    } catch (err) { this.status(`Export failed: ${(err as Error).message}`, 'error'); }
+  }
+
   private renderHeader(): void {
     const sets = this.report?.testSets ?? [];
     const ts = this.testSet();
@@ -110,7 +119,8 @@ export class App implements ViewContext {
         sets.length > 1 ? select('Test set', sets.map((t) => ({ value: t.testSetId, label: t.testSetId })), ts?.testSetId, (v) => this.update({ testSetId: v }), 'testset-select') : null,
         select('Estimator', ESTIMATOR_NAMES.map((e) => ({ value: e, label: e })), this.state.estimator ?? ts?.estimator ?? 'paper', (v) => void this.setEstimator(v), 'estimator-select'),
         button('Export CSV', () => void this.exportView('csv'), { secondary: true, id: 'export-csv' }),
-        button('Export Markdown', () => void this.exportView('markdown'), { secondary: true, id: 'export-md' })),
+        button('Export Markdown', () => void this.exportView('markdown'), { secondary: true, id: 'export-md' }),
+        button('Export report', () => void this.exportReport(), { title: 'The full report: HTML, Markdown, CSV, JSON or JUnit', id: 'export-report' })),
       this.report ? h('p', { class: 'muted meta' }, `${this.report.project} · computed ${this.report.generatedAt} · runs: ${this.report.runs.join(', ') || 'none'}`) : null);
   }
 
@@ -120,6 +130,7 @@ export class App implements ViewContext {
       case 'comparison': replace(this.main, comparisonView(this)); break;
       case 'calibration': replace(this.main, calibrationView(this)); break;
       case 'variants': replace(this.main, variantsView(this)); break;
+      case 'decision': replace(this.main, decisionView(this)); break;
       case 'review': replace(this.main, this.reviewView.element); void this.reviewView.show(); break;
       case 'label': replace(this.main, this.labelView.element); void this.labelView.show(); break;
     }

@@ -5,8 +5,8 @@ import type { ComparisonReport, EstimatorName } from './comparison';
 
 export const PROTOCOL_VERSION = 1;
 
-export type PanelView = 'comparison' | 'calibration' | 'variants' | 'review' | 'label';
-export const PANEL_VIEWS: readonly PanelView[] = ['comparison', 'calibration', 'variants', 'review', 'label'];
+export type PanelView = 'comparison' | 'calibration' | 'variants' | 'decision' | 'review' | 'label';
+export const PANEL_VIEWS: readonly PanelView[] = ['comparison', 'calibration', 'variants', 'decision', 'review', 'label'];
 export const ESTIMATOR_NAMES: readonly EstimatorName[] = ['paper', 'rogan-gladen', 'ppi++', 'human-only', 'naive'];
 
 /** Which examples the review list shows (for the selected system unless said otherwise). */
@@ -104,6 +104,10 @@ export interface LabelQueue { items: LabelItem[]; progress: LabelProgress }
 
 export type ExportFormat = 'csv' | 'markdown';
 
+/** Formats of the full report (the names `renderReport` takes; `junit` is written as `.xml`). */
+export type ReportFormatName = 'html' | 'md' | 'csv' | 'json' | 'junit';
+export const REPORT_FORMAT_NAMES: readonly ReportFormatName[] = ['html', 'md', 'csv', 'json', 'junit'];
+
 /** Request/response pairs: the webview asks, the host answers exactly once with a `response` of the same id. */
 export interface Requests {
   getComparison: { params: { estimator?: EstimatorName }; result: ComparisonReport };
@@ -115,6 +119,11 @@ export interface Requests {
   openInTestSet: { params: { testSetId: string; exampleId: string }; result: boolean };
   copyText: { params: { text: string; what: string }; result: boolean };
   exportView: { params: { view: PanelView; format: ExportFormat; testSetId?: string; estimator?: EstimatorName }; result: { path?: string } };
+  /**
+   * Writes the full report of the current comparison (every test set, decisions and selection). Without a
+   * format the host asks for one; the host always asks where to save. `path` is absent when cancelled.
+   */
+  exportReport: { params: { format?: ReportFormatName; estimator?: EstimatorName }; result: { path?: string } };
 }
 export type Method = keyof Requests;
 export type RequestMsg = { [M in Method]: { type: 'request'; id: number; method: M; params: Requests[M]['params'] } }[Method];
@@ -165,6 +174,8 @@ const paramCheckers: { [M in Method]: (p: Obj) => boolean } = {
   copyText: (p) => onlyKeys(p, ['text', 'what']) && str(p.text, MAX_TEXT) && str(p.what, 100),
   exportView: (p) => onlyKeys(p, ['view', 'format', 'testSetId', 'estimator']) && oneOf(PANEL_VIEWS, p.view) && oneOf(['csv', 'markdown'] as const, p.format)
     && optStr(p.testSetId) && (p.estimator === undefined || oneOf(ESTIMATOR_NAMES, p.estimator)),
+  exportReport: (p) => onlyKeys(p, ['format', 'estimator']) && (p.format === undefined || oneOf(REPORT_FORMAT_NAMES, p.format))
+    && (p.estimator === undefined || oneOf(ESTIMATOR_NAMES, p.estimator)),
 };
 
 /** The message if it is exactly one of the shapes the webview may send, else undefined. */

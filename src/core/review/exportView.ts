@@ -1,7 +1,7 @@
 // "Export current view": the panel's tables as CSV or Markdown, built by the host from its own data (the
 // webview only names the view). Cells are data: CSV quotes per RFC 4180 and neutralises spreadsheet formulas;
 // Markdown escapes pipes and line breaks.
-import type { ComparisonReport, SystemRow, TestSetComparison } from '../../protocol/comparison';
+import type { ComparisonReport, DecisionCell, DecisionRow, Selection, SystemRow, TestSetComparison } from '../../protocol/comparison';
 import type { ExportFormat, PanelView } from '../../protocol/messages';
 import type { ReviewData } from './data';
 
@@ -37,6 +37,24 @@ export function calibrationTable(ts: TestSetComparison): Table {
   return { title: `Judge calibration — ${ts.testSetId}`, header: ['quantity', 'value'], rows };
 }
 
+const cellText = (c: DecisionCell | undefined): string => (c ? `${c.status.toUpperCase()}: ${c.detail}` : '');
+
+/** The decision table of one family: a cell per rule as "STATUS: detail" (the detail holds the number and threshold). */
+export function decisionTable(rows: readonly DecisionRow[], title: string): Table {
+  return { title, header: ['system', 'schema', 'IDK', 'latency', 'correctness', 'style', 'overall'],
+    rows: rows.map((d) => [d.systemId, cellText(d.schema), cellText(d.idk), cellText(d.latency), cellText(d.correctness), cellText(d.style), d.overall.toUpperCase()]) };
+}
+
+/** The selection (step 6): the chosen set first, then the runners-up; the reason when there is none. */
+export function selectionTable(sel: Selection | undefined): Table {
+  const header = ['set', 'rank', 'cost per 1k requests (USD)', 'covers', 'unpriced'];
+  if (!sel) return { title: 'Selection', header, rows: [] };
+  const rows = [...(sel.best ? [{ s: sel.best, rank: 'chosen' }] : []), ...sel.runnersUp.map((s) => ({ s, rank: 'runner-up' }))]
+    .map(({ s, rank }) => [s.candidates.join(' + '), rank, s.cost.toFixed(4), s.covers.join(' '), (s.unpriced ?? []).join(' ')]);
+  if (!sel.best) rows.unshift(['', 'none', '', '', sel.reason ?? '']);
+  return { title: `Selection (required: ${sel.required.join(', ') || 'none'})`, header, rows };
+}
+
 /** The tables of a view of one test set (the review view exports its current filter's rows). */
 export function viewTables(report: ComparisonReport, view: PanelView, testSetId?: string, review?: ReviewData): Table[] {
   const sets = report.testSets.filter((t) => !testSetId || t.testSetId === testSetId);
@@ -44,6 +62,8 @@ export function viewTables(report: ComparisonReport, view: PanelView, testSetId?
     case 'comparison': return sets.map((t) => systemTable(t, t.rows, `Comparison with ${t.baselineId} — ${t.testSetId} (${t.estimator})`));
     case 'variants': return sets.map((t) => systemTable(t, t.variants, `Prompt variants — ${t.testSetId} (${t.estimator})`));
     case 'calibration': return sets.map(calibrationTable);
+    case 'decision': return [...sets.flatMap((t) => [decisionTable(t.decisions, `Decision — ${t.testSetId} (${t.estimator})`),
+      ...(t.variantDecisions?.length ? [decisionTable(t.variantDecisions, `Prompt-variant decision — ${t.testSetId}`)] : [])]), selectionTable(report.selection)];
     case 'review':
     case 'label': {
       if (!review) return [];

@@ -14,6 +14,7 @@ export const CommandId = {
   labelCorrect: 'promptAdapt.labelCorrect',
   labelIncorrect: 'promptAdapt.labelIncorrect',
   labelUnsure: 'promptAdapt.labelUnsure',
+  exportReport: 'promptAdapt.exportReport',
 } as const;
 
 export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];

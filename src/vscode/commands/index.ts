@@ -6,6 +6,7 @@ import type { RunArgs } from '../runs/runController';
 import type { OutputDocuments } from '../outputs/outputDocuments';
 import type { ExplorerTree } from '../views/explorerTree';
 import { ComparePanel } from '../panel/comparePanel';
+import { exportReport, parseExportArgs } from '../panel/exportReport';
 import type { ExampleTests } from '../testing/exampleTests';
 import { openOutputs } from './openOutputs';
 import { CommandId, type CommandIdValue } from './ids';
@@ -29,6 +30,7 @@ export function registerCommands(s: Services, views: { explorer: ExplorerTree; o
     [CommandId.labelCorrect]: (arg?: unknown) => views.tests.label(arg, 'correct'),
     [CommandId.labelIncorrect]: (arg?: unknown) => views.tests.label(arg, 'incorrect'),
     [CommandId.labelUnsure]: (arg?: unknown) => views.tests.label(arg, 'unsure'),
+    [CommandId.exportReport]: async (arg?: unknown) => (await exportReport(s.review, s.log, parseExportArgs(arg)))?.fsPath,
   };
   return vscode.Disposable.from(
     ...Object.entries(table).map(([id, fn]) => vscode.commands.registerCommand(id, guarded(s.log, id, fn))),

@@ -8,6 +8,7 @@ import {
 import { toMessage } from '../../core/errors';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
+import { exportReport } from './exportReport';
 import { renderHtml, webviewOptions } from './html';
 import type { ReviewService } from './reviewService';
 
@@ -164,6 +165,10 @@ export class ComparePanel extends Disposable {
         if (!target) return {};
         await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
         return { path: target.fsPath };
+      },
+      exportReport: async (p) => {
+        const target = await exportReport(review, this.deps.log, { format: p.format, estimator: p.estimator });
+        return target ? { path: target.fsPath } : {};
       },
     };
     return h;
