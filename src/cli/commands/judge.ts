@@ -4,15 +4,12 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../core/errors';
-import { judgeRun, runnerJudgeBackend, exampleFields, type ExampleFields, type VerdictCounts } from '../../core/metrics';
+import type { VerdictCounts } from '../../core/metrics';
+import { judgeStoredRun } from '../../core/metrics/judgeStoredRun';
 import { formatProblem } from '../../core/problems';
 import { loadProjectFile } from '../../core/project/parseProject';
-import { readExamples, testSetSource } from '../../core/project/testSet';
-import { loadPromptFile } from '../../core/prompt/load';
-import type { OutputSpec } from '../../core/prompt/types';
 import type { ModelProvider } from '../../core/providers/provider';
 import { createProvider } from '../../core/providers/registry';
-import { readManifest, readResponses, runDir } from '../../core/runner/store';
 import { envSecretSource, loadCliEndpoints } from './run';
 
 const USAGE = `usage: prompt-adapt judge --project prompt-adapt.yml --run RUN_ID [--metrics a,b] [--rejudge] [--json]
@@ -51,32 +48,6 @@ export async function main(argv: string[]): Promise<number> {
   for (const p of errors) console.error(formatProblem(p));
   if (errors.length) return 1;
   const root = path.join(path.dirname(project.path), '.prompt-adapt');
-  const manifest = await readManifest(root, v.run);
-  if (!manifest) throw new UserError(`no run '${v.run}' in ${root}`);
-
-  const wanted = v.metrics?.split(',').map((s) => s.trim()).filter(Boolean);
-  const metrics = wanted ? wanted.map((id) => {
-    const m = project.metrics.find((x) => x.id === id);
-    if (!m) throw new UserError(`no metric '${id}' in ${v.project} (have: ${project.metrics.map((x) => x.id).join(', ') || 'none'})`);
-    return m;
-  }) : project.metrics;
-  if (metrics.length === 0) throw new UserError(`${v.project} defines no metrics`);
-
-  // The prompt tells how outputs are read; the test set gives question, context and ground truths.
-  let outputSpec: OutputSpec | undefined;
-  if (manifest.prompt?.path) {
-    const promptPath = path.resolve(path.dirname(project.path), manifest.prompt.path);
-    outputSpec = (await loadPromptFile(promptPath).catch(() => undefined))?.prompt.adapt.output;
-    if (!outputSpec) console.error(`note: no adapt.output in ${manifest.prompt.path}; outputs are read as plain text`);
-  }
-  const spec = project.testSets.find((t) => t.id === manifest.testSet?.id);
-  if (!spec) throw new UserError(`the run's test set '${manifest.testSet?.id ?? '?'}' is not in ${v.project}`);
-  const examples = new Map<string, ExampleFields>();
-  for await (const ex of readExamples(testSetSource(project, spec), { onProblem: (p) => console.error(formatProblem(p)) })) {
-    examples.set(ex.id, exampleFields(ex, spec.fields));
-  }
-
-  // One endpoints file and one key lookup for `run` and `judge`; --endpoints overrides the file.
   const endpoints = loadCliEndpoints(v.endpoints ? { ...process.env, PROMPT_ADAPT_CONFIG: v.endpoints } : process.env);
   const secrets = envSecretSource();
   const providers = new Map<string, Promise<ModelProvider>>();
@@ -96,10 +67,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const concurrency = v.concurrency ? Number(v.concurrency) : undefined;
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');
-    const backend = runnerJudgeBackend({ root, runId: v.run, endpoints, getProvider, concurrency,
+    const summary = await judgeStoredRun({ project, root, runId: v.run, endpoints, getProvider, concurrency, rejudge: v.rejudge, signal: ac.signal,
+      metricIds: v.metrics?.split(',').map((x) => x.trim()).filter(Boolean),
+      onProblem: (p) => console.error(formatProblem(p)), onNote: (m) => console.error(`note: ${m}`),
       onProgress: (batch, p) => { if (process.stderr.isTTY) process.stderr.write(`\r${batch}: ${p.done}/${p.total ?? '?'}   `); } });
-    const summary = await judgeRun({ runDir: runDir(root, v.run), responses: await readResponses(root, v.run), examples, outputSpec,
-      metrics, backend, rejudge: v.rejudge, signal: ac.signal });
     if (process.stderr.isTTY) process.stderr.write('\n');
     if (v.json) { console.log(JSON.stringify(summary)); return ac.signal.aborted ? 130 : 0; }
     console.log(`verdicts written: ${summary.written}, kept from before: ${summary.skipped}, responses without output: ${summary.unjudgeable}`);

@@ -86,7 +86,7 @@ suite('cli judge (loopback)', () => {
     assert.equal(server.stats.completions, 0);
   });
   test('unknown metric and run are user errors', async () => {
-    await assert.rejects(quiet(() => main(['--project', project, '--run', 'R1', '--metrics', 'nope', '--endpoints', endpointsFile])), /no metric 'nope'/);
-    await assert.rejects(quiet(() => main(['--project', project, '--run', 'R2', '--endpoints', endpointsFile])), /no run 'R2'/);
+    await assert.rejects(quiet(() => main(['--project', project, '--run', 'R1', '--metrics', 'nope', '--endpoints', endpointsFile])), /no metric 'nope'/i);
+    await assert.rejects(quiet(() => main(['--project', project, '--run', 'R2', '--endpoints', endpointsFile])), /no run 'R2'/i);
   });
 });
