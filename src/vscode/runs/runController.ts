@@ -2,7 +2,11 @@
 // with a cancellable progress notification and a status-bar item. Never in an untrusted workspace.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { UserError } from '../../core/errors';
+import { isAbortError, toMessage, UserError } from '../../core/errors';
+import type { JudgeRunSummary } from '../../core/metrics/evaluate';
+import { judgeStoredRun } from '../../core/metrics/judgeStoredRun';
+import type { ProjectFile } from '../../core/project/types';
+import type { EndpointsConfig } from '../../core/providers/endpoints';
 import { formatProblem } from '../../core/problems';
 import { createProvider } from '../../core/providers/registry';
 import type { ModelProvider } from '../../core/providers/provider';
@@ -16,7 +20,7 @@ import type { ProjectModel } from '../project/projectModel';
 import { CommandId } from '../commands/ids';
 
 /** Arguments the command accepts from CodeLens (a Uri) or from tests and other commands (the object). */
-export interface RunArgs { testSet?: string; candidates?: string[]; confirm?: boolean }
+export interface RunArgs { testSet?: string; candidates?: string[]; confirm?: boolean; /** false: do not run the project's metrics afterwards. */ judge?: boolean }
 
 export class RunController extends Disposable {
   private readonly status = this.register(vscode.window.createStatusBarItem('promptAdapt.run', vscode.StatusBarAlignment.Left, 50));
@@ -29,6 +33,25 @@ export class RunController extends Disposable {
     super();
     this.status.name = 'Prompt Adapt run';
     this.status.command = CommandId.cancelRun;
+  }
+
+  /**
+   * Runs the project's metrics over a finished run (judge calls are cached and resumable like the run).
+   * A judge endpoint that is not configured skips judging with one message; the run itself stands.
+   */
+  private async judge(project: ProjectFile, root: string, runId: string, endpoints: EndpointsConfig,
+    getProvider: (id: string) => Promise<ModelProvider>, signal: AbortSignal, report: (m: string) => void): Promise<JudgeRunSummary | undefined> {
+    try {
+      const summary = await judgeStoredRun({ project, root, runId, endpoints, getProvider, signal,
+        onNote: (m) => this.log.info(m), onProgress: (batch, p) => report(`judging (${batch}) ${p.done}/${p.total ?? '?'}`) });
+      for (const line of verdictLines(summary)) this.log.info(`run ${runId}: ${line}`);
+      return summary;
+    } catch (err) {
+      if (isAbortError(err)) return undefined;
+      this.log.warn(`run ${runId}: not judged: ${toMessage(err)}`);
+      void vscode.window.showWarningMessage(`Prompt Adapt: the outputs were not judged: ${toMessage(err)}`, 'Open Log').then((c) => c && this.log.show());
+      return undefined;
+    }
   }
 
   cancel(): void {
@@ -90,6 +113,11 @@ export class RunController extends Disposable {
     }
 
     const providers = new Map<string, Promise<ModelProvider>>();
+    const getProvider = (id: string): Promise<ModelProvider> => {
+      let p = providers.get(id);
+      if (!p) { p = createProvider(id, endpoints[id]!, { secrets: this.secrets, mfaCodeProvider: askMfaCode }); providers.set(id, p); }
+      return p;
+    };
     const abort = new AbortController();
     const label = `${parsed.prompt.name ?? path.basename(promptUri.fsPath)} on ${testSet}`;
     this.current = { abort, label };
@@ -99,17 +127,13 @@ export class RunController extends Disposable {
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Prompt Adapt: ${label}`, cancellable: true },
-        (progress, token) => {
+        async (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           let reported = 0;
-          return runPlan(built.plan, {
+          const run = await runPlan(built.plan, {
             root: built.root, endpoints, signal: abort.signal, log: this.log,
             defaultConcurrency: vscode.workspace.getConfiguration('promptAdapt').get<number>('runs.maxConcurrency', 16),
-            getProvider: (id) => {
-              let p = providers.get(id);
-              if (!p) { p = createProvider(id, endpoints[id]!, { secrets: this.secrets, mfaCodeProvider: askMfaCode }); providers.set(id, p); }
-              return p;
-            },
+            getProvider,
             onIssue: (i) => { this.log.warn(`${i.message}`); void vscode.window.showWarningMessage(`Prompt Adapt: ${i.message}`); },
             onProgress: (p) => {
               const pct = p.total ? (100 * p.done) / p.total : 0;
@@ -118,6 +142,11 @@ export class RunController extends Disposable {
               this.status.text = `$(sync~spin) ${p.done}/${p.total ?? '?'} ${label}`;
             },
           });
+          if (run.status !== 'cancelled' && project.metrics.length && args.judge !== false) {
+            progress.report({ message: 'judging the outputs…' });
+            await this.judge(project, built.root, run.runId, endpoints, getProvider, abort.signal, (m) => progress.report({ message: m }));
+          }
+          return run;
         });
       const responses = result.counts.requested + result.counts.cached + result.counts.resumed;
       this.log.info(`run ${result.runId}: ${result.status}, ${responses} responses, ${result.missing} missing, $${result.cost.toFixed(4)}`);
@@ -131,6 +160,12 @@ export class RunController extends Disposable {
       this.status.hide();
     }
   }
+}
+
+/** Verdicts to report for `judge`: counts per metric and candidate, as the log and the message show them. */
+function verdictLines(summary: JudgeRunSummary): string[] {
+  return Object.entries(summary.counts).flatMap(([metric, byCandidate]) => Object.entries(byCandidate).map(([c, v]) =>
+    `${metric} · ${c}: ${v.correct}/${v.correct + v.incorrect} judged correct, ${v.idk} IDK, ${v.noVerdict} without a verdict`));
 }
 
 function describe(p: RunProgress): string {

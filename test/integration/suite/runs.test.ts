@@ -34,6 +34,9 @@ suite('Running a prompt on candidates', () => {
     assert.ok(server.stats.authHeaders.every((h) => h === 'Bearer test-key-123'), 'the stored key is sent to its origin');
     const manifest = JSON.parse(fs.readFileSync(path.join(runsDir(), result.runId, 'manifest.json'), 'utf8'));
     assert.equal(manifest.status, 'complete');
+    // The project's metrics ran right after the responses: one token_f1 verdict per output.
+    const verdicts = fs.readFileSync(path.join(runsDir(), result.runId, 'verdicts.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    assert.equal(verdicts.filter((v) => v.metricId === 'token_f1').length, 6);
   });
 
   test('running the same plan again requests nothing new', async () => {
