@@ -1,4 +1,4 @@
-/* global performance, getComputedStyle -- used inside page.evaluate callbacks, which run in the browser */
+/* global performance, getComputedStyle, customElements, MutationObserver -- used inside page.evaluate callbacks, which run in the browser */
 // Browser test of the REAL webview bundle (dist/webview/main.js + main.css) in Debian's Chromium: a page with
 // the panel's CSP, a fake acquireVsCodeApi answering like the host, and fixture data full of hostile strings
 // (<script>, <img onerror>, javascript: links, CSS injection). Proves nothing executes and the text shows
@@ -45,10 +45,11 @@ const THEMES = {
 
 const nonce = randomBytes(16).toString('base64');
 const csp = `default-src 'none'; img-src 'self' data:; font-src 'self'; style-src 'self'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'`;
-const page = (theme) => `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+// `controls=native` sets <body data-controls="native">: the fallback the webview uses when the toolkit cannot register.
+const page = (theme, controls) => `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <link rel="stylesheet" href="/theme-${theme}.css"><link rel="stylesheet" href="/main.css"></head>
-<body class="${THEMES[theme].cls}"><div id="app"></div><script nonce="${nonce}" src="/fake.js"></script><script nonce="${nonce}" src="/main.js"></script></body></html>`;
+<body class="${THEMES[theme].cls}" data-vscode-theme-kind="${THEMES[theme].cls}"${controls === 'native' ? ' data-controls="native"' : ''}><div id="app"></div><script nonce="${nonce}" src="/fake.js"></script><script nonce="${nonce}" src="/main.js"></script></body></html>`;
 const fakeJs = `window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
 const fh = ${fakeHostSource()}(${JSON.stringify(report)}, ${JSON.stringify(hostile)}, ${TOTAL}, window);
 window.__hostLog = fh.log; window.acquireVsCodeApi = () => fh.api;`;
@@ -57,7 +58,7 @@ const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
   const send = (type, body) => { res.writeHead(200, { 'content-type': type }); res.end(body); };
   const theme = url.searchParams.get('theme') ?? 'dark';
-  if (url.pathname === '/') return send('text/html', page(theme));
+  if (url.pathname === '/') return send('text/html', page(theme, url.searchParams.get('controls')));
   if (url.pathname === '/fake.js') return send('text/javascript', fakeJs);
   if (url.pathname === '/main.js') return send('text/javascript', fs.readFileSync(path.join(ROOT, 'dist/webview/main.js')));
   if (url.pathname === '/main.css') return send('text/css', fs.readFileSync(path.join(ROOT, 'dist/webview/main.css')));
@@ -73,6 +74,32 @@ const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-dev-shm-usage'] });
 const figures = {};
+/** rgb(r, g, b) of a #rrggbb colour, as getComputedStyle reports it. */
+const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+/**
+ * The toolkit's elements rendered with their own styles under the CSP: each one upgraded, with an open shadow root
+ * whose styles are adopted (constructed) sheets and no <style> element, and themed from the page's variables.
+ */
+const toolkitProbe = (p) => p.evaluate(() => {
+  // The toolkit paints buttons and dropdowns on the host (:host rules in their adopted sheets).
+  const controlStyle = (sel) => { const e = document.querySelector(sel); return e?.shadowRoot ? getComputedStyle(e) : undefined; };
+  const tags = ['vscode-button', 'vscode-dropdown', 'vscode-option'];
+  return {
+    upgraded: tags.every((t) => customElements.get(t) && document.querySelector(t)?.shadowRoot),
+    adopted: tags.every((t) => (document.querySelector(t)?.shadowRoot?.adoptedStyleSheets.length ?? 0) > 0),
+    styleElements: [...document.querySelectorAll('*')].reduce((n, e) => n + (e.shadowRoot?.querySelectorAll('style').length ?? 0), 0) + document.querySelectorAll('style').length,
+    primaryBg: controlStyle('vscode-button:not([appearance])')?.backgroundColor, primaryFg: controlStyle('vscode-button:not([appearance])')?.color,
+    secondaryBg: controlStyle('vscode-button[appearance=secondary]')?.backgroundColor, secondaryFg: controlStyle('vscode-button[appearance=secondary]')?.color,
+    dropdownBg: controlStyle('#estimator-select')?.backgroundColor,
+    fontFamily: controlStyle('#export-csv')?.fontFamily,
+  };
+});
+/** Picks an option of a select() control, whichever kit drew it (toolkit dropdowns are opened and clicked). */
+async function chooseOption(p, id, value) {
+  if (await p.evaluate((i) => document.getElementById(i).tagName, id) === 'SELECT') return p.selectOption(`#${id}`, value);
+  await p.click(`#${id}`);
+  await p.click(`#${id} vscode-option[value="${value}"]`);
+}
 try {
   for (const theme of Object.keys(THEMES)) {
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -83,6 +110,16 @@ try {
     p.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
     p.on('pageerror', (e) => errors.push(String(e)));
     p.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) external.push(r.url()); });
+    // A secondary toolkit button's colour at the moment of first paint with data (often before window `load`, when
+    // the toolkit itself first reads the theme): the theme must already be applied then.
+    await p.addInitScript(() => {
+      new MutationObserver((_, o) => {
+        if (!document.getElementById('app')?.hasAttribute('data-first-paint-ms')) return;
+        const b = document.querySelector('vscode-button[appearance=secondary]');
+        window.__atFirstPaint = { readyState: document.readyState, bg: b ? getComputedStyle(b).backgroundColor : undefined };
+        o.disconnect();
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-first-paint-ms'] });
+    });
     await p.goto(`${base}?theme=${theme}`);
     await p.waitForSelector('#app[data-first-paint-ms]');
     const firstPaint = Number(await p.getAttribute('#app', 'data-first-paint-ms'));
@@ -105,6 +142,19 @@ try {
       await p.waitForSelector('.forest-svg');
     }
     await p.screenshot({ path: path.join(OUT, `comparison-${theme}.png`), fullPage: true });
+    // The toolkit is in use, styled under the CSP (no 'unsafe-inline'), from the theme's colours.
+    const vars = THEMES[theme].vars;
+    const tk = await toolkitProbe(p);
+    check(await p.getAttribute('#app', 'data-controls') === 'toolkit' && tk.upgraded, `${theme}: toolkit elements registered and rendered in shadow DOM`);
+    check(tk.adopted && tk.styleElements === 0, `${theme}: toolkit styles are adopted stylesheets, no <style> elements (${tk.styleElements})`);
+    // (the comparison page may have no primary button; the labelling page is checked for one below)
+    check((tk.primaryBg === undefined || (tk.primaryBg === rgb(vars['button-background']) && tk.primaryFg === rgb(vars['button-foreground'])))
+      && tk.secondaryBg === rgb(vars['button-secondaryBackground']) && tk.secondaryFg === rgb(vars['button-secondaryForeground'])
+      && tk.dropdownBg === rgb(vars['dropdown-background']) && /sans-serif/.test(tk.fontFamily ?? ''),
+    `${theme}: toolkit controls take the theme's colours (${JSON.stringify(tk)})`);
+    const atFirstPaint = await p.evaluate(() => window.__atFirstPaint);
+    check(atFirstPaint?.bg === rgb(vars['button-secondaryBackground']), `${theme}: toolkit controls are themed already at first paint (${JSON.stringify(atFirstPaint)})`);
+    check(!(await p.evaluate(() => window.__csp)).length, `${theme}: no CSP violations (${(await p.evaluate(() => window.__csp)).join('; ')})`);
     if (theme !== 'dark') {
       check(await p.locator('table.grid tbody tr').count() === 3, `${theme}: the comparison table renders`);
       check(!errors.length && !dialogs.length, `${theme}: no page errors or dialogs`);
@@ -117,7 +167,7 @@ try {
     await p.hover('.forest-row >> nth=0');
     check((await p.textContent('.readout')).includes('difference −1.1 pp [−1.9 pp, −0.4 pp]'), 'hovering a forest row shows its numbers');
     // Estimator switch asks the host to recompute.
-    await p.selectOption('#estimator-select', 'rogan-gladen');
+    await chooseOption(p, 'estimator-select', 'rogan-gladen');
     await p.waitForFunction(() => window.__hostLog.some((m) => m.method === 'getComparison' && m.params.estimator === 'rogan-gladen'));
     check(true, 'estimator switch requests a recomputation');
     await p.click('text=Copy figure (SVG)');
@@ -164,6 +214,8 @@ try {
     await p.click('[data-view=label]');
     await p.waitForSelector('.output.blind');
     check(await p.locator('.verdicts, .verdict').count() === 0, 'blind labelling shows no verdict');
+    const labelTk = await toolkitProbe(p);
+    check(labelTk.primaryBg === rgb(THEMES.dark.vars['button-background']) && labelTk.primaryFg === rgb(THEMES.dark.vars['button-foreground']), `primary toolkit buttons take the theme's colours (${labelTk.primaryBg})`);
     await p.screenshot({ path: path.join(OUT, 'label-dark.png'), fullPage: true });
     for (const k of ['c', 'i', 'u']) {
       const before = await p.evaluate(() => window.__hostLog.filter((m) => m.method === 'label').length);
@@ -175,6 +227,18 @@ try {
     await p.locator('body').press('z');
     await p.waitForFunction(() => window.__hostLog.some((m) => m.method === 'undoLabel'));
     check(true, 'z asks the host to undo');
+    // The note (a toolkit text field): n focuses it, keys typed there stay there, Escape leaves it.
+    const nLabels = await p.evaluate(() => window.__hostLog.filter((m) => m.method === 'label').length);
+    await p.locator('body').press('n');
+    check(await p.evaluate(() => document.activeElement?.id) === 'label-note', 'n focuses the note field');
+    await p.keyboard.type('ciu z');
+    await p.keyboard.press('Escape');
+    check(await p.evaluate(() => document.activeElement?.id) !== 'label-note', 'Escape leaves the note field');
+    check(await p.evaluate(() => window.__hostLog.filter((m) => m.method === 'label').length) === nLabels, 'keys typed into the note are not shortcuts');
+    await p.locator('body').press('c');
+    await p.waitForFunction((b) => window.__hostLog.filter((m) => m.method === 'label').length > b, nLabels);
+    const noted = await p.evaluate(() => window.__hostLog.filter((m) => m.method === 'label').at(-1).params);
+    check(noted.label === 'correct' && noted.note === 'ciu z', `the note goes with the next label (${JSON.stringify(noted)})`);
 
     // Nothing hostile executed, loaded or became markup; the text is shown literally.
     await p.click('[data-view=review]');
@@ -208,6 +272,22 @@ try {
     await p.click('[data-view=review]');
     await p.waitForSelector('.detail .output-text');
     await p.screenshot({ path: path.join(OUT, 'hostile-review-dark.png'), fullPage: false });
+    await ctx.close();
+  }
+  // The native fallback (<body data-controls="native">, as when the toolkit cannot register) still works.
+  {
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const p = await ctx.newPage();
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await p.goto(`${base}?theme=dark&controls=native`);
+    await p.waitForSelector('#app[data-first-paint-ms]');
+    check(await p.getAttribute('#app', 'data-controls') === 'native' && await p.locator('#app vscode-button, #app vscode-dropdown').count() === 0
+      && await p.locator('select#estimator-select').count() === 1 && await p.locator('button#export-csv.btn').count() === 1, 'native fallback: plain controls');
+    await chooseOption(p, 'estimator-select', 'ppi++');
+    await p.waitForFunction(() => window.__hostLog.some((m) => m.method === 'getComparison' && m.params.estimator === 'ppi++'));
+    await p.screenshot({ path: path.join(OUT, 'comparison-dark-native.png'), fullPage: true });
+    check(!errors.length && !(await p.evaluate(() => window.__csp)).length, 'native fallback: no page errors or CSP violations');
     await ctx.close();
   }
 } finally {

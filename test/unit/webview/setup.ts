@@ -1,5 +1,6 @@
 // A happy-dom window installed as the globals the webview code uses (document, window, performance, …).
 import { Window } from 'happy-dom';
+import { useControls } from '../../../webview/ui/controls';
 
 export function installDom(): Window {
   const win = new Window({ url: 'http://localhost/' });
@@ -7,5 +8,8 @@ export function installDom(): Window {
   for (const k of ['window', 'document', 'XMLSerializer', 'MessageEvent', 'KeyboardEvent', 'HTMLElement', 'Node', 'requestAnimationFrame', 'getComputedStyle']) {
     g[k] = k === 'window' ? win : (win as unknown as Record<string, unknown>)[k];
   }
+  // happy-dom cannot run the toolkit's FAST elements: DOM tests use the native controls (the panel's fallback);
+  // the toolkit path is covered in Chromium by test/e2e/webviewBrowser.mjs.
+  useControls('native');
   return win;
 }
