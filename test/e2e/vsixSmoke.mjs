@@ -1,7 +1,9 @@
 // End-to-end check of the packaged extension: install the .vsix into a fresh code-server profile, open a
 // workspace in the real workbench (Debian Chromium via playwright-core), open a prompt file and check
-// that VS Code gives it our language and that the extension activated (its log says so).
-//   node test/e2e/vsixSmoke.mjs <file.vsix> <workspaceFolder> <screenshotDir>
+// that VS Code gives it our language and that the extension activated (its log says so). With a workspace
+// that has runs (the bundled example after `npm run demo`), also open the comparison panel from the
+// command palette and check the real webview renders the comparison and the decision.
+//   node test/e2e/vsixSmoke.mjs <file.vsix> <workspaceFolder> <screenshotDir> [promptFileName]
 import { chromium } from 'playwright-core';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +12,16 @@ import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const [vsix, folderArg, shotsArg] = process.argv.slice(2);
+let page;
+/** Runs a command from the command palette by its title. */
+async function palette(title) {
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').waitFor({ timeout: 15_000 });
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+const [vsix, folderArg, shotsArg, promptName = 'qa.prompt.yml'] = process.argv.slice(2);
 if (!vsix || !folderArg || !shotsArg) { console.error('usage: vsixSmoke.mjs <file.vsix> <workspaceFolder> <screenshotDir>'); process.exit(2); }
 const folder = path.resolve(folderArg), shots = path.resolve(shotsArg);
 fs.mkdirSync(shots, { recursive: true });
@@ -40,19 +51,21 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PAT
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'] });
 try {
   for (let i = 0; i < 600; i++) { try { if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break; } catch {} await new Promise((r) => setTimeout(r, 100)); }
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  page.on('console', (m) => { if (m.type() === 'error') console.log('[console]', m.text().slice(0, 300)); });
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'prompts' }).first().waitFor({ timeout: 60_000 });
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').waitFor({ timeout: 15_000 });
-  await page.keyboard.type('qa.prompt.yml');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'qa.prompt.yml' }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.type(promptName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: promptName }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines', { hasText: 'Support QA' }).first().waitFor({ timeout: 15_000 });
+  await page.locator('.tabs-container .tab', { hasText: promptName }).first().waitFor({ timeout: 15_000 });
+  await page.locator('.monaco-editor .view-lines', { hasText: 'messages' }).first().waitFor({ timeout: 15_000 });
   const language = page.locator('.statusbar-item', { hasText: 'Prompt (Adapt)' });
   await language.first().waitFor({ timeout: 30_000 }).catch(() => {});
-  check(await language.count() > 0, 'the status bar shows the language "Prompt (Adapt)" for qa.prompt.yml');
+  check(await language.count() > 0, `the status bar shows the language "Prompt (Adapt)" for ${promptName}`);
   await page.locator('.monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+Shift+P');
   await page.locator('.quick-input-widget input').waitFor({ timeout: 15_000 });
@@ -63,6 +76,43 @@ try {
   await activated.first().waitFor({ timeout: 30_000 }).catch(() => {});
   check(await activated.count() > 0, 'the Prompt Adapt log says the extension activated');
   await page.screenshot({ path: path.join(shots, 'vsix-activated.png') });
+
+  if (fs.existsSync(path.join(folder, '.prompt-adapt', 'runs'))) {
+    // The real webview, in the real workbench: the panel renders the comparison computed from the runs.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Shift+P');
+    await page.locator('.quick-input-widget input').waitFor({ timeout: 15_000 });
+    await page.keyboard.type('Prompt Adapt: Compare with Baseline');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Compare with Baseline' }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'Comparison' }).first().waitFor({ timeout: 30_000 });
+    const frameWith = async (text) => {
+      for (let i = 0; i < 120; i++) {
+        for (const f of page.frames()) {
+          try { if ((await f.evaluate(() => document.body?.innerText ?? '')).includes(text)) return f; } catch {}
+        }
+        await page.waitForTimeout(500);
+      }
+      return undefined;
+    };
+    const frame = await frameWith('Candidates vs');
+    check(!!frame, 'the comparison panel renders the calibrated comparison in the real webview');
+    if (!frame) {
+      await page.screenshot({ path: path.join(shots, 'panel-missing.png') });
+      for (const f of page.frames()) { try { console.log('frame', f.url().slice(0, 120), JSON.stringify((await f.evaluate(() => document.body?.innerText ?? '')).slice(0, 200))); } catch (e) { console.log('frame', f.url().slice(0, 80), 'unreadable', String(e).slice(0, 80)); } }
+    }
+    if (frame) {
+      const text = await frame.evaluate(() => document.body.innerText);
+      check(/P\(better\)/.test(text) && /rogan-gladen/.test(text), 'the table shows P(better) and the default estimator');
+      await palette('View: Close Panel');   // room for the picture
+      await page.waitForTimeout(800);
+      await page.screenshot({ path: path.join(shots, 'comparison-panel.png') });
+      await frame.locator('[data-view="decision"]').first().click().catch(() => {});
+      const decided = await frameWith('Chosen:');
+      check(!!decided, 'the Decision view shows the selection');
+      await page.screenshot({ path: path.join(shots, 'decision-panel.png') });
+    }
+  }
 } catch (e) {
   failures++;
   console.log('FAIL', e?.stack ?? e);

@@ -40,8 +40,16 @@ export function systemTable(ts: TestSetComparison, rows: readonly SystemRow[], c
       cell(usd(r.cost), 'num')))));
 }
 
-function rowNotes(rows: readonly SystemRow[]): HTMLElement | null {
-  const notes = rows.flatMap((r) => r.notes.map((n) => ({ ...n, message: `${r.systemId}: ${n.message}` })));
+/** The estimator diagnostics of the rows, as visible notes. */
+export function rowNotes(rows: readonly SystemRow[]): HTMLElement | null {
+  // The same diagnostic on several systems is one line naming them all, not one line each.
+  const grouped = new Map<string, { note: Note; systems: string[] }>();
+  for (const r of rows) for (const n of r.notes) {
+    const key = `${n.severity}\u0000${n.code}\u0000${n.message}`;
+    const g = grouped.get(key);
+    if (g) g.systems.push(r.systemId); else grouped.set(key, { note: n, systems: [r.systemId] });
+  }
+  const notes = [...grouped.values()].map(({ note, systems }) => ({ ...note, message: `${systems.join(', ')}: ${note.message}` }));
   return notesList(notes, 'Estimator diagnostics');
 }
 

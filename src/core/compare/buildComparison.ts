@@ -216,9 +216,13 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   oneSystemEstimate(ctx, baselineRow, baseline, pooled, opts);
   const rows: SystemRow[] = [baselineRow];
   const family: { row: SystemRow; result: CompareResult; paired: PairedTable }[] = [];
+  // Candidates never run on this test set get one note, not a row of errors each: there is nothing to judge yet.
+  const notRun = candidateData.filter((d) => d.n === 0 && d.errors === 0).map((d) => d.candidate.id);
+  if (notRun.length) notes.push({ code: 'not-run', severity: 'info', message: `Not run on this test set yet: ${notRun.join(', ')}. Run the prompt on ${notRun.length > 1 ? 'them' : 'it'} to compare.` });
   for (const d of candidateData) {
+    if (d.n === 0 && d.errors === 0) continue;
     const row = rowOf(ctx, d, d.candidate.id, false);
-    if (d.n === 0) row.notes.push({ code: 'no-outputs', severity: 'error', message: `${d.candidate.id} has no outputs on this test set${d.errors ? ` (${d.errors} requests failed)` : ''}.` });
+    if (d.n === 0) row.notes.push({ code: 'no-outputs', severity: 'error', message: `${d.candidate.id} has no outputs on this test set (${d.errors} requests failed).` });
     oneSystemEstimate(ctx, row, d, pooled, opts);
     const r = pairedComparison(ctx, row, baseline, d, pooled, opts);
     if (r) family.push({ row, ...r });

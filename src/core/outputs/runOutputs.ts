@@ -35,7 +35,9 @@ export interface RunOutputs {
 export async function loadRunOutputs(root: string, runId: string, project?: ProjectFile): Promise<RunOutputs | undefined> {
   const manifest = await readManifest(root, runId);
   if (!manifest) return undefined;
-  const prompt = manifest.prompt ? await loadPromptFile(manifest.prompt.path).then((p) => p.prompt, () => undefined) : undefined;
+  // Manifests name the prompt relative to the project folder, which holds the store.
+  const promptPath = manifest.prompt ? path.resolve(path.dirname(root), manifest.prompt.path) : undefined;
+  const prompt = promptPath ? await loadPromptFile(promptPath).then((p) => p.prompt, () => undefined) : undefined;
   const responses = await readResponses(root, runId);
   const checker = new StyleChecker(resolveStyle(project?.style, prompt?.adapt.style));
   const style = styleRun(responses, prompt?.adapt.output, checker);

@@ -10,6 +10,12 @@ import { exampleValues, mappedVariables, renderMessages } from '../prompt/render
 import type { PromptFile } from '../prompt/types';
 import { planItems, planKey, type PlanCandidate, type RunPlan } from './plan';
 
+/** `file` relative to the project file's folder, with `/` separators (absolute when on another drive). */
+export function projectRelative(project: Pick<ProjectFile, 'path'>, file: string): string {
+  const rel = path.relative(path.dirname(project.path), path.resolve(file));
+  return path.isAbsolute(rel) ? rel : rel.split(path.sep).join('/');
+}
+
 /** The store directory of a project: `.prompt-adapt/` beside the project file. */
 export const storeRootOf = (project: Pick<ProjectFile, 'path'>): string => path.join(path.dirname(project.path), '.prompt-adapt');
 
@@ -62,8 +68,10 @@ export async function buildProjectPlan(opts: {
   const paramsFor = (c: PlanCandidate): Record<string, unknown> => ({ ...prompt.modelParameters, ...candidates.find((x) => x.id === c.id)?.params });
   const promptHash = createHash('sha256').update(opts.promptText).digest('hex').slice(0, 16);
   const plan: RunPlan = {
-    planKey: planKey(['project', path.resolve(prompt.path), promptHash, spec.id, spec.fields, candidates.map((c) => [c.id, c.endpoint, c.model, c.params])]),
-    candidates, total: rows * candidates.length, prompt: { path: prompt.path, name: prompt.name }, testSet: { id: spec.id, path: source.path },
+    planKey: planKey(['project', projectRelative(project, prompt.path), promptHash, spec.id, spec.fields, candidates.map((c) => [c.id, c.endpoint, c.model, c.params])]),
+    // Paths relative to the project file, so a store still belongs to its prompts after the project is cloned or moved.
+    candidates, total: rows * candidates.length, prompt: { path: projectRelative(project, prompt.path), name: prompt.name },
+    testSet: { id: spec.id, path: projectRelative(project, source.path) },
     items: planItems(readExamples(source, { onProblem: opts.onProblem, signal: opts.signal }), candidates, exampleRenderer(prompt, spec.fields), paramsFor),
   };
   return { plan, root: storeRootOf(project), source, rows, candidates };

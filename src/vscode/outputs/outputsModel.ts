@@ -70,7 +70,8 @@ export class OutputsModel extends Disposable {
     const r = await this.root();
     if (!r) return undefined;
     const runs = await listRuns(r.root);
-    const mine = runs.find((m) => m.prompt && path.resolve(m.prompt.path) === path.resolve(promptPath) && (m.counts.requested + m.counts.cached + m.counts.resumed) > 0);
+    const projectDir = path.dirname(r.root);
+    const mine = runs.find((m) => m.prompt && path.resolve(projectDir, m.prompt.path) === path.resolve(promptPath) && (m.counts.requested + m.counts.cached + m.counts.resumed) > 0);
     return mine && this.run(mine.runId);
   }
 
