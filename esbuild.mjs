@@ -50,6 +50,8 @@ const bundles = [
   // A 4 MB young generation keeps long runs' peak RSS under 150 MB at no CPU cost (bench/run.ts measures it);
   // `env -S` passes the flag (GNU coreutils >= 8.30, macOS).
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: [], banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=4' } },
+  // The SIMULATED model server of the bundled example, started by the walkthrough in its own process.
+  { ...node, entryPoints: ['scripts/demo/simulatedModelServer.ts'], outfile: 'dist/simulatedModelServer.js', external: [] },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, sourcemap: 'linked',
     sourcesContent: false, logLevel: 'warning', plugins: [problemMatcher, noFocusVisibleProbe],
@@ -58,7 +60,7 @@ const bundles = [
 ];
 if (withTests) {
   // Integration suites run inside the extension host: `vscode` comes from the host, mocha from node_modules.
-  for (const dir of ['suite', 'untrusted']) {
+  for (const dir of ['suite', 'untrusted', 'example']) {
     const entries = fs.readdirSync(`test/integration/${dir}`).filter((f) => f.endsWith('.ts')).map((f) => path.join(`test/integration/${dir}`, f));
     bundles.push({ ...node, minify: false, entryPoints: entries, outdir: `out/test/integration/${dir}`, external: ['vscode', 'mocha'] });
   }

@@ -20,6 +20,7 @@ if (!args.has('--integration-only')) {
 if (!args.has('--unit-only')) {
   step('VS Code host', 'bash', [path.join(ROOT, 'scripts/setup.sh'), 'host']);
   step('build (bundles + integration suites)', process.execPath, [path.join(ROOT, 'esbuild.mjs'), '--tests']);
+  step('webview bundle in a real browser (hostile output stays text)', process.execPath, [path.join(ROOT, 'test/e2e/webviewBrowser.mjs')]);
   // The suites may write into their workspace: give each run a fresh copy of the fixture.
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-ws-'));
   fs.cpSync(path.join(ROOT, 'test/integration/workspace'), ws, { recursive: true });
@@ -34,6 +35,15 @@ if (!args.has('--unit-only')) {
     fs.cpSync(path.join(ROOT, 'test/integration/workspace'), ws, { recursive: true });
     step('integration tests in a real VS Code, workspace not trusted', process.execPath, [path.join(ROOT, 'scripts/run-vscode-tests.mjs'), '--untrusted',
       '--extensionDevelopmentPath', ROOT, '--extensionTestsPath', path.join(ROOT, 'out/test/integration/untrusted/index.js'), '--folder', ws],
+    { env: hostEnv });
+    // The bundled example as a user gets it from "Open the example": inputs and labels, no runs.
+    fs.rmSync(ws, { recursive: true, force: true });
+    fs.cpSync(path.join(ROOT, 'examples/support-qa'), ws, { recursive: true, filter: (src) => {
+      const rel = path.relative(path.join(ROOT, 'examples/support-qa'), src).split(path.sep);
+      return !(rel[0] === '.prompt-adapt' && rel.length > 1 && rel[1] !== 'labels') && rel[0] !== 'report.html';
+    } });
+    step('integration tests in a real VS Code, on the bundled example', process.execPath, [path.join(ROOT, 'scripts/run-vscode-tests.mjs'),
+      '--extensionDevelopmentPath', ROOT, '--extensionTestsPath', path.join(ROOT, 'out/test/integration/example/index.js'), '--folder', ws],
     { env: hostEnv });
   } finally {
     fs.rmSync(ws, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { EndpointSecrets } from './endpoints';
+import { SimulatedServer } from './example/example';
 import { createLog, type Log } from './log';
 import { OutputsModel } from './outputs/outputsModel';
 import { ReviewService } from './panel/reviewService';
@@ -16,6 +17,8 @@ export interface Services extends vscode.Disposable {
   readonly outputs: OutputsModel;
   /** Review session shared by the comparison panel and the Test Explorer. */
   readonly review: ReviewService;
+  /** The bundled example's simulated model server (walkthrough). */
+  readonly simulated: SimulatedServer;
 }
 
 export function createServices(context: vscode.ExtensionContext): Services {
@@ -25,8 +28,9 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const runs = new RunController(project, secrets, log);
   const outputs = new OutputsModel(project, runs.onDidFinishRun);
   const review = new ReviewService(project, log, runs.onDidFinishRun);
+  const simulated = new SimulatedServer(context.extensionUri, log);
   return {
-    context, log, project, secrets, runs, outputs, review,
-    dispose: () => { review.dispose(); outputs.dispose(); runs.dispose(); project.dispose(); log.dispose(); },
+    context, log, project, secrets, runs, outputs, review, simulated,
+    dispose: () => { simulated.dispose(); review.dispose(); outputs.dispose(); runs.dispose(); project.dispose(); log.dispose(); },
   };
 }

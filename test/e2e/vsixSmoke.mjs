@@ -104,7 +104,7 @@ try {
     if (frame) {
       const text = await frame.evaluate(() => document.body.innerText);
       check(/P\(better\)/.test(text) && /rogan-gladen/.test(text), 'the table shows P(better) and the default estimator');
-      await palette('View: Close Panel');   // room for the picture
+      await palette('View: Hide Panel').catch(() => undefined);   // room for the picture
       await page.waitForTimeout(800);
       await page.screenshot({ path: path.join(shots, 'comparison-panel.png') });
       await frame.locator('[data-view="decision"]').first().click().catch(() => {});

@@ -27,6 +27,17 @@ suite('package.json manifest', () => {
     }
   });
 
+  test('the walkthrough names contributed commands and existing pages', () => {
+    const known = new Set(Object.values(CommandId) as string[]);
+    const steps = manifest.contributes.walkthroughs.flatMap((w: { steps: unknown[] }) => w.steps);
+    assert.ok(steps.length >= 6);
+    for (const step of steps) {
+      for (const [, id] of (step.description as string).matchAll(/\(command:([\w.]+)\)/g)) assert.ok(known.has(id!), `walkthrough names ${id}`);
+      for (const e of step.completionEvents ?? []) if (e.startsWith('onCommand:')) assert.ok(known.has(e.slice(10)), e);
+      assert.ok(fs.existsSync(path.join(__dirname, '../..', step.media.markdown)), step.media.markdown);
+    }
+  });
+
   test('@types/vscode is not newer than engines.vscode (vsce refuses to package otherwise)', () => {
     const engine = manifest.engines.vscode.replace(/^\^/, '').split('.').map(Number);
     const types = manifest.devDependencies['@types/vscode'].replace(/^[\^~]/, '').split('.').map(Number);

@@ -9,6 +9,8 @@ export const CommandId = {
   createProjectFile: 'promptAdapt.createProjectFile',
   refreshExplorer: 'promptAdapt.refreshExplorer',
   showLog: 'promptAdapt.showLog',
+  openExample: 'promptAdapt.openExample',
+  startSimulatedServer: 'promptAdapt.startSimulatedServer',
   reviewOutputs: 'promptAdapt.reviewOutputs',
   labelOutputs: 'promptAdapt.labelOutputs',
   labelCorrect: 'promptAdapt.labelCorrect',

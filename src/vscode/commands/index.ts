@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { guarded } from '../log';
 import type { Services } from '../services';
 import { configureEndpoint } from '../endpoints';
+import { openExample } from '../example/example';
 import type { RunArgs } from '../runs/runController';
 import type { OutputDocuments } from '../outputs/outputDocuments';
 import type { ExplorerTree } from '../views/explorerTree';
@@ -25,6 +26,8 @@ export function registerCommands(s: Services, views: { explorer: ExplorerTree; o
     [CommandId.createProjectFile]: () => createProjectFile(),
     [CommandId.refreshExplorer]: () => views.explorer.refresh(),
     [CommandId.showLog]: () => s.log.show(),
+    [CommandId.openExample]: (target?: string, open?: boolean) => openExample(s.context.extensionUri, target, open),
+    [CommandId.startSimulatedServer]: (confirm?: boolean) => s.simulated.start(confirm),
     [CommandId.reviewOutputs]: () => ComparePanel.show(panelDeps(s), { view: 'review' }),
     [CommandId.labelOutputs]: () => ComparePanel.show(panelDeps(s), { view: 'label' }),
     [CommandId.labelCorrect]: (arg?: unknown) => views.tests.label(arg, 'correct'),
