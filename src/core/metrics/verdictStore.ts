@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { VerdictRecord } from '../records';
+import { openForAppend } from '../runner/jsonl';
 
 /** Path of a run's verdict file. */
 export const verdictsPath = (runDir: string): string => path.join(runDir, 'verdicts.jsonl');
@@ -30,13 +31,7 @@ export class VerdictWriter {
   private fd: number;
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = fs.openSync(file, 'a+');
-    const size = fs.fstatSync(this.fd).size;
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      fs.readSync(this.fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) fs.writeSync(this.fd, '\n');
-    }
+    this.fd = openForAppend(file);
   }
   append(v: VerdictRecord): void { fs.writeSync(this.fd, `${JSON.stringify(v)}\n`); }
   close(): void { if (this.fd >= 0) { fs.closeSync(this.fd); this.fd = -1; } }

@@ -3,6 +3,21 @@
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
+/**
+ * Opens a JSONL file for appending. A crash during an earlier write can leave a torn last line: it is ended
+ * here, so the next line starts clean (readers skip the torn one).
+ */
+export function openForAppend(path: string): number {
+  const fd = fs.openSync(path, 'a+');
+  const size = fs.fstatSync(fd).size;
+  if (size > 0) {
+    const last = Buffer.alloc(1);
+    fs.readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) fs.writeSync(fd, '\n');
+  }
+  return fd;
+}
+
 /** Appends whole lines. Lines queued in the same event-loop turn go out in one write(2). */
 export class JsonlAppender {
   private fd: number;
@@ -13,14 +28,7 @@ export class JsonlAppender {
   private syncing = false;
 
   constructor(readonly path: string) {
-    this.fd = fs.openSync(path, 'a+');
-    const size = fs.fstatSync(this.fd).size;
-    if (size > 0) {
-      // A SIGKILL during a write can leave a torn last line: end it so the next line starts clean.
-      const last = Buffer.alloc(1);
-      fs.readSync(this.fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) fs.writeSync(this.fd, '\n');
-    }
+    this.fd = openForAppend(path);
   }
 
   /** Queues one line (without the newline). */

@@ -4,15 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { main } from '../../../src/cli/main';
 import { makeCompareFixture } from './fixture';
+import { captureConsole } from '../helpers/console';
 
-async function quiet(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log, error = console.error;
-  console.log = (...a: unknown[]) => { out.push(a.join(' ')); };
-  console.error = (...a: unknown[]) => { err.push(a.join(' ')); };
-  try { return { code: await fn(), out: out.join('\n'), err: err.join('\n') }; } finally { console.log = log; console.error = error; }
-}
+const quiet = captureConsole;
 
 suite('cli compare and report', () => {
   const fast = ['--draws', '5000', '--seed', '2'];

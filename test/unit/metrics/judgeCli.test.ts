@@ -9,15 +9,9 @@ import { readVerdicts, verdictsPath } from '../../../src/core/metrics/verdictSto
 import type { ResponseRecord } from '../../../src/core/records';
 import { runDir, writeManifest } from '../../../src/core/runner/store';
 import { type MockServer, startMockServer } from '../../servers/mockModelServer';
+import { captureConsole } from '../helpers/console';
 
-async function quiet<T>(fn: () => Promise<T>): Promise<{ value: T; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log, error = console.error;
-  console.log = (...a: unknown[]) => { out.push(a.join(' ')); };
-  console.error = (...a: unknown[]) => { err.push(a.join(' ')); };
-  try { return { value: await fn(), out: out.join('\n'), err: err.join('\n') }; } finally { console.log = log; console.error = error; }
-}
+const quiet = captureConsole;
 
 suite('cli judge (loopback)', () => {
   let server: MockServer;

@@ -4,14 +4,9 @@ import path from 'node:path';
 import { main } from '../../../src/cli/commands/run';
 import { startMockServer, type MockServer } from '../../servers/mockModelServer';
 import { tempRoot } from './helpers';
+import { captureConsole } from '../helpers/console';
 
-async function quietly<T>(fn: () => Promise<T>): Promise<{ value: T; out: string; err: string }> {
-  const log = console.log, error = console.error;
-  let out = '', err = '';
-  console.log = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
-  console.error = (...a: unknown[]) => { err += a.join(' ') + '\n'; };
-  try { return { value: await fn(), out, err }; } finally { console.log = log; console.error = error; }
-}
+const quietly = captureConsole;
 
 suite('cli: prompt-adapt run', () => {
   let server: MockServer;
