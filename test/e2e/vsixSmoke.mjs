@@ -111,6 +111,30 @@ try {
       const decided = await frameWith('Chosen:');
       check(!!decided, 'the Decision view shows the selection');
       await page.screenshot({ path: path.join(shots, 'decision-panel.png') });
+
+      // Blind labelling with the keyboard, in the real webview: three keys, three lines in the labels file,
+      // and the calibration view is recomputed from them.
+      const labelsFile = path.join(folder, '.prompt-adapt', 'labels', 'support.jsonl');
+      const lines = () => (fs.existsSync(labelsFile) ? fs.readFileSync(labelsFile, 'utf8').split('\n').filter(Boolean) : []);
+      const before = lines().length;
+      await frame.locator('[data-view="calibration"]').first().click();
+      const calibrationText = async () => frame.evaluate(() => document.getElementById('labels-used')?.textContent ?? '');
+      const used0 = await calibrationText();
+      await frame.locator('[data-view="label"]').first().click();
+      await page.waitForTimeout(1500);
+      for (const key of ['c', 'i', 'c']) {
+        await frame.locator('#app').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+        await page.keyboard.press(key);
+        await page.waitForTimeout(800);
+      }
+      for (let i = 0; i < 40 && lines().length < before + 3; i++) await page.waitForTimeout(250);
+      const added = lines().slice(before).map((l) => JSON.parse(l).label);
+      check(added.join(',') === 'correct,incorrect,correct', `three keys appended three labels to the labels file (${added.join(',') || 'none'})`);
+      await page.screenshot({ path: path.join(shots, 'labelling-panel.png') });
+      await frame.locator('[data-view="calibration"]').first().click();
+      let used1 = used0;
+      for (let i = 0; i < 40 && used1 === used0; i++) { await page.waitForTimeout(250); used1 = await calibrationText(); }
+      check(used1 !== used0, `the calibration view updated (${used0} → ${used1})`);
     }
   }
 } catch (e) {
