@@ -45,6 +45,20 @@ const noFocusVisibleProbe = {
   },
 };
 
+/**
+ * @aws-sdk/core re-exports its browser user-agent helper, which imports `bowser` (a browser UA parser, ~35 KB)
+ * into Node bundles where it is never called. The Node bundles get a stub that fails loudly if it ever is.
+ */
+const noBrowserUserAgentParser = {
+  name: 'no-browser-user-agent-parser',
+  setup(build) {
+    build.onResolve({ filter: /^bowser$/ }, () => ({ path: 'bowser', namespace: 'browser-only' }));
+    build.onLoad({ filter: /.*/, namespace: 'browser-only' }, () => ({
+      contents: 'export default { parse() { throw new Error("bowser (browser user agents) is not bundled for Node"); } };', loader: 'js' }));
+  },
+};
+node.plugins = [...node.plugins, noBrowserUserAgentParser];
+
 const bundles = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // A 4 MB young generation keeps long runs' peak RSS under 150 MB at no CPU cost (bench/run.ts measures it);

@@ -20,6 +20,7 @@ if (!args.has('--integration-only')) {
 if (!args.has('--unit-only')) {
   step('VS Code host', 'bash', [path.join(ROOT, 'scripts/setup.sh'), 'host']);
   step('build (bundles + integration suites)', process.execPath, [path.join(ROOT, 'esbuild.mjs'), '--tests']);
+  step('the built CLI against loopback OpenAI and Bedrock servers', process.execPath, [path.join(ROOT, 'test/e2e/bundledCli.mjs')]);
   step('webview bundle in a real browser (hostile output stays text)', process.execPath, [path.join(ROOT, 'test/e2e/webviewBrowser.mjs')]);
   // The suites may write into their workspace: give each run a fresh copy of the fixture.
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-ws-'));
