@@ -94,7 +94,7 @@ export interface LabelProgress {
   testSetId: string;
   /** Current (non-withdrawn) labels in the test set's labels file. */
   labelled: number;
-  /** Labels the planner asks for in total; 0 when unknown. */
+  /** Labels the planner asks for in total; 0 when labels alone will not help (`message` says why). */
   target: number;
   /** The planner's sentence, e.g. "Label about 40 more outputs to reach ±3.0 pp". */
   message?: string;

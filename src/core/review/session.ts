@@ -112,8 +112,9 @@ export class ReviewSession {
     const cal = this.report?.testSets.find((t) => t.testSetId === data.testSetId)?.calibration;
     const labelled = data.labelCount;
     const more = cal?.plan?.labelsNeeded;
-    // Without a plan, the planner's minimum: 30 human positives and 30 negatives.
-    const target = more !== undefined ? labelled + more : Math.max(labelled, 2 * MIN_CLASS_LABELS);
+    // Without a reachable plan, the planner's minimum of 30 positives and 30 negatives while it is not met;
+    // past it, no label target (0): the planner's message says what else is needed (more test questions).
+    const target = more !== undefined ? labelled + more : labelled < 2 * MIN_CLASS_LABELS ? 2 * MIN_CLASS_LABELS : 0;
     return { testSetId: data.testSetId, labelled, target, message: cal?.plan?.message };
   }
 
