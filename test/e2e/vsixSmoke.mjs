@@ -18,7 +18,12 @@ async function palette(title) {
   await page.keyboard.press('Control+Shift+P');
   await page.locator('.quick-input-widget input').waitFor({ timeout: 15_000 });
   await page.keyboard.type(title);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  try {
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  } catch (e) {
+    await page.keyboard.press('Escape');   // never leave the palette open over the workbench
+    throw e;
+  }
   await page.keyboard.press('Enter');
 }
 const [vsix, folderArg, shotsArg, promptName = 'qa.prompt.yml'] = process.argv.slice(2);
@@ -102,7 +107,7 @@ try {
     if (frame) {
       const text = await frame.evaluate(() => document.body.innerText);
       check(/P\(better\)/.test(text) && /rogan-gladen/.test(text), 'the table shows P(better) and the default estimator');
-      await palette('View: Hide Panel').catch(() => undefined);   // room for the picture
+      if (await page.locator('.part.panel').isVisible().catch(() => false)) await palette('View: Hide Panel').catch(() => undefined);   // room for the picture
       await page.waitForTimeout(800);
       await page.screenshot({ path: path.join(shots, 'comparison-panel.png') });
       await frame.locator('[data-view="decision"]').first().click().catch(() => {});
