@@ -1,5 +1,6 @@
 // One interface for every metric: lexical scores and LLM judges alike.
 import type { ParsedOutput } from '../output/types';
+import type { VerdictRecord } from '../records';
 
 /** What a metric looks at for one (example, candidate) output. */
 export interface MetricInput {
@@ -14,16 +15,8 @@ export interface MetricInput {
   outputHash?: string;
 }
 
-/** A metric's verdict on one output. */
-export interface MetricResult {
-  /** 1 correct, 0 incorrect, null no verdict (then `reason` says why). IDK answers get 0 with reason `idk`. */
-  verdict: 0 | 1 | null;
-  reason?: string;
-  score?: number;
-  reasoning?: string;
-  judgeModel?: string;
-  cost?: number;
-}
+/** A metric's verdict on one output: the verdict fields of the stored record (records.ts documents them). */
+export type MetricResult = Pick<VerdictRecord, 'verdict' | 'reason' | 'score' | 'reasoning' | 'judgeModel' | 'cost'>;
 
 /** Verdict given to IDK answers by every correctness metric (they are also counted apart as IDK). */
 export const IDK_RESULT: MetricResult = { verdict: 0, reason: 'idk' };
