@@ -78,6 +78,9 @@ export interface CrossCheckContext {
   level: number;
 }
 
+/** Labels per class and system from which the non-differential checks detect a moderate difference reliably. */
+export const RELIABLE_CLASS_LABELS = 100;
+
 const pct = (x: number): string => `${(100 * x).toFixed(1)}`;
 
 /**
@@ -110,6 +113,14 @@ export function differentialDiagnostics(baseline?: Confusion, candidate?: Confus
   if (out.length === 0 && !t.powered) {
     out.push({ code: 'differential-untested', severity: 'warning',
       message: `Too few labels per system and class (fewer than ${MIN_TEST_LABELS}) to test whether the judge errs at the same rates on both systems.` });
+  } else if (out.length === 0) {
+    // Both checks passed, but with few labels per class they miss a moderate difference in error rates about
+    // half the time (bench:coverage, differential regime): say so, so the regime is visible, not hidden.
+    const fewest = Math.min(baseline.tp + baseline.fn, baseline.fp + baseline.tn, candidate.tp + candidate.fn, candidate.fp + candidate.tn);
+    if (fewest < RELIABLE_CLASS_LABELS) {
+      out.push({ code: 'judge-check-low-power', severity: 'info',
+        message: `No sign that the judge errs differently on the two systems, but with ${fewest} labels in the smallest class per system the checks would miss a moderate difference about half the time; if the candidate answers differently in kind (length, refusals), compare with ppi++: ${ppiText}.` });
+    }
   }
   return out;
 }

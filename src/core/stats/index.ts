@@ -7,7 +7,7 @@ export type { Calibration, RatePosterior } from './calibration';
 export { calibrate, labelDiagnostics, MIN_CLASS_LABELS, pTprLeFpr, UNINFORMATIVE_THRESHOLD } from './calibration';
 export { addConfusion, compareSystems, DEFAULT_DRAWS, estimateOne } from './estimate';
 export type { JudgeFreeCheck, NonDifferentialTest } from './diagnostics';
-export { DISAGREEMENT_ALPHA, fisherExact, holm, judgeFreeCheck, MIN_SYSTEM_LABELS, nonDifferentialTest, STRONG_DISAGREEMENT_ALPHA } from './diagnostics';
+export { differentialDiagnostics, DISAGREEMENT_ALPHA, fisherExact, holm, judgeFreeCheck, MIN_SYSTEM_LABELS, nonDifferentialTest, RELIABLE_CLASS_LABELS, STRONG_DISAGREEMENT_ALPHA } from './diagnostics';
 export type { CorrectnessDecision, CorrectnessDecisions } from './decision';
 export { decideCorrectness } from './decision';
 export type { LabelRequest, Plan, PlanInput, Stratum } from './planner';

@@ -49,6 +49,7 @@ export type DiagnosticCode =
   /** The judge-corrected difference disagrees with the judge-free ppi++ one (a differential judge biases it). */
   | 'differential-bias'
   | 'differential-untested'
+  | 'judge-check-low-power'
   | 'delta-disagrees'
   | 'paper-mode'
   | 'uncalibrated'

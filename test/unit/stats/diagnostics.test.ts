@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { addConfusion, compareSystems, decideCorrectness, fisherExact, holm, judgeFreeCheck, MIN_SYSTEM_LABELS, nextLabels, nonDifferentialTest, plan, Rng } from '../../../src/core/stats';
+import { addConfusion, compareSystems, decideCorrectness, differentialDiagnostics, fisherExact, holm, judgeFreeCheck, MIN_SYSTEM_LABELS, nextLabels, nonDifferentialTest, plan, Rng } from '../../../src/core/stats';
 import { simulateRegime, simulateReplication, standardRegimes } from '../../../src/core/stats/simulation';
 import { near } from './calibration.test';
 
@@ -146,5 +146,18 @@ suite('stats: planner (METHOD §8)', () => {
     ], 36);
     assert.deepEqual(req.map((r) => r.count), [12, 6, 15, 3]);
     assert.equal(nextLabels([{ system: 'A', verdict: 1, unlabelled: 2 }], 10)[0].count, 2);
+  });
+});
+
+suite('differential regime note', () => {
+  test('with too few labels per class for reliable detection, a fair-looking judge still gets a visible info note', () => {
+    // About 45 incorrect-labelled outputs per system, error rates equal: no flag, but the regime is named.
+    const sys = { tp: 90, fn: 15, fp: 14, tn: 31 };
+    const notes = differentialDiagnostics(sys, { ...sys });
+    assert.deepEqual(notes.map((d) => [d.code, d.severity]), [['judge-check-low-power', 'info']]);
+    assert.match(notes[0]!.message, /ppi\+\+/);
+    // With plenty of labels in every class there is nothing to say.
+    const many = { tp: 300, fn: 120, fp: 110, tn: 200 };
+    assert.deepEqual(differentialDiagnostics(many, { ...many }), []);
   });
 });
