@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadRunOutputs, outputDocument, type OutputBlock, type RunOutputs } from '../../core/outputs/runOutputs';
 import { storeRootOf } from '../../core/runner/projectPlan';
-import { listRuns } from '../../core/runner/store';
+import { listRuns, type RunManifest } from '../../core/runner/store';
 import { Disposable } from '../disposable';
 import type { ProjectModel } from '../project/projectModel';
 
@@ -26,12 +26,14 @@ export interface RenderedOutputs { text: string; blocks: OutputBlock[]; total: n
 export class OutputsModel extends Disposable {
   private readonly runs = new Map<string, Promise<RunOutputs | undefined>>();
   private readonly docs = new Map<string, Promise<RenderedOutputs | undefined>>();
+  /** The store's run manifests, read once per change (every open prompt asks for its latest run). */
+  private manifests: Promise<RunManifest[]> | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly project: ProjectModel, runFinished: vscode.Event<unknown>) {
     super();
-    const reset = (): void => { this.runs.clear(); this.docs.clear(); this.changed.fire(); };
+    const reset = (): void => { this.runs.clear(); this.docs.clear(); this.manifests = undefined; this.changed.fire(); };
     this.register(runFinished(reset));
     this.register(project.onDidChange(reset));
     const verdicts = this.register(vscode.workspace.createFileSystemWatcher('**/.prompt-adapt/runs/*/{verdicts.jsonl,manifest.json}'));
@@ -69,14 +71,14 @@ export class OutputsModel extends Disposable {
   async latestRunOf(promptPath: string): Promise<RunOutputs | undefined> {
     const r = await this.root();
     if (!r) return undefined;
-    const runs = await listRuns(r.root);
+    const runs = await this.allRuns();
     const projectDir = path.dirname(r.root);
     const mine = runs.find((m) => m.prompt && path.resolve(projectDir, m.prompt.path) === path.resolve(promptPath) && (m.counts.requested + m.counts.cached + m.counts.resumed) > 0);
     return mine && this.run(mine.runId);
   }
 
-  async allRuns(): Promise<import('../../core/runner/store').RunManifest[]> {
-    const r = await this.root();
-    return r ? listRuns(r.root) : [];
+  allRuns(): Promise<RunManifest[]> {
+    this.manifests ??= this.root().then((r) => (r ? listRuns(r.root) : []));
+    return this.manifests;
   }
 }

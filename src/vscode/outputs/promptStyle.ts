@@ -25,7 +25,6 @@ export class PromptStyle extends Disposable implements vscode.CodeActionProvider
   constructor(private readonly outputs: OutputsModel, private readonly project: ProjectModel) {
     super();
     this.register(vscode.languages.registerCodeActionsProvider({ language: 'prompt-adapt' }, this, { providedCodeActionKinds: PromptStyle.kinds }));
-    this.register(vscode.window.tabGroups.onDidChangeTabs(() => this.refreshVisible()));
     this.register(vscode.workspace.onDidOpenTextDocument((d) => void this.update(d)));
     this.register(vscode.workspace.onDidSaveTextDocument((d) => void this.update(d)));
     this.register(outputs.onDidChange(() => this.refreshVisible()));
