@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 const gateways = [
   { lib: 'openai', only: ['src/core/providers/openai.ts'] },
   { lib: '@aws-sdk/[^/]+|@smithy/[^/]+', only: ['src/core/providers/bedrock.ts'] },
-  { lib: 'fast-xml-parser', only: ['src/core/output/xml.ts'] },
+  { lib: 'fast-xml-parser', only: ['src/core/answer/xml.ts'] },
   { lib: 'jstat', only: ['src/core/stats/jstat.ts'] },
   { lib: 'yaml', only: ['src/core/yaml.ts'] },
   { lib: 'csv-parse', only: ['src/core/project/csv.ts'] },

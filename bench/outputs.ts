@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadRunOutputs, outputDocument } from '../src/core/outputs/runOutputs';
-import { ruleLabel, styleSummaries } from '../src/core/outputs/styleAdvice';
+import { loadRunOutputs, outputDocument } from '../src/core/storedOutputs/runOutputs';
+import { ruleLabel, styleSummaries } from '../src/core/storedOutputs/styleAdvice';
 
 const N = Number(process.env.N ?? 10_000);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-bench-outputs-'));

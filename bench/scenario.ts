@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createProvider } from '../src/core/providers/registry';
 import { planItems, planKey, type PlanCandidate } from '../src/core/runner/plan';
 import { runPlan } from '../src/core/runner/runner';
-import { forEachResponse } from '../src/core/runner/store';
+import { forEachResponse } from '../src/core/store/runs';
 
 export interface ScenarioArgs { name: string; concurrency: number; n: number; url: string; transport?: 'node' | 'fetch' }
 

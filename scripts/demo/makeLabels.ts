@@ -13,10 +13,10 @@
 // --check only compares the committed file with what would be written (exit 1 when they differ).
 import fs from 'node:fs';
 import path from 'node:path';
-import { appendLabel, labelsPath } from '../../src/core/labels/labelStore';
-import { parseOutput } from '../../src/core/output/parse';
+import { appendLabel, labelsPath } from '../../src/core/store/labels';
+import { parseOutput } from '../../src/core/answer/parse';
 import { loadPromptFile } from '../../src/core/prompt/load';
-import type { LabelRecord } from '../../src/core/records';
+import type { LabelRecord } from '../../src/core/store/records';
 import { outputHash } from '../../src/core/runner/hash';
 import { MODELS, draw, modelReply, outcome, promptMode, xmlShape } from './simulation';
 import { supportExamples } from './supportData';

@@ -5,7 +5,7 @@
 //
 // Used by the simulated model server (replies), makeLabels.ts (the known truth) and the demo's check.
 import { createHash } from 'node:crypto';
-import { parseOutput } from '../../src/core/output/parse';
+import { parseOutput } from '../../src/core/answer/parse';
 import type { OutputSpec } from '../../src/core/prompt/types';
 import { type SupportExample, supportExamples } from './supportData';
 

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import { EndpointSecrets } from './endpoints';
-import { SimulatedServer } from './example/example';
+import { SimulatedServer } from './example/simulatedServer';
 import { createLog, type Log } from './log';
 import { OutputsModel } from './outputs/outputsModel';
 import { ReviewService } from './panel/reviewService';

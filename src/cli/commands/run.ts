@@ -16,7 +16,7 @@ import { createProvider } from '../../core/providers/registry';
 import { planItems, planKey, type PlanCandidate, type RunPlan } from '../../core/runner/plan';
 import { buildProjectPlan, exampleRenderer, resolveSelection } from '../../core/runner/projectPlan';
 import { runPlan, type RunProgress, type RunResult } from '../../core/runner/runner';
-import { findResumableRun, forEachResponse } from '../../core/runner/store';
+import { findResumableRun, forEachResponse } from '../../core/store/runs';
 
 const USAGE = `usage:
   prompt-adapt run --project prompt-adapt.yml --prompt FILE --test-set ID [--candidates a,b] [options]

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../core/errors';
-import type { LabelRecord, VerdictRecord } from '../../core/records';
+import type { LabelRecord, VerdictRecord } from '../../core/store/records';
 import {
   calibrate, compareSystems, confusionFromRecords, ESTIMATORS, estimateOne, judgedFromRecords, pairedFromRecords,
   type Confusion, type Diagnostic, type EstimatorId, type PairedTable, type Summary,

@@ -1,7 +1,7 @@
 // The comparison of every candidate (and prompt variant) with the baseline, per test set: the data behind
 // the comparison panel, the reports and the CLI gate. Reads the store once, then works from counts.
 import * as path from 'node:path';
-import { applyDecisions, resolveThresholds } from '../decision/decide';
+import { applyDecisions, resolveThresholds } from '../decision/decisionTable';
 import { UserError } from '../errors';
 import { formatProblem } from '../problems';
 import { loadProjectFile } from '../project/parseProject';
@@ -9,10 +9,10 @@ import type { Candidate, ProjectFile, TestSetSpec } from '../project/types';
 import { loadPromptFile } from '../prompt/load';
 import type { PromptFile } from '../prompt/types';
 import { storeRootOf } from '../runner/projectPlan';
-import { listRuns, type RunManifest } from '../runner/store';
+import { listRuns, type RunManifest } from '../store/runs';
 import { newcombe } from '../stats/baselines';
 import { calibrate } from '../stats/calibration';
-import { decideCorrectness } from '../stats/decision';
+import { decideCorrectness } from '../stats/correctnessRule';
 import { compareSystems, estimateOne } from '../stats/estimate';
 import { betaInv } from '../stats/jstat';
 import { plan, type Plan } from '../stats/planner';

@@ -2,10 +2,10 @@
 // (example, candidate) across those runs, the primary metric's verdict for exactly that output, and the
 // human labels keyed by output hash. One pass over each file; everything after this works from counts.
 import * as path from 'node:path';
-import { readLabels } from '../labels/labelStore';
-import { readVerdicts, verdictsPath } from '../metrics/verdictStore';
-import type { LabelRecord, ResponseRecord, VerdictRecord } from '../records';
-import { forEachResponse, runDir, type RunManifest } from '../runner/store';
+import { readLabels } from '../store/labels';
+import { readVerdicts, verdictsPath } from '../store/verdicts';
+import type { LabelRecord, ResponseRecord, VerdictRecord } from '../store/records';
+import { forEachResponse, runDir, type RunManifest } from '../store/runs';
 
 /** The response chosen for one (example, candidate) and the run it came from. */
 export interface Chosen {

@@ -1,6 +1,6 @@
 // One system (a candidate on a prompt) on one test set: a single pass over its chosen outputs gives every
 // count the tables need, so the estimators afterwards work from counts only.
-import { parseOutput } from '../output/parse';
+import { parseOutput } from '../answer/parse';
 import type { Candidate } from '../project/types';
 import type { OutputSpec } from '../prompt/types';
 import type { Confusion } from '../stats/types';

@@ -1,13 +1,13 @@
 // Running metrics over a run's responses: parse outputs, skip verdicts already stored (resume), judge the
 // rest, append verdicts to `verdicts.jsonl`, and summarise per metric and candidate.
-import { parseOutput } from '../output/parse';
+import { parseOutput } from '../answer/parse';
 import type { Example, FieldMapping, MetricSpec } from '../project/types';
 import type { OutputSpec } from '../prompt/types';
-import type { ResponseRecord, VerdictRecord } from '../records';
+import type { ResponseRecord, VerdictRecord } from '../store/records';
 import { type JudgeBackend, runJudge } from './judge';
 import { exactMatchMetric, tokenF1Metric } from './lexical';
 import type { MetricInput, MetricResult } from './types';
-import { VerdictWriter, readVerdicts, verdictKey, verdictStands, verdictsPath } from './verdictStore';
+import { VerdictWriter, readVerdicts, verdictKey, verdictStands, verdictsPath } from '../store/verdicts';
 
 /** The question, context and ground truths of an example, by the test set's field mapping. */
 export interface ExampleFields { question?: string; context?: string; groundTruths: string[] }

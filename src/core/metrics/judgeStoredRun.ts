@@ -10,7 +10,7 @@ import type { OutputSpec } from '../prompt/types';
 import type { EndpointsConfig } from '../providers/endpoints';
 import type { ModelProvider } from '../providers/provider';
 import type { RunProgress } from '../runner/runner';
-import { readManifest, readResponses, runDir } from '../runner/store';
+import { readManifest, readResponses, runDir } from '../store/runs';
 import { exampleFields, judgeRun, type ExampleFields, type JudgeRunSummary } from './evaluate';
 import { runnerJudgeBackend } from './runnerBackend';
 

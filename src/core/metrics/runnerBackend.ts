@@ -5,11 +5,11 @@
 import type { Logger } from '../ports';
 import type { EndpointsConfig } from '../providers/endpoints';
 import type { ModelProvider } from '../providers/provider';
-import type { ResponseRecord } from '../records';
+import type { ResponseRecord } from '../store/records';
 import { requestHash } from '../runner/hash';
 import { type PlanCandidate, type PlanItem, planKey } from '../runner/plan';
 import { type RunProgress, runPlan } from '../runner/runner';
-import { readResponses } from '../runner/store';
+import { readResponses } from '../store/runs';
 import { type JudgeBackend, type JudgeReply, type JudgeRequest, judgeName } from './judge';
 
 /** Options of the runner-backed judge backend. */

@@ -1,6 +1,6 @@
 // One interface for every metric: lexical scores and LLM judges alike.
-import type { ParsedOutput } from '../output/types';
-import type { VerdictRecord } from '../records';
+import type { ParsedOutput } from '../answer/types';
+import type { VerdictRecord } from '../store/records';
 
 /** What a metric looks at for one (example, candidate) output. */
 export interface MetricInput {

@@ -4,7 +4,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { isAbortError, toMessage } from '../errors';
 import { originOf } from './endpoints';
 import { ProviderError, redact, type Completion, type CompletionRequest, type ModelProvider } from './provider';
-import type { ErrorKind } from '../records';
+import type { ErrorKind } from '../store/records';
 
 export interface BedrockProviderOptions {
   region?: string;

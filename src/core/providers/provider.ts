@@ -1,5 +1,5 @@
 // The one interface every model endpoint implements, and the error classification the scheduler acts on.
-import type { ErrorKind } from '../records';
+import type { ErrorKind } from '../store/records';
 import type { RenderedMessage } from '../prompt/types';
 
 /** One chat request, already rendered. `params` uses the prompt file's camelCase names (temperature, maxTokens, topP, stop, seed, …). */

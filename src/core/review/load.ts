@@ -4,14 +4,14 @@
 import * as path from 'node:path';
 import type { HumanLabelName, ReviewOutput, ReviewSystem, ReviewVerdict } from '../../protocol/messages';
 import { latestOutputs, runsByPrompt, VerdictIndex, type Chosen } from '../compare/gather';
-import { readLabels } from '../labels/labelStore';
-import { parseOutput } from '../output/parse';
+import { readLabels } from '../store/labels';
+import { parseOutput } from '../answer/parse';
 import { readExamples, testSetSource } from '../project/testSet';
 import type { Example, FieldMapping, ProjectFile } from '../project/types';
 import { loadPromptFile } from '../prompt/load';
 import type { PromptFile } from '../prompt/types';
-import type { VerdictRecord } from '../records';
-import { listRuns, type RunManifest } from '../runner/store';
+import type { VerdictRecord } from '../store/records';
+import { listRuns, type RunManifest } from '../store/runs';
 import { StyleChecker } from '../style/check';
 import { resolveStyle } from '../style/config';
 import { ReviewData, type ReviewExample } from './data';

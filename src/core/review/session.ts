@@ -4,14 +4,14 @@
 import type { ComparisonReport, EstimatorName } from '../../protocol/comparison';
 import { compareProject } from '../compare/buildComparison';
 import type { ExportFormat, HumanLabelName, LabelItem, LabelProgress, LabelQueue, PanelView, ReviewFilter, ReviewPage } from '../../protocol/messages';
-import { appendLabel, readLabels } from '../labels/labelStore';
+import { appendLabel, readLabels } from '../store/labels';
 import { MIN_CLASS_LABELS } from '../stats/calibration';
 import type { ProjectFile } from '../project/types';
 import type { ReviewData, LabelTarget } from './data';
 import { formatTables, viewTables } from './exportView';
 import { loadReviewData } from './load';
-import { listRuns, runDir } from '../runner/store';
-import { verdictsPath } from '../metrics/verdictStore';
+import { listRuns, runDir } from '../store/runs';
+import { verdictsPath } from '../store/verdicts';
 import fs from 'node:fs';
 
 /** Computes the comparison report of a project with an estimator (tests may pass their own). */

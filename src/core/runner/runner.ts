@@ -6,16 +6,16 @@ import { isAbortError, toMessage, UserError } from '../errors';
 import type { Logger } from '../ports';
 import type { EndpointsConfig } from '../providers/endpoints';
 import { actionFor, ProviderError, redact, type ModelProvider } from '../providers/provider';
-import type { ErrorKind, ResponseRecord } from '../records';
-import { ResponseCache, type CachedResponse } from './cache';
+import type { ErrorKind, ResponseRecord } from '../store/records';
+import { ResponseCache, type CachedResponse } from '../store/responseCache';
 import { outputHash, requestHash } from './hash';
-import { JsonlAppender } from './jsonl';
+import { JsonlAppender } from '../store/jsonl';
 import type { PlanCandidate, PlanItem, RunPlan } from './plan';
 import { EndpointScheduler } from './scheduler';
 import {
   cacheDir, forEachResponse, newRunId, readManifest, responsesPath, runDir, writeManifest, writeManifestAsync,
   type RunCounts, type RunIssue, type RunManifest, type RunStatus,
-} from './store';
+} from '../store/runs';
 
 export interface RetryPolicy {
   /** Retries of transient failures (5xx, timeouts, resets, malformed bodies) per request. */

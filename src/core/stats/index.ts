@@ -8,8 +8,8 @@ export { calibrate, labelDiagnostics, MIN_CLASS_LABELS, pTprLeFpr, UNINFORMATIVE
 export { addConfusion, compareSystems, DEFAULT_DRAWS, estimateOne } from './estimate';
 export type { JudgeFreeCheck, NonDifferentialTest } from './diagnostics';
 export { differentialDiagnostics, DISAGREEMENT_ALPHA, fisherExact, holm, judgeFreeCheck, MIN_SYSTEM_LABELS, nonDifferentialTest, RELIABLE_CLASS_LABELS, STRONG_DISAGREEMENT_ALPHA } from './diagnostics';
-export type { CorrectnessDecision, CorrectnessDecisions } from './decision';
-export { decideCorrectness } from './decision';
+export type { CorrectnessDecision, CorrectnessDecisions } from './correctnessRule';
+export { decideCorrectness } from './correctnessRule';
 export type { LabelRequest, Plan, PlanInput, Stratum } from './planner';
 export { nextLabels, plan } from './planner';
 export type { ConfusionJoin, JudgedCounts, PairedJoin, VerdictFilter } from './records';

@@ -1,6 +1,6 @@
 // Counts from stored records: confusion matrices (human labels joined with metric verdicts) and paired
 // verdict tables. Unsure labels, missing verdicts and unpaired examples are excluded and counted.
-import type { LabelRecord, VerdictRecord } from '../records';
+import type { LabelRecord, VerdictRecord } from '../store/records';
 import type { Confusion, PairedTable } from './types';
 
 /** A confusion matrix and what was left out of it. */

@@ -1,5 +1,5 @@
 // The built-in style rules: pure functions from text to findings.
-import { phraseRegExp } from '../output/text';
+import { phraseRegExp } from '../answer/text';
 import type { Finding } from './types';
 
 /** Cap on findings of one rule in one output, so a pathological output cannot flood the editor. */

@@ -1,8 +1,8 @@
 // Style over a whole run: each response's parsed answer is checked (not the raw XML/JSON around it),
 // and results are aggregated per candidate.
-import { parseOutput } from '../output/parse';
+import { parseOutput } from '../answer/parse';
 import type { OutputSpec } from '../prompt/types';
-import type { ResponseRecord } from '../records';
+import type { ResponseRecord } from '../store/records';
 import { type StyleChecker, type StyleStats, styleStats } from './check';
 import type { Finding } from './types';
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { guarded } from '../log';
 import type { Services } from '../services';
 import { configureEndpoint } from '../endpoints';
-import { openExample } from '../example/example';
+import { openExample } from '../example/simulatedServer';
 import type { RunArgs } from '../runs/runController';
 import type { OutputDocuments } from '../outputs/outputDocuments';
 import type { ExplorerTree } from '../views/explorerTree';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RunManifest } from '../../core/runner/store';
+import type { RunManifest } from '../../core/store/runs';
 import type { OutputDocuments } from '../outputs/outputDocuments';
 import type { Services } from '../services';
 

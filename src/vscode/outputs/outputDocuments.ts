@@ -1,7 +1,7 @@
 // Read-only documents of a run's outputs, one per candidate: style findings are diagnostics at the exact
 // spans, judge verdicts are hovers on each example's block.
 import * as vscode from 'vscode';
-import { verdictsOf } from '../../core/outputs/runOutputs';
+import { verdictsOf } from '../../core/storedOutputs/runOutputs';
 import { LineIndex } from '../../core/problems';
 import { toRange } from '../convert';
 import { Disposable } from '../disposable';

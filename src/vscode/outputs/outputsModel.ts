@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadRunOutputs, outputDocument, type OutputBlock, type RunOutputs } from '../../core/outputs/runOutputs';
+import { loadRunOutputs, outputDocument, type OutputBlock, type RunOutputs } from '../../core/storedOutputs/runOutputs';
 import { storeRootOf } from '../../core/runner/projectPlan';
-import { listRuns, type RunManifest } from '../../core/runner/store';
+import { listRuns, type RunManifest } from '../../core/store/runs';
 import { Disposable } from '../disposable';
 import type { ProjectModel } from '../project/projectModel';
 

@@ -2,7 +2,7 @@
 // outputs of nova-2-lite (7.4%)"), with related information pointing at examples and three quick fixes:
 // add an instruction to the system message, open the outputs, turn the rule off for this prompt.
 import * as vscode from 'vscode';
-import { instructionFor, ruleLabel, styleSummaries, type StyleSummary } from '../../core/outputs/styleAdvice';
+import { instructionFor, ruleLabel, styleSummaries, type StyleSummary } from '../../core/storedOutputs/styleAdvice';
 import { LineIndex } from '../../core/problems';
 import { parsePromptText } from '../../core/prompt/load';
 import { appendToSystemMessage, appendYamlListItem } from '../../core/yaml';

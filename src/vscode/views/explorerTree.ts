@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parsePromptText } from '../../core/prompt/load';
 import { storeRootOf } from '../../core/runner/projectPlan';
-import { listRuns, type RunManifest } from '../../core/runner/store';
+import { listRuns, type RunManifest } from '../../core/store/runs';
 import { Disposable } from '../disposable';
 import type { ProjectModel } from '../project/projectModel';
 

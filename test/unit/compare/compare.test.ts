@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildComparison } from '../../../src/core/compare';
 import { UserError } from '../../../src/core/errors';
-import type { ResponseRecord } from '../../../src/core/records';
+import type { ResponseRecord } from '../../../src/core/store/records';
 import { outputHash } from '../../../src/core/runner/hash';
-import { runDir, writeManifest } from '../../../src/core/runner/store';
+import { runDir, writeManifest } from '../../../src/core/store/runs';
 import { makeCompareFixture } from './fixture';
 
 const FAST = { draws: 20_000, seed: 3 };

@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { LabelRecord, ResponseRecord, VerdictRecord } from '../../../src/core/records';
+import type { LabelRecord, ResponseRecord, VerdictRecord } from '../../../src/core/store/records';
 import { outputHash } from '../../../src/core/runner/hash';
-import { runDir, writeManifest } from '../../../src/core/runner/store';
+import { runDir, writeManifest } from '../../../src/core/store/runs';
 
 /** How one simulated system behaves. */
 export interface SystemSpec {

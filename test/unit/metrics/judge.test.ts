@@ -7,9 +7,9 @@ import { type JudgeBackend, type JudgeReply, type JudgeRequest, runJudge } from 
 import { contextJudgeMessages, contradictionJudgeMessages } from '../../../src/core/metrics/judgePrompts';
 import { parseContradictionReply, parseVerdictReply } from '../../../src/core/metrics/judgeReply';
 import type { MetricInput, MetricResult } from '../../../src/core/metrics/types';
-import { readVerdicts, verdictsPath } from '../../../src/core/metrics/verdictStore';
+import { readVerdicts, verdictsPath } from '../../../src/core/store/verdicts';
 import type { MetricSpec } from '../../../src/core/project/types';
-import type { ResponseRecord } from '../../../src/core/records';
+import type { ResponseRecord } from '../../../src/core/store/records';
 
 /** A backend that answers from a function and records every request. */
 function fakeBackend(answer: (req: JudgeRequest, n: number) => string | { error: string }): JudgeBackend & { requests: JudgeRequest[] } {

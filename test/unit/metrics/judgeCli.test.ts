@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../../src/cli/commands/judge';
-import { readVerdicts, verdictsPath } from '../../../src/core/metrics/verdictStore';
-import type { ResponseRecord } from '../../../src/core/records';
-import { runDir, writeManifest } from '../../../src/core/runner/store';
+import { readVerdicts, verdictsPath } from '../../../src/core/store/verdicts';
+import type { ResponseRecord } from '../../../src/core/store/records';
+import { runDir, writeManifest } from '../../../src/core/store/runs';
 import { type MockServer, startMockServer } from '../../servers/mockModelServer';
 import { captureConsole } from '../helpers/console';
 

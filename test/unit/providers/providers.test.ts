@@ -4,7 +4,7 @@ import { createBedrockProvider } from '../../../src/core/providers/bedrock';
 import { parseEndpoints } from '../../../src/core/providers/endpoints';
 import { createOpenAIProvider } from '../../../src/core/providers/openai';
 import { classifyHttp, parseRetryAfter, ProviderError, redact, type ModelProvider } from '../../../src/core/providers/provider';
-import type { ErrorKind } from '../../../src/core/records';
+import type { ErrorKind } from '../../../src/core/store/records';
 import type { Fault } from '../../servers/mockModelServer';
 
 const KEY = 'sk-test-abcdefghijklmnop';

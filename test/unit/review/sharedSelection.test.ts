@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildComparison } from '../../../src/core/compare';
 import { loadProjectFile } from '../../../src/core/project/parseProject';
-import type { ResponseRecord, VerdictRecord } from '../../../src/core/records';
+import type { ResponseRecord, VerdictRecord } from '../../../src/core/store/records';
 import { loadReviewData } from '../../../src/core/review/load';
 import { outputHash } from '../../../src/core/runner/hash';
-import { runDir, writeManifest } from '../../../src/core/runner/store';
+import { runDir, writeManifest } from '../../../src/core/store/runs';
 import { makeCompareFixture } from '../compare/fixture';
 
 /** A newer run of the baseline prompt for `good` and `base` that lacks example q0 and answers q1 differently. */

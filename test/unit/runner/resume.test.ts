@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { contentKey, startMockServer, type MockServer } from '../../servers/mockModelServer';
 import { runPlan } from '../../../src/core/runner/runner';
-import { readResponses, responsesPath } from '../../../src/core/runner/store';
+import { readResponses, responsesPath } from '../../../src/core/store/runs';
 import { examples, lines, makePlan, providers, tempRoot } from './helpers';
 
 const keyOf = (id: string) => contentKey('gpt-x', [{ role: 'system', content: 'Answer briefly.' }, { role: 'user', content: `q${id.slice(1)}` }]);

@@ -3,7 +3,7 @@ import { contentKey, startMockServer, type MockServer } from '../../servers/mock
 import type { EndpointsConfig } from '../../../src/core/providers/endpoints';
 import type { PlanCandidate } from '../../../src/core/runner/plan';
 import { runPlan, type RunOptions } from '../../../src/core/runner/runner';
-import { listRuns, readManifest, readResponses, responsesPath, type RunIssue } from '../../../src/core/runner/store';
+import { listRuns, readManifest, readResponses, responsesPath, type RunIssue } from '../../../src/core/store/runs';
 import { examples, lines, makePlan, providers, tempRoot } from './helpers';
 
 const fast = { baseDelayMs: 20, maxDelayMs: 100 };

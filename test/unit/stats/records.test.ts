@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { LabelRecord, VerdictRecord } from '../../../src/core/records';
+import type { LabelRecord, VerdictRecord } from '../../../src/core/store/records';
 import { confusionFromRecords, judgedFromRecords, pairedFromRecords } from '../../../src/core/stats';
 
 const at = '2025-01-01T00:00:00Z';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { StyleChecker } from '../../../src/core/style/check';
 import { resolveStyle } from '../../../src/core/style/config';
 import { styleRun } from '../../../src/core/style/run';
-import type { ResponseRecord } from '../../../src/core/records';
+import type { ResponseRecord } from '../../../src/core/store/records';
 
 suite('style/styleRun', () => {
   test('checks parsed answers, offsets into the answer, IDK and errors left out', () => {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ErrorKind, ResponseRecord } from '../records';
+import type { ErrorKind, ResponseRecord } from './records';
 import { forEachJsonLine, writeFileAtomic, writeFileAtomicAsync } from './jsonl';
 
 export type RunStatus = 'running' | 'complete' | 'incomplete' | 'cancelled';

@@ -1,8 +1,8 @@
 // `runs/<runId>/verdicts.jsonl`: append-only verdict records beside the run's responses.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { VerdictRecord } from '../records';
-import { openForAppend } from '../runner/jsonl';
+import type { VerdictRecord } from './records';
+import { openForAppend } from './jsonl';
 
 /** Path of a run's verdict file. */
 export const verdictsPath = (runDir: string): string => path.join(runDir, 'verdicts.jsonl');

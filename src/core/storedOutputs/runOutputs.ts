@@ -3,13 +3,13 @@
 // documents and the aggregated diagnostics on the prompt file.
 import * as path from 'node:path';
 import { exampleFields } from '../metrics/evaluate';
-import { readVerdicts, verdictKey, verdictsPath } from '../metrics/verdictStore';
+import { readVerdicts, verdictKey, verdictsPath } from '../store/verdicts';
 import { readExamples, testSetSource } from '../project/testSet';
 import type { ProjectFile } from '../project/types';
 import { loadPromptFile } from '../prompt/load';
 import type { PromptFile } from '../prompt/types';
-import type { VerdictRecord } from '../records';
-import { readManifest, readResponses, runDir, type RunManifest } from '../runner/store';
+import type { VerdictRecord } from '../store/records';
+import { readManifest, readResponses, runDir, type RunManifest } from '../store/runs';
 import { StyleChecker, resolveStyle, styleRun, type ResponseStyle, type StyleStats } from '../style';
 
 export interface CandidateOutputs {

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadRunOutputs, outputDocument, verdictsOf } from '../../../src/core/outputs/runOutputs';
-import { instructionFor, ruleLabel, styleSummaries } from '../../../src/core/outputs/styleAdvice';
+import { loadRunOutputs, outputDocument, verdictsOf } from '../../../src/core/storedOutputs/runOutputs';
+import { instructionFor, ruleLabel, styleSummaries } from '../../../src/core/storedOutputs/styleAdvice';
 
 suite('run outputs for the editor', () => {
   let root: string;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseOutput } from '../../../src/core/output/parse';
+import { parseOutput } from '../../../src/core/answer/parse';
 import type { OutputSpec } from '../../../src/core/prompt/types';
 
 suite('output/text', () => {

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import type { HumanLabel, LabelRecord } from '../records';
-import { forEachJsonLine, openForAppend } from '../runner/jsonl';
+import type { HumanLabel, LabelRecord } from './records';
+import { forEachJsonLine, openForAppend } from './jsonl';
 
 /** A label line may also withdraw an earlier label (undo). */
 export type LabelLine = LabelRecord | (Omit<LabelRecord, 'label'> & { label: 'withdrawn' });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { parseOutput } from '../../../src/core/output/parse';
-import { decodeEntities, parseXmlOutput, parseXmlPath } from '../../../src/core/output/xml';
+import { parseOutput } from '../../../src/core/answer/parse';
+import { decodeEntities, parseXmlOutput, parseXmlPath } from '../../../src/core/answer/xml';
 
 const spec = { format: 'xml', answer: 'response.answer', idk: 'response.cannot_answer' } as const;
 const parse = (s: string) => parseOutput(s, spec);

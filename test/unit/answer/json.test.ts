@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { parseJsonOutput } from '../../../src/core/output/json';
-import { outputStats, parseOutput } from '../../../src/core/output/parse';
+import { parseJsonOutput } from '../../../src/core/answer/json';
+import { outputStats, parseOutput } from '../../../src/core/answer/parse';
 
 const spec = { format: 'json', answer: 'answer', idk: 'cannot_answer' } as const;
 const parse = (s: string) => parseOutput(s, spec);

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { appendLabel, labelsPath, readLabels } from '../../../src/core/labels/labelStore';
+import { appendLabel, labelsPath, readLabels } from '../../../src/core/store/labels';
 
 suite('label store', () => {
   let root: string;
@@ -31,7 +31,7 @@ suite('label store', () => {
   });
 
   test('labels confirmed before a SIGKILL survive it', async () => {
-    const script = `const { appendLabel } = require(${JSON.stringify(path.join(__dirname, '../../../src/core/labels/labelStore.ts'))});
+    const script = `const { appendLabel } = require(${JSON.stringify(path.join(__dirname, '../../../src/core/store/labels.ts'))});
       for (let i = 0; i < 50; i++) appendLabel(${JSON.stringify(root)}, 'qa', { outputHash: 'h' + i, exampleId: 'e' + i, candidateId: 'a', label: 'correct', at: 'x' });
       process.stdout.write('done\\n'); process.kill(process.pid, 'SIGKILL');`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
