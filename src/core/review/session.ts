@@ -33,7 +33,11 @@ export class ReviewSession {
   readonly storeRoot: string;
   private readonly models = new Map<string, Promise<ReviewData>>();
   private readonly undoStack: { testSetId: string; target: LabelTarget }[] = [];
+  /** The latest comparison; kept after labels arrive (its plan still sets the label target) but no longer current. */
   private report: ComparisonReport | undefined;
+  private reportCurrent = false;
+  /** Labels added (minus withdrawn) per test set since `report` was computed. */
+  private readonly labelsSinceReport = new Map<string, number>();
   private estimator: EstimatorName | undefined;
   private readonly compare: ComparisonSource;
 
@@ -60,7 +64,7 @@ export class ReviewSession {
     this.checkedAt = now;
     const runs = await listRuns(this.storeRoot);
     const sig = runs.map((r) => `${r.runId}:${r.updatedAt}:${verdictsSize(this.storeRoot, r.runId)}`).join('|');
-    if (this.signature !== undefined && sig !== this.signature) { this.models.clear(); this.report = undefined; }
+    if (this.signature !== undefined && sig !== this.signature) { this.models.clear(); this.dropReport(); }
     this.signature = sig;
   }
 
@@ -75,7 +79,15 @@ export class ReviewSession {
   }
 
   /** Runs or verdicts changed: reload everything on next use. */
-  invalidate(): void { this.models.clear(); this.report = undefined; this.checkedAt = 0; }
+  invalidate(): void { this.models.clear(); this.dropReport(); this.checkedAt = 0; }
+
+  private dropReport(): void { this.report = undefined; this.reportCurrent = false; this.labelsSinceReport.clear(); }
+
+  /** Labels of a test set changed by `delta` since the report: the report is no longer current, its plan still counts. */
+  private labelsMoved(testSetId: string, delta: number): void {
+    this.reportCurrent = false;
+    this.labelsSinceReport.set(testSetId, (this.labelsSinceReport.get(testSetId) ?? 0) + delta);
+  }
 
   /** The labels file changed on disk: re-read it into the loaded model. */
   async reloadLabels(testSetId: string): Promise<void> {
@@ -83,17 +95,23 @@ export class ReviewSession {
     if (!m) return;
     const labels = new Map<string, HumanLabelName>();
     for (const l of await readLabels(this.storeRoot, testSetId)) labels.set(l.outputHash, l.label);
-    (await m).replaceLabels(labels);
-    this.report = undefined;
+    const data = await m;
+    const before = data.labelCount;
+    data.replaceLabels(labels);
+    this.labelsMoved(testSetId, data.labelCount - before);
   }
 
-  get lastReport(): ComparisonReport | undefined { return this.report; }
+  /** The latest comparison if no label arrived since it was computed. */
+  get lastReport(): ComparisonReport | undefined { return this.reportCurrent ? this.report : undefined; }
 
   async comparison(estimator?: EstimatorName): Promise<ComparisonReport> {
     if (estimator !== undefined) this.estimator = estimator;
     await this.checkFresh(true);
-    this.report = await this.compare(this.estimator, this);
-    return this.report;
+    const report = await this.compare(this.estimator, this);
+    this.report = report;
+    this.reportCurrent = true;
+    this.labelsSinceReport.clear();
+    return report;
   }
 
   async reviewPage(testSetId: string, filter: ReviewFilter, offset: number, limit: number, systemId?: string): Promise<ReviewPage> {
@@ -111,7 +129,8 @@ export class ReviewSession {
   private progressOf(data: ReviewData): LabelProgress {
     const cal = this.report?.testSets.find((t) => t.testSetId === data.testSetId)?.calibration;
     const labelled = data.labelCount;
-    const more = cal?.plan?.labelsNeeded;
+    // The plan was made before the labels given since: those count toward it.
+    const more = cal?.plan?.labelsNeeded === undefined ? undefined : Math.max(0, cal.plan.labelsNeeded - (this.labelsSinceReport.get(data.testSetId) ?? 0));
     // Without a reachable plan, the planner's minimum of 30 positives and 30 negatives while it is not met;
     // past it, no label target (0): the planner's message says what else is needed (more test questions).
     const target = more !== undefined ? labelled + more : labelled < 2 * MIN_CLASS_LABELS ? 2 * MIN_CLASS_LABELS : 0;
@@ -137,9 +156,10 @@ export class ReviewSession {
   private labelTarget(data: ReviewData, t: LabelTarget, label: HumanLabelName, note?: string): LabelProgress {
     appendLabel(this.storeRoot, data.testSetId, { outputHash: t.outputHash, exampleId: t.exampleId, candidateId: t.candidateId, label,
       reviewer: this.opts.reviewer, ...(note ? { note } : {}), at: (this.opts.now?.() ?? new Date()).toISOString() });
+    const before = data.labelCount;
     data.setLabel(t.outputHash, label);
     this.undoStack.push({ testSetId: data.testSetId, target: t });
-    this.report = undefined;
+    this.labelsMoved(data.testSetId, data.labelCount - before);
     return this.progressOf(data);
   }
 
@@ -151,15 +171,16 @@ export class ReviewSession {
     const [{ target: t }] = this.undoStack.splice(i, 1);
     appendLabel(this.storeRoot, testSetId, { outputHash: t.outputHash, exampleId: t.exampleId, candidateId: t.candidateId, label: 'withdrawn',
       reviewer: this.opts.reviewer, at: (this.opts.now?.() ?? new Date()).toISOString() });
+    const before = data.labelCount;
     data.setLabel(t.outputHash, undefined);
-    this.report = undefined;
+    this.labelsMoved(testSetId, data.labelCount - before);
     const e = data.example(t.exampleId)!;
     const o = data.output(t.systemId, t.exampleId)!;
     return { progress: this.progressOf(data), item: { key: data.keyOf(t), exampleId: e.exampleId, question: e.question, context: e.context, groundTruth: e.groundTruth, output: o.text } };
   }
 
   async exportText(view: PanelView, format: ExportFormat, testSetId?: string, estimator?: EstimatorName): Promise<string> {
-    const report = this.report && (estimator === undefined || estimator === this.estimator) ? this.report : await this.comparison(estimator);
+    const report = this.lastReport && (estimator === undefined || estimator === this.estimator) ? this.lastReport : await this.comparison(estimator);
     const review = (view === 'review' || view === 'label') && testSetId ? await this.data(this.known(testSetId)) : undefined;
     return formatTables(viewTables(report, view, testSetId, review), format);
   }

@@ -6,6 +6,7 @@ import { ReviewData } from '../../../src/core/review/data';
 import { csvCell, formatTables, mdCell } from '../../../src/core/review/exportView';
 import { ReviewSession } from '../../../src/core/review/session';
 import type { ProjectFile } from '../../../src/core/project/types';
+import type { ComparisonReport } from '../../../src/protocol/comparison';
 import { parsePanelState, parseWebviewMessage, type ReviewOutput, type ReviewSystem } from '../../../src/protocol/messages';
 
 const systems: ReviewSystem[] = [
@@ -95,6 +96,32 @@ suite('review session: labels on disk', () => {
       assert.deepEqual(lines[0], { outputHash: t0.outputHash, exampleId: t0.exampleId, candidateId: t0.candidateId, label: 'correct', reviewer: 'ana', note: 'looks right', at: '2025-01-01T00:00:00.000Z' });
       assert.deepEqual(lines.map((l) => l.label), ['correct', 'incorrect', 'withdrawn']);
       await assert.rejects(session.reviewPage('../etc', 'all', 0, 10), /No test set/);
+    } finally { fs.rmSync(root, { recursive: true, force: true }); }
+  });
+});
+
+suite('review session: label progress', () => {
+  test("after a label, progress keeps the planner's target (the labels given since the plan count toward it)", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-review-'));
+    try {
+      const project = { path: path.join(root, 'prompt-adapt.yml'), candidates: [], testSets: [{ id: 'ts', path: 'x.jsonl', fields: {} }], metrics: [], style: {}, decision: {} } as ProjectFile;
+      const data = model(20);
+      const plan = { target: 0.03, floor: 0.01, labelsNeeded: 40, message: 'b: 40 more labels' };
+      const report = { project: '', generatedAt: '', runs: [], testSets: [{ testSetId: 'ts', calibration: { plan } }] } as unknown as ComparisonReport;
+      const session = new ReviewSession({ project, storeRoot: path.join(root, '.prompt-adapt'), reviewer: 'ana', compare: async () => report });
+      (session as unknown as { models: Map<string, Promise<ReviewData>> }).models.set('ts', Promise.resolve(data));
+      (session as unknown as { checkedAt: number }).checkedAt = Date.now() + 1e9;
+      (session as unknown as { checkFresh: () => Promise<void> }).checkFresh = async () => undefined;
+      await session.comparison();
+      assert.equal((await session.progress('ts')).target, 40);
+      const items = data.labelSample(3, 1);
+      const p1 = await session.label('ts', items[0]!.key, 'correct');
+      const p2 = await session.label('ts', items[1]!.key, 'incorrect');
+      assert.deepEqual([p1.labelled, p1.target, p1.message], [1, 40, plan.message]);
+      assert.deepEqual([p2.labelled, p2.target], [2, 40]);
+      assert.equal(session.lastReport, undefined, 'the report is no longer current after a label');
+      const undone = await session.undo('ts');
+      assert.deepEqual([undone.progress.labelled, undone.progress.target], [1, 40]);
     } finally { fs.rmSync(root, { recursive: true, force: true }); }
   });
 });
