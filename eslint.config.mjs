@@ -18,6 +18,23 @@ const gateways = [
 const gatewayPatterns = (except) =>
   gateways.filter((g) => g !== except).map((g) => ({ regex: `^(${g.lib})(/.*)?$`, message: `import this library only in ${g.only.join(', ')}` }));
 
+/**
+ * Rooms of src/core that must not import some of their neighbours, so that no cycle can come back:
+ * project/ builds on prompt/ (a project names prompts and renders them), never the other way round, and the
+ * YAML problem reporting both share lives in fileProblems/, which imports neither.
+ */
+const roomRules = [
+  { room: 'src/core/prompt', banned: ['project'], why: 'prompt/ must not import project/: project/ builds on prompt/ (shared YAML problem reporting is in fileProblems/)' },
+  { room: 'src/core/fileProblems', banned: ['prompt', 'project'], why: 'fileProblems/ serves prompt/ and project/ and imports neither' },
+];
+const coreRestrictions = () => ({
+  paths: [{ name: 'vscode', message: 'core, protocol and cli run without VS Code: put editor code in src/vscode' }],
+  patterns: [
+    { group: ['**/vscode/**', '../vscode', '../../vscode'], message: 'core must not depend on the vscode layer' },
+    ...gatewayPatterns(),
+  ],
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.tools/**', '.prompt-adapt/**', '**/*.d.ts', 'examples/**/.prompt-adapt/**'] },
   js.configs.recommended,
@@ -35,16 +52,13 @@ export default tseslint.config(
   ...gateways.map((g) => ({ files: g.only, rules: { 'no-restricted-imports': ['error', { patterns: gatewayPatterns(g) }] } })),
   {
     files: ['src/core/**', 'src/protocol/**', 'src/cli/**'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'core, protocol and cli run without VS Code: put editor code in src/vscode' }],
-        patterns: [
-          { group: ['**/vscode/**', '../vscode', '../../vscode'], message: 'core must not depend on the vscode layer' },
-          ...gatewayPatterns(),
-        ],
-      }],
-    },
+    rules: { 'no-restricted-imports': ['error', coreRestrictions()] },
   },
+  ...roomRules.map((r) => {
+    const base = coreRestrictions();
+    const banned = r.banned.flatMap((b) => [`../${b}`, `../${b}/**`, `**/core/${b}`, `**/core/${b}/**`]);
+    return { files: [`${r.room}/**`], rules: { 'no-restricted-imports': ['error', { ...base, patterns: [...base.patterns, { group: banned, message: r.why }] }] } };
+  }),
   ...gateways.filter((g) => g.only.some((p) => p.startsWith('src/core'))).map((g) => ({
     files: g.only,
     rules: { 'no-restricted-imports': ['error', { paths: ['vscode'], patterns: gatewayPatterns(g) }] },

@@ -29,6 +29,12 @@ suite('architecture rules (lint)', function () {
     ['src/core/runner/x.ts', "import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';\nexport const v = ConverseCommand;", true],
     ['webview/views/x.ts', "import { provideVSCodeDesignSystem } from '@vscode/webview-ui-toolkit';\nexport const v = provideVSCodeDesignSystem;", true],
     ['webview/ui/x.ts', "import { provideVSCodeDesignSystem } from '@vscode/webview-ui-toolkit';\nexport const v = provideVSCodeDesignSystem;", false],
+    // prompt/ and project/ do not import each other in a cycle: project/ may use prompt/, not the reverse.
+    ['src/core/prompt/x.ts', "import type { ProjectFile } from '../project/types';\nexport type V = ProjectFile;", true],
+    ['src/core/prompt/x.ts', "import { Reporter } from '../fileProblems/reporter';\nexport const v = Reporter;", false],
+    ['src/core/prompt/x.ts', "import * as vscode from 'vscode';\nexport const v = vscode;", true],
+    ['src/core/project/x.ts', "import { renderExample } from '../prompt/render';\nexport const v = renderExample;", false],
+    ['src/core/fileProblems/x.ts', "import type { PromptFile } from '../prompt/types';\nexport type V = PromptFile;", true],
   ];
   for (const [file, code, banned] of cases) {
     test(`${file}: ${code.split('\n')[0]} is ${banned ? 'rejected' : 'allowed'}`, async () => {

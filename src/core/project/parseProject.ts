@@ -4,11 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Problem } from '../problems';
-import { reportYaml } from '../prompt/parsePromptYml';
-import { didYouMean, Reporter } from '../prompt/reporter';
+import { didYouMean, Reporter, reportYaml } from '../fileProblems/reporter';
 import type { FileLink } from '../prompt/types';
 import { describeNode, pairOf, parseYaml, toPlain, type Span, type YamlNode } from '../yaml';
-import { checkEndpointIdsOnly } from './endpointPolicy';
+import { checkEndpointIdsOnly } from '../fileProblems/endpointPolicy';
 import { describePath, validateProject } from './schemaValidator';
 import type { ProjectFile, TestSetSpec } from './types';
 

@@ -2,7 +2,7 @@
 // and words each error our way; parseProject.ts places them at exact ranges.
 import Ajv, { type ErrorObject } from 'ajv';
 import schema from '../../../schemas/project.schema.json';
-import { describePath, didYouMean, orList } from '../prompt/reporter';
+import { describePath, didYouMean, orList } from '../fileProblems/reporter';
 
 export { describePath };
 

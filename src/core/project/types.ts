@@ -1,5 +1,9 @@
 // The project file (`prompt-adapt.yml`) model. It names endpoint ids only: URLs, keys and headers live in
 // user settings (extension) or the user config file (CLI).
+import type { Example, FieldMapping } from '../prompt/types';
+
+// A test set's rows and their mapping to template variables are what a prompt is rendered with: prompt/ owns them.
+export type { Example, FieldMapping };
 
 export interface Price { inputPerMTok: number; outputPerMTok: number }
 
@@ -13,16 +17,6 @@ export interface Candidate {
   price?: Price;
   /** Model parameters that override the prompt's for this candidate. */
   params?: Record<string, unknown>;
-}
-
-export interface FieldMapping {
-  id?: string;
-  context?: string;
-  question?: string;
-  /** One field or several (several ground-truth statements). */
-  groundTruth?: string | string[];
-  /** Extra template variables: variable name -> field name. */
-  [variable: string]: string | string[] | undefined;
 }
 
 export interface TestSetSpec {
@@ -75,14 +69,4 @@ export interface ProjectFile {
   metrics: MetricSpec[];
   style: StyleConfig;
   decision: DecisionConfig;
-}
-
-/** One example of a test set after loading. */
-export interface Example {
-  /** Stable id: the mapped id field, else a hash of the row. */
-  id: string;
-  /** 1-based line (JSONL/CSV record start) in the source file, for "open in test set". */
-  line: number;
-  /** The raw row. */
-  fields: Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
 // Pure helpers for editor features (completion, hover, diagnostics about variables); also used by the CLI.
 import { LineIndex, type Position, type Problem, type Range } from '../problems';
-import { didYouMean } from './reporter';
+import { didYouMean } from '../fileProblems/reporter';
 import type { ParsedPrompt, PromptMessage, VariableRef } from './types';
 
 const inRange = (r: Range, p: Position): boolean =>

@@ -5,8 +5,8 @@ import { describeNode, pairOf, parseYaml, toPlain, type YamlNode } from '../yaml
 import { verbatimMap } from './locate';
 import { buildMessage, ROLES } from './messages';
 import { readModelParameters } from './modelParameters';
-import { emptyPrompt, readAdapt, reportYaml } from './parsePromptYml';
-import { Reporter } from './reporter';
+import { emptyPrompt, readAdapt } from './parsePromptYml';
+import { Reporter, reportYaml } from '../fileProblems/reporter';
 import type { ModelParameters, ParsedPrompt, PromptFile, Role } from './types';
 
 /** The YAML front matter between `---` lines at the very top, and where the body starts. */

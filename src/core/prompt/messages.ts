@@ -1,7 +1,7 @@
 // Building PromptMessages (variables located, template problems reported) for every prompt format.
 import type { Range } from '../problems';
 import { contentRange, locateVariables, scanTemplate, type OffsetMap } from './locate';
-import type { Reporter } from './reporter';
+import type { Reporter } from '../fileProblems/reporter';
 import type { PromptMessage, Role } from './types';
 
 export const ROLES: readonly Role[] = ['system', 'user', 'assistant'];

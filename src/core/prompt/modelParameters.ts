@@ -2,7 +2,7 @@
 // normalised to camelCase and type-checked.
 import { describeNode, toPlain, type YamlNode } from '../yaml';
 import type { ModelParameters } from './types';
-import type { Reporter } from './reporter';
+import type { Reporter } from '../fileProblems/reporter';
 
 /** `max_tokens` -> `maxTokens`; camelCase passes through. */
 export const camelCase = (key: string): string => key.replace(/[_-]([a-z0-9])/g, (_, c: string) => c.toUpperCase());

@@ -1,12 +1,12 @@
 // Parser for `*.prompt.yml`: GitHub Models prompt files plus our `adapt:` section. Never throws: whatever is
 // wrong becomes a Problem at its exact range and the rest of the file is still read.
 import * as path from 'node:path';
-import { describeNode, pairOf, parseYaml, toPlain, type YamlMap, type YamlNode, type YamlParse } from '../yaml';
-import { checkEndpointIdsOnly } from '../project/endpointPolicy';
+import { describeNode, pairOf, parseYaml, toPlain, type YamlMap, type YamlNode } from '../yaml';
+import { checkEndpointIdsOnly } from '../fileProblems/endpointPolicy';
 import { scalarMap } from './locate';
 import { buildMessage, ROLES } from './messages';
 import { readModelParameters } from './modelParameters';
-import { didYouMean, orList, Reporter } from './reporter';
+import { didYouMean, orList, Reporter, reportYaml } from '../fileProblems/reporter';
 import type { FileLink, OutputSpec, ParsedPrompt, PromptAdaptSection, PromptFile, PromptFormat, PromptMessage, Role, StyleOverrides } from './types';
 
 /** Top-level keys of a GitHub Models prompt file, plus ours. */
@@ -40,12 +40,6 @@ export function parsePromptYml(text: string, file: string): ParsedPrompt {
   }
   readPromptMap(root, text, rep, prompt, result);
   return result;
-}
-
-/** Reports YAML syntax errors and warnings. */
-export function reportYaml(yaml: YamlParse, rep: Reporter, shift = 0): void {
-  for (const e of yaml.errors) rep.error([e.span[0] + shift, e.span[1] + shift], e.code, e.message);
-  for (const w of yaml.warnings) rep.warning([w.span[0] + shift, w.span[1] + shift], w.code, w.message);
 }
 
 /** Reads the keys of a prompt file's root mapping into `prompt` (shared with front-matter formats via readAdapt). */

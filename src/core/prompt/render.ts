@@ -1,8 +1,7 @@
 // Filling `{{variable}}` placeholders for one example. Text outside placeholders is copied exactly.
 import { UserError } from '../errors';
-import type { Example, FieldMapping } from '../project/types';
 import { scanTemplate } from './locate';
-import type { PromptFile, PromptMessage, RenderedMessage } from './types';
+import type { Example, FieldMapping, PromptFile, PromptMessage, RenderedMessage } from './types';
 
 export interface RenderResult {
   messages: RenderedMessage[];

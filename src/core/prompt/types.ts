@@ -1,6 +1,30 @@
 // The prompt model: what every prompt format (.prompt.yml, .prompty, Dotprompt, plain templates) is read into.
 import type { Problem, Range } from '../problems';
 
+/**
+ * How a test set's fields become template variables (the `fields:` of a test set in prompt-adapt.yml):
+ * the well-known roles plus extra variables, each naming a field of the row.
+ */
+export interface FieldMapping {
+  id?: string;
+  context?: string;
+  question?: string;
+  /** One field or several (several ground-truth statements). */
+  groundTruth?: string | string[];
+  /** Extra template variables: variable name -> field name. */
+  [variable: string]: string | string[] | undefined;
+}
+
+/** One example (row) of a test set after loading: what a prompt is rendered with. */
+export interface Example {
+  /** Stable id: the mapped id field, else a hash of the row. */
+  id: string;
+  /** 1-based line (JSONL/CSV record start) in the source file, for "open in test set". */
+  line: number;
+  /** The raw row. */
+  fields: Record<string, unknown>;
+}
+
 export type Role = 'system' | 'user' | 'assistant';
 
 /** A `{{name}}` placeholder inside a message, with its place in the source file. */

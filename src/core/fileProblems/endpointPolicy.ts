@@ -1,7 +1,7 @@
 // Workspace files (prompt-adapt.yml, the `adapt:` section of prompt files) are shared and committed, and may
 // come from an untrusted repository. They name endpoint ids only: URLs, credentials, headers and commands
 // live in user settings (extension) or the user config file (CLI). This check says so wherever one appears.
-import { describePath, type Reporter } from '../prompt/reporter';
+import { describePath, type Reporter } from './reporter';
 import type { YamlNode } from '../yaml';
 
 type Kind = 'url' | 'secret' | 'header' | 'command';

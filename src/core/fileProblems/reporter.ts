@@ -1,6 +1,7 @@
-// Collects Problems for one file, turning YAML spans into LSP ranges.
+// Collects Problems for one file, turning YAML spans into LSP ranges; shared by the prompt-file and the
+// project-file parsers, with the wording helpers of their messages ("did you mean", "a, b or c").
 import { LineIndex, type Problem, type Range, type Severity } from '../problems';
-import type { Span } from '../yaml';
+import type { Span, YamlParse } from '../yaml';
 
 export class Reporter {
   readonly problems: Problem[] = [];
@@ -19,6 +20,12 @@ export class Reporter {
     const nl = this.text.indexOf('\n');
     return [0, nl === -1 ? this.text.length : nl];
   }
+}
+
+/** Reports YAML syntax errors and warnings (`shift`: offset of the YAML inside the file, for front matter). */
+export function reportYaml(yaml: YamlParse, rep: Reporter, shift = 0): void {
+  for (const e of yaml.errors) rep.error([e.span[0] + shift, e.span[1] + shift], e.code, e.message);
+  for (const w of yaml.warnings) rep.warning([w.span[0] + shift, w.span[1] + shift], w.code, w.message);
 }
 
 /** A close match among `candidates` (edit distance ≤ 2, or equal ignoring case, `_` and `-`), for "did you mean". */
