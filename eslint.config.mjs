@@ -64,6 +64,12 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: ['vscode'], patterns: gatewayPatterns(g) }] },
   })),
   {
+    // One settings reader: defaults live in package.json and are applied in one place.
+    files: ['src/**'],
+    ignores: ['src/vscode/settings.ts'],
+    rules: { 'no-restricted-syntax': ['error', { selector: "MemberExpression[property.name='getConfiguration']", message: 'read settings through src/vscode/settings.ts' }] },
+  },
+  {
     files: ['src/protocol/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./[^/]+$)', message: 'protocol imports nothing but its own modules' }] }] },
   },

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { builtInEndpoints, originOf, parseEndpoints, type EndpointsConfig, type SecretSource } from '../core/providers/endpoints';
 import type { Log } from './log';
+import { settings } from './settings';
 
 const secretKey = (endpointId: string, origin: string): string => `promptAdapt.key/${endpointId}/${origin}`;
 /** globalState: endpoint id -> origins a key was stored for (SecretStorage cannot be listed). */
@@ -11,11 +12,9 @@ const ORIGINS_STATE = 'promptAdapt.keyOrigins';
 
 /** The user's endpoints (built-ins plus user settings), ignoring any workspace or folder value. */
 export function readEndpoints(log?: Log): EndpointsConfig {
-  const inspected = vscode.workspace.getConfiguration('promptAdapt').inspect<unknown>('endpoints');
-  if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined) {
-    log?.warn('promptAdapt.endpoints is set in workspace settings; ignored: endpoints are read from user settings only.');
-  }
-  const { endpoints, problems } = parseEndpoints(inspected?.globalValue ?? {});
+  const user = settings.userEndpoints();
+  if (user.setInWorkspace) log?.warn('promptAdapt.endpoints is set in workspace settings; ignored: endpoints are read from user settings only.');
+  const { endpoints, problems } = parseEndpoints(user.value ?? {});
   for (const p of problems) log?.warn(`promptAdapt.endpoints: ${p}`);
   return { ...builtInEndpoints, ...endpoints };
 }

@@ -7,10 +7,11 @@ import { ESLint } from 'eslint';
 const root = path.join(__dirname, '../..');
 const eslint = new ESLint({ cwd: root });
 
-async function restricted(file: string, code: string): Promise<string[]> {
+async function ruleMessages(file: string, code: string, ruleId: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result!.messages.filter((m) => m.ruleId === ruleId).map((m) => m.message);
 }
+const restricted = (file: string, code: string): Promise<string[]> => ruleMessages(file, code, 'no-restricted-imports');
 
 suite('architecture rules (lint)', function () {
   this.timeout(60_000);
@@ -42,4 +43,10 @@ suite('architecture rules (lint)', function () {
       assert.equal(messages.length > 0, banned, messages.join('; ') || 'no restriction reported');
     });
   }
+
+  const read = "import * as vscode from 'vscode';\nexport const v = vscode.workspace.getConfiguration('promptAdapt').get('runs.maxConcurrency');";
+  test('settings are read only through src/vscode/settings.ts', async () => {
+    assert.match((await ruleMessages('src/vscode/runs/x.ts', read, 'no-restricted-syntax')).join(), /src\/vscode\/settings\.ts/);
+    assert.deepEqual(await ruleMessages('src/vscode/settings.ts', read, 'no-restricted-syntax'), []);
+  });
 });

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
+import { settings } from '../settings';
 
 const EXAMPLE = 'support-qa';
 
@@ -64,8 +65,8 @@ export class SimulatedServer extends Disposable {
     this.url = url;
     child.once('exit', () => { this.child = undefined; this.url = undefined; });
     this.log.info(`simulated model server (no real models) listening on ${url}`);
-    const config = vscode.workspace.getConfiguration('promptAdapt');
-    const endpoints = { ...(config.inspect<Record<string, unknown>>('endpoints')?.globalValue ?? {}) };
+    const user = settings.userEndpoints().value;
+    const endpoints: Record<string, unknown> = { ...(typeof user === 'object' && user !== null ? user : {}) };
     if (confirm) {
       const ok = await vscode.window.showInformationMessage(
         `The simulated model server is running at ${url}. Its models are simulated: they follow designed qualities and never run a language model. Point endpoint 'demo' in your user settings at it?`,
@@ -73,7 +74,7 @@ export class SimulatedServer extends Disposable {
       if (ok !== 'Set Endpoint') return url;
     }
     endpoints.demo = { kind: 'openai', baseURL: url };
-    await config.update('endpoints', endpoints, vscode.ConfigurationTarget.Global);
+    await settings.updateUserEndpoints(endpoints);
     return url;
   }
 

@@ -6,6 +6,7 @@ import type { Problem } from '../../core/problems';
 import { parseProjectFile } from '../../core/project/parseProject';
 import { schemaCompletions, valueKeyAt } from '../../core/project/schemaCompletion';
 import { readEndpoints } from '../endpoints';
+import { settings } from '../settings';
 import { exampleValues, formatValue } from '../../core/prompt/render';
 import { checkVariables, completionContext, messageAt, variableAt } from '../../core/prompt/editorSupport';
 import { isPromptFileName, parsePromptText } from '../../core/prompt/load';
@@ -79,7 +80,7 @@ export class PromptLanguage extends Disposable {
     if (!isPromptDocument(doc) && !isProjectDocument(doc)) return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
-    const ms = delay ?? vscode.workspace.getConfiguration('promptAdapt').get<number>('diagnostics.delayMs', 300);
+    const ms = delay ?? settings.diagnosticsDelayMs();
     this.timers.set(key, setTimeout(() => { this.timers.delete(key); void this.check(doc); }, ms));
   }
 

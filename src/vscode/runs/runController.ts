@@ -16,6 +16,7 @@ import { runPlan, type RunProgress, type RunResult } from '../../core/runner/run
 import { Disposable } from '../disposable';
 import { type EndpointSecrets, readEndpoints } from '../endpoints';
 import type { Log } from '../log';
+import { settings } from '../settings';
 import type { ProjectModel } from '../project/projectModel';
 import { CommandId } from '../commands/ids';
 
@@ -102,7 +103,7 @@ export class RunController extends Disposable {
         return undefined;
       }
     }
-    const threshold = vscode.workspace.getConfiguration('promptAdapt').get<number>('runs.confirmAboveRequests', 200);
+    const threshold = settings.confirmAboveRequests();
     if (args.confirm !== false && built.plan.total! > threshold) {
       const e = await estimatePlan(built, parsed.prompt);
       const cost = e.cost === undefined ? 'cost unknown (no price for some candidates)' : `about $${e.cost.toFixed(2)}`;
@@ -132,7 +133,7 @@ export class RunController extends Disposable {
           let reported = 0;
           const run = await runPlan(built.plan, {
             root: built.root, endpoints, signal: abort.signal, log: this.log,
-            defaultConcurrency: vscode.workspace.getConfiguration('promptAdapt').get<number>('runs.maxConcurrency', 16),
+            defaultConcurrency: settings.maxConcurrency(),
             getProvider,
             onIssue: (i) => { this.log.warn(`${i.message}`); void vscode.window.showWarningMessage(`Prompt Adapt: ${i.message}`); },
             onProgress: (p) => {
