@@ -15,6 +15,26 @@ const gateways = [
   { lib: 'ajv', only: ['src/core/project/schemaValidator.ts'] },
   { lib: '@vscode/webview-ui-toolkit', only: ['webview/ui/**'] },
 ];
+/**
+ * The store-files rule: only src/core/store opens files under `.prompt-adapt/` (through the `Store`). Node's file
+ * system module is therefore banned in src/ except in src/core/store and in the modules listed here, which read
+ * or write files that are not the store's (workspace inputs, user-named files, reports).
+ */
+const fsAllowed = [
+  'src/core/store/**',
+  'src/core/project/testSet.ts', 'src/core/project/workspace.ts', 'src/core/project/parseProject.ts', // the project's inputs
+  'src/core/prompt/load.ts',                                                                          // prompt files
+  'src/cli/commands/run.ts',      // the endpoints file, the prompt, the --out export
+  'src/cli/commands/compare.ts',  // the report file
+  'src/cli/commands/validate.ts', // walks the workspace for prompt files
+  'src/cli/commands/style.ts',    // the outputs file it checks
+  'src/cli/commands/stats.ts',    // the labels/verdicts files the user names
+  'src/vscode/example/simulatedServer.ts', // copies the bundled example folder
+];
+const fsModule = '/^(node:)?fs(\\/promises)?$/';
+const storeFilesMessage = "store-files rule: only src/core/store touches the file system for the store; use the Store (src/core/store/store.ts). "
+  + 'A module that reads other files belongs in fsAllowed in eslint.config.mjs.';
+
 const gatewayPatterns = (except) =>
   gateways.filter((g) => g !== except).map((g) => ({ regex: `^(${g.lib})(/.*)?$`, message: `import this library only in ${g.only.join(', ')}` }));
 
@@ -95,6 +115,17 @@ export default tseslint.config(
           ...gatewayPatterns(gateways.find((g) => g.only[0] === 'webview/ui/**')),
         ],
       }],
+    },
+  },
+  {
+    files: ['src/**'],
+    ignores: fsAllowed,
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: `ImportDeclaration[source.value=${fsModule}]`, message: storeFilesMessage },
+        { selector: `ImportExpression[source.value=${fsModule}]`, message: storeFilesMessage },
+        { selector: `CallExpression[callee.name='require'][arguments.0.value=${fsModule}]`, message: storeFilesMessage },
+      ],
     },
   },
   {

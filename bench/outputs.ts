@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadRunOutputs, outputDocument } from '../src/core/storedOutputs/runOutputs';
 import { ruleLabel, styleSummaries } from '../src/core/storedOutputs/styleAdvice';
+import { Store } from '../src/core/store/store';
 
 const N = Number(process.env.N ?? 10_000);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-bench-outputs-'));
@@ -27,7 +28,7 @@ fs.writeFileSync(path.join(dir, 'responses.jsonl'), lines.join('\n') + '\n');
 
 async function main(): Promise<void> {
 const t0 = performance.now();
-const run = (await loadRunOutputs(root, 'r'))!;
+const run = (await loadRunOutputs(Store.openAt(root), 'r'))!;
 const t1 = performance.now();
 const doc = outputDocument(run, 'a');
 const t2 = performance.now();

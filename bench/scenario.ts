@@ -9,6 +9,7 @@ import { createProvider } from '../src/core/providers/registry';
 import { planItems, planKey, type PlanCandidate } from '../src/core/runner/plan';
 import { runPlan } from '../src/core/runner/runner';
 import { forEachResponse } from '../src/core/store/runs';
+import { Store } from '../src/core/store/store';
 
 export interface ScenarioArgs { name: string; concurrency: number; n: number; url: string; transport?: 'node' | 'fetch' }
 
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await runPlan(plan, {
-      root, endpoints, getProvider: async () => provider, concurrency: a.concurrency, retry: { maxRateLimitRetries: 1000 },
+      store: Store.openAt(root), endpoints, getProvider: async () => provider, concurrency: a.concurrency, retry: { maxRateLimitRetries: 1000 },
       onResponse: (x) => { if (x.output !== undefined && got < expected) times[got++] = performance.now() - t0; },
     });
     const wallMs = performance.now() - t0;

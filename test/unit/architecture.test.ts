@@ -50,3 +50,31 @@ suite('architecture rules (lint)', function () {
     assert.deepEqual(await ruleMessages('src/vscode/settings.ts', read, 'no-restricted-syntax'), []);
   });
 });
+
+// The store-files rule: only src/core/store (and the listed readers of non-store files) may use node:fs.
+async function storeFilesRule(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax' && m.message.startsWith('store-files rule')).map((m) => m.message);
+}
+
+suite('architecture rules (lint): store files', function () {
+  this.timeout(60_000);
+  const cases: [string, string, boolean][] = [
+    ['src/core/compare/x.ts', "import fs from 'node:fs';\nexport const v = fs;", true],
+    ['src/core/review/x.ts', "import { readFile } from 'node:fs/promises';\nexport const v = readFile;", true],
+    ['src/core/runner/x.ts', "import * as fs from 'fs';\nexport const v = fs;", true],
+    ['src/core/metrics/x.ts', "export const v = require('node:fs');", true],
+    ['src/core/metrics/x.ts', "export const v = import('fs/promises');", true],
+    ['src/vscode/outputs/x.ts', "import fs from 'node:fs';\nexport const v = fs;", true],
+    ['src/cli/commands/judge.ts', "import fs from 'node:fs';\nexport const v = fs;", true],
+    ['src/core/store/x.ts', "import fs from 'node:fs';\nexport const v = fs;", false],
+    ['src/core/project/testSet.ts', "import { createReadStream } from 'node:fs';\nexport const v = createReadStream;", false],
+    ['src/core/compare/x.ts', "import path from 'node:path';\nexport const v = path;", false],
+  ];
+  for (const [file, code, banned] of cases) {
+    test(`${file}: ${code.split('\n')[0]} is ${banned ? 'rejected' : 'allowed'}`, async () => {
+      const messages = await storeFilesRule(file, code);
+      assert.equal(messages.length > 0, banned, messages.join('; ') || 'no store-files rule reported');
+    });
+  }
+});

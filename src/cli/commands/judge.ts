@@ -1,7 +1,6 @@
 // `prompt-adapt judge --project FILE --run ID [--metrics a,b]`: runs the project's metrics over a stored run
 // and appends verdicts to `runs/<runId>/verdicts.jsonl`. Judge calls go through the runner (cache, resume,
 // rate limits); a killed judge resumes where it stopped.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../core/errors';
 import type { VerdictCounts } from '../../core/metrics';
@@ -10,6 +9,7 @@ import { formatProblem } from '../../core/problems';
 import { loadProjectFile } from '../../core/project/parseProject';
 import type { ModelProvider } from '../../core/providers/provider';
 import { createProvider } from '../../core/providers/registry';
+import { Store } from '../../core/store/store';
 import { envSecretSource, loadCliEndpoints } from './run';
 
 const USAGE = `usage: prompt-adapt judge --project prompt-adapt.yml --run RUN_ID [--metrics a,b] [--rejudge] [--json]
@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
   const errors = problems.filter((p) => p.severity === 'error');
   for (const p of errors) console.error(formatProblem(p));
   if (errors.length) return 1;
-  const root = path.join(path.dirname(project.path), '.prompt-adapt');
+  const store = Store.openForProject(project);
   const endpoints = loadCliEndpoints(v.endpoints ? { ...process.env, PROMPT_ADAPT_CONFIG: v.endpoints } : process.env);
   const secrets = envSecretSource();
   const providers = new Map<string, Promise<ModelProvider>>();
@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const concurrency = v.concurrency ? Number(v.concurrency) : undefined;
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');
-    const summary = await judgeStoredRun({ project, root, runId: v.run, endpoints, getProvider, concurrency, rejudge: v.rejudge, signal: ac.signal,
+    const summary = await judgeStoredRun({ project, store, runId: v.run, endpoints, getProvider, concurrency, rejudge: v.rejudge, signal: ac.signal,
       metricIds: v.metrics?.split(',').map((x) => x.trim()).filter(Boolean),
       onProblem: (p) => console.error(formatProblem(p)), onNote: (m) => console.error(`note: ${m}`),
       onProgress: (batch, p) => { if (process.stderr.isTTY) process.stderr.write(`\r${batch}: ${p.done}/${p.total ?? '?'}   `); } });

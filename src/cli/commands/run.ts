@@ -16,7 +16,7 @@ import { createProvider } from '../../core/providers/registry';
 import { planItems, planKey, type PlanCandidate, type RunPlan } from '../../core/runner/plan';
 import { buildProjectPlan, exampleRenderer, resolveSelection } from '../../core/runner/projectPlan';
 import { runPlan, type RunProgress, type RunResult } from '../../core/runner/runner';
-import { findResumableRun, forEachResponse } from '../../core/store/runs';
+import { Store } from '../../core/store/store';
 
 const USAGE = `usage:
   prompt-adapt run --project prompt-adapt.yml --prompt FILE --test-set ID [--candidates a,b] [options]
@@ -81,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
 
   const { prompt, text: promptText } = await readPrompt(v.prompt);
   const setup = v.project ? await projectForm(v, prompt, promptText) : await adHocForm(v, prompt);
-  const { root, endpoints, secrets } = setup;
+  const { store, endpoints, secrets } = setup;
   const plan = setup.plan;
 
   const made = new Map<string, Promise<ModelProvider>>();
@@ -91,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!p) { p = createProvider(id, endpoints[id]!, { secrets, nodeHttpSockets: concurrency ?? endpoints[id]!.maxConcurrency ?? 16 }); made.set(id, p); }
     return p;
   };
-  const runId = v['run-id'] ?? (v['new-run'] ? undefined : (await findResumableRun(root, plan.planKey))?.runId);
+  const runId = v['run-id'] ?? (v['new-run'] ? undefined : (await store.findResumableRun(plan.planKey))?.runId);
   if (runId && !v['run-id']) console.error(`resuming run ${runId}`);
 
   const ac = new AbortController();
@@ -101,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
   let result: RunResult;
   try {
     result = await runPlan(plan, {
-      root, runId, endpoints, getProvider, concurrency, cache: !v['no-cache'], signal: ac.signal,
+      store, runId, endpoints, getProvider, concurrency, cache: !v['no-cache'], signal: ac.signal,
       onProgress: bar, onIssue: (i) => { bar?.clear(); console.error(`${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message}`); },
     });
   } finally {
@@ -109,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     bar?.clear();
   }
 
-  if (v.out) await writeOut(v.out, root, result.runId, plan, setup.exampleIds);
+  if (v.out) await writeOut(v.out, store, result.runId, plan, setup.exampleIds);
   const c = result.counts;
   const secs = (result.elapsedMs / 1000).toFixed(1);
   console.log(`run ${result.runId}: ${result.status}; ${c.requested} requested, ${c.cached} cached, ${c.resumed} resumed, ${c.errors} errors, ${c.skipped} skipped; `
@@ -131,7 +131,7 @@ async function readPrompt(file: string): Promise<{ prompt: PromptFile; text: str
   return { prompt, text };
 }
 
-interface Setup { root: string; endpoints: EndpointsConfig; secrets: SecretSource; plan: RunPlan; exampleIds?: () => AsyncIterable<string> }
+interface Setup { store: Store; endpoints: EndpointsConfig; secrets: SecretSource; plan: RunPlan; exampleIds?: () => AsyncIterable<string> }
 
 function examplesOf(source: TestSetSource, quiet = false): AsyncIterable<Example> {
   let reported = 0;
@@ -153,7 +153,7 @@ async function projectForm(v: Values, prompt: PromptFile, promptText: string): P
     project, prompt, promptText, testSetId: v['test-set'], candidateIds: wanted,
     onProblem: (p) => { if (reported++ < 20) console.error(formatProblem(p)); },
   });
-  return { root: built.root, endpoints, secrets: envSecretSource(), plan: built.plan };
+  return { store: built.store, endpoints, secrets: envSecretSource(), plan: built.plan };
 }
 
 async function adHocForm(v: Values, prompt: PromptFile): Promise<Setup> {
@@ -172,15 +172,15 @@ async function adHocForm(v: Values, prompt: PromptFile): Promise<Setup> {
     items: planItems(examplesOf(source), candidates, exampleRenderer(prompt, undefined), () => prompt.modelParameters),
   };
   return {
-    root: path.resolve('.prompt-adapt'), endpoints, secrets: envSecretSource(process.env, true), plan,
+    store: Store.openInFolder(process.cwd()), endpoints, secrets: envSecretSource(process.env, true), plan,
     exampleIds: async function* () { for await (const e of examplesOf(source, true)) yield e.id; },
   };
 }
 
 /** Writes `--out` from the run's rows: one line per (example, model), written to a temp file and renamed. */
-async function writeOut(out: string, root: string, runId: string, plan: RunPlan, exampleIds?: () => AsyncIterable<string>): Promise<void> {
+async function writeOut(out: string, store: Store, runId: string, plan: RunPlan, exampleIds?: () => AsyncIterable<string>): Promise<void> {
   const rows = new Map<string, string>();
-  await forEachResponse(root, runId, (r) => {
+  await store.forEachResponse(runId, (r) => {
     const line = r.error
       ? { id: r.exampleId, model: r.model, error: r.error.message, errorKind: r.error.kind }
       : { id: r.exampleId, model: r.model, output: r.output, finishReason: r.finishReason, inputTokens: r.inputTokens, outputTokens: r.outputTokens, latencyMs: r.latencyMs, cost: r.cost, cached: r.cached };

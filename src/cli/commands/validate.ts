@@ -4,6 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatProblem, pointRange, type Problem } from '../../core/problems';
+import { STORE_FOLDER } from '../../core/store/store';
 import { checkVariables, isPromptFileName, loadPromptFile, type VariableSources } from '../../core/prompt';
 import {
   findProjectFile, loadProjectFile, PROJECT_FILE_NAME, projectVariableSources, testSetFormatOf, testSetSource,
@@ -22,7 +23,7 @@ options:
   -q, --quiet   print errors only (no warnings)
   -h, --help    show this help`;
 
-const SKIP_DIRS = new Set(['node_modules', '.git', '.prompt-adapt']);
+const SKIP_DIRS = new Set(['node_modules', '.git', STORE_FOLDER]);
 
 /** Every *.prompt.yml (and the project file) below `dir`, skipping dependency, VCS and store folders. */
 async function walk(dir: string, out: string[]): Promise<void> {

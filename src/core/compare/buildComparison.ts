@@ -8,8 +8,8 @@ import { loadProjectFile } from '../project/parseProject';
 import type { Candidate, ProjectFile, TestSetSpec } from '../project/types';
 import { loadPromptFile } from '../prompt/load';
 import type { PromptFile } from '../prompt/types';
-import { storeRootOf } from '../runner/projectPlan';
-import { listRuns, type RunManifest } from '../store/runs';
+import type { RunManifest } from '../store/runs';
+import { Store } from '../store/store';
 import { newcombe } from '../stats/baselines';
 import { calibrate } from '../stats/calibration';
 import { decideCorrectness } from '../stats/correctnessRule';
@@ -61,7 +61,7 @@ function pushNotes(into: Note[], notes: readonly Note[]): void {
 /** Compares an already-parsed project (the editor passes the project it has open). */
 export async function compareProject(project: ProjectFile, opts: CompareOptions = {}): Promise<ComparisonReport> {
   const dir = path.dirname(project.path);
-  const root = storeRootOf(project);
+  const store = Store.openForProject(project);
   const estimator: EstimatorId = opts.estimator ?? project.decision.estimator ?? 'rogan-gladen';
   const level = opts.level ?? project.decision.level ?? 0.9;
   const thresholds = resolveThresholds(project.decision, { margin: opts.margin });
@@ -84,11 +84,11 @@ export async function compareProject(project: ProjectFile, opts: CompareOptions 
     if (!p) prompts.set(file, (p = loadPromptFile(file).then((x) => x.prompt, () => undefined)));
     return p;
   };
-  const manifests = (await listRuns(root)).reverse(); // oldest first: later runs overwrite earlier ones
+  const manifests = (await store.listRuns()).reverse(); // oldest first: later runs overwrite earlier ones
   const report: ComparisonReport = {
     project: path.basename(project.path), generatedAt: (opts.now ?? new Date()).toISOString(), testSets: [], runs: [], thresholds, notes: [],
   };
-  const ctx: Ctx = { project, dir, root, estimator, level, metricId, margin: thresholds.margin, baselinePrompt, baselineCandidate, promptOf,
+  const ctx: Ctx = { project, dir, store, estimator, level, metricId, margin: thresholds.margin, baselinePrompt, baselineCandidate, promptOf,
     draws: opts.draws, seed: opts.seed, target: opts.targetHalfWidth ?? 0.03 };
   for (const spec of testSets) {
     const runs = manifests.filter((m) => m.testSet?.id === spec.id);
@@ -105,7 +105,7 @@ export async function compareProject(project: ProjectFile, opts: CompareOptions 
     for (const id of ts.runIds) if (!report.runs.includes(id)) report.runs.push(id);
   }
   if (report.testSets.length === 0) {
-    throw new UserError(`no runs of the baseline prompt ${rel(dir, baselinePrompt)} in ${rel(dir, root) || '.'}: run it on a test set first (prompt-adapt run).`);
+    throw new UserError(`no runs of the baseline prompt ${rel(dir, baselinePrompt)} in ${rel(dir, store.root) || '.'}: run it on a test set first (prompt-adapt run).`);
   }
   applyDecisions(report, project, thresholds);
   return report;
@@ -114,7 +114,7 @@ export async function compareProject(project: ProjectFile, opts: CompareOptions 
 interface Ctx {
   project: ProjectFile;
   dir: string;
-  root: string;
+  store: Store;
   estimator: EstimatorId;
   level: number;
   metricId?: string;
@@ -150,7 +150,7 @@ async function comparedParent(ctx: Ctx, promptPath: string, withOutputs: Readonl
 }
 
 async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunManifest[]): Promise<{ comparison: TestSetComparison; runIds: string[] }> {
-  const { dir, root, project } = ctx;
+  const { dir, store, project } = ctx;
   const notes: Note[] = [];
   const byPrompt = runsByPrompt(dir, spec.id, runs);
   // Which prompts take part: the baseline prompt and variants whose chain reaches a prompt with runs.
@@ -163,14 +163,14 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
     else notes.push({ code: 'unrelated-prompt', severity: 'info', message: `Runs of ${rel(dir, p)} are not compared: it is not a variant of a prompt with runs.` });
   }
   const used = new Set<string>([ctx.baselinePrompt, ...parents.keys(), ...parents.values()]);
-  const labels = await labelIndex(root, spec.id);
+  const labels = await labelIndex(store, spec.id);
   const outputs = new Map<string, PromptOutputs>();
   const verdicts = new Map<string, VerdictIndex>();
   const runIds: string[] = [];
   for (const p of used) {
     const ms = byPrompt.get(p) ?? [];
-    outputs.set(p, await latestOutputs(root, p, ms));
-    verdicts.set(p, new VerdictIndex(root, ms.map((m) => m.runId), ctx.metricId));
+    outputs.set(p, await latestOutputs(store, p, ms));
+    verdicts.set(p, new VerdictIndex(store, ms.map((m) => m.runId), ctx.metricId));
     runIds.push(...ms.map((m) => m.runId));
   }
 

@@ -2,10 +2,9 @@
 // (example, candidate) across those runs, the primary metric's verdict for exactly that output, and the
 // human labels keyed by output hash. One pass over each file; everything after this works from counts.
 import * as path from 'node:path';
-import { readLabels } from '../store/labels';
-import { readVerdicts, verdictsPath } from '../store/verdicts';
 import type { LabelRecord, ResponseRecord, VerdictRecord } from '../store/records';
-import { forEachResponse, runDir, type RunManifest } from '../store/runs';
+import type { RunManifest } from '../store/runs';
+import type { Store } from '../store/store';
 
 /** The response chosen for one (example, candidate) and the run it came from. */
 export interface Chosen {
@@ -50,10 +49,10 @@ export function runsByPrompt(projectDir: string, testSetId: string, runs: readon
  * The latest output per (example, candidate) over the given runs (oldest first). An output beats an error
  * whatever their order: a retried request that failed later does not erase an answer we already have.
  */
-export async function latestOutputs(root: string, promptPath: string, runs: readonly RunManifest[]): Promise<PromptOutputs> {
+export async function latestOutputs(store: Store, promptPath: string, runs: readonly RunManifest[]): Promise<PromptOutputs> {
   const byCandidate = new Map<string, Map<string, Chosen>>();
   for (const m of runs) {
-    await forEachResponse(root, m.runId, (r) => {
+    await store.forEachResponse(m.runId, (r) => {
       if (!r || typeof r.exampleId !== 'string' || typeof r.candidateId !== 'string') return;
       let byExample = byCandidate.get(r.candidateId);
       if (!byExample) byCandidate.set(r.candidateId, (byExample = new Map()));
@@ -76,10 +75,10 @@ export class VerdictIndex {
   private readonly metrics: string[] = [];
 
   /** `metricId` undefined indexes nothing; `'*'` indexes every metric (the review shows them all). */
-  constructor(root: string, runIds: readonly string[], readonly metricId: string | undefined) {
+  constructor(store: Store, runIds: readonly string[], readonly metricId: string | undefined) {
     if (metricId === undefined) return;
     for (const runId of runIds) {
-      for (const v of readVerdicts(verdictsPath(runDir(root, runId))).values()) {
+      for (const v of store.readVerdicts(runId).values()) {
         if (metricId !== '*' && v.metricId !== metricId) continue;
         if (!this.metrics.includes(v.metricId)) this.metrics.push(v.metricId);
         if (v.outputHash) this.byOutput.set(`${v.metricId}\0${v.candidateId}\0${v.exampleId}\0${v.outputHash}`, v);
@@ -113,9 +112,9 @@ export type CombinedLabel = 'correct' | 'incorrect' | 'unsure';
  * (it is left out of the calibration rather than guessed); keying by example too keeps a short answer that
  * recurs on another question ("Paris") from borrowing a label it was never given.
  */
-export async function labelIndex(root: string, testSetId: string): Promise<Map<string, CombinedLabel>> {
+export async function labelIndex(store: Store, testSetId: string): Promise<Map<string, CombinedLabel>> {
   let labels: LabelRecord[];
-  try { labels = await readLabels(root, testSetId); } catch { return new Map(); }
+  try { labels = await store.readLabels(testSetId); } catch { return new Map(); }
   const out = new Map<string, CombinedLabel>();
   for (const l of labels) {
     const key = labelKey(l.outputHash, l.exampleId);

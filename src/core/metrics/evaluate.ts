@@ -7,7 +7,8 @@ import type { ResponseRecord, VerdictRecord } from '../store/records';
 import { type JudgeBackend, runJudge } from './judge';
 import { exactMatchMetric, tokenF1Metric } from './lexical';
 import type { MetricInput, MetricResult } from './types';
-import { VerdictWriter, readVerdicts, verdictKey, verdictStands, verdictsPath } from '../store/verdicts';
+import { verdictKey, verdictStands } from '../store/verdicts';
+import type { Store } from '../store/store';
 
 /** The question, context and ground truths of an example, by the test set's field mapping. */
 export interface ExampleFields { question?: string; context?: string; groundTruths: string[] }
@@ -35,8 +36,9 @@ export interface VerdictCounts { n: number; correct: number; incorrect: number; 
 
 /** Options of `judgeRun`. */
 export interface JudgeRunOptions {
-  /** The run's directory (`.prompt-adapt/runs/<runId>`): verdicts are appended to its `verdicts.jsonl`. */
-  runDir: string;
+  /** Verdicts are appended to this run's verdicts in the store. */
+  store: Store;
+  runId: string;
   responses: Iterable<ResponseRecord>;
   /** Question/context/ground truths by example id. */
   examples: ReadonlyMap<string, ExampleFields>;
@@ -63,8 +65,7 @@ export interface JudgeRunSummary {
 
 /** Runs `metrics` over a run's responses; resumable (stored verdicts for unchanged outputs are kept). */
 export async function judgeRun(opts: JudgeRunOptions): Promise<JudgeRunSummary> {
-  const file = verdictsPath(opts.runDir);
-  const existing = opts.rejudge ? new Map<string, VerdictRecord>() : readVerdicts(file);
+  const existing = opts.rejudge ? new Map<string, VerdictRecord>() : opts.store.readVerdicts(opts.runId);
   const inputs: MetricInput[] = [];
   let unjudgeable = 0;
   for (const r of opts.responses) {
@@ -80,7 +81,7 @@ export async function judgeRun(opts: JudgeRunOptions): Promise<JudgeRunSummary> 
     if (v.verdict === 1) c.correct++; else if (v.verdict === 0) c.incorrect++; else c.noVerdict++;
     if (v.reason === 'idk') c.idk++;
   };
-  const writer = new VerdictWriter(file);
+  const writer = opts.store.openVerdictWriter(opts.runId);
   try {
     for (const spec of opts.metrics) {
       const todo: MetricInput[] = [];

@@ -5,7 +5,7 @@ export { normalizeAnswer, exactMatch, tokenF1, exactMatchMetric, tokenF1Metric }
 export { contextJudgeMessages, contradictionJudgeMessages, retryMessages, type JudgePromptInput } from './judgePrompts';
 export { parseVerdictReply, parseContradictionReply, type JudgeReading } from './judgeReply';
 export { runJudge, combine, judgeName, type JudgeBackend, type JudgeRequest, type JudgeReply, type JudgeMetricSpec } from './judge';
-export { verdictsPath, verdictKey, readVerdicts, VerdictWriter, verdictStands } from '../store/verdicts';
+export { verdictKey, verdictStands } from '../store/verdicts';
 export { judgeRun, exampleFields, type ExampleFields, type JudgeRunOptions, type JudgeRunSummary, type VerdictCounts } from './evaluate';
 export { providerJudgeBackend } from './providerBackend';
 export { runnerJudgeBackend, type RunnerJudgeBackendOptions } from './runnerBackend';

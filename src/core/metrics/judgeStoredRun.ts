@@ -10,14 +10,13 @@ import type { OutputSpec } from '../prompt/types';
 import type { EndpointsConfig } from '../providers/endpoints';
 import type { ModelProvider } from '../providers/provider';
 import type { RunProgress } from '../runner/runner';
-import { readManifest, readResponses, runDir } from '../store/runs';
+import type { Store } from '../store/store';
 import { exampleFields, judgeRun, type ExampleFields, type JudgeRunSummary } from './evaluate';
 import { runnerJudgeBackend } from './runnerBackend';
 
 export interface JudgeStoredRunOptions {
   project: ProjectFile;
-  /** The `.prompt-adapt` directory. */
-  root: string;
+  store: Store;
   runId: string;
   endpoints: EndpointsConfig;
   getProvider(endpointId: string): Promise<ModelProvider>;
@@ -52,9 +51,9 @@ export function selectMetrics(project: ProjectFile, endpoints: EndpointsConfig, 
 
 /** Runs the metrics over a stored run; resumable (verdicts on unchanged outputs are kept unless `rejudge`). */
 export async function judgeStoredRun(opts: JudgeStoredRunOptions): Promise<JudgeRunSummary> {
-  const { project, root, runId } = opts;
-  const manifest = await readManifest(root, runId);
-  if (!manifest) throw new UserError(`No run '${runId}' in ${root}.`);
+  const { project, store, runId } = opts;
+  const manifest = await store.readManifest(runId);
+  if (!manifest) throw new UserError(`No run '${runId}' in ${store.root}.`);
   const metrics = selectMetrics(project, opts.endpoints, opts.metricIds);
   let outputSpec: OutputSpec | undefined;
   if (manifest.prompt?.path) {
@@ -68,6 +67,6 @@ export async function judgeStoredRun(opts: JudgeStoredRunOptions): Promise<Judge
   for await (const ex of readExamples(testSetSource(project, spec), { onProblem: opts.onProblem, signal: opts.signal })) {
     examples.set(ex.id, exampleFields(ex, spec.fields));
   }
-  const backend = runnerJudgeBackend({ root, runId, endpoints: opts.endpoints, getProvider: opts.getProvider, concurrency: opts.concurrency, onProgress: opts.onProgress });
-  return judgeRun({ runDir: runDir(root, runId), responses: await readResponses(root, runId), examples, outputSpec, metrics, backend, rejudge: opts.rejudge, signal: opts.signal });
+  const backend = runnerJudgeBackend({ store, runId, endpoints: opts.endpoints, getProvider: opts.getProvider, concurrency: opts.concurrency, onProgress: opts.onProgress });
+  return judgeRun({ store, runId, responses: await store.readResponses(runId), examples, outputSpec, metrics, backend, rejudge: opts.rejudge, signal: opts.signal });
 }

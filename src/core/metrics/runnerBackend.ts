@@ -9,13 +9,12 @@ import type { ResponseRecord } from '../store/records';
 import { requestHash } from '../runner/hash';
 import { type PlanCandidate, type PlanItem, planKey } from '../runner/plan';
 import { type RunProgress, runPlan } from '../runner/runner';
-import { readResponses } from '../store/runs';
+import type { Store } from '../store/store';
 import { type JudgeBackend, type JudgeReply, type JudgeRequest, judgeName } from './judge';
 
 /** Options of the runner-backed judge backend. */
 export interface RunnerJudgeBackendOptions {
-  /** The `.prompt-adapt` directory. */
-  root: string;
+  store: Store;
   /** The run being judged. */
   runId: string;
   endpoints: EndpointsConfig;
@@ -30,8 +29,6 @@ export interface RunnerJudgeBackendOptions {
 /** Judges are asked at temperature 0 so that repeated runs (and the cache) agree. */
 const JUDGE_PARAMS = { temperature: 0 } as const;
 
-const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/gu, '_');
-
 /** A JudgeBackend that sends judge calls through `runPlan`. */
 export function runnerJudgeBackend(opts: RunnerJudgeBackendOptions): JudgeBackend {
   return {
@@ -43,7 +40,7 @@ export function runnerJudgeBackend(opts: RunnerJudgeBackendOptions): JudgeBacken
         if (!candidates.has(id)) candidates.set(id, { id, endpoint: r.judge.endpoint, model: r.judge.model });
       }
       const items: PlanItem[] = requests.map((r) => ({ exampleId: r.key, candidate: candidates.get(judgeName(r.judge))!, messages: r.messages, params: JUDGE_PARAMS }));
-      const runId = `${opts.runId}/judges/${safe(batch)}`;
+      const runId = opts.store.judgeRunId(opts.runId, batch);
       const pending = new Map(requests.map((r) => [r.key, r]));
       const deliver = (r: ResponseRecord): void => {
         if (!pending.has(r.exampleId)) return;
@@ -52,7 +49,7 @@ export function runnerJudgeBackend(opts: RunnerJudgeBackendOptions): JudgeBacken
           : { key: r.exampleId, text: r.output, ...(r.cost !== undefined ? { cost: r.cost } : {}) });
       };
       await runPlan({ planKey: planKey(['judge', opts.runId, batch]), candidates: [...candidates.values()], items, total: items.length }, {
-        root: opts.root, runId, endpoints: opts.endpoints, getProvider: opts.getProvider, concurrency: opts.concurrency,
+        store: opts.store, runId, endpoints: opts.endpoints, getProvider: opts.getProvider, concurrency: opts.concurrency,
         cache: opts.cache, signal, log: opts.log, onResponse: deliver, onProgress: (p) => opts.onProgress?.(batch, p),
       });
       if (pending.size === 0) return;
@@ -60,7 +57,7 @@ export function runnerJudgeBackend(opts: RunnerJudgeBackendOptions): JudgeBacken
       // only for an unchanged request.
       const kindOf = (endpoint: string): string => opts.endpoints[endpoint]?.kind ?? 'unknown';   // as the runner hashes it
       const stored = new Map<string, ResponseRecord>();
-      for (const r of await readResponses(opts.root, runId)) {
+      for (const r of await opts.store.readResponses(runId)) {
         const req = pending.get(r.exampleId);
         if (req && r.requestHash === requestHash(kindOf(req.judge.endpoint), req.judge.model, req.messages, JUDGE_PARAMS)) {
           if (!r.error || !stored.get(r.exampleId) || stored.get(r.exampleId)!.error) stored.set(r.exampleId, r);

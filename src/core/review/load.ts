@@ -4,22 +4,22 @@
 import * as path from 'node:path';
 import type { HumanLabelName, ReviewOutput, ReviewSystem, ReviewVerdict } from '../../protocol/messages';
 import { latestOutputs, runsByPrompt, VerdictIndex, type Chosen } from '../compare/gather';
-import { readLabels } from '../store/labels';
 import { parseOutput } from '../answer/parse';
 import { readExamples, testSetSource } from '../project/testSet';
 import type { Example, FieldMapping, ProjectFile } from '../project/types';
 import { loadPromptFile } from '../prompt/load';
 import type { PromptFile } from '../prompt/types';
 import type { VerdictRecord } from '../store/records';
-import { listRuns, type RunManifest } from '../store/runs';
+import type { RunManifest } from '../store/runs';
+import type { Store } from '../store/store';
 import { StyleChecker } from '../style/check';
 import { resolveStyle } from '../style/config';
 import { ReviewData, type ReviewExample } from './data';
 
 export interface LoadReviewOptions {
   project: ProjectFile;
-  /** `.prompt-adapt/` of the project. */
-  storeRoot: string;
+  /** The project's store. */
+  store: Store;
   testSetId: string;
   /** Runs to consider (default: every run in the store), in any order. */
   runs?: RunManifest[];
@@ -42,7 +42,7 @@ export interface SystemSource {
  * output over every run of that prompt on the test set (`runsByPrompt` + `latestOutputs`, as src/core/compare
  * does). Candidates on the baseline prompt are named by id, others `<candidate> · <prompt file>`; baseline first.
  */
-export async function systemsOf(project: ProjectFile, storeRoot: string, testSetId: string, runs: readonly RunManifest[]): Promise<SystemSource[]> {
+export async function systemsOf(project: ProjectFile, store: Store, testSetId: string, runs: readonly RunManifest[]): Promise<SystemSource[]> {
   const dir = path.dirname(project.path);
   const byPrompt = runsByPrompt(dir, testSetId, runs);
   const baseCandidate = project.baseline?.candidate ?? project.candidates[0]?.id;
@@ -53,7 +53,7 @@ export async function systemsOf(project: ProjectFile, storeRoot: string, testSet
     : (newestFirst.find((x) => x.last.candidates.some((c) => c.id === baseCandidate)) ?? newestFirst[0])?.p;
   const out: SystemSource[] = [];
   for (const [promptPath, ms] of byPrompt) {
-    const outputs = await latestOutputs(storeRoot, promptPath, ms);
+    const outputs = await latestOutputs(store, promptPath, ms);
     const onMain = promptPath === mainPrompt;
     const rel = path.relative(dir, promptPath).split(path.sep).join('/');
     for (const [candidateId, chosen] of outputs.byCandidate) {
@@ -82,11 +82,11 @@ export function reviewExample(e: Example, fields: FieldMapping = {}): ReviewExam
 
 /** Reads everything the review of one test set needs. Missing files (no verdicts yet, no labels) are not errors. */
 export async function loadReviewData(opts: LoadReviewOptions): Promise<ReviewData> {
-  const { project, storeRoot, testSetId } = opts;
+  const { project, store, testSetId } = opts;
   const spec = project.testSets.find((t) => t.id === testSetId);
   if (!spec) throw new Error(`no test set '${testSetId}' in the project`);
-  const runs = opts.runs ?? await listRuns(storeRoot);
-  const sources = await systemsOf(project, storeRoot, testSetId, runs);
+  const runs = opts.runs ?? await store.listRuns();
+  const sources = await systemsOf(project, store, testSetId, runs);
 
   const examples: ReviewExample[] = [];
   for await (const e of readExamples(testSetSource(project, spec), { limit: opts.maxExamples })) examples.push(reviewExample(e, spec.fields));
@@ -98,7 +98,7 @@ export async function loadReviewData(opts: LoadReviewOptions): Promise<ReviewDat
   for (const src of sources) {
     const pp = src.promptPath;
     let verdicts = verdictsByPrompt.get(pp);
-    if (!verdicts) verdictsByPrompt.set(pp, (verdicts = new VerdictIndex(storeRoot, src.runIds, '*')));
+    if (!verdicts) verdictsByPrompt.set(pp, (verdicts = new VerdictIndex(store, src.runIds, '*')));
     if (!prompts.has(pp)) prompts.set(pp, loadPromptFile(pp).then((p) => p.prompt, () => undefined));
     const prompt = await prompts.get(pp);
     const index = verdicts;
@@ -106,7 +106,7 @@ export async function loadReviewData(opts: LoadReviewOptions): Promise<ReviewDat
   }
 
   const labels = new Map<string, HumanLabelName>();
-  for (const l of await readLabels(storeRoot, testSetId)) labels.set(l.outputHash, l.label);
+  for (const l of await store.readLabels(testSetId)) labels.set(l.outputHash, l.label);
   return new ReviewData({ testSetId, examples, systems: sources.map((s) => s.system), outputs, primaryMetric: metricId, labels });
 }
 

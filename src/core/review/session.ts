@@ -4,22 +4,19 @@
 import type { ComparisonReport, EstimatorName } from '../../protocol/comparison';
 import { compareProject } from '../compare/buildComparison';
 import type { ExportFormat, HumanLabelName, LabelItem, LabelProgress, LabelQueue, PanelView, ReviewFilter, ReviewPage } from '../../protocol/messages';
-import { appendLabel, readLabels } from '../store/labels';
 import { MIN_CLASS_LABELS } from '../stats/calibration';
 import type { ProjectFile } from '../project/types';
 import type { ReviewData, LabelTarget } from './data';
 import { formatTables, viewTables } from './exportView';
 import { loadReviewData } from './load';
-import { listRuns, runDir } from '../store/runs';
-import { verdictsPath } from '../store/verdicts';
-import fs from 'node:fs';
+import type { Store } from '../store/store';
 
 /** Computes the comparison report of a project with an estimator (tests may pass their own). */
 export type ComparisonSource = (estimator: EstimatorName | undefined, session: ReviewSession) => Promise<ComparisonReport>;
 
 export interface ReviewSessionOptions {
   project: ProjectFile;
-  storeRoot: string;
+  store: Store;
   reviewer?: string;
   compare?: ComparisonSource;
   now?: () => Date;
@@ -30,7 +27,7 @@ export const defaultSource: ComparisonSource = (estimator, session) => comparePr
 
 export class ReviewSession {
   readonly project: ProjectFile;
-  readonly storeRoot: string;
+  readonly store: Store;
   private readonly models = new Map<string, Promise<ReviewData>>();
   private readonly undoStack: { testSetId: string; target: LabelTarget }[] = [];
   /** The latest comparison; kept after labels arrive (its plan still sets the label target) but no longer current. */
@@ -43,7 +40,7 @@ export class ReviewSession {
 
   constructor(private readonly opts: ReviewSessionOptions) {
     this.project = opts.project;
-    this.storeRoot = opts.storeRoot;
+    this.store = opts.store;
     this.compare = opts.compare ?? defaultSource;
   }
 
@@ -62,8 +59,8 @@ export class ReviewSession {
     const now = Date.now();
     if (!force && now - this.checkedAt < 2000) return;
     this.checkedAt = now;
-    const runs = await listRuns(this.storeRoot);
-    const sig = runs.map((r) => `${r.runId}:${r.updatedAt}:${verdictsSize(this.storeRoot, r.runId)}`).join('|');
+    const runs = await this.store.listRuns();
+    const sig = runs.map((r) => `${r.runId}:${r.updatedAt}:${this.store.verdictsSize(r.runId)}`).join('|');
     if (this.signature !== undefined && sig !== this.signature) { this.models.clear(); this.dropReport(); }
     this.signature = sig;
   }
@@ -71,7 +68,7 @@ export class ReviewSession {
   private model(testSetId: string): Promise<ReviewData> {
     let m = this.models.get(testSetId);
     if (!m) {
-      m = loadReviewData({ project: this.project, storeRoot: this.storeRoot, testSetId });
+      m = loadReviewData({ project: this.project, store: this.store, testSetId });
       m.catch(() => this.models.delete(testSetId));
       this.models.set(testSetId, m);
     }
@@ -94,7 +91,7 @@ export class ReviewSession {
     const m = this.models.get(testSetId);
     if (!m) return;
     const labels = new Map<string, HumanLabelName>();
-    for (const l of await readLabels(this.storeRoot, testSetId)) labels.set(l.outputHash, l.label);
+    for (const l of await this.store.readLabels(testSetId)) labels.set(l.outputHash, l.label);
     const data = await m;
     const before = data.labelCount;
     data.replaceLabels(labels);
@@ -154,7 +151,7 @@ export class ReviewSession {
   }
 
   private labelTarget(data: ReviewData, t: LabelTarget, label: HumanLabelName, note?: string): LabelProgress {
-    appendLabel(this.storeRoot, data.testSetId, { outputHash: t.outputHash, exampleId: t.exampleId, candidateId: t.candidateId, label,
+    this.store.appendLabel(data.testSetId, { outputHash: t.outputHash, exampleId: t.exampleId, candidateId: t.candidateId, label,
       reviewer: this.opts.reviewer, ...(note ? { note } : {}), at: (this.opts.now?.() ?? new Date()).toISOString() });
     const before = data.labelCount;
     data.setLabel(t.outputHash, label);
@@ -169,7 +166,7 @@ export class ReviewSession {
     const i = this.undoStack.map((u) => u.testSetId).lastIndexOf(testSetId);
     if (i < 0) return { progress: this.progressOf(data) };
     const [{ target: t }] = this.undoStack.splice(i, 1);
-    appendLabel(this.storeRoot, testSetId, { outputHash: t.outputHash, exampleId: t.exampleId, candidateId: t.candidateId, label: 'withdrawn',
+    this.store.appendLabel(testSetId, { outputHash: t.outputHash, exampleId: t.exampleId, candidateId: t.candidateId, label: 'withdrawn',
       reviewer: this.opts.reviewer, at: (this.opts.now?.() ?? new Date()).toISOString() });
     const before = data.labelCount;
     data.setLabel(t.outputHash, undefined);
@@ -189,9 +186,4 @@ export class ReviewSession {
     if (!this.project.testSets.some((t) => t.id === testSetId)) throw new Error(`No test set '${testSetId}' in the project.`);
     return testSetId;
   }
-}
-
-/** Size of a run's verdicts file (0 when absent): judging a stored run changes it without touching the manifest. */
-function verdictsSize(root: string, runId: string): number {
-  try { return fs.statSync(verdictsPath(runDir(root, runId))).size; } catch { return 0; }
 }

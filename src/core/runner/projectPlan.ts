@@ -8,6 +8,7 @@ import { countRows, readExamples, testSetSource, type TestSetSource } from '../p
 import type { Candidate, Example, FieldMapping, ProjectFile, TestSetSpec } from '../project/types';
 import { exampleValues, mappedVariables, renderMessages } from '../prompt/render';
 import type { PromptFile } from '../prompt/types';
+import { Store } from '../store/store';
 import { planItems, planKey, type PlanCandidate, type RunPlan } from './plan';
 
 /** `file` relative to the project file's folder, with `/` separators (absolute when on another drive). */
@@ -15,9 +16,6 @@ export function projectRelative(project: Pick<ProjectFile, 'path'>, file: string
   const rel = path.relative(path.dirname(project.path), path.resolve(file));
   return path.isAbsolute(rel) ? rel : rel.split(path.sep).join('/');
 }
-
-/** The store directory of a project: `.prompt-adapt/` beside the project file. */
-export const storeRootOf = (project: Pick<ProjectFile, 'path'>): string => path.join(path.dirname(project.path), '.prompt-adapt');
 
 /** Renders an example; a missing variable makes a render error (recorded on the row, never sent). */
 export function exampleRenderer(prompt: PromptFile, mapping: FieldMapping | undefined): (e: Example) => { messages: ReturnType<typeof renderMessages>['messages'] } | { error: string } {
@@ -45,8 +43,8 @@ export function resolveSelection(project: ProjectFile, testSetId: string | undef
 
 export interface ProjectPlan {
   plan: RunPlan;
-  /** The `.prompt-adapt` directory. */
-  root: string;
+  /** The project's store. */
+  store: Store;
   source: TestSetSource;
   /** Rows in the test set (counted, bad rows included). */
   rows: number;
@@ -74,7 +72,7 @@ export async function buildProjectPlan(opts: {
     testSet: { id: spec.id, path: projectRelative(project, source.path) },
     items: planItems(readExamples(source, { onProblem: opts.onProblem, signal: opts.signal }), candidates, exampleRenderer(prompt, spec.fields), paramsFor),
   };
-  return { plan, root: storeRootOf(project), source, rows, candidates };
+  return { plan, store: Store.openForProject(project), source, rows, candidates };
 }
 
 /**

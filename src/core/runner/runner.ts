@@ -1,21 +1,17 @@
 // Runs a plan: per-endpoint scheduling (concurrency, AIMD on 429s, RPM/TPM), retries with jittered backoff,
 // cancellation, progress, the content-addressed cache and the append-only run store. A run killed at any
 // moment resumes without losing a completed response and without requesting it again.
-import fs from 'node:fs';
 import { isAbortError, toMessage, UserError } from '../errors';
 import type { Logger } from '../ports';
 import type { EndpointsConfig } from '../providers/endpoints';
 import { actionFor, ProviderError, redact, type ModelProvider } from '../providers/provider';
 import type { ErrorKind, ResponseRecord } from '../store/records';
-import { ResponseCache, type CachedResponse } from '../store/responseCache';
+import type { CachedResponse } from '../store/responseCache';
 import { outputHash, requestHash } from './hash';
-import { JsonlAppender } from '../store/jsonl';
 import type { PlanCandidate, PlanItem, RunPlan } from './plan';
 import { EndpointScheduler } from './scheduler';
-import {
-  cacheDir, forEachResponse, newRunId, readManifest, responsesPath, runDir, writeManifest, writeManifestAsync,
-  type RunCounts, type RunIssue, type RunManifest, type RunStatus,
-} from '../store/runs';
+import { newRunId, type RunCounts, type RunIssue, type RunManifest, type RunStatus } from '../store/runs';
+import type { Store } from '../store/store';
 
 export interface RetryPolicy {
   /** Retries of transient failures (5xx, timeouts, resets, malformed bodies) per request. */
@@ -44,8 +40,8 @@ export interface RunProgress {
 }
 
 export interface RunOptions {
-  /** The `.prompt-adapt` directory. */
-  root: string;
+  /** The store the run is written to (`.prompt-adapt/`). */
+  store: Store;
   /** Resume (or name) this run; otherwise a new id. */
   runId?: string;
   endpoints: EndpointsConfig;
@@ -110,14 +106,15 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
   const retry = { ...defaultRetryPolicy, ...opts.retry };
   const log = opts.log;
   const runId = opts.runId ?? newRunId();
-  const dir = runDir(opts.root, runId);
-  fs.mkdirSync(dir, { recursive: true });
-  const previous = await readManifest(opts.root, runId);
+  const { store } = opts;
+  const dir = store.runDir(runId);
+  store.prepareRun(runId);
+  const previous = await store.readManifest(runId);
   if (previous && previous.planKey !== plan.planKey) throw new UserError(`Run ${runId} was made from a different plan; start a new run.`);
 
   // Resume: pairs with a final row are done (if the request is unchanged).
   const doneHashes = new Map<string, string>();
-  await forEachResponse(opts.root, runId, (r) => {
+  await store.forEachResponse(runId, (r) => {
     const key = `${r.exampleId}\0${r.candidateId}`;
     if (!r.error) doneHashes.set(key, r.requestHash);
     else if (finalErrorKinds.has(r.error.kind)) doneHashes.set(key, `E${r.requestHash}`);
@@ -134,9 +131,9 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
     candidates: plan.candidates.map((c) => ({ id: c.id, endpoint: c.endpoint, model: c.model })),
     counts, inputTokens, outputTokens, cost, issues,
   };
-  writeManifest(opts.root, manifest);
-  const rows = new JsonlAppender(responsesPath(opts.root, runId));
-  const cache = opts.cache === false ? undefined : new ResponseCache(cacheDir(opts.root));
+  store.writeManifest(manifest);
+  const rows = store.openResponses(runId);
+  const cache = opts.cache === false ? undefined : store.openCache();
 
   const ac = new AbortController();
   const onAbort = () => ac.abort();
@@ -337,8 +334,8 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
   const checkpoint = (final = false) => {
     rows.checkpoint(); cache?.checkpoint();
     Object.assign(manifest, { updatedAt: new Date().toISOString(), inputTokens, outputTokens, cost });
-    if (final) writeManifest(opts.root, manifest);
-    else manifestWrite ??= writeManifestAsync(opts.root, manifest).catch((err: unknown) => log?.warn(`cannot update the manifest: ${toMessage(err)}`)).finally(() => { manifestWrite = undefined; });
+    if (final) store.writeManifest(manifest);
+    else manifestWrite ??= store.writeManifestAsync(manifest).catch((err: unknown) => log?.warn(`cannot update the manifest: ${toMessage(err)}`)).finally(() => { manifestWrite = undefined; });
   };
   const checkpointTimer = setInterval(checkpoint, opts.checkpointIntervalMs ?? 2000);
 

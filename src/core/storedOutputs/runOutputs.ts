@@ -3,13 +3,14 @@
 // documents and the aggregated diagnostics on the prompt file.
 import * as path from 'node:path';
 import { exampleFields } from '../metrics/evaluate';
-import { readVerdicts, verdictKey, verdictsPath } from '../store/verdicts';
+import { verdictKey } from '../store/verdicts';
 import { readExamples, testSetSource } from '../project/testSet';
 import type { ProjectFile } from '../project/types';
 import { loadPromptFile } from '../prompt/load';
 import type { PromptFile } from '../prompt/types';
 import type { VerdictRecord } from '../store/records';
-import { readManifest, readResponses, runDir, type RunManifest } from '../store/runs';
+import type { RunManifest } from '../store/runs';
+import type { Store } from '../store/store';
 import { StyleChecker, resolveStyle, styleRun, type ResponseStyle, type StyleStats } from '../style';
 
 export interface CandidateOutputs {
@@ -32,13 +33,13 @@ export interface RunOutputs {
 }
 
 /** Loads and style-checks a run. `project` supplies the style rules and the test set's question field. */
-export async function loadRunOutputs(root: string, runId: string, project?: ProjectFile): Promise<RunOutputs | undefined> {
-  const manifest = await readManifest(root, runId);
+export async function loadRunOutputs(store: Store, runId: string, project?: ProjectFile): Promise<RunOutputs | undefined> {
+  const manifest = await store.readManifest(runId);
   if (!manifest) return undefined;
   // Manifests name the prompt relative to the project folder, which holds the store.
-  const promptPath = manifest.prompt ? path.resolve(path.dirname(root), manifest.prompt.path) : undefined;
+  const promptPath = manifest.prompt ? path.resolve(store.folder, manifest.prompt.path) : undefined;
   const prompt = promptPath ? await loadPromptFile(promptPath).then((p) => p.prompt, () => undefined) : undefined;
-  const responses = await readResponses(root, runId);
+  const responses = await store.readResponses(runId);
   const checker = new StyleChecker(resolveStyle(project?.style, prompt?.adapt.style));
   const style = styleRun(responses, prompt?.adapt.output, checker);
 
@@ -64,7 +65,7 @@ export async function loadRunOutputs(root: string, runId: string, project?: Proj
     const stats = style.byCandidate.get(c.id);
     if (stats) candidates.set(c.id, { candidateId: c.id, model: c.model, responses: rs, stats });
   }
-  return { manifest, prompt, candidates, questions, order, verdicts: readVerdicts(verdictsPath(runDir(root, runId))) };
+  return { manifest, prompt, candidates, questions, order, verdicts: store.readVerdicts(runId) };
 }
 
 /** An example's block in an output document. */

@@ -4,6 +4,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMITTED_STORE_ENTRIES, STORE_FOLDER } from '../../core/store/store';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import { settings } from '../settings';
@@ -25,7 +26,7 @@ export async function openExample(extensionUri: vscode.Uri, target?: string, ope
   // Runs, caches and reports are the user's own results: only the inputs and the committed labels are copied.
   fs.cpSync(source, dest, { recursive: true, filter: (src) => {
     const rel = path.relative(source, src).split(path.sep);
-    return !(rel[0] === '.prompt-adapt' && rel.length > 1 && rel[1] !== 'labels') && rel[0] !== 'report.html';
+    return !(rel[0] === STORE_FOLDER && rel.length > 1 && !COMMITTED_STORE_ENTRIES.includes(rel[1]!)) && rel[0] !== 'report.html';
   } });
   const uri = vscode.Uri.file(dest);
   if (open) await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: false });

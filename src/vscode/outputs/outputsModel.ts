@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadRunOutputs, outputDocument, type OutputBlock, type RunOutputs } from '../../core/storedOutputs/runOutputs';
-import { storeRootOf } from '../../core/runner/projectPlan';
-import { listRuns, type RunManifest } from '../../core/store/runs';
+import type { RunManifest } from '../../core/store/runs';
+import { Store, storeGlobs } from '../../core/store/store';
 import { Disposable } from '../disposable';
 import type { ProjectModel } from '../project/projectModel';
 
@@ -36,22 +36,22 @@ export class OutputsModel extends Disposable {
     const reset = (): void => { this.runs.clear(); this.docs.clear(); this.manifests = undefined; this.changed.fire(); };
     this.register(runFinished(reset));
     this.register(project.onDidChange(reset));
-    const verdicts = this.register(vscode.workspace.createFileSystemWatcher('**/.prompt-adapt/runs/*/{verdicts.jsonl,manifest.json}'));
+    const verdicts = this.register(vscode.workspace.createFileSystemWatcher(storeGlobs.runOutputs));
     this.register(verdicts.onDidChange(reset));
     this.register(verdicts.onDidCreate(reset));
   }
 
-  private async root(): Promise<{ root: string; project?: import('../../core/project/types').ProjectFile } | undefined> {
+  private async root(): Promise<{ store: Store; project?: import('../../core/project/types').ProjectFile } | undefined> {
     const parsed = await this.project.project();
-    if (parsed) return { root: storeRootOf(parsed.project), project: parsed.project };
+    if (parsed) return { store: Store.openForProject(parsed.project), project: parsed.project };
     const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder && { root: path.join(folder.uri.fsPath, '.prompt-adapt') };
+    return folder && { store: Store.openInFolder(folder.uri.fsPath) };
   }
 
   run(runId: string): Promise<RunOutputs | undefined> {
     let p = this.runs.get(runId);
     if (!p) {
-      p = this.root().then((r) => (r ? loadRunOutputs(r.root, runId, r.project) : undefined));
+      p = this.root().then((r) => (r ? loadRunOutputs(r.store, runId, r.project) : undefined));
       this.runs.set(runId, p);
     }
     return p;
@@ -72,13 +72,13 @@ export class OutputsModel extends Disposable {
     const r = await this.root();
     if (!r) return undefined;
     const runs = await this.allRuns();
-    const projectDir = path.dirname(r.root);
+    const projectDir = r.store.folder;
     const mine = runs.find((m) => m.prompt && path.resolve(projectDir, m.prompt.path) === path.resolve(promptPath) && (m.counts.requested + m.counts.cached + m.counts.resumed) > 0);
     return mine && this.run(mine.runId);
   }
 
   allRuns(): Promise<RunManifest[]> {
-    this.manifests ??= this.root().then((r) => (r ? listRuns(r.root) : []));
+    this.manifests ??= this.root().then((r) => (r ? r.store.listRuns() : []));
     return this.manifests;
   }
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import { ReviewSession, type ComparisonSource } from '../../core/review/session';
-import { storeRootOf } from '../../core/runner/projectPlan';
+import { Store, storeGlobs } from '../../core/store/store';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import type { ProjectModel } from '../project/projectModel';
@@ -24,7 +24,7 @@ export class ReviewService extends Disposable {
     const reset = (): void => { this.current?.session.invalidate(); this.dataChanged.fire(); };
     this.register(project.onDidChange(() => { this.current = undefined; this.dataChanged.fire(); }));
     this.register(onDidFinishRun(reset));
-    const labels = this.register(vscode.workspace.createFileSystemWatcher('**/.prompt-adapt/labels/*.jsonl'));
+    const labels = this.register(vscode.workspace.createFileSystemWatcher(storeGlobs.labels));
     const onLabels = (uri: vscode.Uri): void => {
       const id = path.basename(uri.fsPath, '.jsonl');
       const s = this.current?.session;
@@ -34,7 +34,7 @@ export class ReviewService extends Disposable {
     this.register(labels.onDidChange(onLabels));
     this.register(labels.onDidCreate(onLabels));
     this.register(labels.onDidDelete(onLabels));
-    const verdicts = this.register(vscode.workspace.createFileSystemWatcher('**/.prompt-adapt/runs/*/verdicts.jsonl'));
+    const verdicts = this.register(vscode.workspace.createFileSystemWatcher(storeGlobs.verdicts));
     this.register(verdicts.onDidChange(reset));
     this.register(verdicts.onDidCreate(reset));
   }
@@ -46,7 +46,7 @@ export class ReviewService extends Disposable {
     if (parsed.problems.some((p) => p.severity === 'error')) throw new UserError('prompt-adapt.yml has errors; fix them first (see the Problems panel).');
     const key = parsed.project.path;
     if (this.current?.key !== key) {
-      this.current = { key, session: new ReviewSession({ project: parsed.project, storeRoot: storeRootOf(parsed.project), reviewer: reviewerName(), compare: this.compare }) };
+      this.current = { key, session: new ReviewSession({ project: parsed.project, store: Store.openForProject(parsed.project), reviewer: reviewerName(), compare: this.compare }) };
     }
     return this.current.session;
   }

@@ -13,6 +13,7 @@ import type { ModelProvider } from '../../core/providers/provider';
 import { parsePromptText } from '../../core/prompt/load';
 import { buildProjectPlan, estimatePlan } from '../../core/runner/projectPlan';
 import { runPlan, type RunProgress, type RunResult } from '../../core/runner/runner';
+import type { Store } from '../../core/store/store';
 import { Disposable } from '../disposable';
 import { type EndpointSecrets, readEndpoints } from '../endpoints';
 import type { Log } from '../log';
@@ -40,10 +41,10 @@ export class RunController extends Disposable {
    * Runs the project's metrics over a finished run (judge calls are cached and resumable like the run).
    * A judge endpoint that is not configured skips judging with one message; the run itself stands.
    */
-  private async judge(project: ProjectFile, root: string, runId: string, endpoints: EndpointsConfig,
+  private async judge(project: ProjectFile, store: Store, runId: string, endpoints: EndpointsConfig,
     getProvider: (id: string) => Promise<ModelProvider>, signal: AbortSignal, report: (m: string) => void): Promise<JudgeRunSummary | undefined> {
     try {
-      const summary = await judgeStoredRun({ project, root, runId, endpoints, getProvider, signal,
+      const summary = await judgeStoredRun({ project, store, runId, endpoints, getProvider, signal,
         onNote: (m) => this.log.info(m), onProgress: (batch, p) => report(`judging (${batch}) ${p.done}/${p.total ?? '?'}`) });
       for (const line of verdictLines(summary)) this.log.info(`run ${runId}: ${line}`);
       return summary;
@@ -132,7 +133,7 @@ export class RunController extends Disposable {
           token.onCancellationRequested(() => abort.abort());
           let reported = 0;
           const run = await runPlan(built.plan, {
-            root: built.root, endpoints, signal: abort.signal, log: this.log,
+            store: built.store, endpoints, signal: abort.signal, log: this.log,
             defaultConcurrency: settings.maxConcurrency(),
             getProvider,
             onIssue: (i) => { this.log.warn(`${i.message}`); void vscode.window.showWarningMessage(`Prompt Adapt: ${i.message}`); },
@@ -145,7 +146,7 @@ export class RunController extends Disposable {
           });
           if (run.status !== 'cancelled' && project.metrics.length && args.judge !== false) {
             progress.report({ message: 'judging the outputs…' });
-            await this.judge(project, built.root, run.runId, endpoints, getProvider, abort.signal, (m) => progress.report({ message: m }));
+            await this.judge(project, built.store, run.runId, endpoints, getProvider, abort.signal, (m) => progress.report({ message: m }));
           }
           return run;
         });

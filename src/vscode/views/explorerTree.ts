@@ -3,8 +3,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parsePromptText } from '../../core/prompt/load';
-import { storeRootOf } from '../../core/runner/projectPlan';
-import { listRuns, type RunManifest } from '../../core/store/runs';
+import type { RunManifest } from '../../core/store/runs';
+import { Store, storeGlobs } from '../../core/store/store';
 import { Disposable } from '../disposable';
 import type { ProjectModel } from '../project/projectModel';
 
@@ -50,7 +50,7 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     }
     if (node.kind === 'group' && node.id === 'runs') {
       const parsed = await this.project.project();
-      const runs = parsed ? await listRuns(storeRootOf(parsed.project)).catch(() => []) : [];
+      const runs = parsed ? await Store.openForProject(parsed.project).listRuns().catch(() => []) : [];
       return runs.sort((a, b) => b.runId.localeCompare(a.runId)).map((manifest) => ({ kind: 'run', manifest }));
     }
     return [];
@@ -103,7 +103,7 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
 
   /** Prompt files as a forest: a variant sits under the prompt its `adapt.variantOf` names. */
   private async promptForest(): Promise<PromptEntry[]> {
-    const uris = await vscode.workspace.findFiles('**/*.prompt.yml', '{**/node_modules/**,**/.prompt-adapt/**}');
+    const uris = await vscode.workspace.findFiles('**/*.prompt.yml', `{**/node_modules/**,${storeGlobs.all}}`);
     const entries = await Promise.all(uris.map(async (uri): Promise<PromptEntry> => {
       const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
       const prompt = parsePromptText(text, uri.fsPath).prompt;

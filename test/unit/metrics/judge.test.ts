@@ -8,6 +8,7 @@ import { contextJudgeMessages, contradictionJudgeMessages } from '../../../src/c
 import { parseContradictionReply, parseVerdictReply } from '../../../src/core/metrics/judgeReply';
 import type { MetricInput, MetricResult } from '../../../src/core/metrics/types';
 import { readVerdicts, verdictsPath } from '../../../src/core/store/verdicts';
+import { Store } from '../../../src/core/store/store';
 import type { MetricSpec } from '../../../src/core/project/types';
 import type { ResponseRecord } from '../../../src/core/store/records';
 
@@ -114,7 +115,8 @@ suite('metrics/runJudge', () => {
 });
 
 suite('metrics/judgeRun', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-judge-'));
+  const store = Store.openAt(fs.mkdtempSync(path.join(os.tmpdir(), 'pa-judge-')));
+  const dir = store.runDir('r');
   const responses: ResponseRecord[] = [
     { exampleId: '1', candidateId: 'm', model: 'm', requestHash: 'h1', output: '<response><answer>Paris</answer></response>', outputHash: 'o1', at: '' },
     { exampleId: '2', candidateId: 'm', model: 'm', requestHash: 'h2', output: '<response><cannot_answer/></response>', outputHash: 'o2', at: '' },
@@ -126,7 +128,7 @@ suite('metrics/judgeRun', () => {
 
   test('writes verdicts, counts IDK, skips request errors, resumes without re-judging', async () => {
     const b = fakeBackend(() => 'fine <verdict>correct</verdict>');
-    const s1 = await judgeRun({ runDir: dir, responses, examples, outputSpec, metrics, backend: b });
+    const s1 = await judgeRun({ store, runId: 'r', responses, examples, outputSpec, metrics, backend: b });
     assert.equal(s1.written, 4);
     assert.equal(s1.unjudgeable, 1);
     assert.deepEqual(s1.counts.ctx!.m, { n: 2, correct: 1, incorrect: 1, noVerdict: 0, idk: 1 });
@@ -135,13 +137,13 @@ suite('metrics/judgeRun', () => {
     assert.equal(stored.size, 4);
     // A torn last line (crash mid-write) does not break the next append.
     fs.appendFileSync(verdictsPath(dir), '{"exampleId":"1","cand');
-    const s2 = await judgeRun({ runDir: dir, responses, examples, outputSpec, metrics, backend: b });
+    const s2 = await judgeRun({ store, runId: 'r', responses, examples, outputSpec, metrics, backend: b });
     assert.equal(s2.written, 0);
     assert.equal(s2.skipped, 4);
     assert.equal(b.requests.length, 1);
     // A changed output is judged again.
     const changed = [{ ...responses[0]!, output: '<response><answer>Lyon</answer></response>', outputHash: 'o1b' }, responses[1]!];
-    const s3 = await judgeRun({ runDir: dir, responses: changed, examples, outputSpec, metrics, backend: b });
+    const s3 = await judgeRun({ store, runId: 'r', responses: changed, examples, outputSpec, metrics, backend: b });
     assert.equal(s3.written, 2);
     assert.equal(readVerdicts(verdictsPath(dir)).get('f1\u0000m\u00001')!.verdict, 0);
   });

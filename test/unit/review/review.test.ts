@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ReviewData } from '../../../src/core/review/data';
 import { csvCell, formatTables, mdCell } from '../../../src/core/review/exportView';
 import { ReviewSession } from '../../../src/core/review/session';
+import { Store } from '../../../src/core/store/store';
 import type { ProjectFile } from '../../../src/core/project/types';
 import type { ComparisonReport } from '../../../src/protocol/comparison';
 import { parsePanelState, parseWebviewMessage, type ReviewOutput, type ReviewSystem } from '../../../src/protocol/messages';
@@ -78,7 +79,7 @@ suite('review session: labels on disk', () => {
     try {
       const project = { path: path.join(root, 'prompt-adapt.yml'), candidates: [], testSets: [{ id: 'ts', path: 'x.jsonl', fields: {} }], metrics: [], style: {}, decision: {} } as ProjectFile;
       const data = model(20);
-      const session = new ReviewSession({ project, storeRoot: path.join(root, '.prompt-adapt'), reviewer: 'ana', now: () => new Date('2025-01-01T00:00:00Z'),
+      const session = new ReviewSession({ project, store: Store.openInFolder(root), reviewer: 'ana', now: () => new Date('2025-01-01T00:00:00Z'),
         compare: async () => ({ project: '', generatedAt: '', testSets: [], runs: [] }) });
       (session as unknown as { models: Map<string, Promise<ReviewData>> }).models.set('ts', Promise.resolve(data));
       (session as unknown as { checkedAt: number }).checkedAt = Date.now() + 1e9;

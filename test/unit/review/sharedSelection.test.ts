@@ -9,6 +9,7 @@ import type { ResponseRecord, VerdictRecord } from '../../../src/core/store/reco
 import { loadReviewData } from '../../../src/core/review/load';
 import { outputHash } from '../../../src/core/runner/hash';
 import { runDir, writeManifest } from '../../../src/core/store/runs';
+import { Store } from '../../../src/core/store/store';
 import { makeCompareFixture } from '../compare/fixture';
 
 /** A newer run of the baseline prompt for `good` and `base` that lacks example q0 and answers q1 differently. */
@@ -43,7 +44,7 @@ suite('review uses the comparison\'s run selection', () => {
       const { q1Output } = addNewerRun(f.root, n);
       const { project } = await loadProjectFile(f.project);
 
-      const review = await loadReviewData({ project, storeRoot: f.root, testSetId: 't' });
+      const review = await loadReviewData({ project, store: Store.openAt(f.root), testSetId: 't' });
       assert.equal(review.baseline?.systemId, 'base');
       const q0 = review.output('good', 'q0');
       assert.ok(q0, 'the example only the older run has is still reviewed');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { contentKey, startMockServer, type MockServer } from '../../servers/mockModelServer';
 import { runPlan } from '../../../src/core/runner/runner';
 import { readResponses, responsesPath } from '../../../src/core/store/runs';
+import { Store } from '../../../src/core/store/store';
 import { examples, lines, makePlan, providers, tempRoot } from './helpers';
 
 const keyOf = (id: string) => contentKey('gpt-x', [{ role: 'system', content: 'Answer briefly.' }, { role: 'user', content: `q${id.slice(1)}` }]);
@@ -34,7 +35,7 @@ suite('runner: resume after SIGKILL', () => {
       assert.ok(kept.size < n, 'the child was killed before finishing');
     }
     const r = await runPlan(makePlan(examples(n), [{ id: 'gpt', endpoint: 'local', model: 'gpt-x' }]), {
-      root, runId, endpoints: { local: { kind: 'openai', baseURL: server.url } }, getProvider: providers({ local: { kind: 'openai', baseURL: server.url } }),
+      store: Store.openAt(root), runId, endpoints: { local: { kind: 'openai', baseURL: server.url } }, getProvider: providers({ local: { kind: 'openai', baseURL: server.url } }),
     });
     assert.equal(r.status, 'complete');
     const rows = await readResponses(root, runId);

@@ -4,6 +4,7 @@ import type { EndpointsConfig } from '../../../src/core/providers/endpoints';
 import type { PlanCandidate } from '../../../src/core/runner/plan';
 import { runPlan, type RunOptions } from '../../../src/core/runner/runner';
 import { listRuns, readManifest, readResponses, responsesPath, type RunIssue } from '../../../src/core/store/runs';
+import { Store } from '../../../src/core/store/store';
 import { examples, lines, makePlan, providers, tempRoot } from './helpers';
 
 const fast = { baseDelayMs: 20, maxDelayMs: 100 };
@@ -17,7 +18,7 @@ suite('runner', () => {
     { id: 'nova', endpoint: 'aws', model: 'us.amazon.nova-lite-v1:0' },
   ];
   const opts = (root: string, extra: Partial<RunOptions> = {}): RunOptions =>
-    ({ root, endpoints, getProvider: providers(endpoints, extra.retry ? 400 : 5000), retry: fast, ...extra });
+    ({ store: Store.openAt(root), endpoints, getProvider: providers(endpoints, extra.retry ? 400 : 5000), retry: fast, ...extra });
 
   suiteSetup(async () => {
     oai = await startMockServer('openai', { latencyMs: 5 });

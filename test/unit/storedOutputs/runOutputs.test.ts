@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadRunOutputs, outputDocument, verdictsOf } from '../../../src/core/storedOutputs/runOutputs';
 import { instructionFor, ruleLabel, styleSummaries } from '../../../src/core/storedOutputs/styleAdvice';
+import { Store } from '../../../src/core/store/store';
 
 suite('run outputs for the editor', () => {
   let root: string;
@@ -28,7 +29,7 @@ suite('run outputs for the editor', () => {
   suiteTeardown(() => fs.rmSync(root, { recursive: true, force: true }));
 
   test('the document holds each answered output verbatim and findings map to the exact text', async () => {
-    const run = (await loadRunOutputs(root, runId))!;
+    const run = (await loadRunOutputs(Store.openAt(root), runId))!;
     const doc = outputDocument(run, 'c');
     assert.equal(doc.total, 3, 'request errors have no output block');
     for (const b of doc.blocks) {
@@ -43,14 +44,14 @@ suite('run outputs for the editor', () => {
   });
 
   test('the cap keeps documents small and says so', async () => {
-    const run = (await loadRunOutputs(root, runId))!;
+    const run = (await loadRunOutputs(Store.openAt(root), runId))!;
     const doc = outputDocument(run, 'c', 1);
     assert.equal(doc.blocks.length, 1);
     assert.match(doc.text, /3 outputs, showing the first 1/);
   });
 
   test('summaries count outputs per rule with the rate, and name the phrase', async () => {
-    const run = (await loadRunOutputs(root, runId))!;
+    const run = (await loadRunOutputs(Store.openAt(root), runId))!;
     const summaries = styleSummaries(run, (id) => ruleLabel(id));
     const according = summaries.find((s) => s.ruleId === 'phrase:according-to')!;
     assert.equal(according.message, "'according to' in 1/2 outputs of c (50.0%)");

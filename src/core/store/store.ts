@@ -1,0 +1,104 @@
+// The store: everything Prompt Adapt keeps under `.prompt-adapt/` (run manifests and responses, the response
+// cache, verdicts, human labels). A `Store` is bound to one such folder and is the only way the rest of the
+// code reaches those files: nothing outside `src/core/store` builds a store path or opens a store file
+// (eslint's store-files rule keeps it so).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LabelRecord, ResponseRecord, VerdictRecord } from './records';
+import { JsonlAppender } from './jsonl';
+import { appendLabel, labelsPath, readLabels, type LabelLine } from './labels';
+import { ResponseCache } from './responseCache';
+import {
+  cacheDir, findResumableRun, forEachResponse, listRuns, readManifest, readResponses, responsesPath, runDir, writeManifest,
+  writeManifestAsync, type RunManifest,
+} from './runs';
+import { readVerdicts, VerdictWriter, verdictsPath } from './verdicts';
+
+/** The store's folder name, beside the project file (or in the folder an ad-hoc run starts in). */
+export const STORE_FOLDER = '.prompt-adapt';
+
+/** Globs of store files, for editor file watchers and workspace searches that must skip the store. */
+export const storeGlobs = {
+  /** Everything in any store (to exclude it from searches). */
+  all: `**/${STORE_FOLDER}/**`,
+  /** Files that change what a run's outputs show: its manifest and its verdicts. */
+  runOutputs: `**/${STORE_FOLDER}/runs/*/{verdicts.jsonl,manifest.json}`,
+  verdicts: `**/${STORE_FOLDER}/runs/*/verdicts.jsonl`,
+  labels: `**/${STORE_FOLDER}/labels/*.jsonl`,
+} as const;
+
+/** Top-level entries of a store that belong in version control (the rest is the user's own results and caches). */
+export const COMMITTED_STORE_ENTRIES: readonly string[] = ['labels'];
+
+const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/gu, '_');
+
+export class Store {
+  private constructor(
+    /** The store folder itself (`…/.prompt-adapt`). */
+    readonly root: string,
+  ) {}
+
+  /** The store folder given directly (tests, tools). */
+  static openAt(storeFolder: string): Store { return new Store(path.resolve(storeFolder)); }
+
+  /** The store of a folder: `<folder>/.prompt-adapt` (a workspace without a project, an ad-hoc CLI run). */
+  static openInFolder(folder: string): Store { return new Store(path.resolve(folder, STORE_FOLDER)); }
+
+  /** The store of a project: `.prompt-adapt/` beside the project file. */
+  static openForProject(project: string | { path: string }): Store {
+    return Store.openInFolder(path.dirname(typeof project === 'string' ? project : project.path));
+  }
+
+  /** The folder holding the store: manifests name prompts relative to it. */
+  get folder(): string { return path.dirname(this.root); }
+
+  // ---- runs ----
+
+  /** A run's folder (created on demand by the writers below). */
+  runDir(runId: string): string { return runDir(this.root, runId); }
+
+  /** The run id under which a judged run's judge batch keeps its own responses (outside the run list). */
+  judgeRunId(runId: string, batch: string): string { return `${runId}/judges/${safe(batch)}`; }
+
+  /** Creates the run's folder (a new run, or resuming one). */
+  prepareRun(runId: string): void { fs.mkdirSync(this.runDir(runId), { recursive: true }); }
+
+  writeManifest(m: RunManifest): void { writeManifest(this.root, m); }
+  /** `writeManifest` off the event loop, for periodic checkpoints; the caller awaits it before any later write. */
+  writeManifestAsync(m: RunManifest): Promise<void> { return writeManifestAsync(this.root, m); }
+  /** A run's manifest, or undefined when there is none. */
+  readManifest(runId: string): Promise<RunManifest | undefined> { return readManifest(this.root, runId); }
+  /** All runs with a readable manifest, newest first. */
+  listRuns(): Promise<RunManifest[]> { return listRuns(this.root); }
+  /** The newest run of a plan that did not complete, to resume. */
+  findResumableRun(planKey: string): Promise<RunManifest | undefined> { return findResumableRun(this.root, planKey); }
+
+  /** Every line of a run's responses in file order (several may exist per pair: the last wins). */
+  forEachResponse(runId: string, fn: (r: ResponseRecord) => void): Promise<void> { return forEachResponse(this.root, runId, fn); }
+  /** A run's responses, one per (example, candidate): the last line written for each pair. */
+  readResponses(runId: string): Promise<ResponseRecord[]> { return readResponses(this.root, runId); }
+  /** The crash-safe appender of a run's responses. */
+  openResponses(runId: string): JsonlAppender { return new JsonlAppender(responsesPath(this.root, runId)); }
+
+  /** The response cache shared by every run of this store. */
+  openCache(): ResponseCache { return new ResponseCache(cacheDir(this.root)); }
+
+  // ---- verdicts ----
+
+  /** The latest verdict per (metric, candidate, example) of a run. */
+  readVerdicts(runId: string): Map<string, VerdictRecord> { return readVerdicts(verdictsPath(this.runDir(runId))); }
+  openVerdictWriter(runId: string): VerdictWriter { return new VerdictWriter(verdictsPath(this.runDir(runId))); }
+  /** Size of a run's verdicts file (0 when absent): judging a stored run changes it without touching the manifest. */
+  verdictsSize(runId: string): number {
+    try { return fs.statSync(verdictsPath(this.runDir(runId))).size; } catch { return 0; }
+  }
+
+  // ---- labels ----
+
+  /** The labels file of a test set (committed with the project). */
+  labelsPath(testSetId: string): string { return labelsPath(this.root, testSetId); }
+  /** Appends one label durably (returns after fsync). */
+  appendLabel(testSetId: string, line: LabelLine): void { appendLabel(this.root, testSetId, line); }
+  /** The current labels of a test set: the latest line per (output, reviewer), withdrawn ones removed. */
+  readLabels(testSetId: string): Promise<LabelRecord[]> { return readLabels(this.root, testSetId); }
+}
