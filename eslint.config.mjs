@@ -34,6 +34,12 @@ const fsAllowed = [
 const fsModule = '/^(node:)?fs(\\/promises)?$/';
 const storeFilesMessage = "store-files rule: only src/core/store touches the file system for the store; use the Store (src/core/store/store.ts). "
   + 'A module that reads other files belongs in fsAllowed in eslint.config.mjs.';
+const storeFiles = [
+  { selector: `ImportDeclaration[source.value=${fsModule}]`, message: storeFilesMessage },
+  { selector: `ImportExpression[source.value=${fsModule}]`, message: storeFilesMessage },
+  { selector: `CallExpression[callee.name='require'][arguments.0.value=${fsModule}]`, message: storeFilesMessage },
+];
+const settingsReader = { selector: "MemberExpression[property.name='getConfiguration']", message: 'read settings through src/vscode/settings.ts' };
 
 const gatewayPatterns = (except) =>
   gateways.filter((g) => g !== except).map((g) => ({ regex: `^(${g.lib})(/.*)?$`, message: `import this library only in ${g.only.join(', ')}` }));
@@ -83,12 +89,11 @@ export default tseslint.config(
     files: g.only,
     rules: { 'no-restricted-imports': ['error', { paths: ['vscode'], patterns: gatewayPatterns(g) }] },
   })),
-  {
-    // One settings reader: defaults live in package.json and are applied in one place.
-    files: ['src/**'],
-    ignores: ['src/vscode/settings.ts'],
-    rules: { 'no-restricted-syntax': ['error', { selector: "MemberExpression[property.name='getConfiguration']", message: 'read settings through src/vscode/settings.ts' }] },
-  },
+  // Syntax rules of src/: one settings reader (defaults live in package.json and are applied in one place), and
+  // the store-files rule. Both are options of one eslint rule, so each file gets the combination that applies to it.
+  { files: ['src/**'], rules: { 'no-restricted-syntax': ['error', settingsReader, ...storeFiles] } },
+  { files: ['src/vscode/settings.ts'], rules: { 'no-restricted-syntax': ['error', ...storeFiles] } },
+  { files: fsAllowed, rules: { 'no-restricted-syntax': ['error', settingsReader] } },
   {
     files: ['src/protocol/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./[^/]+$)', message: 'protocol imports nothing but its own modules' }] }] },
@@ -115,17 +120,6 @@ export default tseslint.config(
           ...gatewayPatterns(gateways.find((g) => g.only[0] === 'webview/ui/**')),
         ],
       }],
-    },
-  },
-  {
-    files: ['src/**'],
-    ignores: fsAllowed,
-    rules: {
-      'no-restricted-syntax': ['error',
-        { selector: `ImportDeclaration[source.value=${fsModule}]`, message: storeFilesMessage },
-        { selector: `ImportExpression[source.value=${fsModule}]`, message: storeFilesMessage },
-        { selector: `CallExpression[callee.name='require'][arguments.0.value=${fsModule}]`, message: storeFilesMessage },
-      ],
     },
   },
   {

@@ -52,10 +52,8 @@ suite('architecture rules (lint)', function () {
 });
 
 // The store-files rule: only src/core/store (and the listed readers of non-store files) may use node:fs.
-async function storeFilesRule(file: string, code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax' && m.message.startsWith('store-files rule')).map((m) => m.message);
-}
+const storeFilesRule = async (file: string, code: string): Promise<string[]> =>
+  (await ruleMessages(file, code, 'no-restricted-syntax')).filter((m) => m.startsWith('store-files rule'));
 
 suite('architecture rules (lint): store files', function () {
   this.timeout(60_000);
@@ -70,6 +68,7 @@ suite('architecture rules (lint): store files', function () {
     ['src/core/store/x.ts', "import fs from 'node:fs';\nexport const v = fs;", false],
     ['src/core/project/testSet.ts', "import { createReadStream } from 'node:fs';\nexport const v = createReadStream;", false],
     ['src/core/compare/x.ts', "import path from 'node:path';\nexport const v = path;", false],
+    ['src/vscode/settings.ts', "import fs from 'node:fs';\nexport const v = fs;", true],
   ];
   for (const [file, code, banned] of cases) {
     test(`${file}: ${code.split('\n')[0]} is ${banned ? 'rejected' : 'allowed'}`, async () => {

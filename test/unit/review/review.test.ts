@@ -109,7 +109,7 @@ suite('review session: label progress', () => {
       const data = model(20);
       const plan = { target: 0.03, floor: 0.01, labelsNeeded: 40, message: 'b: 40 more labels' };
       const report = { project: '', generatedAt: '', runs: [], testSets: [{ testSetId: 'ts', calibration: { plan } }] } as unknown as ComparisonReport;
-      const session = new ReviewSession({ project, storeRoot: path.join(root, '.prompt-adapt'), reviewer: 'ana', compare: async () => report });
+      const session = new ReviewSession({ project, store: Store.openInFolder(root), reviewer: 'ana', compare: async () => report });
       (session as unknown as { models: Map<string, Promise<ReviewData>> }).models.set('ts', Promise.resolve(data));
       (session as unknown as { checkedAt: number }).checkedAt = Date.now() + 1e9;
       (session as unknown as { checkFresh: () => Promise<void> }).checkFresh = async () => undefined;
