@@ -3,6 +3,7 @@ import type OpenAI from 'openai';
 import { isAbortError, toMessage } from '../errors';
 import { originOf } from './endpoints';
 import { createNodeFetch } from './nodeHttpFetch';
+import type { OpenAIBatchApi } from '../batch/openaiBatch';
 import { classifyHttp, parseRetryAfter, ProviderError, redact, type Completion, type CompletionRequest, type ModelProvider } from './provider';
 
 export interface OpenAIProviderOptions {
@@ -23,8 +24,8 @@ export interface OpenAIProviderOptions {
 const known: Record<string, string> = { maxTokens: 'max_tokens', topP: 'top_p', stop: 'stop', seed: 'seed', temperature: 'temperature' };
 const snake = (k: string) => known[k] ?? k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** Creates a provider; loads the SDK on first use so activation stays cheap. */
-export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise<ModelProvider> {
+/** The SDK client with our transport rules: explicit base URL, no SDK retries, a key only for its own origin, no redirects. */
+async function createClient(opts: OpenAIProviderOptions): Promise<{ client: OpenAI; SDK: typeof OpenAI; close(): void }> {
   const origin = originOf(opts.baseURL);
   const { default: OpenAIClient } = await import('openai');
   const apiKey = opts.apiKey || 'none';
@@ -40,33 +41,81 @@ export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise
     apiKey, baseURL: opts.baseURL, organization: null, project: null, maxRetries: 0,
     timeout: opts.timeoutMs ?? 120_000, fetch: guardedFetch, logLevel: 'off',
   });
+  return { client, SDK: OpenAIClient, close: () => transport?.close() };
+}
+
+/** The chat-completions body for a request (live and batch send the same one). */
+export function chatCompletionBody(req: CompletionRequest): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: req.model, messages: req.messages };
+  if (req.params) for (const k in req.params) if (req.params[k] !== undefined) body[snake(k)] = req.params[k];
+  return body;
+}
+
+/** Our completion from a chat-completions response body. */
+function completionOf(data: OpenAI.Chat.ChatCompletion, latencyMs: number): Completion {
+  const request_id = (data as { _request_id?: string | null })._request_id;
+  const choice = data.choices?.[0];
+  if (!choice) throw new ProviderError('transient', 'the server returned no choices');
+  return {
+    text: typeof choice.message?.content === 'string' ? choice.message.content : '',
+    finishReason: choice.finish_reason ?? undefined,
+    inputTokens: data.usage?.prompt_tokens,
+    outputTokens: data.usage?.completion_tokens,
+    latencyMs,
+    requestId: request_id ?? undefined,
+  };
+}
+
+/** Creates a provider; loads the SDK on first use so activation stays cheap. */
+export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise<ModelProvider> {
+  const { client, SDK, close } = await createClient(opts);
   const secrets = [opts.apiKey];
 
   return {
     kind: 'openai',
     async complete(req: CompletionRequest, signal: AbortSignal): Promise<Completion> {
-      const body: Record<string, unknown> = { model: req.model, messages: req.messages };
-      if (req.params) for (const k in req.params) if (req.params[k] !== undefined) body[snake(k)] = req.params[k];
+      const body = chatCompletionBody(req);
       const start = performance.now();
       try {
         // Plain await (not .withResponse()): the SDK attaches `_request_id` to the data, one promise layer cheaper.
         const data = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal });
-        const request_id = (data as { _request_id?: string | null })._request_id;
-        const choice = data.choices?.[0];
-        if (!choice) throw new ProviderError('transient', 'the server returned no choices');
-        return {
-          text: typeof choice.message?.content === 'string' ? choice.message.content : '',
-          finishReason: choice.finish_reason ?? undefined,
-          inputTokens: data.usage?.prompt_tokens,
-          outputTokens: data.usage?.completion_tokens,
-          latencyMs: performance.now() - start,
-          requestId: request_id ?? undefined,
-        };
+        return completionOf(data, performance.now() - start);
       } catch (err) {
-        throw toProviderError(err, signal, secrets, OpenAIClient);
+        throw toProviderError(err, signal, secrets, SDK);
       }
     },
-    close: () => transport?.close(),
+    close,
+  };
+}
+
+/** Files + Batches calls for the batch backend (core/batch/openaiBatch.ts). */
+export async function createOpenAIBatchApi(opts: OpenAIProviderOptions): Promise<OpenAIBatchApi> {
+  const { client, SDK } = await createClient(opts);
+  const secrets = [opts.apiKey];
+  const guard = async <T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> => {
+    try { return await call(); } catch (err) { throw toProviderError(err, signal ?? new AbortController().signal, secrets, SDK); }
+  };
+  const { toFile } = await import('openai');
+  return {
+    bodyOf: chatCompletionBody,
+    completionOf: (body, latencyMs) => completionOf(body as OpenAI.Chat.ChatCompletion, latencyMs),
+    uploadBatchFile: (name, content, signal) => guard(signal, async () => (await client.files.create({ file: await toFile(content, name), purpose: 'batch' }, { signal })).id),
+    createBatch: (fileId, metadata, signal) => guard(signal, () => client.batches.create({ input_file_id: fileId, endpoint: '/v1/chat/completions', completion_window: '24h', metadata }, { signal })),
+    retrieveBatch: (id, signal) => guard(signal, () => client.batches.retrieve(id, { signal })),
+    cancelBatch: (id) => guard(undefined, () => client.batches.cancel(id)),
+    async *fileLines(fileId, signal) {
+      const res = await guard(signal, () => client.files.content(fileId, { signal }));
+      if (!res.body) return;
+      const decoder = new TextDecoder();
+      let rest = '';
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        rest += decoder.decode(chunk, { stream: true });
+        let nl: number;
+        while ((nl = rest.indexOf('\n')) >= 0) { yield rest.slice(0, nl); rest = rest.slice(nl + 1); }
+      }
+      rest += decoder.decode();
+      if (rest) yield rest;
+    },
   };
 }
 

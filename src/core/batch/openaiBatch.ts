@@ -1,0 +1,102 @@
+// OpenAI Batch API (and Azure OpenAI's global batch, and any server that speaks it): one JSONL file of
+// chat-completion requests per job, `custom_id` = the store's request hash, results mapped back by custom_id.
+import { classifyHttp, type Completion } from '../providers/provider';
+import type { BatchBackend, BatchJob, BatchJobState, BatchOutcome, BatchRequest } from './types';
+import { splitAtLimits } from './types';
+
+/** The remote calls, implemented in providers/openai.ts (the only module that imports the SDK). */
+export interface OpenAIBatchApi {
+  /** The chat-completions body the live path would send for this request. */
+  bodyOf(request: BatchRequest['request']): Record<string, unknown>;
+  /** The completion the live path would return for a chat-completions response body. */
+  completionOf(body: unknown, latencyMs: number): Completion;
+  uploadBatchFile(name: string, content: Buffer, signal?: AbortSignal): Promise<string>;
+  createBatch(fileId: string, metadata: Record<string, string>, signal?: AbortSignal): Promise<RemoteBatch>;
+  retrieveBatch(id: string, signal?: AbortSignal): Promise<RemoteBatch>;
+  cancelBatch(id: string): Promise<RemoteBatch>;
+  /** The file's lines, streamed. */
+  fileLines(fileId: string, signal?: AbortSignal): AsyncIterable<string>;
+}
+
+export interface RemoteBatch {
+  id: string;
+  status: string;
+  output_file_id?: string | null;
+  error_file_id?: string | null;
+  request_counts?: { total: number; completed: number; failed: number } | null;
+  errors?: { data?: { message?: string; line?: number | null }[] } | null;
+}
+
+const stateOf: Record<string, BatchJobState> = {
+  validating: 'submitted', in_progress: 'running', finalizing: 'running', completed: 'completed',
+  failed: 'failed', expired: 'expired', cancelling: 'cancelling', cancelled: 'cancelled',
+};
+
+/** OpenAI's documented limits per batch file: 50,000 requests, 200 MB. */
+export const openAIBatchLimits = { maxRequests: 50_000, maxBytes: 200 * 1024 * 1024, minRequests: 1 };
+
+export function createOpenAIBatchBackend(api: OpenAIBatchApi, limits = openAIBatchLimits): BatchBackend {
+  const update = (job: BatchJob, remote: RemoteBatch): BatchJob => ({
+    ...job,
+    state: stateOf[remote.status] ?? 'running',
+    counts: remote.request_counts ? { ...remote.request_counts } : job.counts,
+    message: remote.errors?.data?.map((e) => (e.line ? `line ${e.line}: ` : '') + (e.message ?? '')).join('; ') || job.message,
+  });
+
+  return {
+    kind: 'openai',
+    limits,
+    async submit(endpointId, model, requests, signal) {
+      const lines = requests.map((r) => ({ key: r.key, line: JSON.stringify({ custom_id: r.key, method: 'POST', url: '/v1/chat/completions', body: api.bodyOf(r.request) }) + '\n' }));
+      const jobs: BatchJob[] = [];
+      for (const group of splitAtLimits(lines, (l) => Buffer.byteLength(l.line), limits)) {
+        const fileId = await api.uploadBatchFile(`prompt-adapt-${model.replace(/[^\w.-]+/g, '_')}.jsonl`, Buffer.from(group.map((l) => l.line).join('')), signal);
+        const remote = await api.createBatch(fileId, { source: 'prompt-adapt' }, signal);
+        jobs.push(update({
+          backend: 'openai', endpointId, model, jobId: remote.id, keys: group.map((l) => l.key), submittedAt: new Date().toISOString(),
+          state: 'submitted', counts: { total: group.length, completed: 0, failed: 0 },
+        }, remote));
+      }
+      return jobs;
+    },
+    async refresh(job, signal) { return update(job, await api.retrieveBatch(job.jobId, signal)); },
+    async cancel(job) { return update(job, await api.cancelBatch(job.jobId)); },
+    async *results(job, signal) {
+      const remote = await api.retrieveBatch(job.jobId, signal);
+      const seen = new Set<string>();
+      for (const fileId of [remote.output_file_id, remote.error_file_id]) {
+        if (!fileId) continue;
+        for await (const line of api.fileLines(fileId, signal)) {
+          if (!line.trim()) continue;
+          const outcome = outcomeOf(line, api);
+          if (!outcome || seen.has(outcome.key)) continue;
+          seen.add(outcome.key);
+          yield outcome;
+        }
+      }
+      // Requests the job never ran (expired, cancelled, failed validation) go back to the queue.
+      const why = job.state === 'failed' ? `the batch failed${job.message ? `: ${job.message}` : ''}` : `the batch ended ${job.state} before this request ran`;
+      for (const key of job.keys) if (!seen.has(key)) yield { key, error: { kind: 'transient', message: why } };
+    },
+  };
+}
+
+function outcomeOf(line: string, api: OpenAIBatchApi): BatchOutcome | undefined {
+  let row: { custom_id?: string; response?: { status_code?: number; body?: unknown } | null; error?: { code?: string; message?: string } | null };
+  try { row = JSON.parse(line); } catch { return undefined; }
+  const key = row.custom_id;
+  if (typeof key !== 'string') return undefined;
+  if (row.error) {
+    const code = row.error.code ?? '';
+    // Expired and cancelled requests were never run: retryable, not the request's fault.
+    const kind = code === 'batch_expired' || code === 'batch_cancelled' ? 'transient' : classifyHttp(undefined, code, row.error.message ?? '');
+    return { key, error: { kind, message: `${code}: ${row.error.message ?? ''}`.slice(0, 500) } };
+  }
+  const status = row.response?.status_code ?? 0;
+  const body = row.response?.body as { error?: { message?: string; code?: string; type?: string } } | undefined;
+  if (status !== 200) {
+    const message = body?.error?.message ?? `status ${status}`;
+    return { key, error: { kind: classifyHttp(status, body?.error?.code ?? body?.error?.type, message), message: `HTTP ${status}: ${message}`.slice(0, 500) } };
+  }
+  try { return { key, completion: api.completionOf(body, 0) }; } catch (e) { return { key, error: { kind: 'transient', message: `unreadable batch result: ${(e as Error).message}` } }; }
+}
