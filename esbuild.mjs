@@ -64,6 +64,8 @@ const bundles = [
   // A 4 MB young generation keeps long runs' peak RSS under 150 MB at no CPU cost (bench/run.ts measures it);
   // `env -S` passes the flag (GNU coreutils >= 8.30, macOS).
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: [], banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=4' } },
+  // The batch SDKs (S3 and the Bedrock control plane) in their own file, loaded on first Bedrock batch use.
+  { ...node, entryPoints: ['src/core/providers/bedrockBatchApi.ts'], outfile: 'dist/bedrockBatchApi.js', external: [] },
   // The SIMULATED model server of the bundled example, started by the walkthrough in its own process.
   { ...node, entryPoints: ['scripts/demo/simulatedModelServer.ts'], outfile: 'dist/simulatedModelServer.js', external: [] },
   {

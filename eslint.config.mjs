@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
 /** (Package specifiers are matched as bare module names, so a local `./jstat` module is not caught.) */
 const gateways = [
   { lib: 'openai', only: ['src/core/providers/openai.ts'] },
-  { lib: '@aws-sdk/[^/]+|@smithy/[^/]+', only: ['src/core/providers/bedrock.ts'] },
+  { lib: '@aws-sdk/client-bedrock|@aws-sdk/client-s3', only: ['src/core/providers/bedrockBatchApi.ts'] },
+  { lib: '@aws-sdk/(?!client-bedrock$|client-s3$)[^/]+|@smithy/[^/]+', only: ['src/core/providers/bedrock.ts'] },
   { lib: 'fast-xml-parser', only: ['src/core/answer/xml.ts'] },
   { lib: 'jstat', only: ['src/core/stats/jstat.ts'] },
   { lib: 'yaml', only: ['src/core/yaml.ts'] },
