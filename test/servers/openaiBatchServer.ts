@@ -14,7 +14,7 @@ export interface BatchServerOptions {
   perStep?: number;
   /** Advance each batch one step on every GET /v1/batches/{id} (default true). */
   advanceOnPoll?: boolean;
-  /** Expire every batch after this many processed requests (the rest land in the error file as `batch_expired`). */
+  /** A batch expires after processing this many of its requests (the rest land in the error file as `batch_expired`). */
   expireAfter?: number;
   /** Requests whose last user message contains this string fail with HTTP 400 inside the batch. */
   failContent?: string;
@@ -89,6 +89,11 @@ export async function startOpenAIBatchServer(opts: BatchServerOptions = {}): Pro
       return f ? json(res, 200, fileObject(f)) : fail(res, 404, `No such File object: ${m[1]}`);
     }
     if (req.method === 'POST' && p === '/v1/batches') return create(res, JSON.parse(body.toString() || '{}'));
+    if (req.method === 'GET' && p === '/v1/batches') {
+      const limit = Math.min(100, Number(url.searchParams.get('limit') ?? 20));
+      const data = [...batches.values()].reverse().slice(0, limit).map(batchObject);
+      return json(res, 200, { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: batches.size > limit });
+    }
     if (req.method === 'GET' && (m = /^\/v1\/batches\/([^/]+)$/.exec(p))) {
       const b = batches.get(m[1]!);
       if (!b) return fail(res, 404, `No batch found with id '${m[1]}'.`);
@@ -163,10 +168,10 @@ export async function startOpenAIBatchServer(opts: BatchServerOptions = {}): Pro
       case 'in_progress': {
         const end = Math.min(b.lines.length, b.next + (opts.perStep ?? b.lines.length));
         for (; b.next < end; b.next++) {
-          if (opts.expireAfter !== undefined && stats.processed >= opts.expireAfter) break;
+          if (opts.expireAfter !== undefined && b.next >= opts.expireAfter) break;
           processLine(b, b.lines[b.next]!);
         }
-        if (b.next < b.lines.length && opts.expireAfter !== undefined && stats.processed >= opts.expireAfter) return expire(b);
+        if (b.next < b.lines.length && opts.expireAfter !== undefined && b.next >= opts.expireAfter) return expire(b);
         if (b.next >= b.lines.length) { b.status = 'finalizing'; b.timestamps.finalizing_at = now(); }
         return;
       }

@@ -1,5 +1,6 @@
 // OpenAI Batch API (and Azure OpenAI's global batch, and any server that speaks it): one JSONL file of
 // chat-completion requests per job, `custom_id` = the store's request hash, results mapped back by custom_id.
+import { createHash } from 'node:crypto';
 import { classifyHttp, type Completion } from '../providers/provider';
 import type { BatchBackend, BatchJob, BatchJobState, BatchOutcome, BatchRequest } from './types';
 import { splitAtLimits } from './types';
@@ -13,6 +14,8 @@ export interface OpenAIBatchApi {
   uploadBatchFile(name: string, content: Buffer, signal?: AbortSignal): Promise<string>;
   createBatch(fileId: string, metadata: Record<string, string>, signal?: AbortSignal): Promise<RemoteBatch>;
   retrieveBatch(id: string, signal?: AbortSignal): Promise<RemoteBatch>;
+  /** A recent batch whose metadata carries this tag (a crash between create and the manifest write). */
+  findBatch(tag: string, signal?: AbortSignal): Promise<RemoteBatch | undefined>;
   cancelBatch(id: string): Promise<RemoteBatch>;
   /** The file's lines, streamed. */
   fileLines(fileId: string, signal?: AbortSignal): AsyncIterable<string>;
@@ -25,6 +28,7 @@ export interface RemoteBatch {
   error_file_id?: string | null;
   request_counts?: { total: number; completed: number; failed: number } | null;
   errors?: { data?: { message?: string; line?: number | null }[] } | null;
+  metadata?: Record<string, string> | null;
 }
 
 const stateOf: Record<string, BatchJobState> = {
@@ -50,8 +54,11 @@ export function createOpenAIBatchBackend(api: OpenAIBatchApi, limits = openAIBat
       const lines = requests.map((r) => ({ key: r.key, line: JSON.stringify({ custom_id: r.key, method: 'POST', url: '/v1/chat/completions', body: api.bodyOf(r.request) }) + '\n' }));
       const jobs: BatchJob[] = [];
       for (const group of splitAtLimits(lines, (l) => Buffer.byteLength(l.line), limits)) {
-        const fileId = await api.uploadBatchFile(`prompt-adapt-${model.replace(/[^\w.-]+/g, '_')}.jsonl`, Buffer.from(group.map((l) => l.line).join('')), signal);
-        const remote = await api.createBatch(fileId, { source: 'prompt-adapt' }, signal);
+        // Tagged with a digest of its requests: submitting the same group again finds the job instead of paying twice.
+        const tag = createHash('sha256').update(model).update('\0').update(group.map((l) => l.key).join('\n')).digest('hex').slice(0, 24);
+        const existing = await api.findBatch(tag, signal);
+        const remote = existing && !['failed', 'expired', 'cancelled'].includes(existing.status) ? existing
+          : await api.createBatch(await api.uploadBatchFile(`prompt-adapt-${tag}.jsonl`, Buffer.from(group.map((l) => l.line).join('')), signal), { prompt_adapt: tag }, signal);
         jobs.push(update({
           backend: 'openai', endpointId, model, jobId: remote.id, keys: group.map((l) => l.key), submittedAt: new Date().toISOString(),
           state: 'submitted', counts: { total: group.length, completed: 0, failed: 0 },

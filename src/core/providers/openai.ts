@@ -102,6 +102,10 @@ export async function createOpenAIBatchApi(opts: OpenAIProviderOptions): Promise
     uploadBatchFile: (name, content, signal) => guard(signal, async () => (await client.files.create({ file: await toFile(content, name), purpose: 'batch' }, { signal })).id),
     createBatch: (fileId, metadata, signal) => guard(signal, () => client.batches.create({ input_file_id: fileId, endpoint: '/v1/chat/completions', completion_window: '24h', metadata }, { signal })),
     retrieveBatch: (id, signal) => guard(signal, () => client.batches.retrieve(id, { signal })),
+    findBatch: (tag, signal) => guard(signal, async () => {
+      const page = await client.batches.list({ limit: 100 }, { signal });
+      return page.data.find((b) => (b.metadata as Record<string, string> | null)?.prompt_adapt === tag);
+    }),
     cancelBatch: (id) => guard(undefined, () => client.batches.cancel(id)),
     async *fileLines(fileId, signal) {
       const res = await guard(signal, () => client.files.content(fileId, { signal }));

@@ -1,0 +1,138 @@
+// Runs pending requests through provider batch jobs: submit (recording each job before and after, so a crash
+// never loses or double-pays one), poll with backoff, write every result through the same `record` path as live
+// calls, and re-queue only the requests a job never ran. Stopping to wait (closing the editor, Ctrl-C) leaves the
+// remote jobs running; `cancelBatchJobs` is the explicit cancel.
+import { createHash } from 'node:crypto';
+import type { CompletionRequest } from '../providers/provider';
+import { finishedStates, type BatchBackend, type BatchJob, type BatchOutcome } from './types';
+
+export interface PendingRequest { key: string; endpointId: string; request: CompletionRequest }
+
+export type BatchEvent =
+  | { type: 'submitted'; job: BatchJob }
+  | { type: 'state'; job: BatchJob }
+  | { type: 'collected'; job: BatchJob; results: number; requeued: number }
+  | { type: 'live'; endpointId: string; model: string; count: number; why: string };
+
+export interface BatchDriverOptions {
+  backendFor(endpointId: string): Promise<BatchBackend>;
+  /** Persists the job list (the run manifest) after every change; a restart resumes from it. */
+  saveJobs(jobs: readonly BatchJob[]): Promise<void>;
+  /** Writes one result to the store, exactly like a live one (same request key, same cache entry). */
+  record(outcome: BatchOutcome, job: BatchJob): Promise<void>;
+  /** Runs requests live: remainders below a provider's minimum job size, and the last retry of re-queued ones. */
+  runLive(requests: readonly PendingRequest[], why: string): Promise<void>;
+  signal?: AbortSignal;
+  onEvent?(e: BatchEvent): void;
+  /** Polling backoff (default 5 s doubling to 5 min). */
+  poll?: { initialMs: number; maxMs: number };
+  /** Batch rounds for requests a job never ran before they go live (default 2). */
+  maxRounds?: number;
+  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** A job record written before the remote call, so a crash between "created" and "saved" is recognised on resume. */
+export const submittingPrefix = 'submitting:';
+
+export async function runBatches(pending: readonly PendingRequest[], saved: readonly BatchJob[], opts: BatchDriverOptions): Promise<BatchJob[]> {
+  const jobs: BatchJob[] = [...saved];
+  const inFlight = new Set(jobs.filter((j) => !j.collected).flatMap((j) => j.keys));
+  const requestOf = new Map(pending.map((p) => [p.key, p]));
+  let queue = pending.filter((p) => !inFlight.has(p.key));
+  // Markers of submissions a crash interrupted: submit those keys again; the backends recognise their own jobs.
+  for (const j of jobs.filter((x) => x.jobId.startsWith(submittingPrefix))) queue.push(...j.keys.map((k) => requestOf.get(k)).filter((p): p is PendingRequest => !!p));
+  for (let i = jobs.length - 1; i >= 0; i--) if (jobs[i]!.jobId.startsWith(submittingPrefix)) jobs.splice(i, 1);
+  const maxRounds = opts.maxRounds ?? 2;
+  for (let round = 0; ; round++) {
+    if (queue.length) await submitAll(queue, jobs, opts, round >= maxRounds);
+    const requeued = await waitAndCollect(jobs, opts);
+    queue = requeued.map((k) => requestOf.get(k)).filter((p): p is PendingRequest => !!p);
+    if (!queue.length) return jobs;
+  }
+}
+
+async function submitAll(queue: readonly PendingRequest[], jobs: BatchJob[], opts: BatchDriverOptions, liveOnly: boolean): Promise<void> {
+  const groups = new Map<string, PendingRequest[]>();
+  for (const p of queue) {
+    const g = `${p.endpointId}\0${p.request.model}`;
+    const list = groups.get(g) ?? [];
+    list.push(p);
+    groups.set(g, list);
+  }
+  for (const group of groups.values()) {
+    const { endpointId, request: { model } } = group[0]!;
+    const backend = await opts.backendFor(endpointId);
+    const why = liveOnly ? 'batch jobs did not run them twice in a row' : group.length < backend.limits.minRequests ? `fewer than ${backend.limits.minRequests} requests, the provider's minimum batch` : '';
+    if (why) {
+      opts.onEvent?.({ type: 'live', endpointId, model, count: group.length, why });
+      await opts.runLive(group, why);
+      continue;
+    }
+    const marker: BatchJob = {
+      backend: backend.kind, endpointId, model, jobId: submittingPrefix + digest(group), keys: group.map((p) => p.key),
+      submittedAt: new Date().toISOString(), state: 'submitted', counts: { total: group.length, completed: 0, failed: 0 },
+    };
+    jobs.push(marker);
+    await opts.saveJobs(jobs);
+    const submitted = await backend.submit(endpointId, model, group.map((p) => ({ key: p.key, request: p.request })), opts.signal);
+    jobs.splice(jobs.indexOf(marker), 1, ...submitted);
+    await opts.saveJobs(jobs);
+    for (const job of submitted) opts.onEvent?.({ type: 'submitted', job });
+  }
+}
+
+/** Polls until every job is finished and collected; returns the keys that must be sent again. */
+async function waitAndCollect(jobs: BatchJob[], opts: BatchDriverOptions): Promise<string[]> {
+  const sleep = opts.sleep ?? defaultSleep;
+  const poll = opts.poll ?? { initialMs: 5_000, maxMs: 300_000 };
+  let delay = poll.initialMs;
+  const requeue: string[] = [];
+  for (;;) {
+    let open = 0;
+    for (const [i, job] of jobs.entries()) {
+      if (job.collected) continue;
+      const backend = await opts.backendFor(job.endpointId);
+      let current = job;
+      if (!finishedStates.has(current.state)) {
+        current = await backend.refresh(job, opts.signal);
+        if (current.state !== job.state) opts.onEvent?.({ type: 'state', job: current });
+      }
+      if (finishedStates.has(current.state)) current = await collect(current, backend, opts, requeue);
+      else open++;
+      jobs[i] = current;
+    }
+    await opts.saveJobs(jobs);
+    if (!open) return requeue;
+    await sleep(delay, opts.signal);
+    delay = Math.min(poll.maxMs, delay * 2);
+  }
+}
+
+async function collect(job: BatchJob, backend: BatchBackend, opts: BatchDriverOptions, requeue: string[]): Promise<BatchJob> {
+  let results = 0;
+  let again = 0;
+  for await (const outcome of backend.results(job, opts.signal)) {
+    if ('error' in outcome && outcome.error.kind === 'transient') { requeue.push(outcome.key); again++; continue; }
+    await opts.record(outcome, job);
+    results++;
+  }
+  const done = { ...job, collected: true };
+  opts.onEvent?.({ type: 'collected', job: done, results, requeued: again });
+  return done;
+}
+
+/** Cancels every unfinished remote job (the user asked to; a closed editor does not). */
+export async function cancelBatchJobs(jobs: readonly BatchJob[], backendFor: BatchDriverOptions['backendFor']): Promise<BatchJob[]> {
+  return Promise.all(jobs.map(async (j) => (j.collected || finishedStates.has(j.state) || j.jobId.startsWith(submittingPrefix) ? j : (await backendFor(j.endpointId)).cancel(j))));
+}
+
+const digest = (group: readonly PendingRequest[]) => createHash('sha256').update(group.map((p) => p.key).join('\n')).digest('hex').slice(0, 16);
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(t); reject(signal!.reason); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

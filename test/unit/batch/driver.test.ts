@@ -1,0 +1,105 @@
+// The batch driver with the real backends and SDKs against the loopback servers: submit, poll, collect,
+// re-queue what a job never ran, resume after a crash at any point without paying for a request twice.
+import assert from 'node:assert/strict';
+import { createBedrockBatchBackend } from '../../../src/core/batch/bedrockBatch';
+import { runBatches, submittingPrefix, type BatchDriverOptions, type PendingRequest } from '../../../src/core/batch/driver';
+import { createOpenAIBatchBackend } from '../../../src/core/batch/openaiBatch';
+import type { BatchBackend, BatchJob, BatchOutcome } from '../../../src/core/batch/types';
+import { createBedrockBatchApi } from '../../../src/core/providers/bedrockBatchApi';
+import { createOpenAIBatchApi } from '../../../src/core/providers/openai';
+import { startBedrockBatchServer } from '../../servers/bedrockBatchServer';
+import { startOpenAIBatchServer, type BatchServerOptions, type OpenAIBatchServer } from '../../servers/openaiBatchServer';
+
+const pending = (n: number, endpointId = 'oa', model = 'gpt-test'): PendingRequest[] => Array.from({ length: n }, (_, i) => ({
+  key: `k${i}`, endpointId, request: { model, messages: [{ role: 'user', content: `q ${i}` }] },
+}));
+
+function harness(backend: BatchBackend, extra: Partial<BatchDriverOptions> = {}) {
+  const recorded = new Map<string, BatchOutcome>();
+  const live: PendingRequest[] = [];
+  let saved: BatchJob[] = [];
+  const opts: BatchDriverOptions = {
+    backendFor: async () => backend,
+    saveJobs: async (jobs) => { saved = structuredClone([...jobs]); },
+    record: async (o) => { assert.ok(!recorded.has(o.key), `recorded twice: ${o.key}`); recorded.set(o.key, o); },
+    runLive: async (reqs) => { live.push(...reqs); },
+    sleep: async () => {},
+    poll: { initialMs: 1, maxMs: 1 },
+    ...extra,
+  };
+  return { opts, recorded, live, saved: () => saved };
+}
+
+suite('batch driver', () => {
+  let server: OpenAIBatchServer | undefined;
+  const start = async (o: BatchServerOptions = {}) => (server = await startOpenAIBatchServer(o));
+  teardown(async () => { await server?.close(); server = undefined; });
+  const openai = async (s: OpenAIBatchServer) => createOpenAIBatchBackend(await createOpenAIBatchApi({ baseURL: s.url, apiKey: 'k' }));
+
+  test('every request ends in the store once; the job list is saved as it goes', async () => {
+    const s = await start({ perStep: 700 });
+    const h = harness(await openai(s));
+    const jobs = await runBatches(pending(3000), [], h.opts);
+    assert.equal(h.recorded.size, 3000);
+    assert.ok(jobs.every((j) => j.collected));
+    assert.ok(h.saved().every((j) => j.collected && !j.jobId.startsWith(submittingPrefix)));
+    assert.equal(Math.max(...Object.values(s.stats.processedByKey)), 1);
+  });
+
+  test('a batch that expires half done: only the unrun half is sent again, and nothing is paid twice', async () => {
+    const s = await start({ perStep: 250, expireAfter: 500 });
+    const h = harness(await openai(s));
+    const jobs = await runBatches(pending(1000), [], h.opts);
+    assert.equal(h.recorded.size, 1000, 'all rows recorded');
+    assert.equal(h.live.length, 0);
+    assert.equal(s.stats.batchesCreated, 2);
+    assert.equal(jobs.length, 2);
+    assert.equal(Object.keys(s.stats.processedByKey).length, 1000);
+    assert.equal(Math.max(...Object.values(s.stats.processedByKey)), 1);
+  });
+
+  test('killed after the remote job was created but before it was saved: resuming finds that job, no second payment', async () => {
+    const s = await start();
+    const backend = await openai(s);
+    let saves = 0;
+    const crashing = harness(backend, { saveJobs: async () => { if (++saves === 2) throw new Error('SIGKILL'); } });
+    await assert.rejects(runBatches(pending(300), [], crashing.opts), /SIGKILL/);
+    assert.equal(s.stats.batchesCreated, 1);
+    // What the manifest held at the crash: the "submitting" marker only.
+    const marker: BatchJob = { backend: 'openai', endpointId: 'oa', model: 'gpt-test', jobId: submittingPrefix + 'x', keys: pending(300).map((p) => p.key), submittedAt: '', state: 'submitted', counts: { total: 300, completed: 0, failed: 0 } };
+    const h = harness(backend);
+    await runBatches(pending(300), [marker], h.opts);
+    assert.equal(s.stats.batchesCreated, 1, 'the same batch was picked up');
+    assert.equal(h.recorded.size, 300);
+    assert.equal(Math.max(...Object.values(s.stats.processedByKey)), 1);
+  });
+
+  test('killed while waiting: resuming polls the saved job and submits nothing', async () => {
+    const s = await start({ advanceOnPoll: false });
+    const backend = await openai(s);
+    const ac = new AbortController();
+    const first = harness(backend, { signal: ac.signal, sleep: async () => { ac.abort(new Error('closed')); throw new Error('closed'); } });
+    await assert.rejects(runBatches(pending(200), [], first.opts), /closed/);
+    const saved = first.saved();
+    assert.equal(saved.length, 1);
+    assert.ok(!saved[0]!.jobId.startsWith(submittingPrefix));
+    s.advance(); s.advance(); s.advance(); s.advance();
+    const h = harness(backend);
+    await runBatches(pending(200), saved, h.opts);
+    assert.equal(s.stats.batchesCreated, 1);
+    assert.equal(h.recorded.size, 200);
+  });
+
+  test('Bedrock: a group below the 100-record minimum runs live, the rest in a job', async () => {
+    const b = await startBedrockBatchServer();
+    try {
+      const backend = createBedrockBatchBackend(createBedrockBatchApi({ region: 'us-east-1', endpoint: b.url, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 's' } }), { s3Uri: 's3://bkt/pa', roleArn: 'arn:aws:iam::1:role/r' });
+      const h = harness(backend);
+      const reqs = [...pending(150, 'br', 'us.amazon.nova-2-lite-v1:0'), ...pending(30, 'br', 'anthropic.claude-3-haiku-20240307-v1:0').map((p) => ({ ...p, key: `c${p.key}` }))];
+      await runBatches(reqs, [], h.opts);
+      assert.equal(h.recorded.size, 150);
+      assert.equal(h.live.length, 30);
+      assert.equal(b.stats.jobsCreated, 1);
+    } finally { await b.close(); }
+  });
+});
