@@ -28,6 +28,10 @@ suite('architecture rules (lint)', function () {
     ['src/core/stats/other.ts', "import { v } from './jstat';\nexport const w = v;", false],
     ['src/core/runner/x.ts', "import OpenAI from 'openai';\nexport const v = OpenAI;", true],
     ['src/core/runner/x.ts', "import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';\nexport const v = ConverseCommand;", true],
+    ['src/core/batch/x.ts', "import { S3Client } from '@aws-sdk/client-s3';\nexport const v = S3Client;", true],
+    ['src/core/providers/bedrock.ts', "import { BedrockClient } from '@aws-sdk/client-bedrock';\nexport const v = BedrockClient;", true],
+    ['src/core/providers/bedrockBatchApi.ts', "import { BedrockClient } from '@aws-sdk/client-bedrock';\nexport const v = BedrockClient;", false],
+    ['src/core/providers/bedrockBatchApi.ts', "import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';\nexport const v = ConverseCommand;", true],
     ['webview/views/x.ts', "import { provideVSCodeDesignSystem } from '@vscode/webview-ui-toolkit';\nexport const v = provideVSCodeDesignSystem;", true],
     ['webview/ui/x.ts', "import { provideVSCodeDesignSystem } from '@vscode/webview-ui-toolkit';\nexport const v = provideVSCodeDesignSystem;", false],
     // prompt/ and project/ do not import each other in a cycle: project/ may use prompt/, not the reverse.
