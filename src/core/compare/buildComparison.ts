@@ -20,7 +20,7 @@ import type { CompareResult, Confusion, Diagnostic, EstimatorId, PairedTable } f
 import { resolveStyle } from '../style/config';
 import { StyleChecker } from '../style/check';
 import type { CalibrationSummary, ComparisonReport, Interval, Note, SystemRow, TestSetComparison } from '../../protocol/comparison';
-import { labelIndex, latestOutputs, manifestPromptPath, runsByPrompt, VerdictIndex, type PromptOutputs } from './gather';
+import { ComparisonStore, manifestPromptPath, runsByPrompt, type VerdictIndex, type PromptOutputs } from './gather';
 import { systemData, type SystemData } from './systems';
 
 /** Options of a comparison; unset values come from the project's `decision:` section. */
@@ -58,10 +58,12 @@ function pushNotes(into: Note[], notes: readonly Note[]): void {
   for (const n of notes) if (!into.some((x) => x.code === n.code && x.message === n.message)) into.push(n);
 }
 
-/** Compares an already-parsed project (the editor passes the project it has open). */
-export async function compareProject(project: ProjectFile, opts: CompareOptions = {}): Promise<ComparisonReport> {
+/**
+ * Compares an already-parsed project (the editor passes the project it has open). `store` holds what was read
+ * from the store; the review session passes the one it keeps, so labels it added count without a new read.
+ */
+export async function compareProject(project: ProjectFile, opts: CompareOptions = {}, store = new ComparisonStore(Store.openForProject(project))): Promise<ComparisonReport> {
   const dir = path.dirname(project.path);
-  const store = Store.openForProject(project);
   const estimator: EstimatorId = opts.estimator ?? project.decision.estimator ?? 'rogan-gladen';
   const level = opts.level ?? project.decision.level ?? 0.9;
   const thresholds = resolveThresholds(project.decision, { margin: opts.margin });
@@ -84,7 +86,7 @@ export async function compareProject(project: ProjectFile, opts: CompareOptions 
     if (!p) prompts.set(file, (p = loadPromptFile(file).then((x) => x.prompt, () => undefined)));
     return p;
   };
-  const manifests = (await store.listRuns()).reverse(); // oldest first: later runs overwrite earlier ones
+  const manifests = [...(await store.manifests())].reverse(); // oldest first: later runs overwrite earlier ones
   const report: ComparisonReport = {
     project: path.basename(project.path), generatedAt: (opts.now ?? new Date()).toISOString(), testSets: [], runs: [], thresholds, notes: [],
   };
@@ -114,7 +116,7 @@ export async function compareProject(project: ProjectFile, opts: CompareOptions 
 interface Ctx {
   project: ProjectFile;
   dir: string;
-  store: Store;
+  store: ComparisonStore;
   estimator: EstimatorId;
   level: number;
   metricId?: string;
@@ -163,14 +165,14 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
     else notes.push({ code: 'unrelated-prompt', severity: 'info', message: `Runs of ${rel(dir, p)} are not compared: it is not a variant of a prompt with runs.` });
   }
   const used = new Set<string>([ctx.baselinePrompt, ...parents.keys(), ...parents.values()]);
-  const labels = await labelIndex(store, spec.id);
+  const labels = await store.labelIndex(spec.id);
   const outputs = new Map<string, PromptOutputs>();
   const verdicts = new Map<string, VerdictIndex>();
   const runIds: string[] = [];
   for (const p of used) {
     const ms = byPrompt.get(p) ?? [];
-    outputs.set(p, await latestOutputs(store, p, ms));
-    verdicts.set(p, new VerdictIndex(store, ms.map((m) => m.runId), ctx.metricId));
+    outputs.set(p, await store.latestOutputs(p, ms));
+    verdicts.set(p, store.verdictIndex(ms.map((m) => m.runId), ctx.metricId));
     runIds.push(...ms.map((m) => m.runId));
   }
 

@@ -2,6 +2,7 @@
 // (example, candidate) across those runs, the primary metric's verdict for exactly that output, and the
 // human labels keyed by output hash. One pass over each file; everything after this works from counts.
 import * as path from 'node:path';
+import { LabelBook, type LabelLine } from '../store/labels';
 import type { LabelRecord, ResponseRecord, VerdictRecord } from '../store/records';
 import type { RunManifest } from '../store/runs';
 import type { Store } from '../store/store';
@@ -112,9 +113,7 @@ export type CombinedLabel = 'correct' | 'incorrect' | 'unsure';
  * (it is left out of the calibration rather than guessed); keying by example too keeps a short answer that
  * recurs on another question ("Paris") from borrowing a label it was never given.
  */
-export async function labelIndex(store: Store, testSetId: string): Promise<Map<string, CombinedLabel>> {
-  let labels: LabelRecord[];
-  try { labels = await store.readLabels(testSetId); } catch { return new Map(); }
+export function combineLabels(labels: readonly LabelRecord[]): Map<string, CombinedLabel> {
   const out = new Map<string, CombinedLabel>();
   for (const l of labels) {
     const key = labelKey(l.outputHash, l.exampleId);
@@ -125,3 +124,53 @@ export async function labelIndex(store: Store, testSetId: string): Promise<Map<s
 }
 
 export const labelKey = (outputHash: string, exampleId: string): string => `${outputHash}\0${exampleId}`;
+
+/**
+ * What a comparison reads from the store, read once and then kept: the run manifests, each prompt's chosen
+ * outputs, the verdict indexes and each test set's labels. The review session keeps one across labels and adds
+ * the labels it writes (`addLabel`), so a new label updates the comparison without reading the store again.
+ */
+export class ComparisonStore {
+  private manifestList: Promise<RunManifest[]> | undefined;
+  private readonly outputs = new Map<string, Promise<PromptOutputs>>();
+  private readonly verdicts = new Map<string, VerdictIndex>();
+  private readonly labels = new Map<string, Promise<LabelBook>>();
+
+  constructor(readonly store: Store) {}
+
+  /** The store folder (for messages). */
+  get root(): string { return this.store.root; }
+
+  /** Every run with a readable manifest, newest first (callers must not reorder the array in place). */
+  manifests(): Promise<RunManifest[]> { return (this.manifestList ??= this.store.listRuns()); }
+
+  latestOutputs(promptPath: string, runs: readonly RunManifest[]): Promise<PromptOutputs> {
+    const key = `${promptPath}\0${runs.map((m) => m.runId).join('\0')}`;
+    let o = this.outputs.get(key);
+    if (!o) this.outputs.set(key, (o = latestOutputs(this.store, promptPath, runs)));
+    return o;
+  }
+
+  verdictIndex(runIds: readonly string[], metricId: string | undefined): VerdictIndex {
+    const key = `${metricId ?? ''}\0${runIds.join('\0')}`;
+    let v = this.verdicts.get(key);
+    if (!v) this.verdicts.set(key, (v = new VerdictIndex(this.store, runIds, metricId)));
+    return v;
+  }
+
+  /** A test set's labels combined over reviewers (empty when the file cannot be read). */
+  async labelIndex(testSetId: string): Promise<Map<string, CombinedLabel>> {
+    let book = this.labels.get(testSetId);
+    if (!book) this.labels.set(testSetId, (book = this.store.readLabelBook(testSetId).catch(() => new LabelBook())));
+    return combineLabels((await book).records());
+  }
+
+  /** A label line this process appended to the test set's file: fold it in instead of reading the file again. */
+  addLabel(testSetId: string, line: LabelLine): void {
+    const book = this.labels.get(testSetId);
+    if (book) this.labels.set(testSetId, book.then((b) => (b.add(line), b)));
+  }
+
+  /** The test set's labels file changed elsewhere: read it again on next use. */
+  forgetLabels(testSetId: string): void { this.labels.delete(testSetId); }
+}

@@ -1,9 +1,12 @@
 // One reviewer's session over a project's store: review models per test set (loaded lazily, cached), the
-// comparison (recomputed when labels arrive), blind-label queues, labels appended durably with an undo stack,
-// and exports. Used by the comparison panel and the Test Explorer; plain Node, no vscode.
+// comparison (recomputed from memory when labels arrive: the store is read again only when runs change),
+// blind-label queues, labels appended durably with an undo stack, and exports. Used by the comparison panel
+// and the Test Explorer; plain Node, no vscode.
 import type { ComparisonReport, EstimatorName } from '../../protocol/comparison';
 import { compareProject } from '../compare/buildComparison';
+import { ComparisonStore } from '../compare/gather';
 import type { ExportFormat, HumanLabelName, LabelItem, LabelProgress, LabelQueue, PanelView, ReviewFilter, ReviewPage } from '../../protocol/messages';
+import type { LabelLine } from '../store/labels';
 import { MIN_CLASS_LABELS } from '../stats/calibration';
 import type { ProjectFile } from '../project/types';
 import type { ReviewData, LabelTarget } from './data';
@@ -23,7 +26,7 @@ export interface ReviewSessionOptions {
 }
 
 /** The comparison of src/core/compare over the project's store, with the panel's estimator. */
-export const defaultSource: ComparisonSource = (estimator, session) => compareProject(session.project, { estimator });
+export const defaultSource: ComparisonSource = (estimator, session) => compareProject(session.project, { estimator }, session.comparisonStore);
 
 export class ReviewSession {
   readonly project: ProjectFile;
@@ -37,12 +40,19 @@ export class ReviewSession {
   private readonly labelsSinceReport = new Map<string, number>();
   private estimator: EstimatorName | undefined;
   private readonly compare: ComparisonSource;
+  private compared: ComparisonStore;
+  /** Per test set, the labels file's stamp right after this session's last write to it. */
+  private readonly ownStamps = new Map<string, string>();
 
   constructor(private readonly opts: ReviewSessionOptions) {
     this.project = opts.project;
     this.store = opts.store;
     this.compare = opts.compare ?? defaultSource;
+    this.compared = new ComparisonStore(opts.store);
   }
+
+  /** What the comparison read from the store, kept until runs or verdicts change (labels are added in memory). */
+  get comparisonStore(): ComparisonStore { return this.compared; }
 
   /**
    * The review model of a test set, loaded once and reloaded when the store's runs changed (a run finished in the
@@ -61,7 +71,7 @@ export class ReviewSession {
     this.checkedAt = now;
     const runs = await this.store.listRuns();
     const sig = runs.map((r) => `${r.runId}:${r.updatedAt}:${this.store.verdictsSize(r.runId)}`).join('|');
-    if (this.signature !== undefined && sig !== this.signature) { this.models.clear(); this.dropReport(); }
+    if (this.signature !== undefined && sig !== this.signature) this.forgetStore();
     this.signature = sig;
   }
 
@@ -76,9 +86,15 @@ export class ReviewSession {
   }
 
   /** Runs or verdicts changed: reload everything on next use. */
-  invalidate(): void { this.models.clear(); this.dropReport(); this.checkedAt = 0; }
+  invalidate(): void { this.forgetStore(); this.checkedAt = 0; }
 
-  private dropReport(): void { this.report = undefined; this.reportCurrent = false; this.labelsSinceReport.clear(); }
+  private forgetStore(): void {
+    this.models.clear();
+    this.compared = new ComparisonStore(this.store);
+    this.report = undefined;
+    this.reportCurrent = false;
+    this.labelsSinceReport.clear();
+  }
 
   /** Labels of a test set changed by `delta` since the report: the report is no longer current, its plan still counts. */
   private labelsMoved(testSetId: string, delta: number): void {
@@ -86,8 +102,22 @@ export class ReviewSession {
     this.labelsSinceReport.set(testSetId, (this.labelsSinceReport.get(testSetId) ?? 0) + delta);
   }
 
-  /** The labels file changed on disk: re-read it into the loaded model. */
-  async reloadLabels(testSetId: string): Promise<void> {
+  /**
+   * The labels file of a test set changed on disk (a file watcher saw it). Returns false when the change is this
+   * session's own write (already in memory); otherwise re-reads the file (a git pull, another reviewer) and returns true.
+   */
+  async labelsFileChanged(testSetId: string): Promise<boolean> {
+    const stamp = this.store.labelsFileStamp(testSetId);
+    if (this.ownStamps.has(testSetId) && this.ownStamps.get(testSetId) === stamp) return false;
+    await this.reloadLabels(testSetId);
+    this.ownStamps.set(testSetId, stamp);
+    return true;
+  }
+
+  /** Re-reads a test set's labels into the loaded model and the comparison's store. */
+  private async reloadLabels(testSetId: string): Promise<void> {
+    this.compared.forgetLabels(testSetId);
+    this.reportCurrent = false;
     const m = this.models.get(testSetId);
     if (!m) return;
     const labels = new Map<string, HumanLabelName>();
@@ -101,9 +131,15 @@ export class ReviewSession {
   /** The latest comparison if no label arrived since it was computed. */
   get lastReport(): ComparisonReport | undefined { return this.reportCurrent ? this.report : undefined; }
 
+  /** The comparison, after checking whether runs changed in the store. */
   async comparison(estimator?: EstimatorName): Promise<ComparisonReport> {
-    if (estimator !== undefined) this.estimator = estimator;
     await this.checkFresh(true);
+    return this.comparisonFromMemory(estimator);
+  }
+
+  /** The comparison from what was read before plus the labels given since: after a label, nothing is read again. */
+  async comparisonFromMemory(estimator?: EstimatorName): Promise<ComparisonReport> {
+    if (estimator !== undefined) this.estimator = estimator;
     const report = await this.compare(this.estimator, this);
     this.report = report;
     this.reportCurrent = true;
@@ -150,8 +186,20 @@ export class ReviewSession {
     return this.labelTarget(data, { systemId, candidateId: o.candidateId, exampleId, outputHash: o.outputHash }, label);
   }
 
-  private labelTarget(data: ReviewData, t: LabelTarget, label: HumanLabelName, note?: string): LabelProgress {
-    this.store.appendLabel(data.testSetId, { outputHash: t.outputHash, exampleId: t.exampleId, candidateId: t.candidateId, label,
+  /**
+   * Appends a label line and folds it into memory. If the file changed elsewhere since this session's last write
+   * (and the watcher has not said so yet), it is read again so that change is not mistaken for our own.
+   */
+  private async write(testSetId: string, line: LabelLine): Promise<void> {
+    const changedElsewhere = this.ownStamps.has(testSetId) && this.ownStamps.get(testSetId) !== this.store.labelsFileStamp(testSetId);
+    this.store.appendLabel(testSetId, line);
+    this.compared.addLabel(testSetId, line);
+    if (changedElsewhere) await this.reloadLabels(testSetId);
+    this.ownStamps.set(testSetId, this.store.labelsFileStamp(testSetId));
+  }
+
+  private async labelTarget(data: ReviewData, t: LabelTarget, label: HumanLabelName, note?: string): Promise<LabelProgress> {
+    await this.write(data.testSetId, { outputHash: t.outputHash, exampleId: t.exampleId, candidateId: t.candidateId, label,
       reviewer: this.opts.reviewer, ...(note ? { note } : {}), at: (this.opts.now?.() ?? new Date()).toISOString() });
     const before = data.labelCount;
     data.setLabel(t.outputHash, label);
@@ -166,7 +214,7 @@ export class ReviewSession {
     const i = this.undoStack.map((u) => u.testSetId).lastIndexOf(testSetId);
     if (i < 0) return { progress: this.progressOf(data) };
     const [{ target: t }] = this.undoStack.splice(i, 1);
-    this.store.appendLabel(testSetId, { outputHash: t.outputHash, exampleId: t.exampleId, candidateId: t.candidateId, label: 'withdrawn',
+    await this.write(testSetId, { outputHash: t.outputHash, exampleId: t.exampleId, candidateId: t.candidateId, label: 'withdrawn',
       reviewer: this.opts.reviewer, at: (this.opts.now?.() ?? new Date()).toISOString() });
     const before = data.labelCount;
     data.setLabel(t.outputHash, undefined);

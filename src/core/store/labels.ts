@@ -38,14 +38,41 @@ export function appendLabel(root: string, testSetId: string, line: LabelLine): v
 }
 
 /**
- * The current labels of a test set: the latest line per (outputHash, reviewer), withdrawn ones removed.
- * Torn or malformed lines are skipped.
+ * A test set's labels in memory, folded exactly as the file is read: the latest line per (outputHash, reviewer)
+ * wins, withdrawn ones count as none. A session adds the lines it appends, so it never has to read the file back.
  */
-export async function readLabels(root: string, testSetId: string): Promise<LabelRecord[]> {
-  const latest = new Map<string, LabelLine>();
-  await forEachJsonLine<LabelLine>(labelsPath(root, testSetId), (l) => {
+export class LabelBook {
+  private readonly latest = new Map<string, LabelLine>();
+
+  /** Folds in one line (later lines win); malformed lines are ignored. */
+  add(l: LabelLine): void {
     if (!l || typeof l !== 'object' || typeof l.outputHash !== 'string' || !LABELS.has(l.label)) return;
-    latest.set(`${l.outputHash}\u0000${l.reviewer ?? ''}`, l);
-  });
-  return [...latest.values()].filter((l): l is LabelRecord => l.label !== 'withdrawn');
+    this.latest.set(`${l.outputHash}\u0000${l.reviewer ?? ''}`, l);
+  }
+
+  /** The current labels, withdrawn ones removed. */
+  records(): LabelRecord[] { return [...this.latest.values()].filter((l): l is LabelRecord => l.label !== 'withdrawn'); }
+}
+
+/** A test set's labels file folded into a LabelBook; torn or malformed lines are skipped. */
+export async function readLabelBook(root: string, testSetId: string): Promise<LabelBook> {
+  const book = new LabelBook();
+  await forEachJsonLine<LabelLine>(labelsPath(root, testSetId), (l) => book.add(l));
+  return book;
+}
+
+/** The current labels of a test set: the latest line per (outputHash, reviewer), withdrawn ones removed. */
+export async function readLabels(root: string, testSetId: string): Promise<LabelRecord[]> {
+  return (await readLabelBook(root, testSetId)).records();
+}
+
+/**
+ * Size and modification time of a test set's labels file ('' when absent): a session compares it with the
+ * stamp after its own last write to tell its own writes from a change made elsewhere (a git pull).
+ */
+export function labelsFileStamp(root: string, testSetId: string): string {
+  try {
+    const st = fs.statSync(labelsPath(root, testSetId));
+    return `${st.size}:${st.mtimeMs}`;
+  } catch { return ''; }
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LabelRecord, ResponseRecord, VerdictRecord } from './records';
 import { JsonlAppender } from './jsonl';
-import { appendLabel, labelsPath, readLabels, type LabelLine } from './labels';
+import { appendLabel, labelsFileStamp, labelsPath, readLabelBook, readLabels, type LabelBook, type LabelLine } from './labels';
 import { ResponseCache } from './responseCache';
 import {
   cacheDir, findResumableRun, forEachResponse, listRuns, readManifest, readResponses, responsesPath, runDir, writeManifest,
@@ -101,4 +101,8 @@ export class Store {
   appendLabel(testSetId: string, line: LabelLine): void { appendLabel(this.root, testSetId, line); }
   /** The current labels of a test set: the latest line per (output, reviewer), withdrawn ones removed. */
   readLabels(testSetId: string): Promise<LabelRecord[]> { return readLabels(this.root, testSetId); }
+  /** The labels file folded in memory, to which a session adds the lines it appends (see LabelBook). */
+  readLabelBook(testSetId: string): Promise<LabelBook> { return readLabelBook(this.root, testSetId); }
+  /** Size and mtime of the labels file ('' when absent): tells a session's own writes from changes made elsewhere. */
+  labelsFileStamp(testSetId: string): string { return labelsFileStamp(this.root, testSetId); }
 }

@@ -23,6 +23,7 @@ export class ComparePanel extends Disposable {
   private ready = false;
   private readonly queue: HostToWebview[] = [];
   private recompute: ReturnType<typeof setTimeout> | undefined;
+  private recomputeReadsStore = false;
   private readonly posted = this.register(new vscode.EventEmitter<HostToWebview>());
   /** Every message sent to the webview (for tests and logging). */
   readonly onDidPost = this.posted.event;
@@ -54,8 +55,8 @@ export class ComparePanel extends Disposable {
     panel.webview.html = renderHtml(panel.webview, deps.extensionUri);
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.handleMessage(m)));
     this.register(panel.onDidDispose(() => this.dispose()));
-    this.register(deps.review.onDidChangeLabels(() => this.scheduleRecompute()));
-    this.register(deps.review.onDidChangeData(() => this.scheduleRecompute()));
+    this.register(deps.review.onDidChangeLabels(() => this.scheduleRecompute(true)));
+    this.register(deps.review.onDidChangeData(() => this.scheduleRecompute(false)));
     this.handlers = this.createHandlers();
   }
 
@@ -113,13 +114,19 @@ export class ComparePanel extends Disposable {
     return response;
   }
 
-  /** After labels arrive, recompute once things settle and push the new comparison. */
-  private scheduleRecompute(): void {
+  /**
+   * After labels or data change, recompute once things settle and push the new comparison. Labels alone
+   * (`labelsOnly`) are already in the session's memory: the store is not read again unless data changed meanwhile.
+   */
+  private scheduleRecompute(labelsOnly: boolean): void {
     if (this.recompute) clearTimeout(this.recompute);
+    this.recomputeReadsStore ||= !labelsOnly;
     this.recompute = setTimeout(() => {
       this.recompute = undefined;
+      const readStore = this.recomputeReadsStore;
+      this.recomputeReadsStore = false;
       void this.deps.review.session().then(async (s) => {
-        this.report = await s.comparison();
+        this.report = await (readStore ? s.comparison() : s.comparisonFromMemory());
         this.post({ type: 'comparison', report: this.report });
       }).catch((err: unknown) => this.deps.log.warn(`comparison panel: recompute failed: ${toMessage(err)}`));
     }, 200);

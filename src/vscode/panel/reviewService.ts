@@ -24,12 +24,13 @@ export class ReviewService extends Disposable {
     const reset = (): void => { this.current?.session.invalidate(); this.dataChanged.fire(); };
     this.register(project.onDidChange(() => { this.current = undefined; this.dataChanged.fire(); }));
     this.register(onDidFinishRun(reset));
+    // The session's own labels are already in memory: only a change made elsewhere (a git pull) is read again.
     const labels = this.register(vscode.workspace.createFileSystemWatcher(storeGlobs.labels));
     const onLabels = (uri: vscode.Uri): void => {
       const id = path.basename(uri.fsPath, '.jsonl');
       const s = this.current?.session;
       if (!s) return;
-      void s.reloadLabels(id).then(() => this.labelsChanged.fire(id), (err: unknown) => this.log.warn(`labels ${id}: ${String(err)}`));
+      void s.labelsFileChanged(id).then((changed) => changed && this.labelsChanged.fire(id), (err: unknown) => this.log.warn(`labels ${id}: ${String(err)}`));
     };
     this.register(labels.onDidChange(onLabels));
     this.register(labels.onDidCreate(onLabels));
