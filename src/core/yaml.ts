@@ -2,6 +2,7 @@
 // with source offsets on every node, so prompt and project parsing never see the library's types.
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, Scalar, type Node as LibNode } from 'yaml';
 import { UserError } from './errors';
+import { normalizeLoneCr } from './workspaceFiles';
 
 /** How a scalar was written; decides how content offsets map back to the file (see prompt/scalarOffsets.ts). */
 export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal' | 'folded';
@@ -41,8 +42,71 @@ export interface YamlParse {
   warnings: YamlIssue[];
 }
 
+/**
+ * Deepest nesting we parse. Hand-written prompt and project files stay far below it; the parser and everything
+ * that walks the tree recurse once per level, so a file nested thousands deep would overflow the stack.
+ */
+export const MAX_YAML_DEPTH = 100;
+
+/** One line's effect on the nesting: block levels (indentation and compact `- ` items) and flow brackets. */
+interface DepthScan { indents: number[]; flow: number; quote: string; blockScalarIndent: number }
+
+/** Scans one line from `from`; returns the offset in the line where nesting passes the limit, if it does. */
+function scanFlow(line: string, from: number, block: number, s: DepthScan): number | undefined {
+  for (let k = from; k < line.length; k++) {
+    const c = line[k]!;
+    if (s.quote) {
+      if (s.quote === '"' && c === '\\') k++;
+      else if (c === s.quote) { if (c === "'" && line[k + 1] === "'") k++; else s.quote = ''; }
+      continue;
+    }
+    const prev = k === 0 ? ' ' : line[k - 1]!;
+    if (c === '#' && (prev === ' ' || prev === '\t')) return undefined;
+    if ((c === '"' || c === "'") && ' \t[{,:-'.includes(prev)) s.quote = c;
+    else if (c === '[' || c === '{') { if (block + ++s.flow > MAX_YAML_DEPTH) return k; }
+    else if ((c === ']' || c === '}') && s.flow > 0) s.flow--;
+  }
+  return undefined;
+}
+
+/** The offset where nesting first goes deeper than MAX_YAML_DEPTH, if it does (a cheap scan before parsing). */
+export function tooDeepAt(text: string): number | undefined {
+  const s: DepthScan = { indents: [], flow: 0, quote: '', blockScalarIndent: -1 };
+  let pos = 0;
+  for (const line of text.split('\n')) {
+    const start = pos;
+    pos += line.length + 1;
+    const indent = line.length - line.trimStart().length;
+    if (indent === line.length) continue;
+    if (s.blockScalarIndent >= 0 && indent > s.blockScalarIndent) continue; // inside a `|` or `>` block
+    s.blockScalarIndent = -1;
+    let from = indent;
+    let block = s.indents.length;
+    if (s.flow === 0 && !s.quote) {
+      while (s.indents.length && s.indents[s.indents.length - 1]! >= indent) s.indents.pop();
+      s.indents.push(indent);
+      block = s.indents.length;
+      if (block > MAX_YAML_DEPTH) return start + indent;
+      for (let m = /^[-?][ \t]+/.exec(line.slice(from)); m; m = /^[-?][ \t]+/.exec(line.slice(from))) {
+        if (++block > MAX_YAML_DEPTH) return start + from;
+        from += m[0].length;
+      }
+    }
+    const at = scanFlow(line, from, block, s);
+    if (at !== undefined) return start + at;
+    if (s.flow === 0 && !s.quote && /(^|[\s:-])[|>][0-9+-]*\s*(#.*)?$/.test(line)) s.blockScalarIndent = indent;
+  }
+  return undefined;
+}
+
 /** Parses one YAML document; never throws. Duplicate keys and a second document are errors. */
 export function parseYaml(text: string): YamlParse {
+  text = normalizeLoneCr(text);
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) {
+    const message = `The nesting here is deeper than ${MAX_YAML_DEPTH} levels; the file was not read. Prompt and project files need only a few levels.`;
+    return { root: null, errors: [{ span: [deep, deep + 1], code: 'yaml-too-deep', message }], warnings: [] };
+  }
   const doc = parseDocument(text, { keepSourceTokens: true, uniqueKeys: true, prettyErrors: false, strict: true });
   const issue = (e: { pos: [number, number]; code: string; message: string }): YamlIssue =>
     ({ span: [e.pos[0], Math.max(e.pos[0], e.pos[1])], code: `yaml-${e.code.toLowerCase().replace(/_/g, '-')}`, message: yamlMessage(e.code, e.message) });
@@ -151,13 +215,21 @@ export function describeNode(node: YamlNode | null): string {
   }
 }
 
+/** The document of a file about to be edited; throws a UserError when it is not valid YAML (or nested too deep). */
+function documentToEdit(text: string): Document {
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) throw new UserError(`The file is nested deeper than ${MAX_YAML_DEPTH} levels.`, 'Fix the YAML first.');
+  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: true });
+  if (doc.errors.length) throw new UserError(`The file is not valid YAML (${firstSentence(doc.errors[0]!.message)}).`, 'Fix the YAML first.');
+  return doc;
+}
+
 /**
  * Returns `text` with the value at `path` set (maps are created as needed), keeping comments, key order and
  * the layout of untouched nodes. Throws a UserError when the text is not a single valid YAML mapping.
  */
 export function setYamlValue(text: string, path: string[], value: string): string {
-  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: true });
-  if (doc.errors.length) throw new UserError(`The file is not valid YAML (${firstSentence(doc.errors[0]!.message)}).`, 'Fix the YAML first.');
+  const doc = documentToEdit(text);
   if (doc.contents !== null && !isMap(doc.contents)) throw new UserError('The file is not a YAML mapping of keys to values.');
   let node: unknown = doc.contents;
   for (let i = 0; i < path.length - 1; i++) {
@@ -173,14 +245,12 @@ export function setYamlValue(text: string, path: string[], value: string): strin
   return doc.toString({ lineWidth: 0 });
 }
 
-/** Serialises a plain value as a YAML block (for scaffolding files). */
 /**
  * Returns `text` with `value` appended to the list at `path` (created, with its parent maps, when missing);
  * a value already in the list is not added twice. Comments and untouched layout are kept.
  */
 export function appendYamlListItem(text: string, path: string[], value: string): string {
-  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: true });
-  if (doc.errors.length) throw new UserError(`The file is not valid YAML (${firstSentence(doc.errors[0]!.message)}).`, 'Fix the YAML first.');
+  const doc = documentToEdit(text);
   if (doc.contents !== null && !isMap(doc.contents)) throw new UserError('The file is not a YAML mapping of keys to values.');
   const existing: unknown = doc.getIn(path, true);
   if (existing === undefined || existing === null || (isScalar(existing) && existing.value === null)) {
@@ -198,8 +268,7 @@ export function appendYamlListItem(text: string, path: string[], value: string):
  * scalars, after a space otherwise); without a system message, one is inserted first. Keeps the scalar style.
  */
 export function appendToSystemMessage(text: string, sentence: string): string {
-  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: true });
-  if (doc.errors.length) throw new UserError(`The file is not valid YAML (${firstSentence(doc.errors[0]!.message)}).`, 'Fix the YAML first.');
+  const doc = documentToEdit(text);
   const messages: unknown = doc.getIn(['messages'], true);
   if (!isSeq(messages)) throw new UserError("The prompt has no 'messages' list to add an instruction to.");
   const system = messages.items.find((m) => isMap(m) && (m.get('role') === 'system'));
@@ -215,6 +284,7 @@ export function appendToSystemMessage(text: string, sentence: string): string {
   return doc.toString({ lineWidth: 0 });
 }
 
+/** Serialises a plain value as a YAML block (for scaffolding files). */
 export function stringifyYaml(value: unknown): string {
   return new Document(value).toString({ lineWidth: 0 });
 }

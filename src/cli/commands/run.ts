@@ -17,6 +17,7 @@ import { planItems, planKey, type PlanCandidate, type RunPlan } from '../../core
 import { buildProjectPlan, exampleRenderer, resolveSelection } from '../../core/runner/projectPlan';
 import { runPlan, type RunProgress, type RunResult } from '../../core/runner/runner';
 import { Store } from '../../core/store/store';
+import { decodeWorkspaceText, readWorkspaceBytes } from '../../core/workspaceFiles';
 
 const USAGE = `usage:
   prompt-adapt run --project prompt-adapt.yml --prompt FILE --test-set ID [--candidates a,b] [options]
@@ -120,9 +121,10 @@ export async function main(argv: string[]): Promise<number> {
 
 /** The prompt and its text as read (the project plan key hashes the text, like the editor's). */
 async function readPrompt(file: string): Promise<{ prompt: PromptFile; text: string }> {
-  let text: string;
-  try { text = await fs.promises.readFile(file, 'utf8'); } catch (e) { throw new UserError(`cannot read ${file}: ${(e as Error).message}`); }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // the editor's document text has no BOM either
+  // Decoded as the editor shows it: UTF-8 without its BOM, lone CRs as line breaks.
+  const decoded = decodeWorkspaceText(await readWorkspaceBytes(file).catch((e: Error) => { throw new UserError(`cannot read ${file}: ${e.message}`); }));
+  if ('problem' in decoded) throw new UserError(`${file}:${decoded.problem.line}:${decoded.problem.column}: ${decoded.problem.message}`);
+  const text = decoded.text;
   const { prompt, problems } = parsePromptText(text, path.resolve(file));
   const errors = problems.filter((p) => p.severity === 'error');
   for (const p of errors) console.error(formatProblem(p));

@@ -83,7 +83,7 @@ export async function compareProject(project: ProjectFile, opts: CompareOptions 
   const prompts = new Map<string, Promise<PromptFile | undefined>>();
   const promptOf = (file: string): Promise<PromptFile | undefined> => {
     let p = prompts.get(file);
-    if (!p) prompts.set(file, (p = loadPromptFile(file).then((x) => x.prompt, () => undefined)));
+    if (!p) prompts.set(file, (p = loadPromptFile(file, { root: dir }).then((x) => x.prompt, () => undefined)));
     return p;
   };
   const manifests = [...(await store.manifests())].reverse(); // oldest first: later runs overwrite earlier ones

@@ -58,7 +58,7 @@ export async function judgeStoredRun(opts: JudgeStoredRunOptions): Promise<Judge
   let outputSpec: OutputSpec | undefined;
   if (manifest.prompt?.path) {
     const promptPath = path.resolve(path.dirname(project.path), manifest.prompt.path);
-    outputSpec = (await loadPromptFile(promptPath).catch(() => undefined))?.prompt.adapt.output;
+    outputSpec = (await loadPromptFile(promptPath, { root: path.dirname(project.path) }).catch(() => undefined))?.prompt.adapt.output;
     if (!outputSpec) opts.onNote?.(`no adapt.output in ${manifest.prompt.path}; outputs are read as plain text`);
   }
   const spec = project.testSets.find((t) => t.id === manifest.testSet?.id);

@@ -1,11 +1,11 @@
 // The project file `prompt-adapt.yml`: YAML -> ProjectFile + Problems. Structure comes from the JSON Schema
 // (schemas/project.schema.json, also used by the editor for completion); cross-references, duplicate ids and
 // the endpoint-ids-only rule are checked here. Never throws on bad content.
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Problem } from '../problems';
+import { pointRange, type Problem } from '../problems';
 import { didYouMean, Reporter, reportYaml } from '../fileProblems/reporter';
 import type { FileLink } from '../prompt/types';
+import { decodeWorkspaceText, lexicalPathProblem, linkTargetProblem, readWorkspaceBytes } from '../workspaceFiles';
 import { describeNode, pairOf, parseYaml, toPlain, type Span, type YamlNode } from '../yaml';
 import { checkEndpointIdsOnly } from '../fileProblems/endpointPolicy';
 import { describePath, validateProject } from './schemaValidator';
@@ -100,7 +100,10 @@ export function parseProjectFile(text: string, file: string): ParsedProject {
   const dir = path.dirname(file);
   const linkAt = (p: Path, kind: FileLink['kind']): void => {
     const n = nodeAt(root, p)?.node;
-    if (n?.kind === 'scalar' && typeof n.value === 'string' && n.value !== '') links.push({ target: path.resolve(dir, n.value), range: rep.range(n.span), kind });
+    if (n?.kind !== 'scalar' || typeof n.value !== 'string' || n.value === '') return;
+    const refused = lexicalPathProblem(dir, dir, n.value);
+    if (refused) rep.error(n.span, 'outside-project', `${describePath(p)}: ${refused}`);
+    else links.push({ target: path.resolve(dir, n.value), range: rep.range(n.span), kind });
   };
   linkAt(['baseline', 'prompt'], 'prompt');
   (Array.isArray(value.testSets) ? value.testSets : []).forEach((_, i) => linkAt(['testSets', i, 'path'], 'testSet'));
@@ -153,7 +156,29 @@ export function testSetFormatOf(file: string): 'jsonl' | 'csv' | 'json' | undefi
   return undefined;
 }
 
-/** Reads and parses a project file. Rejects only when the file cannot be read. */
+/**
+ * Reads and parses a project file (UTF-8 text; see decodeWorkspaceText), and checks on disk that every file it
+ * names stays inside the project folder after symbolic links and is a regular file. Rejects only when the
+ * file itself cannot be read or is not a regular file.
+ */
 export async function loadProjectFile(file: string): Promise<ParsedProject> {
-  return parseProjectFile(await readFile(file, 'utf8'), path.resolve(file));
+  const abs = path.resolve(file);
+  const decoded = decodeWorkspaceText(await readWorkspaceBytes(abs));
+  if ('problem' in decoded) {
+    const parsed = parseProjectFile('', abs);
+    const { line, column, code, message } = decoded.problem;
+    parsed.problems.splice(0, parsed.problems.length, { file: abs, range: pointRange(line - 1, column - 1), severity: 'error', code, message });
+    return parsed;
+  }
+  const parsed = parseProjectFile(decoded.text, abs);
+  const dir = path.dirname(abs);
+  const kept: FileLink[] = [];
+  for (const link of parsed.links) {
+    const problem = await linkTargetProblem(dir, link.target);
+    if (!problem) { kept.push(link); continue; }
+    const what = link.kind === 'testSet' ? 'test set' : 'prompt file';
+    parsed.problems.push({ file: abs, range: link.range, severity: 'error', code: problem.code, message: `The ${what} '${path.relative(dir, link.target)}' ${problem.message}` });
+  }
+  parsed.links.splice(0, parsed.links.length, ...kept);
+  return parsed;
 }

@@ -3,10 +3,12 @@
 // or wrong-shaped file gives one clear error.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { pipeline, type Readable } from 'node:stream';
 import { pointRange, type Problem } from '../problems';
+import { assertInsideProject, assertRegularFile, TextEncodingError, Utf8Guard } from '../workspaceFiles';
 import { readCsv } from './csv';
+import { duplicateJsonKey, fieldWithNul } from './jsonRows';
 import { testSetFormatOf } from './parseProject';
 import type { Example, FieldMapping, ProjectFile, TestSetSpec } from './types';
 
@@ -19,6 +21,8 @@ export interface TestSetSource {
   fields?: FieldMapping;
   /** The test set's id, for messages. */
   id?: string;
+  /** The folder the file must stay inside, after symbolic links (the project folder, for a path from a workspace file). */
+  root?: string;
 }
 
 export interface ReadOptions {
@@ -33,7 +37,25 @@ export interface ReadOptions {
 
 /** The source for a project's test set, with its path resolved against the project file. */
 export function testSetSource(project: Pick<ProjectFile, 'path'>, spec: TestSetSpec): TestSetSource {
-  return { path: path.resolve(path.dirname(project.path), spec.path), format: spec.format, fields: spec.fields, id: spec.id };
+  const root = path.dirname(project.path);
+  return { path: path.resolve(root, spec.path), format: spec.format, fields: spec.fields, id: spec.id, root };
+}
+
+/**
+ * Checks a test set before reading it: inside its root (after symbolic links) and a regular file, so a link to
+ * /etc/passwd is refused and a named pipe cannot hang the reader. Throws a UserError naming the file.
+ */
+async function checkSource(source: TestSetSource): Promise<number> {
+  if (source.root !== undefined) await assertInsideProject(source.root, source.path);
+  return (await assertRegularFile(source.path)).size;
+}
+
+/** The file's bytes, failing with a TextEncodingError (with line and column) where they stop being UTF-8 text. */
+function textBytes(file: string): Readable {
+  const guard = new Utf8Guard(file);
+  // pipeline destroys the file stream when the guard fails or the reader stops early.
+  pipeline(createReadStream(file, { highWaterMark: CHUNK }), guard, () => undefined);
+  return guard;
 }
 
 /** A raw row with the line it starts on, or a problem on a line. */
@@ -43,7 +65,7 @@ const CHUNK = 1 << 20;
 
 /** Splits a file into lines without decoding more than one line at a time. Strips a BOM and `\r`. */
 async function* readLines(file: string, signal?: AbortSignal): AsyncGenerator<string> {
-  const stream = createReadStream(file, { highWaterMark: CHUNK });
+  const stream = textBytes(file);
   let carry: Buffer | undefined;
   let first = true;
   try {
@@ -81,6 +103,9 @@ function jsonError(err: unknown, text: string): { message: string; column?: numb
   const column = pos ? Number(pos[1]) : text.length;
   return { message: what, column };
 }
+
+const twiceMessage = (key: string): string =>
+  `has the key '${key}' twice in one object, and JSON keeps only the last; it was skipped. Remove or rename one of them.`;
 
 const kindOfJson = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
 
@@ -127,6 +152,11 @@ async function* jsonlItems(file: string, signal?: AbortSignal): AsyncGenerator<R
     }
     good = true;
     yield* early.splice(0);
+    const dup = duplicateJsonKey(text, value);
+    if (dup) {
+      yield { kind: 'problem', line, fatal: false, column: dup.offset, endColumn: dup.offset + JSON.stringify(dup.key).length, message: `Line ${line} ${twiceMessage(dup.key)}` };
+      continue;
+    }
     yield { kind: 'record', line, fields: value as Record<string, unknown> };
   }
   yield* early;
@@ -137,7 +167,7 @@ async function* jsonlItems(file: string, signal?: AbortSignal): AsyncGenerator<R
  * reported at its line and skipped; a document that is not an array is one error.
  */
 async function* jsonArrayItems(file: string, signal?: AbortSignal): AsyncGenerator<RawItem> {
-  const stream = createReadStream(file, { highWaterMark: CHUNK });
+  const stream = textBytes(file);
   let line = 1;
   let state: 'start' | 'beforeElement' | 'afterElement' | 'done' = 'start';
   let depth = 0;
@@ -159,6 +189,8 @@ async function* jsonArrayItems(file: string, signal?: AbortSignal): AsyncGenerat
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         return { kind: 'problem', line: elementLine, fatal: false, message: `Element ${index} (line ${elementLine}) is ${kindOfJson(value)}, not an object with fields; it was skipped.` };
       }
+      const dup = duplicateJsonKey(text, value);
+      if (dup) return { kind: 'problem', line: elementLine, fatal: false, message: `Element ${index} (line ${elementLine}) ${twiceMessage(dup.key)}` };
       return { kind: 'record', line: elementLine, fields: value as Record<string, unknown> };
     } catch (err) {
       return { kind: 'problem', line: elementLine, fatal: false, message: `Element ${index} (line ${elementLine}) is not valid JSON (${jsonError(err, text).message}); it was skipped.` };
@@ -248,7 +280,7 @@ function scalarEnd(chunk: Buffer, i: number): number {
 }
 
 async function* csvItems(file: string, signal?: AbortSignal): AsyncGenerator<RawItem> {
-  for await (const item of readCsv(createReadStream(file, { highWaterMark: CHUNK }))) {
+  for await (const item of readCsv(textBytes(file))) {
     signal?.throwIfAborted();
     yield item;
   }
@@ -298,7 +330,7 @@ export async function* readExamples(source: TestSetSource, opts: ReadOptions = {
     report('error', 1, 'unknown-format', `Cannot tell the format of ${path.basename(file)} from its extension; use .jsonl, .csv or .json, or set 'format' for this test set.`);
     return;
   }
-  if ((await stat(file)).size === 0) {
+  if ((await checkSource(source)) === 0) {
     report('error', 1, 'empty-test-set', `The test set ${path.basename(file)} is empty (0 bytes); add examples${format === 'csv' ? ' after a header line' : format === 'json' ? ' as a JSON array of objects' : ', one JSON object per line'}.`);
     return;
   }
@@ -317,6 +349,12 @@ export async function* readExamples(source: TestSetSource, opts: ReadOptions = {
         bad++;
         report('error', item.line, item.fatal ? 'bad-test-set' : 'bad-row', item.message, item.column ?? 0, item.endColumn ?? item.column ?? 0);
         if (item.fatal) { fatal = true; break; }
+        continue;
+      }
+      const withNul = fieldWithNul(item.fields);
+      if (withNul !== undefined) {
+        bad++;
+        report('error', item.line, 'bad-row', `The row on line ${item.line} has a NUL character (U+0000) in field '${withNul.replace(/\0/g, '\\0')}'; it was skipped. Test data must be text.`);
         continue;
       }
       // A missing mapped field is reported once per field (with the first line), not once per row.
@@ -343,6 +381,12 @@ export async function* readExamples(source: TestSetSource, opts: ReadOptions = {
       yield { id, line: item.line, fields: item.fields };
       if (opts.limit !== undefined && rows >= opts.limit) return;
     }
+  } catch (err) {
+    if (!(err instanceof TextEncodingError)) throw err;
+    // Not text at all: one error where it shows, and nothing after it is read.
+    bad++;
+    fatal = true;
+    report('error', err.problem.line, err.problem.code, err.problem.message, err.problem.column - 1);
   } finally {
     await items.return(undefined);
     if (suppressed) opts.onProblem?.({ file, severity: 'warning', code: 'more-problems', range: pointRange(0, 0), message: `…and ${suppressed} more problems in this test set that are not listed.` });
@@ -387,6 +431,7 @@ export async function fieldNames(source: TestSetSource, rows = 20): Promise<stri
  */
 export async function countRows(source: TestSetSource, signal?: AbortSignal): Promise<number> {
   const format = formatOf(source);
+  await checkSource(source);
   const stream = createReadStream(source.path, { highWaterMark: CHUNK });
   let count = 0;
   let lineHasContent = false;

@@ -1,9 +1,10 @@
 // One entry point for every prompt format: pick the parser by file name, and by content where names are ambiguous.
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { pointRange } from '../problems';
+import { assertInsideProject, decodeWorkspaceText, readWorkspaceBytes, type EncodingProblem } from '../workspaceFiles';
 import { parseYaml, pairOf } from '../yaml';
 import { isDotprompt, parseDotprompt, parsePrompty, parseTemplate } from './importers';
-import { parsePromptYml } from './parsePromptYml';
+import { emptyPrompt, parsePromptYml } from './parsePromptYml';
 import type { ParsedPrompt, PromptFormat } from './types';
 
 /** True for the names Prompt Adapt reads as prompts (`*.prompt.md` is Copilot's and is not claimed). */
@@ -40,8 +41,25 @@ export function parsePromptText(text: string, file: string, format: PromptFormat
   }
 }
 
-/** Reads and parses a prompt file of any supported format. Rejects only when the file cannot be read. */
-export async function loadPromptFile(file: string): Promise<ParsedPrompt> {
-  const text = await readFile(file, 'utf8');
-  return parsePromptText(text, path.resolve(file));
+/** A prompt that could not be decoded: no messages, one problem saying why (at the first bad byte). */
+function undecodable(file: string, problem: EncodingProblem): ParsedPrompt {
+  const format = detectPromptFormat(file, '');
+  const at = pointRange(problem.line - 1, problem.column - 1);
+  return {
+    prompt: emptyPrompt(file, format), anchors: { top: at, messages: at }, links: [],
+    problems: [{ file, range: at, severity: 'error', code: problem.code, message: problem.message }],
+  };
+}
+
+/**
+ * Reads and parses a prompt file of any supported format (UTF-8 text; see decodeWorkspaceText). With
+ * `root`, the file must lie inside that folder after symbolic links (a prompt named by another workspace
+ * file). Rejects when the file cannot be read, is not a regular file, or is outside `root`.
+ */
+export async function loadPromptFile(file: string, opts: { root?: string } = {}): Promise<ParsedPrompt> {
+  const abs = path.resolve(file);
+  if (opts.root !== undefined) await assertInsideProject(opts.root, abs);
+  const decoded = decodeWorkspaceText(await readWorkspaceBytes(abs));
+  if ('problem' in decoded) return undecodable(abs, decoded.problem);
+  return parsePromptText(decoded.text, abs);
 }

@@ -99,7 +99,7 @@ export async function loadReviewData(opts: LoadReviewOptions): Promise<ReviewDat
     const pp = src.promptPath;
     let verdicts = verdictsByPrompt.get(pp);
     if (!verdicts) verdictsByPrompt.set(pp, (verdicts = new VerdictIndex(store, src.runIds, '*')));
-    if (!prompts.has(pp)) prompts.set(pp, loadPromptFile(pp).then((p) => p.prompt, () => undefined));
+    if (!prompts.has(pp)) prompts.set(pp, loadPromptFile(pp, { root: path.dirname(project.path) }).then((p) => p.prompt, () => undefined));
     const prompt = await prompts.get(pp);
     const index = verdicts;
     outputs.set(src.system.systemId, buildOutputs(src.system, [...src.chosen.values()], (c) => index.verdictsFor(c), prompt, project));

@@ -38,7 +38,7 @@ export async function loadRunOutputs(store: Store, runId: string, project?: Proj
   if (!manifest) return undefined;
   // Manifests name the prompt relative to the project folder, which holds the store.
   const promptPath = manifest.prompt ? path.resolve(store.folder, manifest.prompt.path) : undefined;
-  const prompt = promptPath ? await loadPromptFile(promptPath).then((p) => p.prompt, () => undefined) : undefined;
+  const prompt = promptPath ? await loadPromptFile(promptPath, { root: store.folder }).then((p) => p.prompt, () => undefined) : undefined;
   const responses = await store.readResponses(runId);
   const checker = new StyleChecker(resolveStyle(project?.style, prompt?.adapt.style));
   const style = styleRun(responses, prompt?.adapt.output, checker);
