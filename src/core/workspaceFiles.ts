@@ -25,20 +25,6 @@ export function lexicalPathProblem(root: string, baseDir: string, ref: string): 
 
 const realpathOrSelf = (p: string): Promise<string> => fsp.realpath(p).catch(() => p);
 
-/**
- * Where `ref` (written in a file under `root`, relative to `baseDir`) points after symbolic links, or why it is
- * refused: an absolute path, `..` out of the folder, or a link to a file outside it. A missing file is not
- * refused here; reading it reports that.
- */
-export async function resolveInsideProject(root: string, baseDir: string, ref: string): Promise<{ path: string } | { refused: string }> {
-  const lexical = lexicalPathProblem(root, baseDir, ref);
-  if (lexical) return { refused: lexical };
-  const target = path.resolve(baseDir, ref);
-  const [real, realRoot] = await Promise.all([realpathOrSelf(target), realpathOrSelf(root)]);
-  if (!isInside(realRoot, real)) return { refused: `'${ref}' is a symbolic link to ${real}, outside the project folder (${root}); only files inside it are read.` };
-  return { path: target };
-}
-
 /** Throws a UserError naming `file` when it lies outside `root` once symbolic links are followed. */
 export async function assertInsideProject(root: string, file: string): Promise<void> {
   const [real, realRoot] = await Promise.all([realpathOrSelf(file), realpathOrSelf(root)]);

@@ -3,6 +3,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { UserError } from '../../core/errors';
 import { formatProblem, pointRange, type Problem } from '../../core/problems';
 import { STORE_FOLDER } from '../../core/store/store';
 import { checkVariables, isPromptFileName, loadPromptFile, type VariableSources } from '../../core/prompt';
@@ -97,17 +98,23 @@ class Validation {
       }
       if (link.kind === 'prompt') await this.any(link.target);
     }
+    // A test set refused at its reference (outside the project folder, not a file) is not read.
+    const linked = new Set(parsed.links.map((l) => l.target));
     for (const spec of parsed.project.testSets) {
       const source = testSetSource(parsed.project, spec);
-      if (await exists(source.path)) await this.testSet(source, source.path);
+      if (linked.has(source.path) && await exists(source.path)) await this.testSet(source, source.path);
     }
   }
 
   async testSet(source: TestSetSource, abs: string): Promise<void> {
     if (this.done.has(abs)) return;
     this.done.add(abs);
-    const { problems } = await validateTestSet(source);
-    this.problems.push(...problems);
+    try {
+      this.problems.push(...(await validateTestSet(source)).problems);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      this.fileProblem(abs, 'unreadable', err.message);
+    }
   }
 
   async prompt(file: string): Promise<void> {

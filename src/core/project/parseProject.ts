@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pointRange, type Problem } from '../problems';
 import { didYouMean, Reporter, reportYaml } from '../fileProblems/reporter';
 import type { FileLink } from '../prompt/types';
-import { decodeWorkspaceText, lexicalPathProblem, linkTargetProblem, readWorkspaceBytes } from '../workspaceFiles';
+import { decodeWorkspaceText, lexicalPathProblem, linkTargetProblem, normalizeLoneCr, readWorkspaceBytes } from '../workspaceFiles';
 import { describeNode, pairOf, parseYaml, toPlain, type Span, type YamlNode } from '../yaml';
 import { checkEndpointIdsOnly } from '../fileProblems/endpointPolicy';
 import { describePath, validateProject } from './schemaValidator';
@@ -46,6 +46,7 @@ export function nodeAt(root: YamlNode | null, p: Path): { node: YamlNode | null;
 
 /** Parses the text of `prompt-adapt.yml`. `file` is used for problems and to resolve relative paths. */
 export function parseProjectFile(text: string, file: string): ParsedProject {
+  text = normalizeLoneCr(text); // a lone CR is a line break, as in editors; offsets do not move
   const rep = new Reporter(file, text);
   const project: ProjectFile = { path: file, candidates: [], testSets: [], metrics: [], style: {}, decision: {} };
   const links: FileLink[] = [];

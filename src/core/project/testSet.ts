@@ -190,7 +190,10 @@ async function* jsonArrayItems(file: string, signal?: AbortSignal): AsyncGenerat
         return { kind: 'problem', line: elementLine, fatal: false, message: `Element ${index} (line ${elementLine}) is ${kindOfJson(value)}, not an object with fields; it was skipped.` };
       }
       const dup = duplicateJsonKey(text, value);
-      if (dup) return { kind: 'problem', line: elementLine, fatal: false, message: `Element ${index} (line ${elementLine}) ${twiceMessage(dup.key)}` };
+      if (dup) {
+        const line = elementLine + (text.slice(0, dup.offset).match(/\n/g)?.length ?? 0);
+        return { kind: 'problem', line, fatal: false, message: `Element ${index} (starting on line ${elementLine}) ${twiceMessage(dup.key)}` };
+      }
       return { kind: 'record', line: elementLine, fields: value as Record<string, unknown> };
     } catch (err) {
       return { kind: 'problem', line: elementLine, fatal: false, message: `Element ${index} (line ${elementLine}) is not valid JSON (${jsonError(err, text).message}); it was skipped.` };
@@ -312,8 +315,9 @@ export function mappedFields(mapping: FieldMapping = {}): { variable: string; fi
 
 /**
  * Streams the examples of a test set. Problems go to `opts.onProblem`: bad lines (skipped), rows without a
- * mapped field, duplicate ids (made unique with a `~2` suffix), an empty or wrong-shaped file. Rejects only when
- * the file cannot be opened (or on abort).
+ * mapped field, duplicate ids (made unique with a `~2` suffix), keys written twice and NUL characters in a row,
+ * an empty or wrong-shaped file, bytes that are not UTF-8 text. Rejects when the file cannot be opened, is not a
+ * regular file or lies outside `source.root` (a UserError naming it), or on abort.
  */
 export async function* readExamples(source: TestSetSource, opts: ReadOptions = {}): AsyncGenerator<Example> {
   const file = source.path;
@@ -386,7 +390,7 @@ export async function* readExamples(source: TestSetSource, opts: ReadOptions = {
     // Not text at all: one error where it shows, and nothing after it is read.
     bad++;
     fatal = true;
-    report('error', err.problem.line, err.problem.code, err.problem.message, err.problem.column - 1);
+    report('error', err.problem.line, err.problem.code, `${err.problem.message} The test set was not read past this point.`, err.problem.column - 1);
   } finally {
     await items.return(undefined);
     if (suppressed) opts.onProblem?.({ file, severity: 'warning', code: 'more-problems', range: pointRange(0, 0), message: `…and ${suppressed} more problems in this test set that are not listed.` });

@@ -1,7 +1,7 @@
 // One entry point for every prompt format: pick the parser by file name, and by content where names are ambiguous.
 import * as path from 'node:path';
 import { pointRange } from '../problems';
-import { assertInsideProject, decodeWorkspaceText, readWorkspaceBytes, type EncodingProblem } from '../workspaceFiles';
+import { assertInsideProject, decodeWorkspaceText, normalizeLoneCr, readWorkspaceBytes, type EncodingProblem } from '../workspaceFiles';
 import { parseYaml, pairOf } from '../yaml';
 import { isDotprompt, parseDotprompt, parsePrompty, parseTemplate } from './importers';
 import { emptyPrompt, parsePromptYml } from './parsePromptYml';
@@ -33,6 +33,7 @@ export function detectPromptFormat(file: string, text: string): PromptFormat {
 
 /** Parses prompt text in the given (or detected) format; for editor buffers that are not saved yet. */
 export function parsePromptText(text: string, file: string, format: PromptFormat = detectPromptFormat(file, text)): ParsedPrompt {
+  text = normalizeLoneCr(text); // a lone CR is a line break, as in editors; offsets do not move
   switch (format) {
     case 'prompt.yml': return parsePromptYml(text, file);
     case 'prompty': return parsePrompty(text, file);

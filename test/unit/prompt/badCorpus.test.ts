@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Problem } from '../../../src/core/problems';
 import { checkVariables, loadPromptFile } from '../../../src/core/prompt';
-import { parseProjectFile, projectVariableSources, testSetFormatOf, validateTestSet } from '../../../src/core/project';
+import { loadProjectFile, parseProjectFile, projectVariableSources, testSetFormatOf, validateTestSet } from '../../../src/core/project';
 
 const BAD = path.join(__dirname, '../../fixtures/bad');
 
@@ -73,13 +73,34 @@ const CASES: [string, string, number, number, RegExp][] = [
   ['json-object.json', 'bad-test-set', 1, 1, /single JSON object; a JSON test set must be an array/],
   ['json-bad-element.json', 'bad-row', 3, 1, /Element 2 \(line 3\) is not valid JSON/],
   ['json-unclosed.json', 'bad-test-set', 3, 1, /element starting on line 3 is never closed/],
+  // test sets: not UTF-8 text, NUL characters, keys written twice
+  ['jsonl-latin1.jsonl', 'not-utf8', 2, 19, /Line 2, column 19 is not UTF-8 text \(byte 0xE9\)\. Save the file as UTF-8/],
+  ['csv-latin1.csv', 'not-utf8', 3, 5, /Line 3, column 5 is not UTF-8 text \(byte 0xEF\)/],
+  ['json-latin1.json', 'not-utf8', 3, 21, /not UTF-8 text \(byte 0xE0\)/],
+  ['jsonl-utf16.jsonl', 'utf16', 1, 1, /This file is UTF-16 text; save it as UTF-8/],
+  ['csv-utf16-no-bom.csv', 'utf16', 1, 1, /This file is UTF-16 text/],
+  ['csv-nul-byte.csv', 'nul-byte', 3, 6, /Line 3, column 6 has a NUL byte: this is binary data, not text/],
+  ['jsonl-nul-escape.jsonl', 'bad-row', 2, 1, /row on line 2 has a NUL character \(U\+0000\) in field 'q'; it was skipped/],
+  ['jsonl-duplicate-key.jsonl', 'bad-row', 2, 23, /Line 2 has the key 'q' twice in one object, and JSON keeps only the last; it was skipped/],
+  ['json-duplicate-key.json', 'bad-row', 4, 1, /Element 2 \(starting on line 3\) has the key 'k' twice/],
+  // prompt and project files: encoding, nesting, paths out of the project folder
+  ['latin1.prompt.yml', 'not-utf8', 3, 15, /Line 3, column 15 is not UTF-8 text \(byte 0xE9\)/],
+  ['utf16.prompt.yml', 'utf16', 1, 1, /UTF-16 text; save it as UTF-8/],
+  ['nul-byte.prompt.yml', 'nul-byte', 3, 17, /NUL byte/],
+  ['deep-flow.prompt.yml', 'yaml-too-deep', 5, 118, /nesting here is deeper than 100 levels/],
+  ['deep-dashes.prompt.yml', 'yaml-too-deep', 5, 199, /nesting here is deeper than 100 levels/],
+  ['project/deep.yml', 'yaml-too-deep', 2, 407, /nesting here is deeper than 100 levels/],
+  ['project/latin1.yml', 'not-utf8', 1, 14, /not UTF-8 text \(byte 0xE9\)/],
+  ['project/absolute-path.yml', 'outside-project', 2, 20, /testSets\[0\]\.path: '\/etc\/passwd' is an absolute path/],
+  ['project/dotdot-baseline.yml', 'outside-project', 3, 21, /baseline\.prompt: '\.\.\/\.\.\/\.\.\/secret\.prompt\.yml' leads outside the project folder/],
+  ['project/dotdot-path.yml', 'outside-project', 2, 20, /testSets\[0\]\.path: 'data\/\.\.\/\.\.\/\.\.\/\.\.\/etc\/hosts\.csv' leads outside the project folder/],
   // cross-file: a prompt variable the test set does not provide
   ['unknown-variable/qa.prompt.yml', 'unknown-variable', 3, 47, /Unknown variable '\{\{questoin\}\}'.*Did you mean 'question'\?/],
 ];
 
 async function problemsOf(rel: string): Promise<Problem[]> {
   const file = path.join(BAD, rel);
-  if (rel.startsWith('project/')) return parseProjectFile(readFileSync(file, 'utf8'), file).problems;
+  if (rel.startsWith('project/')) return (await loadProjectFile(file)).problems;
   if (testSetFormatOf(file)) return (await validateTestSet({ path: file })).problems;
   const parsed = await loadPromptFile(file);
   if (rel.startsWith('unknown-variable/')) {
