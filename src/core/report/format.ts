@@ -43,7 +43,8 @@ export function escapeMarkdown(s: string): string {
 
 /**
  * One CSV field (RFC 4180). Text that a spreadsheet would run as a formula (leading = + - @ or a control)
- * gets a leading apostrophe; numbers are written as numbers.
+ * gets a leading apostrophe; numbers are written as numbers. A field with `;` or a tab is quoted as well as
+ * one with `,`: spreadsheets in many locales split on `;`, and `a;=cmd()` would start a formula in its second cell.
  */
 export function csvField(v: string | number | boolean | undefined): string {
   if (v === undefined) return '';
@@ -51,5 +52,5 @@ export function csvField(v: string | number | boolean | undefined): string {
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   let s = clean(v);
   if (/^[=+\-@\t\r]/u.test(s)) s = `'${s}`;
-  return /[",\r\n]/u.test(s) ? `"${s.replace(/"/gu, '""')}"` : s;
+  return /[",;\t\r\n]/u.test(s) ? `"${s.replace(/"/gu, '""')}"` : s;
 }

@@ -86,6 +86,9 @@ suite('reports', () => {
     assert.equal(csvField('-1+2'), "'-1+2");
     assert.equal(csvField(-0.5), '-0.5');
     assert.equal(csvField('a,b'), '"a,b"');
+    // Spreadsheets that split on ';' (or tabs) would start a formula in the second cell unless it is quoted.
+    assert.equal(csvField('ok;=HYPERLINK("x")'), '"ok;=HYPERLINK(""x"")"');
+    assert.equal(csvField('ok\t@SUM(A1)'), '"ok\t@SUM(A1)"');
   });
 
   test('Markdown: no raw HTML, no table breaks; every format renders', () => {
