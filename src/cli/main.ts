@@ -1,6 +1,7 @@
 // The headless entry point: `prompt-adapt <command> [options]`. Each command lives in its own module,
 // loaded only when used, and returns the process exit code.
 import { toMessage, UserError } from '../core/errors';
+import { guardTerminalOutput } from './output';
 
 export type CommandMain = (argv: string[]) => Promise<number>;
 
@@ -41,5 +42,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  guardTerminalOutput();
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => { console.error(err); process.exitCode = 1; });
 }

@@ -11,6 +11,7 @@ import type { ModelProvider } from '../../core/providers/provider';
 import { createProvider } from '../../core/providers/registry';
 import { Store } from '../../core/store/store';
 import { envSecretSource, loadCliEndpoints } from './run';
+import { writeControl } from '../output';
 
 const USAGE = `usage: prompt-adapt judge --project prompt-adapt.yml --run RUN_ID [--metrics a,b] [--rejudge] [--json]
 
@@ -70,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
     const summary = await judgeStoredRun({ project, store, runId: v.run, endpoints, getProvider, concurrency, rejudge: v.rejudge, signal: ac.signal,
       metricIds: v.metrics?.split(',').map((x) => x.trim()).filter(Boolean),
       onProblem: (p) => console.error(formatProblem(p)), onNote: (m) => console.error(`note: ${m}`),
-      onProgress: (batch, p) => { if (process.stderr.isTTY) process.stderr.write(`\r${batch}: ${p.done}/${p.total ?? '?'}   `); } });
+      onProgress: (batch, p) => { if (process.stderr.isTTY) { writeControl(process.stderr, '\r'); process.stderr.write(`${batch}: ${p.done}/${p.total ?? '?'}   `); } } });
     if (process.stderr.isTTY) process.stderr.write('\n');
     if (v.json) { console.log(JSON.stringify(summary)); return ac.signal.aborted ? 130 : 0; }
     console.log(`verdicts written: ${summary.written}, kept from before: ${summary.skipped}, responses without output: ${summary.unjudgeable}`);

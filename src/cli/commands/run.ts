@@ -18,6 +18,7 @@ import { buildProjectPlan, exampleRenderer, resolveSelection } from '../../core/
 import { runPlan, type RunProgress, type RunResult } from '../../core/runner/runner';
 import { Store } from '../../core/store/store';
 import { decodeWorkspaceText, readWorkspaceBytes } from '../../core/workspaceFiles';
+import { writeControl } from '../output';
 
 const USAGE = `usage:
   prompt-adapt run --project prompt-adapt.yml --prompt FILE --test-set ID [--candidates a,b] [options]
@@ -212,10 +213,10 @@ function progressBar(): ((p: RunProgress) => void) & { clear(): void } {
     const eta = p.etaMs !== undefined ? ` ETA ${fmtTime(p.etaMs)}` : '';
     const errs = p.counts.errors ? ` ${p.counts.errors} errors` : '';
     const text = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done}/${p.total ?? '?'} in flight ${p.inFlight}${errs} $${p.cost.toFixed(4)}${eta}`;
-    process.stderr.write(`\r${text.slice(0, (process.stderr.columns || 100) - 1)}\x1b[K`);
+    writeControl(process.stderr, `\r${text.slice(0, (process.stderr.columns || 100) - 1)}\x1b[K`);
     shown = true;
   };
-  return Object.assign(draw, { clear: () => { if (shown) { process.stderr.write('\r\x1b[K'); shown = false; } } });
+  return Object.assign(draw, { clear: () => { if (shown) { writeControl(process.stderr, '\r\x1b[K'); shown = false; } } });
 }
 
 const fmtTime = (ms: number): string => (ms < 60_000 ? `${Math.ceil(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${String(Math.ceil((ms % 60_000) / 1000)).padStart(2, '0')}s`);
