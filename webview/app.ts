@@ -1,8 +1,8 @@
 // The panel app: state (persisted with setState after every change), the view router, the header controls
 // (test set, estimator, export) and the keyboard dispatch. Everything it shows arrives as data and is rendered
 // as text (see dom.ts).
-import type { ComparisonReport, EstimatorName, TestSetComparison } from '../src/protocol/comparison';
-import { ESTIMATOR_NAMES, parsePanelState, PROTOCOL_VERSION, type PanelState, type PanelView } from '../src/protocol/messages';
+import { ESTIMATOR_IDS, type ComparisonReport, type EstimatorInfo, type EstimatorName, type TestSetComparison } from '../src/protocol/comparison';
+import { parsePanelState, PROTOCOL_VERSION, type PanelState, type PanelView } from '../src/protocol/messages';
 import { h, replace } from './dom';
 import type { HostClient, Notification } from './host';
 import { button, select, tabs } from './ui/controls';
@@ -21,6 +21,8 @@ const VIEWS: { value: PanelView; label: string }[] = [
 export class App implements ViewContext {
   state: PanelState;
   report: ComparisonReport | undefined;
+  /** The selector's entries as the host describes them; the bare ids until it does. */
+  private estimators: readonly EstimatorInfo[] = ESTIMATOR_IDS.map((id) => ({ id, name: id, explanation: '' }));
   private readonly header = h('header', { class: 'panel-header' });
   private readonly main = h('main', { class: 'panel-main' });
   private readonly statusLine = h('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
@@ -47,6 +49,7 @@ export class App implements ViewContext {
     switch (m.type) {
       case 'init':
         if (m.state) { this.state = { ...this.state, ...m.state }; this.host.saveState(this.state); }
+        if (m.estimators?.length) this.estimators = m.estimators;
         if (m.report) this.setReport(m.report);
         else this.render();
         return;
@@ -117,7 +120,7 @@ export class App implements ViewContext {
       tabs(VIEWS, this.state.view, (v) => this.update({ view: v })),
       h('div', { class: 'controls' },
         sets.length > 1 ? select('Test set', sets.map((t) => ({ value: t.testSetId, label: t.testSetId })), ts?.testSetId, (v) => this.update({ testSetId: v }), 'testset-select') : null,
-        select('Estimator', ESTIMATOR_NAMES.map((e) => ({ value: e, label: e })), this.state.estimator ?? ts?.estimator ?? 'paper', (v) => void this.setEstimator(v), 'estimator-select'),
+        select('Estimator', this.estimators.map((e) => ({ value: e.id, label: e.name, title: e.explanation })), this.state.estimator ?? ts?.estimator ?? 'paper', (v) => void this.setEstimator(v), 'estimator-select'),
         button('Export CSV', () => void this.exportView('csv'), { secondary: true, id: 'export-csv' }),
         button('Export Markdown', () => void this.exportView('markdown'), { secondary: true, id: 'export-md' }),
         button('Export report', () => void this.exportReport(), { title: 'The full report: HTML, Markdown, CSV, JSON or JUnit', id: 'export-report' })),

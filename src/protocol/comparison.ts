@@ -8,7 +8,15 @@ export interface Interval { mean: number; median: number; lo: number; hi: number
 /** Something a reviewer must know about a figure; `error` means do not act on it. */
 export interface Note { code: string; severity: 'info' | 'warning' | 'error'; message: string }
 
-export type EstimatorName = 'paper' | 'rogan-gladen' | 'ppi++' | 'human-only' | 'naive';
+/**
+ * The estimators, by id. Declared once here so the webview can share it; core's estimator table
+ * (core/stats/estimators) has exactly one row per id, and the project schema enum is generated from it.
+ */
+export const ESTIMATOR_IDS = ['paper', 'rogan-gladen', 'ppi++', 'human-only', 'naive'] as const;
+export type EstimatorName = (typeof ESTIMATOR_IDS)[number];
+
+/** What a selector shows for an estimator (sent by the host, taken from core's table). */
+export interface EstimatorInfo { id: EstimatorName; name: string; explanation: string }
 
 /** One candidate (or variant) on one test set: everything in the paper's Tables 2 and 5, side by side. */
 export interface SystemRow {

@@ -1,20 +1,20 @@
 // Messages between the extension host and the webview. Leaf module: imports only its sibling shapes, so both
 // sides (Node and the browser bundle) share exactly these types. The webview is an untrusted boundary once it
 // renders model output, so the host accepts only what `parseWebviewMessage` lets through.
-import type { ComparisonReport, EstimatorName } from './comparison';
+import { ESTIMATOR_IDS, type ComparisonReport, type EstimatorInfo, type EstimatorName } from './comparison';
 
 export const PROTOCOL_VERSION = 1;
 
 export type PanelView = 'comparison' | 'calibration' | 'variants' | 'decision' | 'review' | 'label';
 export const PANEL_VIEWS: readonly PanelView[] = ['comparison', 'calibration', 'variants', 'decision', 'review', 'label'];
-export const ESTIMATOR_NAMES: readonly EstimatorName[] = ['paper', 'rogan-gladen', 'ppi++', 'human-only', 'naive'];
 
 /** Which examples the review list shows (for the selected system unless said otherwise). */
 export type ReviewFilter = 'all' | 'disagreements' | 'failures' | 'idk' | 'style' | 'unlabelled';
 export const REVIEW_FILTERS: readonly ReviewFilter[] = ['all', 'disagreements', 'failures', 'idk', 'style', 'unlabelled'];
 
-export type HumanLabelName = 'correct' | 'incorrect' | 'unsure';
-export const HUMAN_LABELS: readonly HumanLabelName[] = ['correct', 'incorrect', 'unsure'];
+/** A reviewer's label of one output; the store's label records and the comparison use this one union. */
+export const HUMAN_LABELS = ['correct', 'incorrect', 'unsure'] as const;
+export type HumanLabelName = (typeof HUMAN_LABELS)[number];
 
 /** What the panel needs to redraw itself; also what the webview persists with setState (and the serializer restores). */
 export interface PanelState {
@@ -133,7 +133,8 @@ export type WebviewToHost =
   | RequestMsg;
 
 export type HostToWebview =
-  | { type: 'init'; state?: PanelState; report?: ComparisonReport }
+  /** `estimators`: what the estimator selector offers (absent: the bare ids). */
+  | { type: 'init'; state?: PanelState; report?: ComparisonReport; estimators?: EstimatorInfo[] }
   /** The comparison was recomputed (labels arrived, runs changed, estimator switched). */
   | { type: 'comparison'; report: ComparisonReport }
   | { type: 'labels'; progress: LabelProgress }
@@ -164,7 +165,7 @@ const oneOf = <T extends string>(xs: readonly T[], x: unknown): x is T => typeof
 const onlyKeys = (o: Obj, keys: readonly string[]): boolean => Object.keys(o).every((k) => keys.includes(k));
 
 const paramCheckers: { [M in Method]: (p: Obj) => boolean } = {
-  getComparison: (p) => onlyKeys(p, ['estimator']) && (p.estimator === undefined || oneOf(ESTIMATOR_NAMES, p.estimator)),
+  getComparison: (p) => onlyKeys(p, ['estimator']) && (p.estimator === undefined || oneOf(ESTIMATOR_IDS, p.estimator)),
   getReviewPage: (p) => onlyKeys(p, ['testSetId', 'systemId', 'filter', 'offset', 'limit']) && str(p.testSetId) && optStr(p.systemId)
     && oneOf(REVIEW_FILTERS, p.filter) && int(p.offset, 0, 1e9) && int(p.limit, 1, MAX_PAGE),
   getLabelQueue: (p) => onlyKeys(p, ['testSetId', 'size']) && str(p.testSetId) && int(p.size, 1, MAX_PAGE),
@@ -173,9 +174,9 @@ const paramCheckers: { [M in Method]: (p: Obj) => boolean } = {
   openInTestSet: (p) => onlyKeys(p, ['testSetId', 'exampleId']) && str(p.testSetId) && str(p.exampleId),
   copyText: (p) => onlyKeys(p, ['text', 'what']) && str(p.text, MAX_TEXT) && str(p.what, 100),
   exportView: (p) => onlyKeys(p, ['view', 'format', 'testSetId', 'estimator']) && oneOf(PANEL_VIEWS, p.view) && oneOf(['csv', 'markdown'] as const, p.format)
-    && optStr(p.testSetId) && (p.estimator === undefined || oneOf(ESTIMATOR_NAMES, p.estimator)),
+    && optStr(p.testSetId) && (p.estimator === undefined || oneOf(ESTIMATOR_IDS, p.estimator)),
   exportReport: (p) => onlyKeys(p, ['format', 'estimator']) && (p.format === undefined || oneOf(REPORT_FORMAT_NAMES, p.format))
-    && (p.estimator === undefined || oneOf(ESTIMATOR_NAMES, p.estimator)),
+    && (p.estimator === undefined || oneOf(ESTIMATOR_IDS, p.estimator)),
 };
 
 /** The message if it is exactly one of the shapes the webview may send, else undefined. */
@@ -192,7 +193,7 @@ export function parseWebviewMessage(x: unknown): WebviewToHost | undefined {
 /** A persisted state if it has the right shape (state comes back from the webview, so it is checked too). */
 export function parsePanelState(x: unknown): PanelState | undefined {
   if (!isObj(x) || !oneOf(PANEL_VIEWS, x.view) || !optStr(x.testSetId)) return undefined;
-  if (x.estimator !== undefined && !oneOf(ESTIMATOR_NAMES, x.estimator)) return undefined;
+  if (x.estimator !== undefined && !oneOf(ESTIMATOR_IDS, x.estimator)) return undefined;
   const state: PanelState = { view: x.view, testSetId: x.testSetId as string | undefined, estimator: x.estimator as EstimatorName | undefined };
   const r = x.review;
   if (isObj(r) && oneOf(REVIEW_FILTERS, r.filter) && optStr(r.systemId) && int(r.index, 0, 1e9)) {

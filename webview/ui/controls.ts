@@ -60,10 +60,10 @@ export function button(label: string, onClick: () => void, opts: { title?: strin
   return b;
 }
 
-export function select<T extends string>(label: string, options: readonly { value: T; label: string }[], value: T | undefined,
+export function select<T extends string>(label: string, options: readonly { value: T; label: string; title?: string }[], value: T | undefined,
   onChange: (v: T) => void, id?: string): HTMLLabelElement {
-  const opts = options.map((o) => (kit === 'toolkit' ? tk('vscode-option', { value: o.value, selected: o.value === value }, o.label)
-    : h('option', { value: o.value, selected: o.value === value }, o.label)));
+  const opts = options.map((o) => (kit === 'toolkit' ? tk('vscode-option', { value: o.value, selected: o.value === value, title: o.title || undefined }, o.label)
+    : h('option', { value: o.value, selected: o.value === value, title: o.title || undefined }, o.label)));
   const sel = kit === 'toolkit' ? tk('vscode-dropdown', { id, 'aria-label': label }, ...opts) : h('select', { id, 'aria-label': label }, ...opts);
   const read = (): string => (sel as HTMLElement & { value: string }).value;
   if (kit === 'toolkit') keepKeys(sel, () => sel.hasAttribute('open'));

@@ -8,14 +8,15 @@ import { buildComparison, type CompareOptions } from '../../core/compare';
 import { UserError } from '../../core/errors';
 import { findProjectFile } from '../../core/project/workspace';
 import { formatOfFile, renderDecisionText, renderReport, REPORT_FORMATS, type ReportFormat } from '../../core/report';
-import { ESTIMATORS, type EstimatorId } from '../../core/stats/types';
+import { DEFAULT_ESTIMATOR, ESTIMATORS, estimatorUsage, isEstimatorId } from '../../core/stats/estimators';
 import type { ComparisonReport } from '../../protocol/comparison';
 
 const COMMON = `  --project FILE     the project file (default: prompt-adapt.yml here or in a parent folder)
   --test-set ID      compare on one test set only (default: every test set with runs)
   --format F         md | json | junit | html | csv (default: from --out's extension, else md)
   --out FILE         write the report to FILE
-  --estimator E      paper | rogan-gladen | ppi++ | human-only | naive (default: the project's, else rogan-gladen)
+  --estimator E      (default: the project's, else ${DEFAULT_ESTIMATOR})
+${estimatorUsage('                       ')}
   --level L          interval level, e.g. 0.9   --margin M   non-inferiority margin, e.g. 0.02
   --draws N          Monte Carlo draws (default 100000)   --seed N   random seed (default 1)`;
 
@@ -60,12 +61,12 @@ export function parseInvocation(argv: string[], usage: string): Invocation {
   if (v.format !== undefined && !(REPORT_FORMATS as readonly string[]).includes(v.format)) {
     throw new UserError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got '${v.format}'`);
   }
-  if (v.estimator !== undefined && !(ESTIMATORS as readonly string[]).includes(v.estimator)) {
+  if (v.estimator !== undefined && !isEstimatorId(v.estimator)) {
     throw new UserError(`--estimator must be one of ${ESTIMATORS.join(', ')}, got '${v.estimator}'`);
   }
   const options: CompareOptions = {
     testSetId: v['test-set'],
-    estimator: v.estimator as EstimatorId | undefined,
+    estimator: v.estimator,
     level: number(v.level, 'level', (x) => x > 0 && x < 1, 'between 0 and 1'),
     margin: number(v.margin, 'margin', (x) => x >= 0 && x < 1, 'a fraction in [0, 1)'),
     draws: number(v.draws, 'draws', (x) => Number.isInteger(x) && x > 0, 'a positive integer'),

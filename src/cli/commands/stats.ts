@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../../core/errors';
 import type { LabelRecord, VerdictRecord } from '../../core/store/records';
 import {
-  calibrate, compareSystems, confusionFromRecords, ESTIMATORS, estimateOne, judgedFromRecords, pairedFromRecords,
+  calibrate, compareSystems, confusionFromRecords, DEFAULT_ESTIMATOR, ESTIMATORS, estimateOne, estimatorOf, estimatorUsage, isEstimatorId, judgedFromRecords, pairedFromRecords,
   type Confusion, type Diagnostic, type EstimatorId, type PairedTable, type Summary,
 } from '../../core/stats';
 
@@ -18,7 +18,8 @@ const USAGE = `usage: prompt-adapt stats <calibrate|estimate|compare> [options]
              [--candidate ID] [--baseline ID] instead of the counts
 
 options:
-  --estimator paper|rogan-gladen|ppi++|human-only|naive   (default rogan-gladen)
+  --estimator E   (default ${DEFAULT_ESTIMATOR})
+${estimatorUsage('      ')}
   --level 0.9   --draws 100000   --seed 1   --margin 0   --json
   --baseline-labels TP,FN,FP,TN  --candidate-labels TP,FN,FP,TN
              per-system labels (ppi++, human-only, non-differential test)
@@ -95,8 +96,8 @@ function labelsArg(raw: string | undefined, what: string): Confusion | undefined
 }
 
 function options(v: Values): { estimator: EstimatorId; level: number; draws: number; seed: number; margin: number } {
-  const estimator = (v.estimator ?? 'rogan-gladen') as EstimatorId;
-  if (!ESTIMATORS.includes(estimator)) throw new UserError(`unknown estimator '${v.estimator}'; use ${ESTIMATORS.join(', ')}`);
+  const estimator = v.estimator ?? DEFAULT_ESTIMATOR;
+  if (!isEstimatorId(estimator)) throw new UserError(`unknown estimator '${v.estimator}'; use ${ESTIMATORS.join(', ')}`);
   const level = num(v.level, 'level', 0.9);
   if (!(level > 0 && level < 1)) throw new UserError(`--level must be between 0 and 1, got ${level}`);
   const draws = num(v.draws, 'draws', 100_000);
@@ -239,7 +240,7 @@ function runCompare(v: Values, f: Files | undefined): { json: object; text: stri
   try {
     r = compareSystems(o.estimator, input, o);
   } catch (err) {
-    if (err instanceof RangeError) throw new UserError(err.message, o.estimator === 'ppi++' || o.estimator === 'human-only' ? '(pass --baseline-labels and --candidate-labels, or label files)' : undefined);
+    if (err instanceof RangeError) throw new UserError(err.message, estimatorOf(o.estimator).labels === 'per-system' ? '(pass --baseline-labels and --candidate-labels, or label files)' : undefined);
     throw err;
   }
   const json = { difference: r.difference, pBetter: r.pBetter, pNotInferior: r.pNotInferior, margin: r.margin, estimator: r.estimator, level: r.level,

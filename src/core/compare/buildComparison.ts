@@ -14,6 +14,7 @@ import { newcombe } from '../stats/baselines';
 import { calibrate } from '../stats/calibration';
 import { decideCorrectness } from '../stats/correctnessRule';
 import { compareSystems, estimateOne } from '../stats/estimate';
+import { DEFAULT_ESTIMATOR, estimatorOf } from '../stats/estimators';
 import { betaInv } from '../stats/jstat';
 import { plan, type Plan } from '../stats/planner';
 import type { CompareResult, Confusion, Diagnostic, EstimatorId, PairedTable } from '../stats/types';
@@ -64,7 +65,7 @@ function pushNotes(into: Note[], notes: readonly Note[]): void {
  */
 export async function compareProject(project: ProjectFile, opts: CompareOptions = {}, store = new ComparisonStore(Store.openForProject(project))): Promise<ComparisonReport> {
   const dir = path.dirname(project.path);
-  const estimator: EstimatorId = opts.estimator ?? project.decision.estimator ?? 'rogan-gladen';
+  const estimator: EstimatorId = opts.estimator ?? project.decision.estimator ?? DEFAULT_ESTIMATOR;
   const level = opts.level ?? project.decision.level ?? 0.9;
   const thresholds = resolveThresholds(project.decision, { margin: opts.margin });
   const metricId = project.decision.primaryMetric ?? project.metrics[0]?.id;
@@ -271,7 +272,7 @@ function rowOf(ctx: Ctx, d: SystemData, systemId: string, isBaseline: boolean): 
   };
 }
 
-const needsOwnLabels = (e: EstimatorId): boolean => e === 'ppi++' || e === 'human-only';
+const needsOwnLabels = (e: EstimatorId): boolean => estimatorOf(e).labels === 'per-system';
 
 function oneSystemEstimate(ctx: Ctx, row: SystemRow, d: SystemData, pooled: Confusion, opts: { level: number; draws?: number; seed?: number }): void {
   if (!ctx.metricId || d.nJudged === 0) return;

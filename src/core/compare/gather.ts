@@ -3,6 +3,7 @@
 // human labels keyed by output hash. One pass over each file; everything after this works from counts.
 import * as path from 'node:path';
 import { LabelBook, type LabelLine } from '../store/labels';
+import type { HumanLabelName } from '../../protocol/messages';
 import type { LabelRecord, ResponseRecord, VerdictRecord } from '../store/records';
 import type { RunManifest } from '../store/runs';
 import type { Store } from '../store/store';
@@ -106,7 +107,7 @@ export class VerdictIndex {
 }
 
 /** One output's human verdict after combining reviewers. */
-export type CombinedLabel = 'correct' | 'incorrect' | 'unsure';
+export type CombinedLabel = HumanLabelName;
 
 /**
  * Labels of a test set keyed by (output hash, example). Reviewers who disagree make the output "unsure"

@@ -1,5 +1,6 @@
 // The project file (`prompt-adapt.yml`) model. It names endpoint ids only: URLs, keys and headers live in
 // user settings (extension) or the user config file (CLI).
+import type { EstimatorName } from '../../protocol/comparison';
 import type { Example, FieldMapping } from '../prompt/types';
 
 // A test set's rows and their mapping to template variables are what a prompt is rendered with: prompt/ owns them.
@@ -45,11 +46,11 @@ export interface StyleConfig {
   noMarkdown?: boolean;
 }
 
-export type EstimatorId = 'paper' | 'rogan-gladen' | 'ppi++' | 'human-only' | 'naive';
+export type { EstimatorName as EstimatorId } from '../../protocol/comparison';
 
 export interface DecisionConfig {
   primaryMetric?: string;
-  estimator?: EstimatorId;
+  estimator?: EstimatorName;
   level?: number;
   nonInferiorityMargin?: number;
   maxIdkIncrease?: number;

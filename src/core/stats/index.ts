@@ -2,7 +2,8 @@
 // Results are plain data: fractions, intervals and {code, message, severity} diagnostics.
 export type { CompareInput, CompareResult, Confusion, CrossCheck, Diagnostic, DiagnosticCode, EstimateOptions, EstimatorId,
   OneSystemInput, OneSystemResult, PairedTable, Summary } from './types';
-export { ESTIMATORS } from './types';
+export type { EstimatorDescriptor, LabelNeed } from './estimators';
+export { DEFAULT_ESTIMATOR, ESTIMATORS, estimatorInfos, estimatorOf, estimatorUsage, isEstimatorId } from './estimators';
 export type { Calibration, RatePosterior } from './calibration';
 export { calibrate, labelDiagnostics, MIN_CLASS_LABELS, pTprLeFpr, UNINFORMATIVE_THRESHOLD } from './calibration';
 export { addConfusion, compareSystems, DEFAULT_DRAWS, estimateOne } from './estimate';

@@ -1,5 +1,6 @@
 // Plain data shapes of the statistics engine. All rates and differences are fractions in [0, 1]
 // (differences in [-1, 1]); "difference" is always candidate - baseline.
+import type { EstimatorName } from '../../protocol/comparison';
 
 /** Human label (rows) against metric verdict (columns) for one test set and metric. */
 export interface Confusion {
@@ -57,10 +58,8 @@ export type DiagnosticCode =
   | 'tiny-sample'
   | 'no-examples';
 
-/** The estimators of METHOD.md §3-§6. */
-export type EstimatorId = 'paper' | 'rogan-gladen' | 'ppi++' | 'human-only' | 'naive';
-
-export const ESTIMATORS: readonly EstimatorId[] = ['paper', 'rogan-gladen', 'ppi++', 'human-only', 'naive'];
+/** The estimators of METHOD.md §3-§6 (the ids are declared in the protocol; the table is ./estimators). */
+export type EstimatorId = EstimatorName;
 
 /** Options shared by the estimators. */
 export interface EstimateOptions {

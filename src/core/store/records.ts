@@ -1,5 +1,6 @@
 // Records stored under `.prompt-adapt/`: responses (runner), verdicts (metrics), human labels (review).
 // Several modules read and write these; keep changes additive.
+import type { HumanLabelName } from '../../protocol/messages';
 
 // `.prompt-adapt/runs/<runId>/responses.jsonl`: one line per (example, candidate).
 
@@ -45,7 +46,8 @@ export interface VerdictRecord {
   at: string;
 }
 
-export type HumanLabel = 'correct' | 'incorrect' | 'unsure';
+/** The label union is declared once, in the protocol the panel shares. */
+export type HumanLabel = HumanLabelName;
 
 /** A human label; appended to `.prompt-adapt/labels/<testSetId>.jsonl`, keyed by the output's hash. */
 export interface LabelRecord {

@@ -6,6 +6,7 @@ import {
   type HostToWebview, type Handlers, type PanelState, type RequestMsg, assertNever, parsePanelState, parseWebviewMessage,
 } from '../../protocol/messages';
 import { toMessage } from '../../core/errors';
+import { estimatorInfos } from '../../core/stats/estimators';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import { exportReport } from './exportReport';
@@ -94,7 +95,7 @@ export class ComparePanel extends Disposable {
     try {
       const session = await this.deps.review.session();
       this.report = await session.comparison(this.initialState?.estimator);
-      this.post({ type: 'init', state: this.initialState, report: this.report });
+      this.post({ type: 'init', state: this.initialState, report: this.report, estimators: estimatorInfos() });
     } catch (err) {
       this.deps.log.warn(`comparison panel: ${toMessage(err)}`);
       this.post({ type: 'init', state: this.initialState, report: { project: '', generatedAt: new Date().toISOString(), testSets: [], runs: [], notes: [{ code: 'no-data', severity: 'error', message: toMessage(err) }] } });

@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import { renderReport, type ReportFormat } from '../../core/report';
 import type { ReviewSession } from '../../core/review/session';
-import type { ComparisonReport, EstimatorName } from '../../protocol/comparison';
-import { ESTIMATOR_NAMES, REPORT_FORMAT_NAMES, type ReportFormatName } from '../../protocol/messages';
+import { ESTIMATOR_IDS, type ComparisonReport, type EstimatorName } from '../../protocol/comparison';
+import { REPORT_FORMAT_NAMES, type ReportFormatName } from '../../protocol/messages';
 import type { Log } from '../log';
 import type { ReviewService } from './reviewService';
 
@@ -42,7 +42,7 @@ export function parseExportArgs(x: unknown): ExportReportArgs {
     throw new UserError(`Unknown report format '${String(o.format)}' (use ${REPORT_FORMAT_NAMES.join(', ')}).`);
   }
   if (o.path !== undefined && typeof o.path !== 'string') throw new UserError('exportReport: path must be a string.');
-  if (o.estimator !== undefined && !(ESTIMATOR_NAMES as readonly unknown[]).includes(o.estimator)) throw new UserError(`Unknown estimator '${String(o.estimator)}'.`);
+  if (o.estimator !== undefined && !(ESTIMATOR_IDS as readonly unknown[]).includes(o.estimator)) throw new UserError(`Unknown estimator '${String(o.estimator)}'.`);
   return { format: o.format as ReportFormatName | undefined, path: o.path as string | undefined, estimator: o.estimator as EstimatorName | undefined,
     open: typeof o.open === 'boolean' ? o.open : undefined };
 }
