@@ -4,11 +4,9 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../../core/errors';
 import type { VerdictCounts } from '../../core/metrics';
-import { judgeStoredRun } from '../../core/metrics/judgeStoredRun';
 import { formatProblem } from '../../core/problems';
 import { loadProjectFile } from '../../core/project/parseProject';
-import type { ModelProvider } from '../../core/providers/provider';
-import { createProvider } from '../../core/providers/registry';
+import { RunSession } from '../../core/run/runSession';
 import { Store } from '../../core/store/store';
 import { envSecretSource, loadCliEndpoints } from './run';
 import { writeControl } from '../output';
@@ -50,28 +48,21 @@ export async function main(argv: string[]): Promise<number> {
   if (errors.length) return 1;
   const store = Store.openForProject(project);
   const endpoints = loadCliEndpoints(v.endpoints ? { ...process.env, PROMPT_ADAPT_CONFIG: v.endpoints } : process.env);
-  const secrets = envSecretSource();
-  const providers = new Map<string, Promise<ModelProvider>>();
-  const getProvider = (id: string): Promise<ModelProvider> => {
-    let p = providers.get(id);
-    if (!p) {
-      const cfg = endpoints[id];
-      if (!cfg) throw new UserError(`unknown endpoint '${id}'; define it in the endpoints file`);
-      p = createProvider(id, cfg, { secrets });
-      providers.set(id, p);
-    }
-    return p;
-  };
+  const concurrency = v.concurrency ? Number(v.concurrency) : undefined;
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');
+  const session = new RunSession({
+    endpoints, providerDeps: { secrets: envSecretSource() }, nodeHttp: true, concurrency,
+    events: {
+      problem: (p) => console.error(formatProblem(p)), note: (m) => console.error(`note: ${m}`),
+      judgeProgress: (batch, p) => { if (process.stderr.isTTY) { writeControl(process.stderr, '\r'); process.stderr.write(`${batch}: ${p.done}/${p.total ?? '?'}   `); } },
+    },
+  });
   const ac = new AbortController();
   const onSigint = (): void => { console.error('\ncancelling; run the same command again to resume'); ac.abort(); };
   process.once('SIGINT', onSigint);
   try {
-    const concurrency = v.concurrency ? Number(v.concurrency) : undefined;
-    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');
-    const summary = await judgeStoredRun({ project, store, runId: v.run, endpoints, getProvider, concurrency, rejudge: v.rejudge, signal: ac.signal,
-      metricIds: v.metrics?.split(',').map((x) => x.trim()).filter(Boolean),
-      onProblem: (p) => console.error(formatProblem(p)), onNote: (m) => console.error(`note: ${m}`),
-      onProgress: (batch, p) => { if (process.stderr.isTTY) { writeControl(process.stderr, '\r'); process.stderr.write(`${batch}: ${p.done}/${p.total ?? '?'}   `); } } });
+    const summary = await session.judge({ project, store, runId: v.run, rejudge: v.rejudge, signal: ac.signal,
+      metricIds: v.metrics?.split(',').map((x) => x.trim()).filter(Boolean) });
     if (process.stderr.isTTY) process.stderr.write('\n');
     if (v.json) { console.log(JSON.stringify(summary)); return ac.signal.aborted ? 130 : 0; }
     console.log(`verdicts written: ${summary.written}, kept from before: ${summary.skipped}, responses without output: ${summary.unjudgeable}`);
@@ -83,6 +74,6 @@ export async function main(argv: string[]): Promise<number> {
     return ac.signal.aborted ? 130 : 0;
   } finally {
     process.removeListener('SIGINT', onSigint);
-    for (const p of providers.values()) void p.then((x) => x.close?.(), () => undefined);
+    session.close();
   }
 }

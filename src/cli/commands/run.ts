@@ -11,11 +11,10 @@ import { formatProblem } from '../../core/problems';
 import { countRows, loadProjectFile, readExamples, type Example, type TestSetSource } from '../../core/project';
 import { parsePromptText, type PromptFile } from '../../core/prompt';
 import { builtInEndpoints, originOf, parseEndpoints, type EndpointsConfig, type SecretSource } from '../../core/providers/endpoints';
-import type { ModelProvider } from '../../core/providers/provider';
-import { createProvider } from '../../core/providers/registry';
 import { planItems, planKey, type PlanCandidate, type RunPlan } from '../../core/runner/plan';
 import { buildProjectPlan, exampleRenderer, resolveSelection } from '../../core/runner/projectPlan';
-import { runPlan, type RunProgress, type RunResult } from '../../core/runner/runner';
+import { RunSession } from '../../core/run/runSession';
+import type { RunProgress, RunResult } from '../../core/runner/runner';
 import { Store } from '../../core/store/store';
 import { decodeWorkspaceText, readWorkspaceBytes } from '../../core/workspaceFiles';
 import { writeControl } from '../output';
@@ -86,29 +85,24 @@ export async function main(argv: string[]): Promise<number> {
   const { store, endpoints, secrets } = setup;
   const plan = setup.plan;
 
-  const made = new Map<string, Promise<ModelProvider>>();
-  const getProvider = (id: string) => {
-    let p = made.get(id);
-    // node:http keep-alive transport sized to the endpoint's concurrency (see ProviderDeps.nodeHttpSockets).
-    if (!p) { p = createProvider(id, endpoints[id]!, { secrets, nodeHttpSockets: concurrency ?? endpoints[id]!.maxConcurrency ?? 16 }); made.set(id, p); }
-    return p;
-  };
   const runId = v['run-id'] ?? (v['new-run'] ? undefined : (await store.findResumableRun(plan.planKey))?.runId);
   if (runId && !v['run-id']) console.error(`resuming run ${runId}`);
 
+  const bar = process.stderr.isTTY ? progressBar() : undefined;
+  const session = new RunSession({
+    endpoints, providerDeps: { secrets }, nodeHttp: true, concurrency,
+    events: { runProgress: bar, issue: (i) => { bar?.clear(); console.error(`${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message}`); } },
+  });
   const ac = new AbortController();
   const onSigint = () => { console.error('\ncancelling… (finished responses are kept; run the same command to resume)'); ac.abort(); };
   process.once('SIGINT', onSigint);
-  const bar = process.stderr.isTTY ? progressBar() : undefined;
   let result: RunResult;
   try {
-    result = await runPlan(plan, {
-      store, runId, endpoints, getProvider, concurrency, cache: !v['no-cache'], signal: ac.signal,
-      onProgress: bar, onIssue: (i) => { bar?.clear(); console.error(`${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message}`); },
-    });
+    result = await session.run(plan, { store, runId, cache: !v['no-cache'], signal: ac.signal });
   } finally {
     process.removeListener('SIGINT', onSigint);
     bar?.clear();
+    session.close();
   }
 
   if (v.out) await writeOut(v.out, store, result.runId, plan, setup.exampleIds);

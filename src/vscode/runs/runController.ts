@@ -2,18 +2,15 @@
 // with a cancellable progress notification and a status-bar item. Never in an untrusted workspace.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isAbortError, toMessage, UserError } from '../../core/errors';
+import { toMessage, UserError } from '../../core/errors';
 import type { JudgeRunSummary } from '../../core/metrics/evaluate';
-import { judgeStoredRun } from '../../core/metrics/judgeStoredRun';
 import type { ProjectFile } from '../../core/project/types';
-import type { EndpointsConfig } from '../../core/providers/endpoints';
 import { formatProblem } from '../../core/problems';
-import { createProvider } from '../../core/providers/registry';
-import type { ModelProvider } from '../../core/providers/provider';
 import { parsePromptText } from '../../core/prompt/load';
-import { buildProjectPlan, estimatePlan } from '../../core/runner/projectPlan';
-import { runPlan, type RunProgress, type RunResult } from '../../core/runner/runner';
-import type { Store } from '../../core/store/store';
+import type { PromptFile } from '../../core/prompt/types';
+import { RunSession } from '../../core/run/runSession';
+import { estimatePlan, type ProjectPlan } from '../../core/runner/projectPlan';
+import type { RunProgress, RunResult } from '../../core/runner/runner';
 import { Disposable } from '../disposable';
 import { type EndpointSecrets, readEndpoints } from '../endpoints';
 import type { Log } from '../log';
@@ -35,25 +32,6 @@ export class RunController extends Disposable {
     super();
     this.status.name = 'Prompt Adapt run';
     this.status.command = CommandId.cancelRun;
-  }
-
-  /**
-   * Runs the project's metrics over a finished run (judge calls are cached and resumable like the run).
-   * A judge endpoint that is not configured skips judging with one message; the run itself stands.
-   */
-  private async judge(project: ProjectFile, store: Store, runId: string, endpoints: EndpointsConfig,
-    getProvider: (id: string) => Promise<ModelProvider>, signal: AbortSignal, report: (m: string) => void): Promise<JudgeRunSummary | undefined> {
-    try {
-      const summary = await judgeStoredRun({ project, store, runId, endpoints, getProvider, signal,
-        onNote: (m) => this.log.info(m), onProgress: (batch, p) => report(`judging (${batch}) ${p.done}/${p.total ?? '?'}`) });
-      for (const line of verdictLines(summary)) this.log.info(`run ${runId}: ${line}`);
-      return summary;
-    } catch (err) {
-      if (isAbortError(err)) return undefined;
-      this.log.warn(`run ${runId}: not judged: ${toMessage(err)}`);
-      void vscode.window.showWarningMessage(`Prompt Adapt: the outputs were not judged: ${toMessage(err)}`, 'Open Log').then((c) => c && this.log.show());
-      return undefined;
-    }
   }
 
   cancel(): void {
@@ -95,33 +73,34 @@ export class RunController extends Disposable {
     if (!candidateIds?.length) return undefined;
 
     const endpoints = readEndpoints(this.log);
-    const built = await buildProjectPlan({ project, prompt: parsed.prompt, promptText, testSetId: testSet, candidateIds,
-      onProblem: (p) => this.log.warn(formatProblem(p)) });
-    for (const c of built.candidates) {
-      if (!endpoints[c.endpoint]) {
-        const choice = await vscode.window.showErrorMessage(`Candidate '${c.id}' uses endpoint '${c.endpoint}', which is not defined in your user settings (promptAdapt.endpoints).`, 'Open User Settings');
-        if (choice) await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'promptAdapt.endpoints' } });
-        return undefined;
-      }
+    const session = new RunSession({
+      endpoints, providerDeps: { secrets: this.secrets, mfaCodeProvider: askMfaCode }, log: this.log,
+      defaultConcurrency: settings.maxConcurrency(),
+      events: {
+        problem: (p) => this.log.warn(formatProblem(p)),
+        issue: (i) => { this.log.warn(`${i.message}`); void vscode.window.showWarningMessage(`Prompt Adapt: ${i.message}`); },
+        note: (m) => this.log.info(m),
+      },
+    });
+    try {
+      return await this.runInSession(session, { project, prompt: parsed.prompt, promptText, testSetId: testSet, candidateIds, args, label: `${parsed.prompt.name ?? path.basename(promptUri.fsPath)} on ${testSet}` });
+    } finally {
+      session.close();
     }
-    const threshold = settings.confirmAboveRequests();
-    if (args.confirm !== false && built.plan.total! > threshold) {
-      const e = await estimatePlan(built, parsed.prompt);
-      const cost = e.cost === undefined ? 'cost unknown (no price for some candidates)' : `about $${e.cost.toFixed(2)}`;
-      const go = await vscode.window.showWarningMessage(
-        `Run ${e.requests.toLocaleString('en-US')} requests (${built.rows} examples × ${built.candidates.length} candidates)? About ${(e.inputTokens / 1000).toFixed(0)}k input and ${(e.outputTokens / 1000).toFixed(0)}k output tokens, ${cost}. Cached responses are not requested again.`,
-        { modal: true }, 'Run');
-      if (go !== 'Run') return undefined;
-    }
+  }
 
-    const providers = new Map<string, Promise<ModelProvider>>();
-    const getProvider = (id: string): Promise<ModelProvider> => {
-      let p = providers.get(id);
-      if (!p) { p = createProvider(id, endpoints[id]!, { secrets: this.secrets, mfaCodeProvider: askMfaCode }); providers.set(id, p); }
-      return p;
-    };
+  private async runInSession(session: RunSession, input: { project: ProjectFile; prompt: PromptFile; promptText: string; testSetId: string; candidateIds: string[]; args: RunArgs; label: string }): Promise<RunResult | undefined> {
+    const { project, label, args } = input;
+    const built = await session.planProject(input);
+    const missing = session.undefinedEndpoint(built.candidates);
+    if (missing) {
+      const choice = await vscode.window.showErrorMessage(`Candidate '${missing.id}' uses endpoint '${missing.endpoint}', which is not defined in your user settings (promptAdapt.endpoints).`, 'Open User Settings');
+      if (choice) await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'promptAdapt.endpoints' } });
+      return undefined;
+    }
+    if (args.confirm !== false && !(await confirmLargeRun(built, input.prompt))) return undefined;
+
     const abort = new AbortController();
-    const label = `${parsed.prompt.name ?? path.basename(promptUri.fsPath)} on ${testSet}`;
     this.current = { abort, label };
     this.status.text = `$(sync~spin) ${label}`;
     this.status.tooltip = 'Prompt Adapt run in progress. Click to cancel.';
@@ -132,29 +111,22 @@ export class RunController extends Disposable {
         async (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           let reported = 0;
-          const run = await runPlan(built.plan, {
-            store: built.store, endpoints, signal: abort.signal, log: this.log,
-            defaultConcurrency: settings.maxConcurrency(),
-            getProvider,
-            onIssue: (i) => { this.log.warn(`${i.message}`); void vscode.window.showWarningMessage(`Prompt Adapt: ${i.message}`); },
-            onProgress: (p) => {
+          session.on({
+            runProgress: (p) => {
               const pct = p.total ? (100 * p.done) / p.total : 0;
               progress.report({ increment: pct - reported, message: describe(p) });
               reported = pct;
               this.status.text = `$(sync~spin) ${p.done}/${p.total ?? '?'} ${label}`;
             },
+            judging: () => progress.report({ message: 'judging the outputs…' }),
+            judgeProgress: (batch, p) => progress.report({ message: `judging (${batch}) ${p.done}/${p.total ?? '?'}` }),
           });
-          if (run.status !== 'cancelled' && project.metrics.length && args.judge !== false) {
-            progress.report({ message: 'judging the outputs…' });
-            await this.judge(project, built.store, run.runId, endpoints, getProvider, abort.signal, (m) => progress.report({ message: m }));
-          }
-          return run;
+          const r = await session.runAndJudge(built.plan, { store: built.store, project, judge: args.judge, signal: abort.signal });
+          if (r.judged) for (const line of verdictLines(r.judged)) this.log.info(`run ${r.run.runId}: ${line}`);
+          if (r.judgeError !== undefined) this.reportJudgeFailure(r.run.runId, r.judgeError);
+          return r.run;
         });
-      const responses = result.counts.requested + result.counts.cached + result.counts.resumed;
-      this.log.info(`run ${result.runId}: ${result.status}, ${responses} responses, ${result.missing} missing, $${result.cost.toFixed(4)}`);
-      const summary = `${result.status === 'cancelled' ? 'Cancelled' : result.status === 'complete' ? 'Finished' : 'Stopped'} ${label}: ${responses} responses, ${result.missing} without a response${result.cost ? `, $${result.cost.toFixed(2)}` : ''}.`;
-      void (result.missing && result.status !== 'cancelled' ? vscode.window.showWarningMessage(`Prompt Adapt: ${summary} Run again to retry what is missing.`, 'Open Log').then((c) => c && this.log.show())
-        : vscode.window.showInformationMessage(`Prompt Adapt: ${summary}`));
+      this.reportRun(result, label);
       this.finished.fire(result);
       return result;
     } finally {
@@ -162,6 +134,32 @@ export class RunController extends Disposable {
       this.status.hide();
     }
   }
+
+  private reportRun(result: RunResult, label: string): void {
+    const responses = result.counts.requested + result.counts.cached + result.counts.resumed;
+    this.log.info(`run ${result.runId}: ${result.status}, ${responses} responses, ${result.missing} missing, $${result.cost.toFixed(4)}`);
+    const summary = `${result.status === 'cancelled' ? 'Cancelled' : result.status === 'complete' ? 'Finished' : 'Stopped'} ${label}: ${responses} responses, ${result.missing} without a response${result.cost ? `, $${result.cost.toFixed(2)}` : ''}.`;
+    void (result.missing && result.status !== 'cancelled' ? vscode.window.showWarningMessage(`Prompt Adapt: ${summary} Run again to retry what is missing.`, 'Open Log').then((c) => c && this.log.show())
+      : vscode.window.showInformationMessage(`Prompt Adapt: ${summary}`));
+  }
+
+  /** A judge endpoint that fails (e.g. not configured) skips judging with one message; the run itself stands. */
+  private reportJudgeFailure(runId: string, err: unknown): void {
+    this.log.warn(`run ${runId}: not judged: ${toMessage(err)}`);
+    void vscode.window.showWarningMessage(`Prompt Adapt: the outputs were not judged: ${toMessage(err)}`, 'Open Log').then((c) => c && this.log.show());
+  }
+}
+
+/** Asks before a run above the configured size, with a token and cost estimate; true = go ahead. */
+async function confirmLargeRun(built: ProjectPlan, prompt: PromptFile): Promise<boolean> {
+  const threshold = settings.confirmAboveRequests();
+  if (built.plan.total! <= threshold) return true;
+  const e = await estimatePlan(built, prompt);
+  const cost = e.cost === undefined ? 'cost unknown (no price for some candidates)' : `about $${e.cost.toFixed(2)}`;
+  const go = await vscode.window.showWarningMessage(
+    `Run ${e.requests.toLocaleString('en-US')} requests (${built.rows} examples × ${built.candidates.length} candidates)? About ${(e.inputTokens / 1000).toFixed(0)}k input and ${(e.outputTokens / 1000).toFixed(0)}k output tokens, ${cost}. Cached responses are not requested again.`,
+    { modal: true }, 'Run');
+  return go === 'Run';
 }
 
 /** Verdicts to report for `judge`: counts per metric and candidate, as the log and the message show them. */

@@ -1,0 +1,144 @@
+// The run use case, shared by the editor, the CLI and the adaptation assistant: plan → provider pool → run →
+// judge, with events for progress. Hosts only gather input (pickers, flags) and show the events and results.
+import { isAbortError } from '../errors';
+import { judgeStoredRun } from '../metrics/judgeStoredRun';
+import type { JudgeRunSummary } from '../metrics/evaluate';
+import type { Logger } from '../ports';
+import type { Problem } from '../problems';
+import type { Candidate, ProjectFile } from '../project/types';
+import type { EndpointConfig, EndpointsConfig } from '../providers/endpoints';
+import type { ProviderDeps } from '../providers/registry';
+import type { PromptFile } from '../prompt/types';
+import type { RunPlan } from '../runner/plan';
+import { buildProjectPlan, type ProjectPlan } from '../runner/projectPlan';
+import { runPlan, type RunProgress, type RunResult } from '../runner/runner';
+import type { RunIssue } from '../store/runs';
+import type { Store } from '../store/store';
+import { ProviderPool } from './providerPool';
+
+/** What a session tells its host while it works. Every handler is optional. */
+export interface RunSessionEvents {
+  /** Run progress, a few times a second. */
+  runProgress?(p: RunProgress): void;
+  /** Each new cause of trouble of a run, once (counts keep growing in the result). */
+  issue?(i: RunIssue): void;
+  /** Judging has started (after a run, or on its own). */
+  judging?(): void;
+  /** Judge progress per batch of judge calls. */
+  judgeProgress?(batch: string, p: RunProgress): void;
+  /** Something worth a line in the log (e.g. outputs read as plain text). */
+  note?(message: string): void;
+  /** A problem in an input file (a bad test-set row). */
+  problem?(p: Problem): void;
+}
+
+export interface RunSessionOptions {
+  endpoints: EndpointsConfig;
+  /** How providers get keys and credentials. */
+  providerDeps: Omit<ProviderDeps, 'nodeHttpSockets'>;
+  /**
+   * CLI only: send OpenAI-compatible requests over node:http with a keep-alive agent as large as the endpoint's
+   * concurrency (less CPU per request; no proxy support, which the editor gets from VS Code's fetch).
+   */
+  nodeHttp?: boolean;
+  /** Overrides every endpoint's concurrency (CLI `--concurrency`). */
+  concurrency?: number;
+  /** Concurrency of endpoints that set no `maxConcurrency` (default 16). */
+  defaultConcurrency?: number;
+  log?: Logger;
+  events?: RunSessionEvents;
+}
+
+/** Where a run goes and how. */
+export interface RunTarget {
+  /** The store the run is written to (`.prompt-adapt/`). */
+  store: Store;
+  /** Resume (or name) this run; otherwise a new id. */
+  runId?: string;
+  /** Use and fill the shared response cache (default true). */
+  cache?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface JudgeTarget {
+  project: ProjectFile;
+  store: Store;
+  runId: string;
+  /** Metric ids to run (default: all of the project's). */
+  metricIds?: readonly string[];
+  rejudge?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A run and, when asked for and possible, its judging. */
+export interface RunAndJudgeResult {
+  run: RunResult;
+  /** Verdict counts when the run was judged. */
+  judged?: JudgeRunSummary;
+  /** Why judging failed (the run itself stands); cancellation is not a failure. */
+  judgeError?: unknown;
+}
+
+export class RunSession {
+  private readonly pool: ProviderPool;
+  private readonly events: RunSessionEvents;
+
+  constructor(private readonly opts: RunSessionOptions) {
+    this.events = { ...opts.events };
+    const concurrencyOf = (cfg: EndpointConfig): number => opts.concurrency ?? cfg.maxConcurrency ?? opts.defaultConcurrency ?? 16;
+    this.pool = new ProviderPool({ endpoints: opts.endpoints, deps: opts.providerDeps, ...(opts.nodeHttp ? { nodeHttpSockets: concurrencyOf } : {}) });
+  }
+
+  /** Sets event handlers (replacing those of the same name), e.g. once a progress display exists. */
+  on(events: RunSessionEvents): void { Object.assign(this.events, events); }
+
+  /** The first candidate whose endpoint is not defined, to report before anything runs. */
+  undefinedEndpoint(candidates: readonly Candidate[]): Candidate | undefined {
+    return candidates.find((c) => !this.opts.endpoints[c.endpoint]);
+  }
+
+  /** The plan prompt × candidates × test set of a project (see buildProjectPlan). */
+  planProject(input: { project: ProjectFile; prompt: PromptFile; promptText: string; testSetId: string | undefined; candidateIds?: readonly string[]; signal?: AbortSignal }): Promise<ProjectPlan> {
+    return buildProjectPlan({ ...input, onProblem: (p) => this.events.problem?.(p) });
+  }
+
+  /** Runs (or resumes) a plan. */
+  run(plan: RunPlan, target: RunTarget): Promise<RunResult> {
+    const { opts, events } = this;
+    return runPlan(plan, {
+      store: target.store, runId: target.runId, cache: target.cache, signal: target.signal, endpoints: opts.endpoints,
+      getProvider: this.pool.get, concurrency: opts.concurrency, defaultConcurrency: opts.defaultConcurrency, log: opts.log,
+      onIssue: events.issue && ((i) => events.issue?.(i)),
+      onProgress: events.runProgress && ((p) => events.runProgress?.(p)),
+    });
+  }
+
+  /** Runs the project's metrics over a stored run (judge calls are cached and resumable like a run). */
+  judge(target: JudgeTarget): Promise<JudgeRunSummary> {
+    const { opts, events } = this;
+    events.judging?.();
+    return judgeStoredRun({
+      project: target.project, store: target.store, runId: target.runId, metricIds: target.metricIds, rejudge: target.rejudge, signal: target.signal,
+      endpoints: opts.endpoints, getProvider: this.pool.get, concurrency: opts.concurrency,
+      onProblem: (p) => events.problem?.(p), onNote: (m) => events.note?.(m),
+      onProgress: (batch, p) => events.judgeProgress?.(batch, p),
+    });
+  }
+
+  /**
+   * Runs a plan, then (unless cancelled, or `judge` is false, or the project has no metrics) judges it. A judging
+   * failure does not undo the run: it comes back as `judgeError`.
+   */
+  async runAndJudge(plan: RunPlan, target: RunTarget & { project: ProjectFile; judge?: boolean }): Promise<RunAndJudgeResult> {
+    const run = await this.run(plan, target);
+    if (run.status === 'cancelled' || target.judge === false || target.project.metrics.length === 0) return { run };
+    try {
+      return { run, judged: await this.judge({ project: target.project, store: target.store, runId: run.runId, signal: target.signal }) };
+    } catch (err) {
+      return isAbortError(err) ? { run } : { run, judgeError: err };
+    }
+  }
+
+  /** Closes the providers' sockets. */
+  close(): void { this.pool.close(); }
+}

@@ -1,0 +1,187 @@
+// Recording a run's results: the rows of responses.jsonl, the shared response cache, the counts, tokens and
+// cost, the aggregated issues, progress snapshots, checkpoints of the manifest, and the final status.
+import { toMessage } from '../errors';
+import type { Logger } from '../ports';
+import type { ErrorKind, ResponseRecord } from '../store/records';
+import type { ResponseCache, CachedResponse } from '../store/responseCache';
+import type { JsonlAppender } from '../store/jsonl';
+import type { RunCounts, RunIssue, RunManifest, RunStatus } from '../store/runs';
+import type { Store } from '../store/store';
+import { outputHash } from './hash';
+import type { PlanCandidate, PlanItem, RunPlan } from './plan';
+
+export interface RunProgress {
+  runId: string;
+  /** Pairs settled: responses, errors and skipped. */
+  done: number;
+  total?: number;
+  counts: RunCounts;
+  inFlight: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  elapsedMs: number;
+  /** Estimated time left, once there is a rate to go by. */
+  etaMs?: number;
+}
+
+/** Error kinds whose rows are final: asking again gives the same answer. Other error rows are retried on resume. */
+export const finalErrorKinds: ReadonlySet<ErrorKind> = new Set(['bad-request', 'context-length']);
+
+/** Cost of a call from a candidate's price table (USD per million tokens). */
+export function costOf(c: PlanCandidate, inputTokens = 0, outputTokens = 0): number | undefined {
+  return c.price ? (inputTokens * c.price.inputPerMTok + outputTokens * c.price.outputPerMTok) / 1e6 : undefined;
+}
+
+export interface RecorderOptions {
+  store: Store;
+  runId: string;
+  plan: RunPlan;
+  /** The manifest's creation time when resuming. */
+  createdAt?: string;
+  /** Use and fill the shared cache (default true). */
+  cache?: boolean;
+  onResponse?(r: ResponseRecord): void;
+  onIssue?(i: RunIssue): void;
+  log?: Logger;
+  /** Clock for elapsed time and ETA (ms). */
+  now?(): number;
+}
+
+/** Everything a run writes and counts. Rows are appended as they settle; `finish` writes the final manifest. */
+export class RunRecorder {
+  readonly counts: RunCounts;
+  readonly issues: RunIssue[] = [];
+  inputTokens = 0;
+  outputTokens = 0;
+  cost = 0;
+  /** Pairs settled by a request in this session (the ETA's rate). */
+  private settledInSession = 0;
+  private finalErrors = 0;
+  private retriableErrors = 0;
+  private readonly issueByKey = new Map<string, RunIssue>();
+  private readonly manifest: RunManifest;
+  private readonly rows: JsonlAppender;
+  private readonly cache?: ResponseCache;
+  private manifestWrite: Promise<void> | undefined;
+  private readonly now: () => number;
+  private readonly started: number;
+
+  constructor(private readonly opts: RecorderOptions) {
+    const { plan } = opts;
+    this.now = opts.now ?? (() => performance.now());
+    this.started = this.now();
+    this.counts = { total: plan.total, requested: 0, cached: 0, resumed: 0, errors: 0, skipped: 0 };
+    this.manifest = {
+      version: 1, runId: opts.runId, planKey: plan.planKey, status: 'running', createdAt: opts.createdAt ?? new Date().toISOString(),
+      updatedAt: new Date().toISOString(), prompt: plan.prompt, testSet: plan.testSet,
+      candidates: plan.candidates.map((c) => ({ id: c.id, endpoint: c.endpoint, model: c.model })),
+      counts: this.counts, inputTokens: 0, outputTokens: 0, cost: 0, issues: this.issues,
+    };
+    opts.store.writeManifest(this.manifest);
+    this.rows = opts.store.openResponses(opts.runId);
+    this.cache = opts.cache === false ? undefined : opts.store.openCache();
+  }
+
+  /** Counts a cause of trouble; the first occurrence is logged and reported, later ones only counted. */
+  issue(kind: ErrorKind, severity: RunIssue['severity'], action: RunIssue['action'], endpointId: string, candidateId: string | undefined, message: string, cause = ''): RunIssue {
+    const key = `${action}|${kind}|${endpointId}|${candidateId ?? ''}|${cause}`;
+    let i = this.issueByKey.get(key);
+    if (i) { i.count++; return i; }
+    i = { key, kind, severity, action, endpointId, ...(candidateId ? { candidateId } : {}), message, count: 1 };
+    this.issueByKey.set(key, i);
+    this.issues.push(i);
+    const line = `${endpointId}${candidateId ? `/${candidateId}` : ''}: ${message}`;
+    const log = this.opts.log;
+    if (severity === 'error') log?.error(line); else if (severity === 'warning') log?.warn(line); else log?.info(line);
+    this.opts.onIssue?.(i);
+    return i;
+  }
+
+  /** A cached response for a request, if the cache is on and has one. */
+  cached(hash: string): CachedResponse | undefined { return this.cache?.get(hash); }
+
+  /** A pair whose row is already in this run's file. */
+  resumed(): void { this.counts.resumed++; }
+
+  /** A pair whose final error row is already in this run's file. */
+  resumedFinalError(): void { this.counts.errors++; this.finalErrors++; }
+
+  /** A pair not attempted (stopped endpoint or candidate). */
+  skipped(n = 1): void { this.counts.skipped += n; }
+
+  error(item: PlanItem, hash: string, kind: ErrorKind, message: string): void {
+    this.counts.errors++;
+    if (finalErrorKinds.has(kind)) this.finalErrors++; else this.retriableErrors++;
+    this.settledInSession++;
+    this.write({ exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash, error: { kind, message }, at: new Date().toISOString() });
+  }
+
+  /** A response: from the cache (`cached`), or just received (then also put in the cache). */
+  output(item: PlanItem, hash: string, r: CachedResponse, cached: boolean): void {
+    const c = costOf(item.candidate, r.inputTokens, r.outputTokens);
+    if (cached) this.counts.cached++;
+    else { this.counts.requested++; this.settledInSession++; this.cache?.put(hash, r); }
+    this.inputTokens += r.inputTokens ?? 0;
+    this.outputTokens += r.outputTokens ?? 0;
+    this.cost += c ?? 0;
+    const rec: ResponseRecord = {
+      exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash,
+      output: r.output, outputHash: outputHash(r.output), finishReason: r.finishReason, inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens, latencyMs: r.latencyMs, requestId: r.requestId, cost: c, at: cached ? new Date().toISOString() : r.at,
+    };
+    if (cached) rec.cached = true;
+    this.write(rec);
+  }
+
+  private write(r: ResponseRecord): void {
+    this.rows.append(JSON.stringify(r));
+    this.opts.onResponse?.(r);
+  }
+
+  progress(inFlight: number): RunProgress {
+    const { counts, opts: { plan } } = this;
+    const done = counts.requested + counts.cached + counts.resumed + counts.errors + counts.skipped;
+    const elapsedMs = this.now() - this.started;
+    const rate = this.settledInSession / elapsedMs;
+    const etaMs = plan.total !== undefined && rate > 0 && this.settledInSession >= 5 ? Math.max(0, plan.total - done) / rate : undefined;
+    return { runId: this.opts.runId, done, total: plan.total, counts: { ...counts }, inFlight, inputTokens: this.inputTokens, outputTokens: this.outputTokens, cost: this.cost, elapsedMs, etaMs };
+  }
+
+  /**
+   * Fsyncs rows and cache and updates the manifest. Periodic checkpoints never block the event loop (fsyncs and
+   * the manifest write run on the thread pool), so responses keep being handled on a slow disk; the final one
+   * is synchronous.
+   */
+  checkpoint(final = false): void {
+    this.rows.checkpoint(); this.cache?.checkpoint();
+    Object.assign(this.manifest, { updatedAt: new Date().toISOString(), inputTokens: this.inputTokens, outputTokens: this.outputTokens, cost: this.cost });
+    if (final) { this.opts.store.writeManifest(this.manifest); return; }
+    this.manifestWrite ??= this.opts.store.writeManifestAsync(this.manifest)
+      .catch((err: unknown) => this.opts.log?.warn(`cannot update the manifest: ${toMessage(err)}`))
+      .finally(() => { this.manifestWrite = undefined; });
+  }
+
+  /** Waits for a periodic manifest write in progress. */
+  async settle(): Promise<void> { await this.manifestWrite; }
+
+  /**
+   * The run's final status and the pairs without a response; writes the final manifest. Complete = nothing left
+   * that asking again could change (final errors such as bad requests stay errors).
+   */
+  finish(cancelled: boolean): { status: RunStatus; missing: number; elapsedMs: number } {
+    const { counts, opts: { plan } } = this;
+    const withOutput = counts.requested + counts.cached + counts.resumed;
+    const missing = plan.total !== undefined ? Math.max(0, plan.total - withOutput) : counts.errors + counts.skipped;
+    const open = plan.total !== undefined ? plan.total - withOutput - this.finalErrors : this.retriableErrors + counts.skipped;
+    this.manifest.status = cancelled ? 'cancelled' : open > 0 || counts.skipped > 0 || this.retriableErrors > 0 ? 'incomplete' : 'complete';
+    this.checkpoint(true);
+    return { status: this.manifest.status, missing, elapsedMs: this.now() - this.started };
+  }
+
+  /** Closes the rows file and the cache (after `finish`). */
+  close(): void {
+    this.rows.close();
+    this.cache?.close();
+  }
+}
