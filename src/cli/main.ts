@@ -1,6 +1,7 @@
 // The headless entry point: `prompt-adapt <command> [options]`. Each command lives in its own module,
 // loaded only when used, and returns the process exit code.
 import { toMessage, UserError } from '../core/errors';
+import { fileSystemFailure } from './fileErrors';
 import { guardTerminalOutput } from './output';
 
 export type CommandMain = (argv: string[]) => Promise<number>;
@@ -35,13 +36,22 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await command.load()).main(rest);
   } catch (err) {
-    console.error(`prompt-adapt ${name}: ${err instanceof UserError ? err.message : toMessage(err)}`);
+    console.error(`prompt-adapt ${name}: ${err instanceof UserError ? err.message : fileSystemFailure(err) ?? toMessage(err)}`);
     if (!(err instanceof UserError) && process.env.PROMPT_ADAPT_DEBUG) console.error(err);
     return 1;
   }
 }
 
+/** A failure outside the command's promise chain (a batched append) ends the process; a failed write says so clearly. */
+function exitOnFileSystemFailure(err: unknown): void {
+  const message = fileSystemFailure(err);
+  console.error(message === undefined ? err : `prompt-adapt: ${message}`);
+  process.exit(1);
+}
+
 if (require.main === module) {
   guardTerminalOutput();
+  process.on('uncaughtException', exitOnFileSystemFailure);
+  process.on('unhandledRejection', exitOnFileSystemFailure);
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => { console.error(err); process.exitCode = 1; });
 }

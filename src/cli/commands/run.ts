@@ -84,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
   const setup = v.project ? await projectForm(v, prompt, promptText) : await adHocForm(v, prompt);
   const { store, endpoints, secrets } = setup;
   const plan = setup.plan;
+  // An empty test set (no bytes, blank lines, a header only, `[]`) is a mistake, never a complete run.
+  if (plan.total === 0) throw new UserError(`the test set ${plan.testSet?.path ?? ''} has no examples (it is empty, or has only a header); nothing was run.`);
 
   const runId = v['run-id'] ?? (v['new-run'] ? undefined : (await store.findResumableRun(plan.planKey))?.runId);
   if (runId && !v['run-id']) console.error(`resuming run ${runId}`);
@@ -111,6 +113,10 @@ export async function main(argv: string[]): Promise<number> {
   console.log(`run ${result.runId}: ${result.status}; ${c.requested} requested, ${c.cached} cached, ${c.resumed} resumed, ${c.errors} errors, ${c.skipped} skipped; `
     + `${result.inputTokens} in / ${result.outputTokens} out tokens, $${result.cost.toFixed(4)}; ${secs}s; store ${path.relative(process.cwd(), result.dir) || '.'}`);
   for (const i of result.issues) if (i.count > 1 && i.severity !== 'info') console.error(`  ${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message} (×${i.count})`);
+  if (c.requested + c.cached + c.resumed + c.errors + c.skipped === 0 && result.status !== 'cancelled') {
+    console.error('prompt-adapt run: no example of the test set could be read (see the problems above); nothing was run.');
+    return 1;
+  }
   return result.missing > 0 || result.status === 'cancelled' ? 1 : 0;
 }
 

@@ -44,7 +44,8 @@ export class JsonlAppender {
     if (this.pending.length === 0 || this.closed) return;
     const text = this.pending.length === 1 ? this.pending[0] + '\n' : this.pending.join('\n') + '\n';
     this.pending.length = 0;
-    fs.writeSync(this.fd, text);
+    // A failed write(2) does not name its file; the caller's message should (a full disk, a read-only store).
+    try { fs.writeSync(this.fd, text); } catch (err) { throw Object.assign(err as Error, { path: (err as NodeJS.ErrnoException).path ?? this.path }); }
     this.dirty = true;
   };
 

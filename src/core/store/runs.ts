@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { UserError } from '../errors';
 import type { ErrorKind, ResponseRecord } from './records';
 import { forEachJsonLine, writeFileAtomic, writeFileAtomicAsync } from './jsonl';
 
@@ -57,7 +58,20 @@ export interface RunManifest {
 }
 
 export const runsDir = (root: string): string => path.join(root, 'runs');
-export const runDir = (root: string, runId: string): string => path.join(root, 'runs', runId);
+/** One folder name in a run id: no path separators, and no leading '.' (so never '.' or '..'). */
+const RUN_ID_PART = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/u;
+
+/**
+ * A run's folder. The run id may come from the command line (`--run-id`), so it is checked here, where every
+ * run path is made: a run id that is not a plain name (or `<run>/judges/<batch>`) would lead outside the store.
+ */
+export function runDir(root: string, runId: string): string {
+  const parts = runId.split('/');
+  if (!parts.every((p) => RUN_ID_PART.test(p)) || !(parts.length === 1 || (parts.length === 3 && parts[1] === 'judges'))) {
+    throw new UserError(`'${runId}' is not a run id: use letters, digits, '.', '_' and '-' only (not starting with '.'); a run id names a folder in the store.`);
+  }
+  return path.join(root, 'runs', runId);
+}
 export const cacheDir = (root: string): string => path.join(root, 'cache');
 export const responsesPath = (root: string, runId: string): string => path.join(runDir(root, runId), 'responses.jsonl');
 

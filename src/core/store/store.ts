@@ -30,7 +30,7 @@ export const storeGlobs = {
 /** Top-level entries of a store that belong in version control (the rest is the user's own results and caches). */
 export const COMMITTED_STORE_ENTRIES: readonly string[] = ['labels'];
 
-const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/gu, '_');
+const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/gu, '_').replace(/^\./u, '_');
 
 export class Store {
   private constructor(
