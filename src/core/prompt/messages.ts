@@ -11,6 +11,10 @@ export const ROLES: readonly Role[] = ['system', 'user', 'assistant'];
  * (an unclosed `{{`, a bad name, a Handlebars helper) are warnings: the text is sent as written.
  */
 export function buildMessage(role: Role, content: string, range: Range, rep: Reporter, map: OffsetMap, endMap: OffsetMap = map): PromptMessage {
+  const nul = content.indexOf('\0');
+  if (nul !== -1) {
+    rep.error(contentRange(rep.lines, map, endMap, nul, nul + 1), 'nul-character', 'This message contains a NUL character (U+0000, written as "\\0" or "\\x00"), which would be sent to the model. Remove it.');
+  }
   const scan = scanTemplate(content);
   for (const issue of scan.issues) {
     const r = contentRange(rep.lines, map, endMap, issue.start, issue.end);

@@ -87,6 +87,7 @@ const CASES: [string, string, number, number, RegExp][] = [
   ['latin1.prompt.yml', 'not-utf8', 3, 15, /Line 3, column 15 is not UTF-8 text \(byte 0xE9\)/],
   ['utf16.prompt.yml', 'utf16', 1, 1, /UTF-16 text; save it as UTF-8/],
   ['nul-byte.prompt.yml', 'nul-byte', 3, 17, /NUL byte/],
+  ['nul-escape.prompt.yml', 'nul-character', 3, 17, /message contains a NUL character \(U\+0000, written as "\\0" or "\\x00"\), which would be sent to the model/],
   ['deep-flow.prompt.yml', 'yaml-too-deep', 5, 118, /nesting here is deeper than 100 levels/],
   ['deep-dashes.prompt.yml', 'yaml-too-deep', 5, 199, /nesting here is deeper than 100 levels/],
   ['project/deep.yml', 'yaml-too-deep', 2, 407, /nesting here is deeper than 100 levels/],
