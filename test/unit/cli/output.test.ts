@@ -30,7 +30,8 @@ function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 
-suite('cli output: control characters are escaped', () => {
+suite('cli output: control characters are escaped', function () {
+  this.timeout(60_000); // each case starts the CLI
   let server: MockServer;
   suiteSetup(async () => { server = await startMockServer('openai', { latencyMs: 1 }); });
   suiteTeardown(() => server.close());

@@ -92,7 +92,8 @@ suite('cli run: nothing to run, or a store that cannot be written', () => {
     assert.equal(ok.value, 0, ok.err);
   });
 
-  test('a read-only store: a clear message naming the folder, nothing changed (run as an unprivileged user)', async () => {
+  test('a read-only store: a clear message naming the folder, nothing changed (run as an unprivileged user)', async function () {
+    this.timeout(60_000);
     adHocFolder(dir, 3);
     fs.mkdirSync('.prompt-adapt');
     fs.chmodSync('.prompt-adapt', 0o555);
@@ -107,6 +108,7 @@ suite('cli run: nothing to run, or a store that cannot be written', () => {
 
   test('a full disk ends the run with a clear message, and the responses already written are kept and resumed', async function () {
     // A real full disk: a 256 KiB tmpfs (needs root to mount; the message itself is covered below without it).
+    this.timeout(120_000); // two CLI processes and 300 rows on a shared machine
     if (!isRoot) this.skip();
     const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir]);
     if (mount.status !== 0) this.skip();
