@@ -59,11 +59,20 @@ const noBrowserUserAgentParser = {
 };
 node.plugins = [...node.plugins, noBrowserUserAgentParser];
 
+/** The batch SDKs stay out of the extension and CLI bundles: their one import becomes a load of dist/bedrockBatchApi.js. */
+const batchSdksApart = {
+  name: 'batch-sdks-apart',
+  setup(build) {
+    build.onResolve({ filter: /\/providers\/bedrockBatchApi$/ }, (args) =>
+      args.importer.endsWith(path.join('core', 'batch', 'backends.ts')) ? { path: './bedrockBatchApi.js', external: true } : undefined);
+  },
+};
+
 const bundles = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, plugins: [...node.plugins, batchSdksApart], entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // A 4 MB young generation keeps long runs' peak RSS under 150 MB at no CPU cost (bench/run.ts measures it);
   // `env -S` passes the flag (GNU coreutils >= 8.30, macOS).
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: [], banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=4' } },
+  { ...node, plugins: [...node.plugins, batchSdksApart], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: [], banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=4' } },
   // The batch SDKs (S3 and the Bedrock control plane) in their own file, loaded on first Bedrock batch use.
   { ...node, entryPoints: ['src/core/providers/bedrockBatchApi.ts'], outfile: 'dist/bedrockBatchApi.js', external: [] },
   // The SIMULATED model server of the bundled example, started by the walkthrough in its own process.

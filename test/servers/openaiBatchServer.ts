@@ -30,6 +30,8 @@ export interface BatchServerStats {
   /** Requests processed (paid), by content key: a value above 1 is a request paid twice. */
   processedByKey: Record<string, number>;
   processed: number;
+  /** Live chat-completion calls. */
+  live: number;
   authHeaders: string[];
 }
 
@@ -55,7 +57,7 @@ const now = () => Math.floor(Date.now() / 1000);
 export async function startOpenAIBatchServer(opts: BatchServerOptions = {}): Promise<OpenAIBatchServer> {
   const files = new Map<string, StoredFile>();
   const batches = new Map<string, BatchState>();
-  const stats: BatchServerStats = { files: 0, batchesCreated: 0, cancels: 0, processedByKey: {}, processed: 0, authHeaders: [] };
+  const stats: BatchServerStats = { files: 0, batchesCreated: 0, cancels: 0, processedByKey: {}, processed: 0, live: 0, authHeaders: [] };
   const maxRequests = opts.maxRequestsPerFile ?? 50_000;
   const maxBytes = opts.maxFileBytes ?? 200 * 1024 * 1024;
   let seq = 0;
@@ -78,6 +80,7 @@ export async function startOpenAIBatchServer(opts: BatchServerOptions = {}): Pro
     const p = url.pathname;
     let m: RegExpExecArray | null;
     if (req.method === 'POST' && p === '/v1/files') return upload(req, res, body);
+    if (req.method === 'POST' && p === '/v1/chat/completions') return live(res, JSON.parse(body.toString() || '{}'));
     if (req.method === 'GET' && (m = /^\/v1\/files\/([^/]+)\/content$/.exec(p))) {
       const f = files.get(m[1]!);
       if (!f) return fail(res, 404, `No such File object: ${m[1]}`);
@@ -204,6 +207,15 @@ export async function startOpenAIBatchServer(opts: BatchServerOptions = {}): Pro
         usage: { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens },
       } },
     }));
+  }
+
+  /** A live call, answered and counted like a batch request (so "paid twice" counts across both). */
+  function live(res: http.ServerResponse, body: Line['body']): void {
+    const b = { out: [] as string[], err: [] as string[], failed: 0, completed: 0 } as unknown as BatchState;
+    processLine(b, { custom_id: 'live', method: 'POST', url: '/v1/chat/completions', body });
+    stats.live++;
+    const row = JSON.parse((b.out[0] ?? b.err[0])!);
+    json(res, row.response.status_code, row.response.body);
   }
 
   function expire(b: BatchState): void {

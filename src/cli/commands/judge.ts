@@ -8,7 +8,7 @@ import { formatProblem } from '../../core/problems';
 import { loadProjectFile } from '../../core/project/parseProject';
 import { RunSession } from '../../core/run/runSession';
 import { Store } from '../../core/store/store';
-import { envSecretSource, loadCliEndpoints } from './run';
+import { batchFlags, describeBatchEvent, envSecretSource, loadCliEndpoints } from './run';
 import { writeControl } from '../output';
 
 const USAGE = `usage: prompt-adapt judge --project prompt-adapt.yml --run RUN_ID [--metrics a,b] [--rejudge] [--json]
@@ -19,11 +19,12 @@ const USAGE = `usage: prompt-adapt judge --project prompt-adapt.yml --run RUN_ID
   --endpoints    endpoints JSON file (default: the same file as \`prompt-adapt run\`: $PROMPT_ADAPT_CONFIG,
                  $PROMPT_ADAPT_ENDPOINTS or ~/.config/prompt-adapt/endpoints.json)
   --concurrency  requests in flight per endpoint
+  --mode M       live | batch | auto for every judge (see prompt-adapt run --help); --batch-threshold N
   keys: PROMPT_ADAPT_KEY_<ENDPOINT_ID> (upper case, non-alphanumerics as _), or OPENAI_API_KEY for 'openai'`;
 
 const OPTIONS = {
   project: { type: 'string' }, run: { type: 'string' }, metrics: { type: 'string' }, rejudge: { type: 'boolean' },
-  endpoints: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  endpoints: { type: 'string' }, concurrency: { type: 'string' }, mode: { type: 'string' }, 'batch-threshold': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 const pct = (c: VerdictCounts): string => {
@@ -33,7 +34,7 @@ const pct = (c: VerdictCounts): string => {
 
 /** Entry point of `prompt-adapt judge`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  let v: { project?: string; run?: string; metrics?: string; rejudge?: boolean; endpoints?: string; concurrency?: string; json?: boolean; help?: boolean };
+  let v: { project?: string; run?: string; metrics?: string; rejudge?: boolean; endpoints?: string; concurrency?: string; mode?: string; 'batch-threshold'?: string; json?: boolean; help?: boolean };
   try {
     ({ values: v } = parseArgs({ args: argv, options: OPTIONS, strict: true }));
   } catch (err) {
@@ -51,8 +52,9 @@ export async function main(argv: string[]): Promise<number> {
   const concurrency = v.concurrency ? Number(v.concurrency) : undefined;
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');
   const session = new RunSession({
-    endpoints, providerDeps: { secrets: envSecretSource() }, nodeHttp: true, concurrency,
+    endpoints, providerDeps: { secrets: envSecretSource() }, nodeHttp: true, concurrency, ...batchFlags(v),
     events: {
+      batch: (e) => console.error(describeBatchEvent(e)),
       problem: (p) => console.error(formatProblem(p)), note: (m) => console.error(`note: ${m}`),
       judgeProgress: (batch, p) => { if (process.stderr.isTTY) { writeControl(process.stderr, '\r'); process.stderr.write(`${batch}: ${p.done}/${p.total ?? '?'}   `); } },
     },

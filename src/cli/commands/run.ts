@@ -18,6 +18,8 @@ import type { RunProgress, RunResult } from '../../core/runner/runner';
 import { Store } from '../../core/store/store';
 import { decodeWorkspaceText, readWorkspaceBytes } from '../../core/workspaceFiles';
 import { writeControl } from '../output';
+import type { BatchEvent } from '../../core/batch/driver';
+import type { RunMode } from '../../core/project/types';
 
 const USAGE = `usage:
   prompt-adapt run --project prompt-adapt.yml --prompt FILE --test-set ID [--candidates a,b] [options]
@@ -34,6 +36,10 @@ const USAGE = `usage:
   --no-cache      do not use the shared response cache (re-running then asks again)
   --new-run       do not resume the last unfinished run of the same plan
   --run-id ID     resume (or name) this run
+  --mode M        live | batch | auto: override every candidate's mode. batch sends the requests through the
+                  provider's batch service (half price, results within 24 h; the endpoint needs "batch" in its
+                  settings); auto does so for endpoints with more than --batch-threshold requests (default 1000).
+                  Interrupting leaves submitted batches running: the same command picks them up.
 
   Endpoints (project form): $PROMPT_ADAPT_CONFIG, $PROMPT_ADAPT_ENDPOINTS or ~/.config/prompt-adapt/endpoints.json,
   e.g. {"local": {"kind": "openai", "baseURL": "http://127.0.0.1:8000/v1"}, "aws": {"kind": "bedrock", "region": "us-east-1"}}.
@@ -43,7 +49,7 @@ const USAGE = `usage:
 const OPTIONS = {
   project: { type: 'string' }, prompt: { type: 'string' }, 'test-set': { type: 'string' }, candidates: { type: 'string' },
   models: { type: 'string' }, 'base-url': { type: 'string' }, dataset: { type: 'string' }, out: { type: 'string' },
-  concurrency: { type: 'string' }, 'no-cache': { type: 'boolean' }, 'new-run': { type: 'boolean' }, 'run-id': { type: 'string' },
+  concurrency: { type: 'string' }, mode: { type: 'string' }, 'batch-threshold': { type: 'string' }, 'no-cache': { type: 'boolean' }, 'new-run': { type: 'boolean' }, 'run-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -80,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
   const concurrency = v.concurrency === undefined ? undefined : Number(v.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');
 
+  const { mode, batchThreshold } = batchFlags(v);
   const { prompt, text: promptText } = await readPrompt(v.prompt);
   const setup = v.project ? await projectForm(v, prompt, promptText) : await adHocForm(v, prompt);
   const { store, endpoints, secrets } = setup;
@@ -92,8 +99,11 @@ export async function main(argv: string[]): Promise<number> {
 
   const bar = process.stderr.isTTY ? progressBar() : undefined;
   const session = new RunSession({
-    endpoints, providerDeps: { secrets }, nodeHttp: true, concurrency,
-    events: { runProgress: bar, issue: (i) => { bar?.clear(); console.error(`${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message}`); } },
+    endpoints, providerDeps: { secrets }, nodeHttp: true, concurrency, mode, batchThreshold,
+    events: {
+      runProgress: bar, issue: (i) => { bar?.clear(); console.error(`${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message}`); },
+      batch: (e) => { bar?.clear(); console.error(describeBatchEvent(e)); },
+    },
   });
   const ac = new AbortController();
   const onSigint = () => { console.error('\ncancelling… (finished responses are kept; run the same command to resume)'); ac.abort(); };
@@ -118,6 +128,25 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   return result.missing > 0 || result.status === 'cancelled' ? 1 : 0;
+}
+
+/** `--mode` and `--batch-threshold`, checked. */
+export function batchFlags(v: { mode?: string; 'batch-threshold'?: string }): { mode?: RunMode; batchThreshold?: number } {
+  if (v.mode !== undefined && !['live', 'batch', 'auto'].includes(v.mode)) throw new UserError(`--mode must be live, batch or auto, not '${v.mode}'`);
+  const batchThreshold = v['batch-threshold'] === undefined ? undefined : Number(v['batch-threshold']);
+  if (batchThreshold !== undefined && !(Number.isInteger(batchThreshold) && batchThreshold >= 0)) throw new UserError('--batch-threshold must be a whole number');
+  return { mode: v.mode as RunMode | undefined, batchThreshold };
+}
+
+/** One line per batch event, for the terminal or a CI log. */
+export function describeBatchEvent(e: BatchEvent): string {
+  const where = 'job' in e ? `${e.job.endpointId}/${e.job.model}` : `${e.endpointId}/${e.model}`;
+  switch (e.type) {
+    case 'submitted': return `batch ${where}: submitted ${e.job.keys.length} requests as ${e.job.jobId} (results within 24 h; interrupting leaves it running)`;
+    case 'state': return `batch ${where}: ${e.job.jobId} is ${e.job.state}${e.job.counts.total ? ` (${e.job.counts.completed}/${e.job.counts.total} done${e.job.counts.failed ? `, ${e.job.counts.failed} failed` : ''})` : ''}`;
+    case 'collected': return `batch ${where}: ${e.results} results stored${e.requeued ? `, ${e.requeued} not run by the job are sent again` : ''}`;
+    case 'live': return `batch ${where}: ${e.count} requests sent live (${e.why})`;
+  }
 }
 
 /** The prompt and its text as read (the project plan key hashes the text, like the editor's). */
@@ -164,7 +193,8 @@ async function adHocForm(v: Values, prompt: PromptFile): Promise<Setup> {
   if (missing.length) throw new UserError(`missing ${missing.map((k) => `--${k}`).join(', ')} (or use --project)\n\n${USAGE}`);
   originOf(v['base-url']!);
   const models = v.models!.split(',').map((s) => s.trim()).filter(Boolean);
-  const endpoints: EndpointsConfig = { 'ad-hoc': { kind: 'openai', baseURL: v['base-url']! } };
+  // Asking for batch or auto mode says the server at --base-url has the Files and Batches API.
+  const endpoints: EndpointsConfig = { 'ad-hoc': { kind: 'openai', baseURL: v['base-url']!, ...(v.mode && v.mode !== 'live' ? { batch: true } : {}) } };
   const candidates: PlanCandidate[] = models.map((m) => ({ id: m, endpoint: 'ad-hoc', model: m }));
   const source: TestSetSource = { path: path.resolve(v.dataset!), format: 'jsonl', id: path.basename(v.dataset!), fields: { id: 'id' } };
   const rows = await countRows(source);

@@ -24,6 +24,8 @@ export interface JudgeStoredRunOptions {
   metricIds?: readonly string[];
   rejudge?: boolean;
   concurrency?: number;
+  /** Provider batch services for judges in batch or auto mode. */
+  batch?: import('../runner/batchPhase').BatchRunOptions;
   signal?: AbortSignal;
   onProblem?(p: Problem): void;
   onProgress?(batch: string, p: RunProgress): void;
@@ -67,6 +69,6 @@ export async function judgeStoredRun(opts: JudgeStoredRunOptions): Promise<Judge
   for await (const ex of readExamples(testSetSource(project, spec), { onProblem: opts.onProblem, signal: opts.signal })) {
     examples.set(ex.id, exampleFields(ex, spec.fields));
   }
-  const backend = runnerJudgeBackend({ store, runId, endpoints: opts.endpoints, getProvider: opts.getProvider, concurrency: opts.concurrency, onProgress: opts.onProgress });
+  const backend = runnerJudgeBackend({ store, runId, endpoints: opts.endpoints, getProvider: opts.getProvider, concurrency: opts.concurrency, batch: opts.batch, onProgress: opts.onProgress });
   return judgeRun({ store, runId, responses: await store.readResponses(runId), examples, outputSpec, metrics, backend, rejudge: opts.rejudge, signal: opts.signal });
 }

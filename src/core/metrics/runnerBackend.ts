@@ -9,6 +9,7 @@ import type { ResponseRecord } from '../store/records';
 import { requestHash } from '../runner/hash';
 import { type PlanCandidate, type PlanItem, planKey } from '../runner/plan';
 import { type RunProgress, runPlan } from '../runner/runner';
+import type { BatchRunOptions } from '../runner/batchPhase';
 import type { Store } from '../store/store';
 import { type JudgeBackend, type JudgeReply, type JudgeRequest, judgeName } from './judge';
 
@@ -23,6 +24,8 @@ export interface RunnerJudgeBackendOptions {
   concurrency?: number;
   cache?: boolean;
   log?: Logger;
+  /** Provider batch services for judges in batch or auto mode. */
+  batch?: BatchRunOptions;
   onProgress?(batch: string, p: RunProgress): void;
 }
 
@@ -37,7 +40,7 @@ export function runnerJudgeBackend(opts: RunnerJudgeBackendOptions): JudgeBacken
       const candidates = new Map<string, PlanCandidate>();
       for (const r of requests) {
         const id = judgeName(r.judge);
-        if (!candidates.has(id)) candidates.set(id, { id, endpoint: r.judge.endpoint, model: r.judge.model });
+        if (!candidates.has(id)) candidates.set(id, { id, endpoint: r.judge.endpoint, model: r.judge.model, ...(r.judge.mode ? { mode: r.judge.mode } : {}) });
       }
       const items: PlanItem[] = requests.map((r) => ({ exampleId: r.key, candidate: candidates.get(judgeName(r.judge))!, messages: r.messages, params: JUDGE_PARAMS }));
       const runId = opts.store.judgeRunId(opts.runId, batch);
@@ -50,7 +53,7 @@ export function runnerJudgeBackend(opts: RunnerJudgeBackendOptions): JudgeBacken
       };
       await runPlan({ planKey: planKey(['judge', opts.runId, batch]), candidates: [...candidates.values()], items, total: items.length }, {
         store: opts.store, runId, endpoints: opts.endpoints, getProvider: opts.getProvider, concurrency: opts.concurrency,
-        cache: opts.cache, signal, log: opts.log, onResponse: deliver, onProgress: (p) => opts.onProgress?.(batch, p),
+        cache: opts.cache, signal, log: opts.log, batch: opts.batch, onResponse: deliver, onProgress: (p) => opts.onProgress?.(batch, p),
       });
       if (pending.size === 0) return;
       // Replies stored by an earlier session are not reported again by the runner: read them back, but

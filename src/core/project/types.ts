@@ -16,9 +16,16 @@ export interface Candidate {
   regions?: string[];
   modalities?: string[];
   price?: Price;
+  /** Price through the provider's batch service (default: half of `price`). */
+  batchPrice?: Price;
+  /** Live calls, the provider's batch service, or batch when a run is large (see `RunMode`). */
+  mode?: RunMode;
   /** Model parameters that override the prompt's for this candidate. */
   params?: Record<string, unknown>;
 }
+
+/** How requests are sent: `live` calls, the provider's `batch` service (half price, results within 24 h), or `auto`: batch when a run has more requests for the endpoint than the batch threshold. */
+export type RunMode = 'live' | 'batch' | 'auto';
 
 export interface TestSetSpec {
   id: string;
@@ -33,7 +40,7 @@ export type MetricSpec =
   | { id: string; kind: 'token-f1'; threshold: number }
   | { id: string; kind: 'exact-match' };
 
-export interface JudgeModel { endpoint: string; model: string }
+export interface JudgeModel { endpoint: string; model: string; mode?: RunMode }
 
 export interface RegexRule { id: string; pattern: string; flags?: string; message?: string }
 

@@ -21,14 +21,25 @@ export interface BedrockProviderOptions {
   timeoutMs?: number;
 }
 
+type CredentialProviders = typeof import('@aws-sdk/credential-providers');
+
+function awsCredentials(opts: Pick<BedrockProviderOptions, 'credentials' | 'profile' | 'mfaCodeProvider'>, creds: CredentialProviders): AwsCredentialIdentity | AwsCredentialIdentityProvider {
+  return opts.credentials
+    ?? (opts.profile ? creds.fromIni({ profile: opts.profile, mfaCodeProvider: opts.mfaCodeProvider }) : creds.fromNodeProviderChain({ mfaCodeProvider: opts.mfaCodeProvider }));
+}
+
+/** The AWS credential chain the Converse provider uses, for the other AWS calls of an endpoint (batch jobs, S3). */
+export async function awsCredentialsFor(opts: Pick<BedrockProviderOptions, 'credentials' | 'profile' | 'mfaCodeProvider'>): Promise<AwsCredentialIdentity | AwsCredentialIdentityProvider> {
+  return awsCredentials(opts, await import('@aws-sdk/credential-providers'));
+}
+
 /** Creates a Converse provider; loads the SDK on first use. Model ids may be foundation model ids, inference-profile ids (`us.…`) or ARNs. */
 export async function createBedrockProvider(opts: BedrockProviderOptions): Promise<ModelProvider> {
   if (opts.endpoint) originOf(opts.endpoint);
   const [{ BedrockRuntimeClient, ConverseCommand }, { NodeHttpHandler }, creds] = await Promise.all([
     import('@aws-sdk/client-bedrock-runtime'), import('@smithy/node-http-handler'), import('@aws-sdk/credential-providers'),
   ]);
-  const credentials = opts.credentials
-    ?? (opts.profile ? creds.fromIni({ profile: opts.profile, mfaCodeProvider: opts.mfaCodeProvider }) : creds.fromNodeProviderChain({ mfaCodeProvider: opts.mfaCodeProvider }));
+  const credentials = awsCredentials(opts, creds);
   const agent = { keepAlive: true, maxSockets: opts.maxSockets ?? 64 };
   const client = new BedrockRuntimeClient({
     region: opts.region, ...(opts.profile ? { profile: opts.profile } : {}), ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),

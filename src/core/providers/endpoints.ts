@@ -15,7 +15,15 @@ export interface EndpointConfig {
   maxConcurrency?: number;
   requestsPerMinute?: number;
   tokensPerMinute?: number;
+  /**
+   * The provider's batch service. OpenAI-compatible: `true` when the server has the Files and Batches API
+   * (OpenAI, Azure OpenAI; not vLLM or llama.cpp). Bedrock: where the job files go and the role Bedrock uses.
+   */
+  batch?: boolean | BedrockBatchConfig;
 }
+
+/** Bedrock batch inference settings (user-level only: the bucket and role are the user's account). */
+export interface BedrockBatchConfig { s3Uri: string; roleArn: string }
 
 export type EndpointsConfig = Record<string, EndpointConfig>;
 
@@ -25,7 +33,7 @@ export interface SecretSource {
 }
 
 /** Built-in endpoints that need no configuration. */
-export const builtInEndpoints: EndpointsConfig = { openai: { kind: 'openai', baseURL: 'https://api.openai.com/v1' } };
+export const builtInEndpoints: EndpointsConfig = { openai: { kind: 'openai', baseURL: 'https://api.openai.com/v1', batch: true } };
 
 /** `scheme://host:port` of a URL; throws a UserError for anything that is not http(s). */
 export function originOf(url: string): string {
@@ -55,9 +63,23 @@ export function parseEndpoints(raw: unknown): { endpoints: EndpointsConfig; prob
       if (e[k] === undefined) continue;
       if (typeof e[k] === 'number' && e[k] > 0) cfg[k] = e[k]; else problems.push(`${id}: ${k} must be a positive number`);
     }
+    if (e.batch !== undefined) {
+      const problem = batchProblem(cfg.kind, e.batch);
+      if (problem) problems.push(`${id}: ${problem}`); else cfg.batch = e.batch as EndpointConfig['batch'];
+    }
     if (cfg.baseURL) { try { originOf(cfg.baseURL); } catch (err) { problems.push(`${id}: ${(err as Error).message}`); continue; } }
     if (cfg.kind === 'openai' && !cfg.baseURL) { problems.push(`${id}: an openai endpoint needs baseURL`); continue; }
     endpoints[id] = cfg;
   }
   return { endpoints, problems };
+}
+
+/** Why an endpoint's `batch` setting is unusable, or undefined when it is fine. */
+function batchProblem(kind: EndpointConfig['kind'], v: unknown): string | undefined {
+  if (kind === 'openai') return typeof v === 'boolean' ? undefined : 'batch must be true or false for an OpenAI-compatible endpoint';
+  const b = v as Partial<BedrockBatchConfig> | null;
+  if (!b || typeof b !== 'object' || typeof b.s3Uri !== 'string' || typeof b.roleArn !== 'string') return 'batch must be { "s3Uri": "s3://bucket/prefix", "roleArn": "arn:aws:iam::…:role/…" } for a Bedrock endpoint';
+  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|$)/.test(b.s3Uri)) return `batch.s3Uri '${b.s3Uri}' is not an S3 URI like s3://my-bucket/prompt-adapt/`;
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\//.test(b.roleArn)) return `batch.roleArn '${b.roleArn}' is not an IAM role ARN`;
+  return undefined;
 }

@@ -15,6 +15,11 @@ import { runPlan, type RunProgress, type RunResult } from '../runner/runner';
 import type { RunIssue } from '../store/runs';
 import type { Store } from '../store/store';
 import { ProviderPool } from './providerPool';
+import { createBatchBackend } from '../batch/backends';
+import type { BatchEvent } from '../batch/driver';
+import type { BatchBackend } from '../batch/types';
+import type { RunMode } from '../project/types';
+import type { BatchRunOptions } from '../runner/batchPhase';
 
 /** What a session tells its host while it works. Every handler is optional. */
 export interface RunSessionEvents {
@@ -30,6 +35,8 @@ export interface RunSessionEvents {
   note?(message: string): void;
   /** A problem in an input file (a bad test-set row). */
   problem?(p: Problem): void;
+  /** A provider batch job was submitted, changed state or was collected; or a share went live instead. */
+  batch?(e: BatchEvent): void;
 }
 
 export interface RunSessionOptions {
@@ -47,6 +54,12 @@ export interface RunSessionOptions {
   defaultConcurrency?: number;
   log?: Logger;
   events?: RunSessionEvents;
+  /** Overrides every candidate's and judge's `mode` (CLI `--mode`, the editor's run choice). */
+  mode?: RunMode;
+  /** Requests per endpoint above which `auto` uses the batch service (default 1000). */
+  batchThreshold?: number;
+  /** Tests: batch polling backoff and sleep. */
+  batchPoll?: Pick<BatchRunOptions, 'poll' | 'sleep'>;
 }
 
 /** Where a run goes and how. */
@@ -89,6 +102,29 @@ export class RunSession {
     this.pool = new ProviderPool({ endpoints: opts.endpoints, deps: opts.providerDeps, ...(opts.nodeHttp ? { nodeHttpSockets: concurrencyOf } : {}) });
   }
 
+  /** Batch services of the session's endpoints, set up on first use. */
+  private readonly batchBackends = new Map<string, Promise<BatchBackend | undefined>>();
+
+  /** How the runner reaches batch services; the mode of each candidate or judge is its own unless overridden. */
+  private batchOptions(): BatchRunOptions {
+    const { opts, events } = this;
+    return {
+      modeOf: (c) => opts.mode ?? c.mode ?? 'live',
+      threshold: opts.batchThreshold,
+      backendFor: (id) => {
+        let b = this.batchBackends.get(id);
+        if (!b) {
+          const cfg = opts.endpoints[id];
+          b = cfg ? createBatchBackend(id, cfg, opts.providerDeps) : Promise.resolve(undefined);
+          this.batchBackends.set(id, b);
+        }
+        return b;
+      },
+      onEvent: (e) => events.batch?.(e),
+      ...opts.batchPoll,
+    };
+  }
+
   /** Sets event handlers (replacing those of the same name), e.g. once a progress display exists. */
   on(events: RunSessionEvents): void { Object.assign(this.events, events); }
 
@@ -108,6 +144,7 @@ export class RunSession {
     return runPlan(plan, {
       store: target.store, runId: target.runId, cache: target.cache, signal: target.signal, endpoints: opts.endpoints,
       getProvider: this.pool.get, concurrency: opts.concurrency, defaultConcurrency: opts.defaultConcurrency, log: opts.log,
+      batch: this.batchOptions(),
       onIssue: events.issue && ((i) => events.issue?.(i)),
       onProgress: events.runProgress && ((p) => events.runProgress?.(p)),
     });
@@ -119,7 +156,7 @@ export class RunSession {
     events.judging?.();
     return judgeStoredRun({
       project: target.project, store: target.store, runId: target.runId, metricIds: target.metricIds, rejudge: target.rejudge, signal: target.signal,
-      endpoints: opts.endpoints, getProvider: this.pool.get, concurrency: opts.concurrency,
+      endpoints: opts.endpoints, getProvider: this.pool.get, concurrency: opts.concurrency, batch: this.batchOptions(),
       onProblem: (p) => events.problem?.(p), onNote: (m) => events.note?.(m),
       onProgress: (batch, p) => events.judgeProgress?.(batch, p),
     });

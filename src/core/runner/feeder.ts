@@ -2,6 +2,7 @@
 // render error, skipped (stopped endpoint or candidate), served from the cache, or queued for its endpoint.
 // Items are pulled only while the queues are short, so a 100k-example set never sits in memory.
 import type { ResponseRecord } from '../store/records';
+import type { BatchPhase } from './batchPhase';
 import type { Dispatcher, Endpoint } from './dispatcher';
 import { requestHash } from './hash';
 import type { PlanItem, RunPlan } from './plan';
@@ -44,6 +45,8 @@ export interface FeedOptions {
   recorder: Pick<RunRecorder, 'issue' | 'error' | 'output' | 'skipped' | 'cached' | 'resumed' | 'resumedFinalError'>;
   dispatcher: Pick<Dispatcher, 'endpointFor' | 'accepts' | 'enqueue'>;
   signal: AbortSignal;
+  /** Holds requests of candidates in batch or auto mode until the plan is fed. */
+  batch?: Pick<BatchPhase, 'takes' | 'add'>;
 }
 
 /** Pulls every item of the plan and settles or queues it; resolves when the plan is exhausted or the run is cancelled. */
@@ -57,7 +60,7 @@ export async function feedPlan(plan: RunPlan, opts: FeedOptions): Promise<void> 
 }
 
 /** Settles or queues one item; returns a promise when the feeder should wait for room in the queues. */
-function feedItem(item: PlanItem, ep: Endpoint, { resume, recorder, dispatcher }: FeedOptions): Promise<void> | undefined {
+function feedItem(item: PlanItem, ep: Endpoint, { resume, recorder, dispatcher, batch }: FeedOptions): Promise<void> | undefined {
   const hash = item.renderError ? '' : requestHash(ep.kind, item.candidate.model, item.messages, item.params);
   const prior = hash ? resume.lookup(item, hash) : undefined;
   if (prior === 'response') { recorder.resumed(); return undefined; }
@@ -70,5 +73,6 @@ function feedItem(item: PlanItem, ep: Endpoint, { resume, recorder, dispatcher }
   if (!dispatcher.accepts(item, ep)) { recorder.skipped(); return undefined; }
   const hit = recorder.cached(hash);
   if (hit) { recorder.output(item, hash, hit, true); return undefined; }
+  if (batch?.takes(item)) { batch.add(item, hash, ep); return undefined; }
   return dispatcher.enqueue(ep, { item, hash, attempts: 0, rateLimits: 0, estTokens: estimateTokens(item) });
 }

@@ -5,7 +5,7 @@ import type { Candidate, Example } from '../project/types';
 import type { RenderedMessage } from '../prompt/types';
 
 /** The candidate fields the runner needs. */
-export type PlanCandidate = Pick<Candidate, 'id' | 'endpoint' | 'model' | 'price'>;
+export type PlanCandidate = Pick<Candidate, 'id' | 'endpoint' | 'model' | 'price' | 'batchPrice' | 'mode'>;
 
 /** One request to make: an example rendered for one candidate. */
 export interface PlanItem {

@@ -28,9 +28,15 @@ export interface RunProgress {
 /** Error kinds whose rows are final: asking again gives the same answer. Other error rows are retried on resume. */
 export const finalErrorKinds: ReadonlySet<ErrorKind> = new Set(['bad-request', 'context-length']);
 
-/** Cost of a call from a candidate's price table (USD per million tokens). */
-export function costOf(c: PlanCandidate, inputTokens = 0, outputTokens = 0): number | undefined {
-  return c.price ? (inputTokens * c.price.inputPerMTok + outputTokens * c.price.outputPerMTok) / 1e6 : undefined;
+/** Cost of a call from a candidate's price table (USD per million tokens); batch calls at the batch price (default half). */
+export function costOf(c: PlanCandidate, inputTokens = 0, outputTokens = 0, batch = false): number | undefined {
+  const price = batch ? batchPriceOf(c) : c.price;
+  return price ? (inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1e6 : undefined;
+}
+
+/** The candidate's batch price: its own `batchPrice`, else half its live price (OpenAI's and Bedrock's batch discount). */
+export function batchPriceOf(c: Pick<PlanCandidate, 'price' | 'batchPrice'>): PlanCandidate['price'] {
+  return c.batchPrice ?? (c.price && { inputPerMTok: c.price.inputPerMTok / 2, outputPerMTok: c.price.outputPerMTok / 2 });
 }
 
 export interface RecorderOptions {
@@ -119,7 +125,7 @@ export class RunRecorder {
 
   /** A response: from the cache (`cached`), or just received (then also put in the cache). */
   output(item: PlanItem, hash: string, r: CachedResponse, cached: boolean): void {
-    const c = costOf(item.candidate, r.inputTokens, r.outputTokens);
+    const c = costOf(item.candidate, r.inputTokens, r.outputTokens, r.batch === true);
     if (cached) this.counts.cached++;
     else { this.counts.requested++; this.settledInSession++; this.cache?.put(hash, r); }
     this.inputTokens += r.inputTokens ?? 0;
@@ -131,6 +137,7 @@ export class RunRecorder {
       outputTokens: r.outputTokens, latencyMs: r.latencyMs, requestId: r.requestId, cost: c, at: cached ? new Date().toISOString() : r.at,
     };
     if (cached) rec.cached = true;
+    if (r.batch) rec.batch = true;
     this.write(rec);
   }
 

@@ -9,6 +9,7 @@ import type { ModelProvider } from '../providers/provider';
 import type { ResponseRecord } from '../store/records';
 import { newRunId, type RunCounts, type RunIssue, type RunStatus } from '../store/runs';
 import type { Store } from '../store/store';
+import { BatchPhase, type BatchRunOptions } from './batchPhase';
 import { Dispatcher } from './dispatcher';
 import { defaultRetryPolicy, type RetryPolicy } from './failurePolicy';
 import { feedPlan, ResumeIndex } from './feeder';
@@ -43,6 +44,8 @@ export interface RunOptions {
   log?: Logger;
   /** How often rows are fsynced and the manifest updated. */
   checkpointIntervalMs?: number;
+  /** Provider batch services for candidates in batch or auto mode (absent: everything live). */
+  batch?: BatchRunOptions;
 }
 
 export interface RunResult {
@@ -81,7 +84,9 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
   const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!(recorder.progress(dispatcher.inFlight)), opts.progressIntervalMs ?? 200) : undefined;
   const checkpointTimer = setInterval(() => recorder.checkpoint(), opts.checkpointIntervalMs ?? 2000);
   try {
-    await feedPlan(plan, { resume, recorder, dispatcher, signal: ac.signal });
+    const batch = opts.batch && new BatchPhase(opts.batch);
+    await feedPlan(plan, { resume, recorder, dispatcher, signal: ac.signal, batch });
+    await batch?.run({ store, runId, recorder, dispatcher, signal: ac.signal });
   } catch (err) {
     ac.abort();
     throw err;

@@ -25,6 +25,8 @@ export interface ResponseRecord {
   error?: { kind: ErrorKind; message: string };
   /** True when the output came from the cache instead of a request. */
   cached?: boolean;
+  /** True when the output came from the provider's batch service (batch prices; no latency). */
+  batch?: true;
   /** ISO time. */
   at: string;
 }

@@ -4,8 +4,9 @@
 // (eslint's store-files rule keeps it so).
 import fs from 'node:fs';
 import path from 'node:path';
+import type { BatchJob } from '../batch/types';
 import type { LabelRecord, ResponseRecord, VerdictRecord } from './records';
-import { JsonlAppender } from './jsonl';
+import { JsonlAppender, writeFileAtomicAsync } from './jsonl';
 import { appendLabel, labelsFileStamp, labelsPath, readLabelBook, readLabels, type LabelBook, type LabelLine } from './labels';
 import { ResponseCache } from './responseCache';
 import {
@@ -72,6 +73,19 @@ export class Store {
   listRuns(): Promise<RunManifest[]> { return listRuns(this.root); }
   /** The newest run of a plan that did not complete, to resume. */
   findResumableRun(planKey: string): Promise<RunManifest | undefined> { return findResumableRun(this.root, planKey); }
+
+  /**
+   * The provider batch jobs a run submitted (`runs/<runId>/batch-jobs.json`, rewritten atomically after every
+   * change): a restart resumes polling them instead of submitting — and paying for — the requests again.
+   */
+  readBatchJobs(runId: string): BatchJob[] {
+    try { return JSON.parse(fs.readFileSync(path.join(this.runDir(runId), 'batch-jobs.json'), 'utf8')) as BatchJob[]; }
+    catch (err) { if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []; throw err; }
+  }
+  writeBatchJobs(runId: string, jobs: readonly BatchJob[]): Promise<void> {
+    fs.mkdirSync(this.runDir(runId), { recursive: true });
+    return writeFileAtomicAsync(path.join(this.runDir(runId), 'batch-jobs.json'), JSON.stringify(jobs) + '\n');
+  }
 
   /** Every line of a run's responses in file order (several may exist per pair: the last wins). */
   forEachResponse(runId: string, fn: (r: ResponseRecord) => void): Promise<void> { return forEachResponse(this.root, runId, fn); }

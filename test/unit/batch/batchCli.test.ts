@@ -1,0 +1,67 @@
+// `prompt-adapt run --mode batch` killed with SIGKILL while its batch is running, then run again: the
+// second process picks the submitted batch up from the run's job list; the server is never paid twice.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startOpenAIBatchServer } from '../../servers/openaiBatchServer';
+import { tempRoot } from '../runner/helpers';
+
+const repo = path.join(__dirname, '../../..');
+const cli = path.join(repo, 'src/cli/main.ts');
+// The child runs in a temp folder (its store goes there), so tsx is named by its file, not resolved from the cwd.
+const tsx = pathToFileURL(path.join(repo, 'node_modules/tsx/dist/loader.mjs')).href;
+const run = (cwd: string, args: string[]) => spawn(process.execPath, ['--import', tsx, cli, 'run', ...args], { cwd, env: { ...process.env, OPENAI_API_KEY: 'sk-loopback-0000' }, stdio: ['ignore', 'pipe', 'pipe'] });
+
+function jobsFile(dir: string): string | undefined {
+  const runs = path.join(dir, '.prompt-adapt', 'runs');
+  for (const id of fs.existsSync(runs) ? fs.readdirSync(runs) : []) {
+    const f = path.join(runs, id, 'batch-jobs.json');
+    if (fs.existsSync(f)) return f;
+  }
+  return undefined;
+}
+
+suite('cli: batch mode survives SIGKILL', () => {
+  test('killed between submit and completion, resumed: every row, the same batch, 0 requests paid twice', async () => {
+    const server = await startOpenAIBatchServer({ advanceOnPoll: false });
+    try {
+      const dir = tempRoot();
+      fs.writeFileSync(path.join(dir, 'q.txt'), 'Question: {{question}}\n');
+      fs.writeFileSync(path.join(dir, 'data.jsonl'), Array.from({ length: 150 }, (_, i) => JSON.stringify({ id: `x${i}`, question: `what ${i}` })).join('\n') + '\n');
+      const args = ['--prompt', 'q.txt', '--models', 'm1', '--base-url', server.url, '--dataset', 'data.jsonl', '--out', 'out.jsonl', '--mode', 'batch'];
+      const first = run(dir, args);
+      let err = '';
+      first.stderr.on('data', (d) => { err += d; });
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const f = jobsFile(dir);
+        const jobs = f ? JSON.parse(fs.readFileSync(f, 'utf8') || '[]') as { jobId: string }[] : [];
+        if (jobs.some((j) => !j.jobId.startsWith('submitting:'))) break;
+        assert.ok(Date.now() < deadline, `no batch submitted in time: ${err}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      first.kill('SIGKILL');
+      await new Promise((r) => first.once('exit', r));
+      assert.equal(server.stats.batchesCreated, 1);
+      for (let i = 0; i < 4; i++) server.advance();
+
+      const second = run(dir, args);
+      let out = '';
+      let err2 = '';
+      second.stdout.on('data', (d) => { out += d; });
+      second.stderr.on('data', (d) => { err2 += d; });
+      const code = await new Promise((r) => second.once('exit', r));
+      assert.equal(code, 0, err2);
+      assert.match(err2, /resuming run/);
+      assert.match(out, /complete; 150 requested/);
+      assert.equal(server.stats.batchesCreated, 1, 'the submitted batch was picked up, not submitted again');
+      assert.equal(server.stats.live, 0);
+      assert.equal(Math.max(...Object.values(server.stats.processedByKey)), 1);
+      const rows = fs.readFileSync(path.join(dir, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(rows.length, 150);
+      assert.equal(rows.find((r) => r.id === 'x42').output, 'answer:m1:Question: what 42\n');
+    } finally { await server.close(); }
+  });
+});
