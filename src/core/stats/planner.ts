@@ -264,7 +264,11 @@ export function whatWouldResolve(input: ResolveInput): string {
   if (input.estimator === 'ppi++' || input.estimator === 'human-only') {
     const now = (d.hi - d.lo) / 2;
     const m = Math.min(labelTotal(input.baselineLabels), labelTotal(input.candidateLabels));
-    const more = Math.ceil(m * ((now / needed) ** 2 - 1));
+    const grow = (now / needed) ** 2 - 1;
+    const more = Math.ceil(m * grow);
+    const mo = stateMoments(input.states);
+    const unlabelled = Math.min(mo.baseline.correct + mo.baseline.incorrect, mo.candidate.correct + mo.candidate.incorrect) - m;
+    if (more > unlabelled) return `about ${Math.max(Math.ceil(mo.n * grow), 1)} more test questions, labelled on both systems (every answered output is nearly labelled already)`;
     return `about ${Math.max(more, 1)} more labels from each system's outputs, both verdicts (${input.estimator} needs labels of both)`;
   }
   const pl = plan({ states: input.states, confusion: input.pooled, targetHalfWidth: needed, level: input.level, draws: 300 });
