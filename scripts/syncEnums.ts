@@ -5,6 +5,8 @@
 //   node --import tsx scripts/syncEnums.ts --write  rewrite the files
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { METRIC_KINDS } from '../src/core/metrics/kinds';
+import { PROVIDER_KINDS } from '../src/core/providers/registry';
 import { ESTIMATORS } from '../src/core/stats/estimators';
 
 export interface EnumTarget {
@@ -19,6 +21,8 @@ export interface EnumTarget {
 export function enumTargets(): EnumTarget[] {
   return [
     { file: 'schemas/project.schema.json', at: ['properties', 'decision', 'properties', 'estimator'], values: ESTIMATORS },
+    { file: 'schemas/project.schema.json', at: ['properties', 'metrics', 'items', 'properties', 'kind'], values: METRIC_KINDS },
+    { file: 'package.json', at: ['contributes', 'configuration', 0, 'properties', 'promptAdapt.endpoints', 'additionalProperties', 'properties', 'kind'], values: PROVIDER_KINDS },
   ];
 }
 

@@ -2,7 +2,8 @@
 // .vscode/settings.json could otherwise point a key at any server); keys live in SecretStorage under
 // (endpoint id, URL origin), so a changed URL never receives a key stored for another origin.
 import * as vscode from 'vscode';
-import { builtInEndpoints, originOf, parseEndpoints, type EndpointsConfig, type SecretSource } from '../core/providers/endpoints';
+import { builtInEndpoints, originOf, type EndpointsConfig, type SecretSource } from '../core/providers/endpoints';
+import { parseEndpoints, providerKindOf } from '../core/providers/registry';
 import type { Log } from './log';
 import { settings } from './settings';
 
@@ -49,7 +50,7 @@ export class EndpointSecrets implements SecretSource {
 export async function configureEndpoint(secrets: EndpointSecrets, log: Log, endpointId?: string, key?: string, confirmNewOrigin = false): Promise<boolean> {
   const endpoints = readEndpoints(log);
   const id = endpointId ?? (await vscode.window.showQuickPick(
-    [...Object.entries(endpoints).map(([id, e]) => ({ label: id, description: e.kind === 'openai' ? e.baseURL : `Bedrock ${e.region ?? ''}`.trim() })),
+    [...Object.entries(endpoints).map(([id, e]) => ({ label: id, description: providerKindOf(e.kind).describe(e) })),
       { label: '$(gear) Add an endpoint in user settings…', description: '', id: 'settings' }],
     { title: 'Configure endpoint', placeHolder: 'Which endpoint?' }))?.label;
   if (!id) return false;
@@ -59,8 +60,9 @@ export async function configureEndpoint(secrets: EndpointSecrets, log: Log, endp
   }
   const endpoint = endpoints[id];
   if (!endpoint) throw new Error(`No endpoint '${id}' in your user settings (promptAdapt.endpoints).`);
-  if (endpoint.kind === 'bedrock') {
-    void vscode.window.showInformationMessage(`Endpoint '${id}' uses AWS credentials (${endpoint.profile ? `profile '${endpoint.profile}'` : 'the default credential chain'}); there is no key to store. Sign in with 'aws sso login' if your profile uses SSO.`);
+  const kind = providerKindOf(endpoint.kind);
+  if (kind.credentials === 'ambient') {
+    void vscode.window.showInformationMessage(kind.credentialHelp(id, endpoint));
     return false;
   }
   const origin = originOf(endpoint.baseURL!);

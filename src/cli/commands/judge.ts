@@ -7,6 +7,7 @@ import type { VerdictCounts } from '../../core/metrics';
 import { formatProblem } from '../../core/problems';
 import { loadProjectFile } from '../../core/project/parseProject';
 import { RunSession } from '../../core/run/runSession';
+import { endpointsUsage } from '../../core/providers/registry';
 import { Store } from '../../core/store/store';
 import { batchFlags, describeBatchEvent, envSecretSource, loadCliEndpoints } from './run';
 import { writeControl } from '../output';
@@ -20,7 +21,8 @@ const USAGE = `usage: prompt-adapt judge --project prompt-adapt.yml --run RUN_ID
                  $PROMPT_ADAPT_ENDPOINTS or ~/.config/prompt-adapt/endpoints.json)
   --concurrency  requests in flight per endpoint
   --mode M       live | batch | auto for every judge (see prompt-adapt run --help); --batch-threshold N
-  keys: PROMPT_ADAPT_KEY_<ENDPOINT_ID> (upper case, non-alphanumerics as _), or OPENAI_API_KEY for 'openai'`;
+  endpoints file:
+${endpointsUsage('  ')}`;
 
 const OPTIONS = {
   project: { type: 'string' }, run: { type: 'string' }, metrics: { type: 'string' }, rejudge: { type: 'boolean' },

@@ -10,7 +10,8 @@ import { UserError } from '../../core/errors';
 import { formatProblem } from '../../core/problems';
 import { countRows, loadProjectFile, readExamples, type Example, type TestSetSource } from '../../core/project';
 import { parsePromptText, type PromptFile } from '../../core/prompt';
-import { builtInEndpoints, originOf, parseEndpoints, type EndpointsConfig, type SecretSource } from '../../core/providers/endpoints';
+import { builtInEndpoints, originOf, type EndpointsConfig, type SecretSource } from '../../core/providers/endpoints';
+import { endpointsUsage, parseEndpoints } from '../../core/providers/registry';
 import { planItems, planKey, type PlanCandidate, type RunPlan } from '../../core/runner/plan';
 import { buildProjectPlan, exampleRenderer, resolveSelection } from '../../core/runner/projectPlan';
 import { RunSession } from '../../core/run/runSession';
@@ -42,8 +43,7 @@ const USAGE = `usage:
                   Interrupting leaves submitted batches running: the same command picks them up.
 
   Endpoints (project form): $PROMPT_ADAPT_CONFIG, $PROMPT_ADAPT_ENDPOINTS or ~/.config/prompt-adapt/endpoints.json,
-  e.g. {"local": {"kind": "openai", "baseURL": "http://127.0.0.1:8000/v1"}, "aws": {"kind": "bedrock", "region": "us-east-1"}}.
-  Keys: PROMPT_ADAPT_KEY_<ENDPOINT_ID> (upper case, non-alphanumerics as _), or OPENAI_API_KEY for 'openai'.
+${endpointsUsage('  ')}
   Exit code 1 when any example still has no response.`;
 
 const OPTIONS = {

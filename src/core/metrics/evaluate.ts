@@ -4,8 +4,8 @@ import { parseOutput } from '../answer/parse';
 import type { Example, FieldMapping, MetricSpec } from '../project/types';
 import type { OutputSpec } from '../prompt/types';
 import type { ResponseRecord, VerdictRecord } from '../store/records';
-import { type JudgeBackend, runJudge } from './judge';
-import { exactMatchMetric, tokenF1Metric } from './lexical';
+import type { JudgeBackend } from './judge';
+import { runMetric } from './kinds';
 import type { MetricInput, MetricResult } from './types';
 import { verdictKey, verdictStands } from '../store/verdicts';
 import type { Store } from '../store/store';
@@ -102,12 +102,7 @@ export async function judgeRun(opts: JudgeRunOptions): Promise<JudgeRunSummary> 
         count(v);
         opts.onVerdict?.(v);
       };
-      if (spec.kind === 'judge') {
-        if (!opts.backend) throw new Error(`metric '${spec.id}' needs a judge backend`);
-        await runJudge(spec, todo, opts.backend, (i, r) => record(todo[i]!, r), opts.signal);
-      } else {
-        for (const input of todo) record(input, spec.kind === 'token-f1' ? tokenF1Metric(input, spec.threshold) : exactMatchMetric(input));
-      }
+      await runMetric(spec, todo, { backend: opts.backend, signal: opts.signal }, (i, r) => record(todo[i]!, r));
       if (opts.signal?.aborted) break;
     }
   } finally {

@@ -7,5 +7,6 @@ export { parseVerdictReply, parseContradictionReply, type JudgeReading } from '.
 export { runJudge, combine, judgeName, type JudgeBackend, type JudgeRequest, type JudgeReply, type JudgeMetricSpec } from './judge';
 export { verdictKey, verdictStands } from '../store/verdicts';
 export { judgeRun, exampleFields, type ExampleFields, type JudgeRunOptions, type JudgeRunSummary, type VerdictCounts } from './evaluate';
+export { METRIC_KINDS, metricKindOf, runMetric, type MetricKind, type MetricKindDescriptor } from './kinds';
 export { providerJudgeBackend } from './providerBackend';
 export { runnerJudgeBackend, type RunnerJudgeBackendOptions } from './runnerBackend';

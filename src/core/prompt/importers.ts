@@ -7,7 +7,7 @@ import { buildMessage, ROLES } from './messages';
 import { readModelParameters } from './modelParameters';
 import { emptyPrompt, readAdapt } from './parsePromptYml';
 import { Reporter, reportYaml } from '../fileProblems/reporter';
-import type { ModelParameters, ParsedPrompt, PromptFile, Role } from './types';
+import type { ParsedPrompt, PromptFile, Role } from './types';
 
 /** The YAML front matter between `---` lines at the very top, and where the body starts. */
 export interface FrontMatter { yaml: string; yamlStart: number; bodyStart: number }
@@ -161,7 +161,7 @@ export function parseDotprompt(text: string, file: string): ParsedPrompt {
     prompt.name = str(pairOf(root, 'name')?.value);
     prompt.description = str(pairOf(root, 'description')?.value);
     const config = pairOf(root, 'config');
-    if (config) prompt.modelParameters = dotpromptParams(readModelParameters(config.value, rep, 'config'));
+    if (config) prompt.modelParameters = readModelParameters(config.value, rep, 'config');
     const defaults = pairOf(pairOf(root, 'input')?.value, 'default')?.value;
     if (defaults?.kind === 'map') prompt.testData = [toPlain(defaults) as Record<string, unknown>];
     const adapt = pairOf(root, 'adapt');
@@ -191,11 +191,3 @@ export function parseDotprompt(text: string, file: string): ParsedPrompt {
   return result;
 }
 
-/** Dotprompt's Gemini-style parameter names in our spelling. */
-function dotpromptParams(p: ModelParameters): ModelParameters {
-  const { maxOutputTokens, stopSequences, ...rest } = p;
-  const out: ModelParameters = { ...rest };
-  if (maxOutputTokens !== undefined) out.maxTokens = maxOutputTokens as number;
-  if (Array.isArray(stopSequences)) out.stop = stopSequences as string[];
-  return out;
-}

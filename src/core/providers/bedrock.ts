@@ -2,7 +2,9 @@
 import type { ConverseCommandInput, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { isAbortError, toMessage } from '../errors';
-import { originOf } from './endpoints';
+import { originOf, type BedrockBatchConfig } from './endpoints';
+import type { ProviderDescriptor } from './descriptor';
+import { parameterProblems, type ParameterName } from './parameters';
 import { ProviderError, redact, type Completion, type CompletionRequest, type ModelProvider } from './provider';
 import type { ErrorKind } from '../store/records';
 
@@ -62,13 +64,16 @@ export async function createBedrockProvider(opts: BedrockProviderOptions): Promi
           latencyMs: performance.now() - start, requestId: out.$metadata.requestId,
         };
       } catch (err) {
-        if (signal.aborted || isAbortError(err)) throw err;
+        if (signal.aborted || isAbortError(err) || err instanceof ProviderError) throw err;
         throw toProviderError(err);
       }
     },
     close: () => client.destroy(),
   };
 }
+
+/** The generation parameters Converse is sent: its inferenceConfig fields, and top_k as a model field. */
+const BEDROCK_PARAMETERS: readonly ParameterName[] = ['temperature', 'topP', 'maxTokens', 'stop', 'topK'];
 
 /** Converse wants system text apart and strictly alternating user/assistant turns: adjacent same-role messages are merged. */
 function toConverse(req: CompletionRequest): ConverseCommandInput {
@@ -81,6 +86,8 @@ function toConverse(req: CompletionRequest): ConverseCommandInput {
     else messages.push({ role: m.role, content: [{ text: m.content }] });
   }
   const p = req.params ?? {};
+  const problems = parameterProblems(p, BEDROCK_PARAMETERS, 'Bedrock');
+  if (problems.length) throw new ProviderError('bad-request', `not sent: ${problems.join(' ')}`);
   const inferenceConfig: ConverseCommandInput['inferenceConfig'] = {};
   if (typeof p.maxTokens === 'number') inferenceConfig.maxTokens = p.maxTokens;
   if (typeof p.temperature === 'number') inferenceConfig.temperature = p.temperature;
@@ -88,7 +95,8 @@ function toConverse(req: CompletionRequest): ConverseCommandInput {
   if (Array.isArray(p.stop)) inferenceConfig.stopSequences = p.stop as string[];
   return {
     modelId: req.model, messages, ...(system.length ? { system } : {}), inferenceConfig,
-    ...(p.additionalModelRequestFields ? { additionalModelRequestFields: p.additionalModelRequestFields as never } : {}),
+    // top_k is a model-specific field (Anthropic, Mistral and Meta models on Bedrock name it so).
+    ...(typeof p.topK === 'number' ? { additionalModelRequestFields: { top_k: p.topK } } : {}),
   };
 }
 
@@ -122,4 +130,29 @@ function toProviderError(err: unknown): ProviderError {
   return new ProviderError(kind, `${e.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${message}`, {
     status, code: e.name, requestId: e.$metadata?.requestId, retryAfterMs: Number.isFinite(retryAfterMs) ? retryAfterMs : undefined,
   });
+}
+
+/** The `bedrock` kind: Amazon Bedrock's Converse API with AWS credentials from a profile or the default chain. */
+export const bedrockKind: ProviderDescriptor = {
+  kind: 'bedrock',
+  displayName: 'Amazon Bedrock',
+  credentials: 'ambient',
+  credentialHelp: (id, cfg) => `Endpoint '${id}' uses AWS credentials (${cfg.profile ? `profile '${cfg.profile}'` : 'the default credential chain'}); there is no key to store. Sign in with 'aws sso login' if your profile uses SSO.`,
+  describe: (cfg) => `Bedrock ${cfg.region ?? ''}`.trim(),
+  check: () => undefined,
+  batchProblem: bedrockBatchProblem,
+  example: { region: 'us-east-1' },
+  parameters: BEDROCK_PARAMETERS,
+  create: (_endpointId, cfg, deps) => createBedrockProvider({
+    region: cfg.region, profile: cfg.profile, endpoint: cfg.baseURL, mfaCodeProvider: deps.mfaCodeProvider,
+    credentials: deps.awsCredentials, maxSockets: Math.max(64, cfg.maxConcurrency ?? 16), timeoutMs: deps.timeoutMs,
+  }),
+};
+
+function bedrockBatchProblem(v: unknown): string | undefined {
+  const b = v as Partial<BedrockBatchConfig> | null;
+  if (!b || typeof b !== 'object' || typeof b.s3Uri !== 'string' || typeof b.roleArn !== 'string') return 'batch must be { "s3Uri": "s3://bucket/prefix", "roleArn": "arn:aws:iam::…:role/…" } for a Bedrock endpoint';
+  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|$)/.test(b.s3Uri)) return `batch.s3Uri '${b.s3Uri}' is not an S3 URI like s3://my-bucket/prompt-adapt/`;
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\//.test(b.roleArn)) return `batch.roleArn '${b.roleArn}' is not an IAM role ARN`;
+  return undefined;
 }

@@ -1,8 +1,10 @@
 // The only module that imports `openai`. Chat Completions against any OpenAI-compatible server.
 import type OpenAI from 'openai';
-import { isAbortError, toMessage } from '../errors';
+import { isAbortError, toMessage, UserError } from '../errors';
 import { originOf } from './endpoints';
+import type { ProviderDescriptor } from './descriptor';
 import { createNodeFetch } from './nodeHttpFetch';
+import { parameterProblems, type ParameterName } from './parameters';
 import type { OpenAIBatchApi } from '../batch/openaiBatch';
 import { classifyHttp, parseRetryAfter, ProviderError, redact, type Completion, type CompletionRequest, type ModelProvider } from './provider';
 
@@ -21,8 +23,11 @@ export interface OpenAIProviderOptions {
   nodeHttpSockets?: number;
 }
 
-const known: Record<string, string> = { maxTokens: 'max_tokens', topP: 'top_p', stop: 'stop', seed: 'seed', temperature: 'temperature' };
-const snake = (k: string) => known[k] ?? k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** The generation parameters an OpenAI-compatible endpoint is sent (Chat Completions names them in snake_case). */
+const OPENAI_PARAMETERS: readonly ParameterName[] = [
+  'temperature', 'topP', 'maxTokens', 'maxCompletionTokens', 'stop', 'seed', 'frequencyPenalty', 'presencePenalty', 'responseFormat', 'reasoningEffort',
+];
+const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** The SDK client with our transport rules: explicit base URL, no SDK retries, a key only for its own origin, no redirects. */
 async function createClient(opts: OpenAIProviderOptions): Promise<{ client: OpenAI; SDK: typeof OpenAI; close(): void }> {
@@ -47,7 +52,17 @@ async function createClient(opts: OpenAIProviderOptions): Promise<{ client: Open
 /** The chat-completions body for a request (live and batch send the same one). */
 export function chatCompletionBody(req: CompletionRequest): Record<string, unknown> {
   const body: Record<string, unknown> = { model: req.model, messages: req.messages };
-  if (req.params) for (const k in req.params) if (req.params[k] !== undefined) body[snake(k)] = req.params[k];
+  const params = req.params ?? {};
+  const problems = parameterProblems(params, OPENAI_PARAMETERS, 'OpenAI-compatible');
+  if (problems.length) throw new ProviderError('bad-request', `not sent: ${problems.join(' ')}`);
+  for (const k in params) {
+    const v = params[k];
+    if (v === undefined) continue;
+    if (k === 'responseFormat') {
+      const { jsonSchema, ...rest } = v as Record<string, unknown>;
+      body.response_format = jsonSchema === undefined ? rest : { ...rest, json_schema: jsonSchema };
+    } else body[snake(k)] = v;
+  }
   return body;
 }
 
@@ -144,3 +159,21 @@ function toProviderError(err: unknown, signal: AbortSignal, secrets: (string | u
   // Malformed bodies surface as SyntaxError or TypeError from the SDK's parser.
   return new ProviderError('transient', redact(`unexpected response: ${toMessage(err)}`, secrets));
 }
+
+/** The `openai` kind: any server that speaks OpenAI Chat Completions (OpenAI, Azure OpenAI v1, vLLM, llama.cpp, Ollama…). */
+export const openaiKind: ProviderDescriptor = {
+  kind: 'openai',
+  displayName: 'OpenAI-compatible',
+  credentials: 'stored-key',
+  credentialHelp: (id) => `Endpoint '${id}' takes an API key: store it with "Configure Endpoint" (editor) or PROMPT_ADAPT_KEY_<ID> (CLI).`,
+  describe: (cfg) => cfg.baseURL ?? '(no baseURL)',
+  check: (cfg) => (cfg.baseURL ? undefined : 'an openai endpoint needs baseURL'),
+  batchProblem: (v) => (typeof v === 'boolean' ? undefined : 'batch must be true or false for an OpenAI-compatible endpoint'),
+  example: { baseURL: 'http://127.0.0.1:8000/v1' },
+  parameters: OPENAI_PARAMETERS,
+  create: async (endpointId, cfg, deps) => {
+    if (!cfg.baseURL) throw new UserError(`Endpoint '${endpointId}' has no baseURL.`);
+    const apiKey = await deps.secrets.getKey(endpointId, originOf(cfg.baseURL));
+    return createOpenAIProvider({ baseURL: cfg.baseURL, apiKey, timeoutMs: deps.timeoutMs, nodeHttpSockets: deps.nodeHttpSockets });
+  },
+};

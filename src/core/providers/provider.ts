@@ -1,6 +1,7 @@
 // The one interface every model endpoint implements, and the error classification the scheduler acts on.
 import type { ErrorKind } from '../store/records';
 import type { RenderedMessage } from '../prompt/types';
+import type { ProviderKind } from './registry';
 
 /** One chat request, already rendered. `params` uses the prompt file's camelCase names (temperature, maxTokens, topP, stop, seed, …). */
 export interface CompletionRequest {
@@ -22,7 +23,7 @@ export interface Completion {
 
 /** A model endpoint. Implementations never retry: the runner's scheduler owns retries and backoff. */
 export interface ModelProvider {
-  readonly kind: 'openai' | 'bedrock';
+  readonly kind: ProviderKind;
   /** Throws `ProviderError` (or an abort error when `signal` fires). */
   complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion>;
   /** Releases sockets; further calls fail. */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { startMockServer, type MockServer } from '../../servers/mockModelServer';
 import { createBedrockProvider } from '../../../src/core/providers/bedrock';
-import { parseEndpoints } from '../../../src/core/providers/endpoints';
+import { parseEndpoints } from '../../../src/core/providers/registry';
 import { createOpenAIProvider } from '../../../src/core/providers/openai';
 import { classifyHttp, parseRetryAfter, ProviderError, redact, type ModelProvider } from '../../../src/core/providers/provider';
 import type { ErrorKind } from '../../../src/core/store/records';
