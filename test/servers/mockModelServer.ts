@@ -47,6 +47,8 @@ export interface Stats {
   /** Completions by content key (model + messages hash): a value above 1 is a double request. */
   completionsByKey: Record<string, number>;
   authHeaders: string[];
+  /** The first 200 request bodies on the model routes, as parsed JSON (tests check what exactly was sent). */
+  bodies: Record<string, unknown>[];
 }
 
 export interface MockServer {
@@ -67,7 +69,7 @@ export function contentKey(model: string, messages: readonly Msg[]): string {
   return createHash('sha256').update(model).update('\0').update(JSON.stringify(messages.map((m) => [m.role, m.content]))).digest('hex').slice(0, 24);
 }
 
-const freshStats = (): Stats => ({ requests: 0, completions: 0, rateLimited: 0, maxInFlightSeen: 0, byModel: {}, completionsByKey: {}, authHeaders: [] });
+const freshStats = (): Stats => ({ requests: 0, completions: 0, rateLimited: 0, maxInFlightSeen: 0, byModel: {}, completionsByKey: {}, authHeaders: [], bodies: [] });
 
 export async function startMockServer(protocol: Protocol, initial: Behavior = {}, port = 0): Promise<MockServer> {
   let behavior: Behavior = structuredClone(initial);
@@ -88,6 +90,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
       let messages: Msg[] = [];
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+        if (stats.bodies.length < 200 && req.method === 'POST') stats.bodies.push(body);
         if (protocol === 'openai' && req.method === 'POST' && /\/chat\/completions$/.test(url)) {
           model = body.model; messages = body.messages ?? [];
         } else if (protocol === 'bedrock' && req.method === 'POST') {

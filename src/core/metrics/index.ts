@@ -2,9 +2,9 @@
 export type { MetricInput, MetricResult } from './types';
 export { IDK_RESULT, precheck } from './types';
 export { normalizeAnswer, exactMatch, tokenF1, exactMatchMetric, tokenF1Metric } from './lexical';
-export { contextJudgeMessages, contradictionJudgeMessages, retryMessages, type JudgePromptInput } from './judgePrompts';
+export { contextJudgeMessages, contradictionJudgeMessages, retryRequest, type JudgePromptInput } from './judgePrompts';
 export { parseVerdictReply, parseContradictionReply, type JudgeReading } from './judgeReply';
-export { runJudge, combine, judgeName, type JudgeBackend, type JudgeRequest, type JudgeReply, type JudgeMetricSpec } from './judge';
+export { runJudge, combine, judgeName, judgeParams, DEFAULT_JUDGE_PARAMS, type JudgeBackend, type JudgeRequest, type JudgeReply, type JudgeMetricSpec } from './judge';
 export { verdictKey, verdictStands } from '../store/verdicts';
 export { judgeRun, exampleFields, type ExampleFields, type JudgeRunOptions, type JudgeRunSummary, type VerdictCounts } from './evaluate';
 export { METRIC_KINDS, metricKindOf, runMetric, type MetricKind, type MetricKindDescriptor } from './kinds';

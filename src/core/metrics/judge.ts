@@ -1,13 +1,22 @@
 // LLM judges: build the requests, send them through a JudgeBackend (the runner in production), read the
 // replies, retry an unreadable reply once, and combine several judge models by majority.
 import type { JudgeModel, MetricSpec } from '../project/types';
-import type { RenderedMessage } from '../prompt/types';
-import { contextJudgeMessages, contradictionJudgeMessages, retryMessages } from './judgePrompts';
+import type { ModelParameters, RenderedMessage } from '../prompt/types';
+import { contextJudgeMessages, contradictionJudgeMessages, retryRequest } from './judgePrompts';
 import { type JudgeReading, parseContradictionReply, parseVerdictReply } from './judgeReply';
 import { type MetricInput, type MetricResult, precheck } from './types';
 
-/** One judge call. `key` is stable across sessions (resume) and unique within a batch. */
-export interface JudgeRequest { key: string; judge: JudgeModel; messages: readonly RenderedMessage[] }
+/** One judge call. `key` is stable across sessions (resume) and unique within a batch; `params` are sent as they are. */
+export interface JudgeRequest { key: string; judge: JudgeModel; messages: readonly RenderedMessage[]; params: Readonly<ModelParameters> }
+
+/**
+ * Judges answer at temperature 0 (repeated runs and the cache agree) and within a bounded reply, so a rambling
+ * judge cannot overflow a small context; a judge's own `params` in the project file override these.
+ */
+export const DEFAULT_JUDGE_PARAMS: Readonly<ModelParameters> = { temperature: 0, maxTokens: 1024 };
+
+/** The parameters sent to one judge model. */
+export const judgeParams = (judge: JudgeModel): Readonly<ModelParameters> => ({ ...DEFAULT_JUDGE_PARAMS, ...judge.params });
 
 /** The outcome of one judge call: the reply text, or an error after the backend's own retries. */
 export interface JudgeReply { key: string; text?: string; error?: string; cost?: number }
@@ -71,7 +80,7 @@ export async function runJudge(spec: JudgeMetricSpec, inputs: readonly MetricInp
   const judges = Array.isArray(spec.judge) ? spec.judge : [spec.judge];
   const per: ({ judge: string; result: MetricResult } | undefined)[][] = inputs.map(() => judges.map(() => undefined));
   const first: JudgeRequest[] = [];
-  const messages = new Map<string, readonly RenderedMessage[]>();
+  const sent = new Map<string, JudgeRequest>();
   const where = new Map<string, [number, number]>();
   inputs.forEach((input, i) => {
     const early = precheck(input) ?? missingInput(spec, input);
@@ -79,9 +88,10 @@ export async function runJudge(spec: JudgeMetricSpec, inputs: readonly MetricInp
     const m = messagesFor(spec, input);
     judges.forEach((judge, j) => {
       const key = `${spec.id}\u0000${input.candidateId}\u0000${input.exampleId}\u0000${judgeName(judge)}`;
-      messages.set(key, m);
       where.set(key, [i, j]);
-      first.push({ key, judge, messages: m });
+      const request = { key, judge, messages: m, params: judgeParams(judge) };
+      sent.set(key, request);
+      first.push(request);
     });
   });
 
@@ -100,10 +110,12 @@ export async function runJudge(spec: JudgeMetricSpec, inputs: readonly MetricInp
     if (reply.text === undefined) { settle(reply.key, { verdict: null, reason: `no verdict: judge error: ${reply.error ?? 'no reply'}`, judgeModel: judgeName(judge) }); return; }
     const reading = read(spec, inputs[i]!, reply.text);
     if (reading) { settle(reply.key, { ...reading, judgeModel: judgeName(judge), ...(reply.cost !== undefined ? { cost: reply.cost } : {}) }); return; }
+    const retry = retryRequest(spec.rubric, sent.get(reply.key)!, reply.text);
+    if (!retry) { settle(reply.key, { verdict: null, reason: NO_VERDICT, judgeModel: judgeName(judge), reasoning: reply.text.slice(0, 2000), ...(reply.cost !== undefined ? { cost: reply.cost } : {}) }); return; }
     firstCost.set(reply.key, reply.cost);
     const rk = retryKey(reply.key);
     where.set(rk, [i, j]);
-    retries.push({ key: rk, judge, messages: retryMessages(spec.rubric, messages.get(reply.key)!, reply.text) });
+    retries.push({ key: rk, judge, ...retry });
   }, signal, spec.id);
   if (retries.length === 0 || signal?.aborted) return;
   // Requests that got no reply at all (cancelled) stay without a verdict and are judged on resume.

@@ -1,6 +1,6 @@
 // Our judge prompts. The rubrics follow what the paper's judges check (PAPER.md §5.2, Appendix G); the
 // wording is our own. Inputs go in XML-like tags so the judge can tell material from instructions.
-import type { RenderedMessage } from '../prompt/types';
+import type { ModelParameters, RenderedMessage } from '../prompt/types';
 
 const CONTEXT_SYSTEM = `You grade a single answer produced by an AI assistant in a question-answering product. The assistant was given reference material (the context) and a user's question. Decide whether the answer is fit to show to that user.
 
@@ -50,12 +50,34 @@ export function contradictionJudgeMessages(input: JudgePromptInput): RenderedMes
   return [{ role: 'system', content: CONTRADICTION_SYSTEM }, { role: 'user', content: user }];
 }
 
-/** Longest earlier reply quoted back in a retry. */
-const MAX_QUOTED_REPLY = 4000;
+/** Longest tail of the unreadable reply quoted back in a retry (the tail is where the grade should have been). */
+const MAX_QUOTED_REPLY = 600;
+/** Below this many reply tokens a retry cannot say anything useful, so none is made. */
+const MIN_RETRY_REPLY_TOKENS = 32;
 
-/** The retry after an unparseable reply: the same conversation, the reply, and a reminder of the format. */
-export function retryMessages(rubric: 'context' | 'contradiction', messages: readonly RenderedMessage[], reply: string): RenderedMessage[] {
+const utf8Bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/**
+ * The retry after an unreadable reply: the same conversation, the tail of the reply and a reminder of the format.
+ * It never needs more context than the first request: whatever it adds to the input (counted in UTF-8 bytes, an
+ * upper bound on tokens) comes off the reply budget (`maxTokens`/`maxCompletionTokens`). When too little budget
+ * would be left, the quote is dropped; when even the reminder does not fit, there is no retry (undefined).
+ */
+export function retryRequest(rubric: 'context' | 'contradiction', first: { messages: readonly RenderedMessage[]; params: Readonly<ModelParameters> },
+  reply: string): { messages: RenderedMessage[]; params: ModelParameters } | undefined {
   // The reminder also changes the request, so the retry is not answered from the response cache.
-  return [...messages, { role: 'assistant', content: reply.slice(0, MAX_QUOTED_REPLY) },
-    { role: 'user', content: rubric === 'context' ? RETRY_VERDICT : RETRY_CONTRADICTION }];
+  const reminder: RenderedMessage = { role: 'user', content: rubric === 'context' ? RETRY_VERDICT : RETRY_CONTRADICTION };
+  const budgetKey = first.params.maxCompletionTokens !== undefined ? 'maxCompletionTokens' : 'maxTokens';
+  const budget = first.params[budgetKey];
+  const quoted = reply.slice(-MAX_QUOTED_REPLY);
+  const withQuote: RenderedMessage[] = [...first.messages, { role: 'assistant', content: quoted }, reminder];
+  if (typeof budget !== 'number') return { messages: withQuote, params: { ...first.params } };
+  const fit = (added: number): number => budget - added;
+  if (fit(utf8Bytes(quoted) + utf8Bytes(reminder.content)) >= MIN_RETRY_REPLY_TOKENS) {
+    return { messages: withQuote, params: { ...first.params, [budgetKey]: fit(utf8Bytes(quoted) + utf8Bytes(reminder.content)) } };
+  }
+  if (fit(utf8Bytes(reminder.content)) >= MIN_RETRY_REPLY_TOKENS) {
+    return { messages: [...first.messages, reminder], params: { ...first.params, [budgetKey]: fit(utf8Bytes(reminder.content)) } };
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@ import { toMessage } from '../errors';
 import type { ModelProvider } from '../providers/provider';
 import type { JudgeBackend, JudgeReply, JudgeRequest } from './judge';
 
-/** Calls `getProvider(endpointId)` for each request's judge endpoint, at most `concurrency` at once, temperature 0. */
+/** Calls `getProvider(endpointId)` for each request's judge endpoint, at most `concurrency` at once, with each request's parameters. */
 export function providerJudgeBackend(getProvider: (endpointId: string) => Promise<ModelProvider>, concurrency = 4): JudgeBackend {
   return {
     async complete(requests: readonly JudgeRequest[], onReply: (r: JudgeReply) => void, signal?: AbortSignal): Promise<void> {
@@ -14,7 +14,7 @@ export function providerJudgeBackend(getProvider: (endpointId: string) => Promis
           const req = requests[next++]!;
           try {
             const provider = await getProvider(req.judge.endpoint);
-            const c = await provider.complete({ model: req.judge.model, messages: req.messages, params: { temperature: 0 } }, signal ?? new AbortController().signal);
+            const c = await provider.complete({ model: req.judge.model, messages: req.messages, params: req.params }, signal ?? new AbortController().signal);
             onReply({ key: req.key, text: c.text });
           } catch (err) {
             if (signal?.aborted) return;

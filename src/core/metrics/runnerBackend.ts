@@ -29,9 +29,6 @@ export interface RunnerJudgeBackendOptions {
   onProgress?(batch: string, p: RunProgress): void;
 }
 
-/** Judges are asked at temperature 0 so that repeated runs (and the cache) agree. */
-const JUDGE_PARAMS = { temperature: 0 } as const;
-
 /** A JudgeBackend that sends judge calls through `runPlan`. */
 export function runnerJudgeBackend(opts: RunnerJudgeBackendOptions): JudgeBackend {
   return {
@@ -42,7 +39,7 @@ export function runnerJudgeBackend(opts: RunnerJudgeBackendOptions): JudgeBacken
         const id = judgeName(r.judge);
         if (!candidates.has(id)) candidates.set(id, { id, endpoint: r.judge.endpoint, model: r.judge.model, ...(r.judge.mode ? { mode: r.judge.mode } : {}) });
       }
-      const items: PlanItem[] = requests.map((r) => ({ exampleId: r.key, candidate: candidates.get(judgeName(r.judge))!, messages: r.messages, params: JUDGE_PARAMS }));
+      const items: PlanItem[] = requests.map((r) => ({ exampleId: r.key, candidate: candidates.get(judgeName(r.judge))!, messages: r.messages, params: r.params }));
       const runId = opts.store.judgeRunId(opts.runId, batch);
       const pending = new Map(requests.map((r) => [r.key, r]));
       const deliver = (r: ResponseRecord): void => {
@@ -62,7 +59,7 @@ export function runnerJudgeBackend(opts: RunnerJudgeBackendOptions): JudgeBacken
       const stored = new Map<string, ResponseRecord>();
       for (const r of await opts.store.readResponses(runId)) {
         const req = pending.get(r.exampleId);
-        if (req && r.requestHash === requestHash(kindOf(req.judge.endpoint), req.judge.model, req.messages, JUDGE_PARAMS)) {
+        if (req && r.requestHash === requestHash(kindOf(req.judge.endpoint), req.judge.model, req.messages, req.params)) {
           if (!r.error || !stored.get(r.exampleId) || stored.get(r.exampleId)!.error) stored.set(r.exampleId, r);
         }
       }

@@ -8,6 +8,7 @@ import type { FileLink } from '../prompt/types';
 import { decodeWorkspaceText, lexicalPathProblem, linkTargetProblem, normalizeLoneCr, readWorkspaceBytes } from '../workspaceFiles';
 import { describeNode, pairOf, parseYaml, toPlain, type Span, type YamlNode } from '../yaml';
 import { checkEndpointIdsOnly } from '../fileProblems/endpointPolicy';
+import { readModelParameters } from '../prompt/modelParameters';
 import { describePath, validateProject } from './schemaValidator';
 import type { ProjectFile, TestSetSpec } from './types';
 
@@ -98,6 +99,7 @@ export function parseProjectFile(text: string, file: string): ParsedProject {
   if (isObject(value.baseline)) project.baseline = value.baseline;
 
   checkReferences(root, rep, project);
+  readGenerationParameters(root, rep, project);
   const dir = path.dirname(file);
   const linkAt = (p: Path, kind: FileLink['kind']): void => {
     const n = nodeAt(root, p)?.node;
@@ -109,6 +111,36 @@ export function parseProjectFile(text: string, file: string): ParsedProject {
   linkAt(['baseline', 'prompt'], 'prompt');
   (Array.isArray(value.testSets) ? value.testSets : []).forEach((_, i) => linkAt(['testSets', i, 'path'], 'testSet'));
   return result;
+}
+
+/**
+ * Candidates' and judges' `params`: generation parameters only, each offending key reported at its location
+ * (as in a prompt's modelParameters); the checked, canonically named values replace what YAML gave.
+ */
+function readGenerationParameters(root: YamlNode, rep: Reporter, project: ProjectFile): void {
+  const byId = new Map(project.candidates.map((c) => [c.id, c]));
+  const items = (n: YamlNode | null | undefined): YamlNode[] => (n?.kind === 'seq' ? n.items.filter((x): x is YamlNode => x !== null) : n ? [n] : []);
+  items(pairOf(root, 'candidates')?.value).forEach((item, i) => {
+    const params = pairOf(item, 'params');
+    const id = pairOf(item, 'id')?.value;
+    if (!params) return;
+    const read = readModelParameters(params.value, rep, `candidates[${i}].params`);
+    const c = id?.kind === 'scalar' ? byId.get(String(id.value)) : undefined;
+    if (c) c.params = read;
+  });
+  const metrics = items(pairOf(root, 'metrics')?.value);
+  metrics.forEach((metric, i) => {
+    const idNode = pairOf(metric, 'id')?.value;
+    const spec = idNode?.kind === 'scalar' ? project.metrics.find((m) => m.id === idNode.value) : undefined;
+    const judgeNode = pairOf(metric, 'judge')?.value;
+    const judges = spec?.kind === 'judge' ? (Array.isArray(spec.judge) ? spec.judge : [spec.judge]) : [];
+    items(judgeNode).forEach((j, k) => {
+      const params = pairOf(j, 'params');
+      if (!params) return;
+      const read = readModelParameters(params.value, rep, `metrics[${i}].judge${judgeNode?.kind === 'seq' ? `[${k}]` : ''}.params`);
+      if (judges[k]) judges[k].params = read;
+    });
+  });
 }
 
 function isObject(x: unknown): x is Record<string, never> { return typeof x === 'object' && x !== null && !Array.isArray(x); }

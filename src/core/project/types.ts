@@ -1,7 +1,7 @@
 // The project file (`prompt-adapt.yml`) model. It names endpoint ids only: URLs, keys and headers live in
 // user settings (extension) or the user config file (CLI).
 import type { EstimatorName } from '../../protocol/comparison';
-import type { Example, FieldMapping } from '../prompt/types';
+import type { Example, FieldMapping, ModelParameters } from '../prompt/types';
 
 // A test set's rows and their mapping to template variables are what a prompt is rendered with: prompt/ owns them.
 export type { Example, FieldMapping };
@@ -20,8 +20,8 @@ export interface Candidate {
   batchPrice?: Price;
   /** Live calls, the provider's batch service, or batch when a run is large (see `RunMode`). */
   mode?: RunMode;
-  /** Model parameters that override the prompt's for this candidate. */
-  params?: Record<string, unknown>;
+  /** Generation parameters that override the prompt's for this candidate (checked like a prompt's modelParameters). */
+  params?: ModelParameters;
 }
 
 /** How requests are sent: `live` calls, the provider's `batch` service (half price, results within 24 h), or `auto`: batch when a run has more requests for the endpoint than the batch threshold. */
@@ -40,7 +40,9 @@ export type MetricSpec =
   | { id: string; kind: 'token-f1'; threshold: number }
   | { id: string; kind: 'exact-match' };
 
-export interface JudgeModel { endpoint: string; model: string; mode?: RunMode }
+
+/** A judge model; `params` are generation parameters (as a prompt's modelParameters) over the judge defaults. */
+export interface JudgeModel { endpoint: string; model: string; mode?: RunMode; params?: ModelParameters }
 
 export interface RegexRule { id: string; pattern: string; flags?: string; message?: string }
 
