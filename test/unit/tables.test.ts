@@ -3,6 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { main } from '../../src/cli/main';
 import { compareSystems, estimateOne, estimatorInfos, estimatorOf, ESTIMATORS } from '../../src/core/stats';
+import { METRIC_KINDS, metricKindOf } from '../../src/core/metrics';
+import { parseEndpoints, PROVIDER_KINDS, providerKindOf } from '../../src/core/providers/registry';
 import { ESTIMATOR_IDS } from '../../src/protocol/comparison';
 import { currentEnum, enumTargets, rewriteEnumText, sameEnum } from '../../scripts/syncEnums';
 import { captureConsole } from './helpers/console';
@@ -44,6 +46,36 @@ suite('tables: estimators', () => {
     const r = await captureConsole(() => main(['compare', '--estimator', 'bayes', '--project', 'nowhere.yml']));
     assert.equal(r.code, 1);
     assert.match(r.err, /--estimator must be one of auto, paper, rogan-gladen, ppi\+\+, human-only, naive, got 'bayes'/);
+  });
+});
+
+suite('tables: provider kinds', () => {
+  test('an endpoint with an unknown kind is reported with the kind and the valid ones, and left out', () => {
+    const { endpoints, problems } = parseEndpoints({ az: { kind: 'azure', baseURL: 'https://x.example/v1' }, ok: { kind: 'openai', baseURL: 'http://127.0.0.1:1/v1' } });
+    assert.deepEqual(Object.keys(endpoints), ['ok']);
+    assert.deepEqual(problems, [`az: kind must be one of ${PROVIDER_KINDS.map((k) => `'${k}'`).join(', ')}, not "azure"`]);
+    assert.throws(() => providerKindOf('azure'), /Unknown endpoint kind 'azure'; use one of 'openai', 'bedrock'/);
+  });
+
+  test('each kind\'s own check applies (an openai endpoint needs a URL)', () => {
+    assert.deepEqual(parseEndpoints({ x: { kind: 'openai' } }).problems, ['x: an openai endpoint needs baseURL']);
+  });
+
+  test('run and judge --help describe every kind: name, credentials, parameters', async () => {
+    for (const args of [['run', '--help'], ['judge', '--help']]) {
+      const text = (await captureConsole(() => main(args))).out;
+      for (const k of PROVIDER_KINDS) {
+        const d = providerKindOf(k);
+        assert.ok(text.includes(`"kind":"${k}"`) && text.includes(d.displayName) && text.includes(d.parameters.join(', ')), `${args[0]} --help: ${k}`);
+      }
+    }
+  });
+});
+
+suite('tables: metric kinds', () => {
+  test('every kind has a row under its own name; an unknown kind names the valid ones', () => {
+    for (const k of METRIC_KINDS) assert.equal(metricKindOf(k).kind, k);
+    assert.throws(() => metricKindOf('bleu' as never), /unknown metric kind 'bleu'; use one of judge, token-f1, exact-match/);
   });
 });
 

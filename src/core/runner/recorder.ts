@@ -120,7 +120,7 @@ export class RunRecorder {
     this.counts.errors++;
     if (finalErrorKinds.has(kind)) this.finalErrors++; else this.retriableErrors++;
     this.settledInSession++;
-    this.write({ exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash, error: { kind, message }, at: new Date().toISOString() });
+    this.write({ exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash, ...sentParams(item), error: { kind, message }, at: new Date().toISOString() });
   }
 
   /** A response: from the cache (`cached`), or just received (then also put in the cache). */
@@ -132,7 +132,7 @@ export class RunRecorder {
     this.outputTokens += r.outputTokens ?? 0;
     this.cost += c ?? 0;
     const rec: ResponseRecord = {
-      exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash,
+      exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash, ...sentParams(item),
       output: r.output, outputHash: outputHash(r.output), finishReason: r.finishReason, inputTokens: r.inputTokens,
       outputTokens: r.outputTokens, latencyMs: r.latencyMs, requestId: r.requestId, cost: c, at: cached ? new Date().toISOString() : r.at,
     };
@@ -191,4 +191,9 @@ export class RunRecorder {
     this.rows.close();
     this.cache?.close();
   }
+}
+
+/** The generation parameters of a request as the record keeps them (the providers send exactly these). */
+function sentParams(item: PlanItem): { params?: Readonly<Record<string, unknown>> } {
+  return item.params && Object.keys(item.params).length ? { params: item.params } : {};
 }

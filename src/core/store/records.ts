@@ -12,6 +12,11 @@ export interface ResponseRecord {
   model: string;
   /** Content hash of the request (rendered messages + endpoint kind + model + params): the cache key. */
   requestHash: string;
+  /**
+   * The generation parameters sent (camelCase, e.g. `{ temperature: 0, maxTokens: 300 }`); the providers send
+   * exactly these and refuse anything outside their kind's list, so this is what the model was asked with.
+   */
+  params?: Readonly<Record<string, unknown>>;
   output?: string;
   /** Hash of `output`, which human labels are keyed by. */
   outputHash?: string;

@@ -130,6 +130,11 @@ suite('parameters: workspace files cannot reshape requests', () => {
       assert.equal(body.temperature, 0.5);
       assert.equal(body.max_tokens, 50);
     }
+    // The store records exactly the parameters sent.
+    const runs = fs.readdirSync('.prompt-adapt/runs');
+    const rows = runs.flatMap((id) => fs.readFileSync(path.join('.prompt-adapt/runs', id, 'responses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)));
+    assert.equal(rows.length, 2);
+    for (const row of rows) assert.deepEqual(row.params, { temperature: 0.5, maxTokens: 50, seed: 7 });
   });
 
   test('a provider refuses a parameter outside its kind\'s list before sending (defence in depth)', async () => {
@@ -142,6 +147,23 @@ suite('parameters: workspace files cannot reshape requests', () => {
     await provider.complete({ model: 'm', messages: msgs, params: { temperature: 0, responseFormat: { type: 'json_object' }, reasoningEffort: 'low' } }, signal);
     assert.deepEqual(server.stats.bodies[0], { model: 'm', messages: msgs, temperature: 0, response_format: { type: 'json_object' }, reasoning_effort: 'low' });
     provider.close?.();
+  });
+
+  test('Bedrock: Converse receives inferenceConfig and top_k only; a parameter Converse does not take is refused before sending', async () => {
+    const bed = await startMockServer('bedrock', { latencyMs: 1 });
+    const provider = await createProvider('aws', { kind: 'bedrock', region: 'us-east-1', baseURL: bed.url },
+      { secrets: { getKey: async () => undefined }, awsCredentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } });
+    const signal = new AbortController().signal;
+    try {
+      const msgs = [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: 'hi' }];
+      await assert.rejects(provider.complete({ model: 'm', messages: msgs, params: { seed: 1 } }, signal), /'seed' is not sent to Bedrock endpoints; they take temperature, topP, maxTokens, stop, topK/);
+      await assert.rejects(provider.complete({ model: 'm', messages: msgs, params: { additionalModelRequestFields: { anything: 1 } } }, signal), /'additionalModelRequestFields' cannot be set from a workspace file/);
+      assert.equal(bed.stats.requests, 0);
+      await provider.complete({ model: 'm', messages: msgs, params: { temperature: 0, maxTokens: 9, stop: ['END'], topK: 5 } }, signal);
+      assert.deepEqual(Object.keys(bed.stats.bodies[0]!).sort(), ['additionalModelRequestFields', 'inferenceConfig', 'messages', 'system']);
+      assert.deepEqual(bed.stats.bodies[0]!.inferenceConfig, { maxTokens: 9, temperature: 0, stopSequences: ['END'] });
+      assert.deepEqual(bed.stats.bodies[0]!.additionalModelRequestFields, { top_k: 5 });
+    } finally { provider.close?.(); await bed.close(); }
   });
 
   test('an unknown endpoint kind is an error naming it and the valid kinds, never a fallback', async () => {
