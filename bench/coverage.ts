@@ -1,11 +1,12 @@
-// METHOD.md §9 at full size: every estimator × regime, printing coverage, mean width, the one-sided false
-// "candidate better" rate at Δ = 0 and flag rates; then the time of one comparison at S = 10⁵.
-// Usage: npm run bench:coverage -- [--reps 2000] [--draws 2000] [--workers 2] [--seed 1]
+// METHOD §9 (v2) at full size: every regime × estimator (auto first), printing coverage of the true difference,
+// mean interval width, the rate of "better" verdicts (at Δ = 0: false "candidate better") and the flag rate; then
+// the §9 bar for `auto` and the time of one comparison at S = 10⁵.
+// Usage: npm run bench:coverage -- [--reps 2000] [--draws 2000] [--workers 2] [--seed 1] [--only idk]
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { compareSystems } from '../src/core/stats';
-import { simulateRegime, standardRegimes, type CoverageStats, type Regime } from '../src/core/stats/simulation';
+import { SIM_ESTIMATORS, simulateRegime, standardRegimes, v2Regimes, type CoverageStats, type Regime } from '../src/core/stats/simulation';
 
 interface Job { index: number; regime: Regime; reps: number; draws: number; seed: number }
 interface Done { index: number; stats: CoverageStats[]; ms: number }
@@ -21,13 +22,14 @@ if (!isMainThread) {
 }
 
 async function run(): Promise<void> {
-  const { values } = parseArgs({ options: { reps: { type: 'string' }, draws: { type: 'string' }, workers: { type: 'string' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({ options: { reps: { type: 'string' }, draws: { type: 'string' }, workers: { type: 'string' }, seed: { type: 'string' },
+    only: { type: 'string' } } });
   const reps = Number(values.reps ?? 2000);
   const draws = Number(values.draws ?? 2000);
   const workers = Number(values.workers ?? Math.min(2, availableParallelism()));
   const seed = Number(values.seed ?? 1);
-  const regimes = standardRegimes();
-  console.log(`coverage simulation: ${regimes.length} regimes × ${reps} replications, ${draws} MC draws per interval, ${workers} workers, seed ${seed}`);
+  const regimes = [...standardRegimes(), ...v2Regimes()].filter((r) => !values.only || r.judge.includes(values.only));
+  console.log(`coverage simulation (METHOD §9 v2): ${regimes.length} regimes × ${reps} replications, ${draws} MC draws per interval, ${workers} workers, seed ${seed}`);
   const jobs: Job[] = regimes.map((regime, index) => ({ index, regime, reps, draws, seed: seed * 1_000_003 + index }));
   const results = new Array<CoverageStats[]>(regimes.length);
   const start = performance.now();
@@ -38,101 +40,93 @@ async function run(): Promise<void> {
     worker.on('message', (m: Done) => {
       results[m.index] = m.stats;
       done++;
-      const r = regimes[m.index];
-      const rg = m.stats[0];
-      process.stdout.write(`  [${String(done).padStart(2)}/${regimes.length}] ${label(r)}  rogan-gladen cover ${rg.coverage.toFixed(3)}  (${(m.ms / 1000).toFixed(1)} s, ${((performance.now() - start) / 1000).toFixed(0)} s elapsed)\n`);
+      const auto = m.stats.find((s) => s.estimator === 'auto')!;
+      process.stderr.write(`  [${String(done).padStart(3)}/${regimes.length}] ${label(regimes[m.index]!)}  auto cover ${f(auto.coverage)}  (${(m.ms / 1000).toFixed(1)} s)\n`);
     });
     worker.on('error', reject);
     worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited with ${code}`))));
   })));
   console.log(`simulation took ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
-  printTables(regimes, results);
-  printDifferential(regimes, results);
-  printVerdict(regimes, results);
+  printAuto(regimes, results);
+  printAll(regimes, results);
+  printBar(regimes, results);
   timeOneComparison();
 }
 
 function label(r: Regime): string {
-  return `${r.judge.padEnd(16)} Δ=${r.delta.toFixed(2)} n=${String(r.n).padEnd(4)} m=${String(r.m).padEnd(3)}`;
+  return `${r.judge.padEnd(20)} Δ=${r.delta.toFixed(2)} n=${String(r.n).padEnd(4)} m=${String(r.m).padEnd(3)}`;
 }
 
 const f = (x: number): string => (Number.isNaN(x) ? '  -  ' : x.toFixed(3));
+const SHORT: Record<string, string> = { 'ppi++': 'ppi', 'rogan-gladen': 'rg', 'human-only': 'ho', none: 'none' };
 
-function printTables(regimes: Regime[], results: CoverageStats[][]): void {
-  console.log('Default estimator (rogan-gladen, nominal 90%): cover = coverage of the true difference, width = mean interval width,');
-  console.log('lo>0 = intervals entirely above 0 (at Δ=0: one-sided false "candidate better" rate, bar ≤ 0.065),');
-  console.log('flag = assumption flag (uninformative / inverted / differential judge / judge-free disagreement / delta disagreement),');
-  console.log('diff = any differential-type flag (differential-judge or differential-bias), few = <30 labels of a class,');
-  console.log('cov|unfl = coverage among unflagged results, delta = delta-method cross-check coverage.\n');
-  console.log(`${'judge'.padEnd(16)} ${'Δ'.padEnd(4)} ${'n'.padEnd(4)} ${'m'.padEnd(3)}  cover  width  lo>0   flag   diff   few    cov|unfl delta  bar`);
+function chosenText(s: CoverageStats): string {
+  return Object.entries(s.chosen ?? {}).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${SHORT[k] ?? k} ${Math.round(100 * v)}%`).join(', ');
+}
+
+function printAuto(regimes: Regime[], results: CoverageStats[][]): void {
+  console.log('## auto (the default), nominal 90%');
+  console.log('cover = coverage of the true difference among results with a number; width = mean width; better = "better" verdicts');
+  console.log('(at Δ = 0 a false "candidate better", bar ≤ 0.065); flag = assumption flag, do-not-act or no estimate; est = results with a number.\n');
+  console.log(`| regime | Δ | n | m | chosen | est | cover | width | better | flag |`);
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   regimes.forEach((r, i) => {
-    const rg = results[i].find((s) => s.estimator === 'rogan-gladen')!;
-    const d = results[i].find((s) => s.estimator === 'rogan-gladen/delta')!;
-    const bar = r.assumptionsHold ? (rg.coverage >= 0.875 && rg.coverage <= 0.96 && (r.delta !== 0 || rg.aboveZero <= 0.065) ? 'ok' : 'MISS') : '(flag)';
-    console.log(`${r.judge.padEnd(16)} ${r.delta.toFixed(2)} ${String(r.n).padEnd(4)} ${String(r.m).padEnd(3)}  ${f(rg.coverage)}  ${f(rg.meanWidth)}  ${f(rg.aboveZero)}  ${f(rg.flagged)}  ${f(rg.differential)}  ${f(rg.fewLabels)}  ${f(rg.coverageUnflagged)}    ${f(d.coverage)}  ${bar}`);
+    const a = results[i]!.find((s) => s.estimator === 'auto')!;
+    console.log(`| ${r.judge} | ${r.delta.toFixed(2)} | ${r.n} | ${r.m} | ${chosenText(a)} | ${f(a.estimated)} | ${f(a.coverage)} | ${f(a.meanWidth)} | ${f(a.aboveZero)} | ${f(a.flagged)} |`);
   });
-  console.log('\nAll estimators: coverage / mean width (lo>0 at Δ=0 in brackets)\n');
-  const ids = ['paper', 'ppi++', 'human-only', 'naive'] as const;
-  console.log(`${'judge'.padEnd(16)} ${'Δ'.padEnd(4)} ${'n'.padEnd(4)} ${'m'.padEnd(3)}  ${ids.map((id) => id.padEnd(21)).join(' ')}`);
+}
+
+function printAll(regimes: Regime[], results: CoverageStats[][]): void {
+  const ids = SIM_ESTIMATORS.filter((e) => e !== 'auto');
+  console.log('\n## Every estimator: coverage / mean width / "better" rate / flag rate\n');
+  console.log(`| regime | Δ | n | m | ${ids.join(' | ')} |`);
+  console.log(`|---|---|---|---|${ids.map(() => '---').join('|')}|`);
   regimes.forEach((r, i) => {
     const cells = ids.map((id) => {
-      const s = results[i].find((x) => x.estimator === id)!;
-      return `${f(s.coverage)}/${f(s.meanWidth)}${r.delta === 0 ? ` [${f(s.aboveZero)}]` : ''}`.padEnd(21);
+      const s = results[i]!.find((x) => x.estimator === id)!;
+      return `${f(s.coverage)} / ${f(s.meanWidth)} / ${f(s.aboveZero)} / ${f(s.flagged)}`;
     });
-    console.log(`${r.judge.padEnd(16)} ${r.delta.toFixed(2)} ${String(r.n).padEnd(4)} ${String(r.m).padEnd(3)}  ${cells.join(' ')}`);
+    console.log(`| ${r.judge} | ${r.delta.toFixed(2)} | ${r.n} | ${r.m} | ${cells.join(' | ')} |`);
   });
 }
 
-function printDifferential(regimes: Regime[], results: CoverageStats[][]): void {
-  console.log('\nDifferential-type flags on rogan-gladen results (the §9 "flag, don\'t return a confident narrow interval" bar):');
-  console.log('fisher = differential-judge (Fisher exact on per-system TPR/FPR, Holm; the only check before the judge-free one),');
-  console.log('bias = differential-bias (rogan-gladen vs judge-free ppi++ gap, two-sided z at 0.05), any = either, error = "do not act"');
-  console.log('(gap p < 0.01, or both), cover = coverage, cov|unfl = coverage where no assumption flag fired. In non-differential');
-  console.log('regimes every flag is a false alarm.\n');
-  console.log(`${'judge'.padEnd(16)} ${'Δ'.padEnd(4)} ${'n'.padEnd(4)} ${'m'.padEnd(3)}  fisher bias   any    error  cover  cov|unfl`);
-  regimes.forEach((r, i) => {
-    if (r.judge.startsWith('weak')) return;
-    const rg = results[i].find((s) => s.estimator === 'rogan-gladen')!;
-    console.log(`${r.judge.padEnd(16)} ${r.delta.toFixed(2)} ${String(r.n).padEnd(4)} ${String(r.m).padEnd(3)}  ${f(rg.differentialFisher)}  ${f(rg.differentialBias)}  ${f(rg.differential)}  ${f(rg.differentialError)}  ${f(rg.coverage)}  ${f(rg.coverageUnflagged)}`);
-  });
-  for (const m of [...new Set(regimes.map((r) => r.m))]) {
-    const rows = regimes.map((r, i) => ({ r, s: results[i].find((x) => x.estimator === 'rogan-gladen')! })).filter((x) => x.r.m === m && !x.r.judge.startsWith('weak'));
-    const range = (xs: number[]): string => `${f(Math.min(...xs))} .. ${f(Math.max(...xs))}`;
-    const nonDiff = rows.filter((x) => x.r.assumptionsHold);
-    const diff = rows.filter((x) => x.r.judge === 'differential');
-    console.log(`  m=${m}: non-differential regimes, any differential flag (false alarms) ${range(nonDiff.map((x) => x.s.differential))}, error ${range(nonDiff.map((x) => x.s.differentialError))};`
-      + ` differential regimes, fisher ${range(diff.map((x) => x.s.differentialFisher))}, any ${range(diff.map((x) => x.s.differential))}, error ${range(diff.map((x) => x.s.differentialError))}`);
-  }
+/** The regimes where every estimator `auto` chose has its assumptions met: judge-free choices, or a sound judge. */
+function autoAssumptionsHold(r: Regime, a: CoverageStats): boolean {
+  const judgeBased = (a.chosen?.['rogan-gladen'] ?? 0) + (a.chosen?.paper ?? 0);
+  return r.assumptionsHold || judgeBased < 0.05;
 }
 
-function printVerdict(regimes: Regime[], results: CoverageStats[][]): void {
-  const rg = (i: number): CoverageStats => results[i].find((s) => s.estimator === 'rogan-gladen')!;
-  const ok = regimes.map((r, i) => ({ r, s: rg(i) })).filter((x) => x.r.assumptionsHold);
-  const covs = ok.map((x) => x.s.coverage);
-  const falseBetter = ok.filter((x) => x.r.delta === 0).map((x) => x.s.aboveZero);
-  console.log('\n§9 bar for rogan-gladen where its assumptions hold:');
-  console.log(`  coverage ${f(Math.min(...covs))} .. ${f(Math.max(...covs))} (bar 0.875 .. 0.96); misses: ${ok.filter((x) => x.s.coverage < 0.875 || x.s.coverage > 0.96).map((x) => label(x.r)).join('; ') || 'none'}`);
-  console.log(`  one-sided false "better" at Δ=0: max ${f(Math.max(...falseBetter))} (bar 0.065)`);
-  for (const judge of ['weak(0.76,0.69)', 'differential']) {
-    const bad = regimes.map((r, i) => ({ r, s: rg(i) })).filter((x) => x.r.judge === judge);
-    console.log(`  ${judge}: flagged ${f(Math.min(...bad.map((x) => x.s.flagged)))} .. ${f(Math.max(...bad.map((x) => x.s.flagged)))}, ` +
-      `flagged or few labels ${f(Math.min(...bad.map((x) => Math.max(x.s.flagged, x.s.fewLabels))))} .. ; coverage ${f(Math.min(...bad.map((x) => x.s.coverage)))} .. ${f(Math.max(...bad.map((x) => x.s.coverage)))}`);
+function printBar(regimes: Regime[], results: CoverageStats[][]): void {
+  const rows = regimes.map((r, i) => ({ r, a: results[i]!.find((s) => s.estimator === 'auto')! }));
+  const held = rows.filter((x) => autoAssumptionsHold(x.r, x.a) && x.a.estimated * x.a.reps >= 100);
+  const covs = held.map((x) => x.a.coverage);
+  const misses = held.filter((x) => x.a.coverage < 0.875 || x.a.coverage > 0.96);
+  const zero = rows.filter((x) => x.r.delta === 0);
+  const worst = zero.reduce((w, x) => (x.a.aboveZero > w.a.aboveZero ? x : w), zero[0]!);
+  console.log('\n## §9 bar for auto');
+  console.log(`coverage where the chosen estimator's assumptions hold (${held.length} regimes with ≥ 100 numbers): ${f(Math.min(...covs))} .. ${f(Math.max(...covs))} (bar 0.875 .. 0.96); misses: ${misses.map((x) => `${label(x.r)} ${f(x.a.coverage)}`).join('; ') || 'none'}`);
+  console.log(`false "better" at Δ = 0, every regime: max ${f(worst.a.aboveZero)} (${label(worst.r)}) (bar 0.065)`);
+  for (const name of ['weak(0.76,0.69)', 'differential', 'difficulty']) {
+    const bad = rows.filter((x) => x.r.judge === name);
+    if (!bad.length) continue;
+    const judgeBased = bad.map((x) => (x.a.chosen?.['rogan-gladen'] ?? 0));
+    console.log(`${name}: auto chose rogan-gladen in ${f(Math.min(...judgeBased))} .. ${f(Math.max(...judgeBased))} of results; flagged ${f(Math.min(...bad.map((x) => x.a.flagged)))} .. ${f(Math.max(...bad.map((x) => x.a.flagged)))}; "better" at Δ = 0 ≤ ${f(Math.max(...bad.filter((x) => x.r.delta === 0).map((x) => x.a.aboveZero)))}`);
   }
 }
 
 function timeOneComparison(): void {
-  const input = { confusion: { tp: 45, fn: 5, fp: 6, tn: 14 }, paired: { n11: 120, n10: 10, n01: 30, n00: 40 } };
-  console.log('\nTime of one comparison at S = 100 000 draws (median of 21 after warm-up; target ≤ 50 ms):');
-  for (const id of ['rogan-gladen', 'paper', 'ppi++'] as const) {
-    const withLabels = { ...input, baselineLabels: { tp: 22, fn: 3, fp: 3, tn: 7 }, candidateLabels: { tp: 23, fn: 2, fp: 3, tn: 7 } };
-    for (let i = 0; i < 5; i++) compareSystems(id, withLabels, { seed: i });
+  const input = { confusion: { tp: 45, fn: 5, fp: 6, tn: 14 }, paired: { n11: 120, n10: 10, n01: 30, n00: 40 },
+    baselineLabels: { tp: 22, fn: 3, fp: 3, tn: 7 }, candidateLabels: { tp: 23, fn: 2, fp: 3, tn: 7 } };
+  console.log('\nTime of one comparison at S = 100 000 draws (median of 21 after warm-up):');
+  for (const id of ['auto', 'rogan-gladen', 'paper', 'ppi++'] as const) {
+    for (let i = 0; i < 5; i++) compareSystems(id, input, { seed: i });
     const times: number[] = [];
     for (let i = 0; i < 21; i++) {
       const t = performance.now();
-      compareSystems(id, withLabels, { seed: 100 + i, draws: 100_000 });
+      compareSystems(id, input, { seed: 100 + i, draws: 100_000 });
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    console.log(`  ${id.padEnd(13)} ${times[10].toFixed(1)} ms (min ${times[0].toFixed(1)}, max ${times[20].toFixed(1)})`);
+    console.log(`  ${id.padEnd(13)} ${times[10]!.toFixed(1)} ms (min ${times[0]!.toFixed(1)}, max ${times[20]!.toFixed(1)})`);
   }
 }

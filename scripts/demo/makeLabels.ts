@@ -5,9 +5,10 @@
 // correct when it gives the expected answer in a reply the product can read: "I don't know" and replies
 // that break the output format are labelled incorrect, as the correctness metrics score them.
 //
-// The sample is a simple random sample of 24 outputs per system (IDK and broken outputs included), so the
-// judge's error rates estimated from it are unbiased. It is deliberately not stratified on the judge's
-// verdicts: picking outputs by verdict would skew the estimated TPR and FPR.
+// The sample is a simple random sample of 60 answered outputs per system (enough for ppi++, which needs no assumption on the judge) (broken outputs included; IDK outputs
+// are never offered for labelling, METHOD §1 v2: they are incorrect by definition), so the judge's error rates
+// estimated from it are unbiased. It is deliberately not stratified on the judge's verdicts: picking outputs
+// by verdict would skew the estimated TPR and FPR.
 //
 //   node --import tsx scripts/demo/makeLabels.ts [--check]
 // --check only compares the committed file with what would be written (exit 1 when they differ).
@@ -24,7 +25,7 @@ import { supportExamples } from './supportData';
 export const EXAMPLE_DIR = path.resolve(import.meta.dirname, '../../examples/support-qa');
 const STORE = path.join(EXAMPLE_DIR, '.prompt-adapt');
 const TEST_SET = 'support';
-const PER_SYSTEM = 24;
+const PER_SYSTEM = 60;
 const REVIEWERS = ['sim-reviewer-a', 'sim-reviewer-b'];
 const NOTE = 'simulated reviewer label (scripts/demo/makeLabels.ts)';
 
@@ -38,9 +39,9 @@ export async function simulatedLabels(): Promise<LabelRecord[]> {
   const labels: LabelRecord[] = [];
   const start = Date.parse('2026-02-02T09:00:00Z');
   for (const model of Object.keys(MODELS)) {
-    const sample = [...examples].sort((a, b) => draw('label-sample', model, a.id) - draw('label-sample', model, b.id)).slice(0, PER_SYSTEM);
-    for (const ex of sample) {
-      const output = modelReply(model, ex, mode, shape);
+    const order = [...examples].sort((a, b) => draw('label-sample', model, a.id) - draw('label-sample', model, b.id));
+    const answered = order.map((ex) => ({ ex, output: modelReply(model, ex, mode, shape) })).filter((x) => !parseOutput(x.output, prompt.adapt.output).idk);
+    for (const { ex, output } of answered.slice(0, PER_SYSTEM)) {
       const truth = outcome(model, MODELS[model]!, ex, mode) === 'correct' && parseOutput(output, prompt.adapt.output).schemaValid;
       const noise = draw('reviewer-noise', model, ex.id);
       const label = noise < 0.02 ? 'unsure' : noise < 0.05 ? (truth ? 'incorrect' : 'correct') : truth ? 'correct' : 'incorrect';

@@ -3,20 +3,34 @@
 // Leaf module: imports nothing. Core produces these shapes (it may `import type` them); the webview renders them.
 
 /** A point estimate with an equal-tailed interval at the comparison's level. */
-export interface Interval { mean: number; median: number; lo: number; hi: number }
+export interface Interval {
+  /** The point the estimator defines (median for rogan-gladen, mean for paper), inside [lo, hi]; displays show this one. */
+  point?: number;
+  mean: number;
+  median: number;
+  lo: number;
+  hi: number;
+}
+
+/** The point a display shows: the estimator's own (older reports without `point` fall back to the median). */
+export const shownPoint = (i: Interval): number => i.point ?? i.median;
 
 /** Something a reviewer must know about a figure; `error` means do not act on it. */
 export interface Note { code: string; severity: 'info' | 'warning' | 'error'; message: string }
 
 /**
- * The estimators, by id. Declared once here so the webview can share it; core's estimator table
- * (core/stats/estimators) has exactly one row per id, and the project schema enum is generated from it.
+ * The estimators, by id, `auto` first (the default: it picks the one the labels support, METHOD §5b). Declared once
+ * here so the webview can share it; core's estimator table (core/stats/estimators) has exactly one row per id, and
+ * the project schema enum is generated from it.
  */
-export const ESTIMATOR_IDS = ['paper', 'rogan-gladen', 'ppi++', 'human-only', 'naive'] as const;
+export const ESTIMATOR_IDS = ['auto', 'paper', 'rogan-gladen', 'ppi++', 'human-only', 'naive'] as const;
 export type EstimatorName = (typeof ESTIMATOR_IDS)[number];
 
 /** What a selector shows for an estimator (sent by the host, taken from core's table). */
 export interface EstimatorInfo { id: EstimatorName; name: string; explanation: string }
+
+/** METHOD §7: the four verdicts, plus "do not act on this number" when an assumption is known to fail. */
+export type VerdictName = 'better' | 'non-inferior' | 'worse' | 'inconclusive' | 'do-not-act';
 
 /** One candidate (or variant) on one test set: everything in the paper's Tables 2 and 5, side by side. */
 export interface SystemRow {
@@ -35,8 +49,17 @@ export interface SystemRow {
   judgedRate?: number;
   /** Calibrated correctness with its interval. */
   estimate?: Interval;
-  /** Calibrated difference with the baseline (absent on the baseline row). */
+  /** Calibrated difference with the baseline (absent on the baseline row, and when no estimator can give one). */
   difference?: Interval;
+  /** The verdict, shown first (absent on the baseline row). */
+  verdict?: VerdictName;
+  /** What would resolve an inconclusive verdict ("40 more labels, from the candidate's outputs, both verdicts"). */
+  resolve?: string;
+  /** The estimator behind `difference` ('none' when none could give one) and why it was chosen. */
+  estimator?: string;
+  estimatorReason?: string;
+  /** Other estimators' differences shown beside it (what the calibration changed). */
+  beside?: { estimator: string; difference: Interval; note: string }[];
   pBetter?: number;
   /** Holm-adjusted one-sided p of "worse than −margin" across the candidates of the test set. */
   pHolm?: number;

@@ -1,6 +1,6 @@
 // The comparison of candidates with the baseline (paper Tables 2/5) and of prompt variants with their parent
 // (Table 4): forest plot, the table behind it, and the estimator's warnings shown as visible notes.
-import type { Note, SystemRow, TestSetComparison } from '../../src/protocol/comparison';
+import { shownPoint, type Note, type SystemRow, type TestSetComparison } from '../../src/protocol/comparison';
 import { h, type Child } from '../dom';
 import { num, pct, pp, prob, usd } from '../format';
 import { button } from '../ui/controls';
@@ -27,8 +27,8 @@ export function systemTable(ts: TestSetComparison, rows: readonly SystemRow[], c
       cell(r.model),
       cell(num(r.n), 'num'),
       cell(pct(r.judgedRate), 'num'),
-      cell(r.estimate ? `${pct(r.estimate.mean)} [${pct(r.estimate.lo)}, ${pct(r.estimate.hi)}]` : '—', 'num'),
-      cell(r.difference ? `${pp(r.difference.mean)} [${pp(r.difference.lo)}, ${pp(r.difference.hi)}]` : '—', 'num'),
+      cell(r.estimate ? `${pct(shownPoint(r.estimate))} [${pct(r.estimate.lo)}, ${pct(r.estimate.hi)}]` : '—', 'num'),
+      cell(r.difference ? `${pp(shownPoint(r.difference))} [${pp(r.difference.lo)}, ${pp(r.difference.hi)}]` : '—', 'num'),
       cell(prob(r.pBetter), 'num'),
       cell(pct(r.idkRate), 'num'),
       cell(pct(r.schemaFailureRate), 'num'),

@@ -1,7 +1,7 @@
 // Forest plot of each candidate's calibrated difference vs the baseline: point, interval, the zero line and
 // the non-inferiority line at −margin. Built with DOM APIs (createElementNS + text nodes); hover or focus
 // shows the numbers in a readout and as the native tooltip (<title>).
-import type { SystemRow, TestSetComparison } from '../../src/protocol/comparison';
+import { shownPoint, type SystemRow, type TestSetComparison } from '../../src/protocol/comparison';
 import { h, s } from '../dom';
 import { pp, prob } from '../format';
 
@@ -12,7 +12,7 @@ const PAD = 12;
 
 export function describeRow(r: SystemRow, level: number): string {
   const d = r.difference!;
-  return `${r.systemId}: difference ${pp(d.mean)} [${pp(d.lo)}, ${pp(d.hi)}] at ${Math.round(level * 100)}%` +
+  return `${r.systemId}: difference ${pp(shownPoint(d))} [${pp(d.lo)}, ${pp(d.hi)}] at ${Math.round(level * 100)}%` +
     `${r.pBetter !== undefined ? `, P(better) ${prob(r.pBetter)}` : ''}${r.pairedN !== undefined ? `, n = ${r.pairedN}` : ''}`;
 }
 
@@ -58,7 +58,7 @@ export function forestPlot(ts: TestSetComparison, rows: readonly SystemRow[] = t
       s('line', { class: 'ci', x1: x(d.lo), x2: x(d.hi), y1: y, y2: y }),
       s('line', { class: 'ci-cap', x1: x(d.lo), x2: x(d.lo), y1: y - 5, y2: y + 5 }),
       s('line', { class: 'ci-cap', x1: x(d.hi), x2: x(d.hi), y1: y - 5, y2: y + 5 }),
-      s('circle', { class: 'point', cx: x(d.mean), cy: y, r: 4.5 }));
+      s('circle', { class: 'point', cx: x(shownPoint(d)), cy: y, r: 4.5 }));
     const show = (): void => { readout.textContent = text; };
     g.addEventListener('mouseenter', show);
     g.addEventListener('focus', show);

@@ -14,19 +14,20 @@ import { newcombe } from '../stats/baselines';
 import { calibrate } from '../stats/calibration';
 import { decideCorrectness } from '../stats/correctnessRule';
 import { compareSystems, estimateOne } from '../stats/estimate';
-import { DEFAULT_ESTIMATOR, estimatorOf } from '../stats/estimators';
+import { DEFAULT_ESTIMATOR } from '../stats/estimators';
 import { betaInv } from '../stats/jstat';
-import { plan, type Plan } from '../stats/planner';
-import type { CompareResult, Confusion, Diagnostic, EstimatorId, PairedTable } from '../stats/types';
+import { plan, whatWouldResolve, type Plan } from '../stats/planner';
+import { emptyStates, statesTotal, verdictMargins, type StateTable } from '../stats/stateTable';
+import type { CompareResult, Confusion, Diagnostic, EstimatorChoice } from '../stats/types';
 import { resolveStyle } from '../style/config';
 import { StyleChecker } from '../style/check';
-import type { CalibrationSummary, ComparisonReport, Interval, Note, SystemRow, TestSetComparison } from '../../protocol/comparison';
+import { shownPoint, type CalibrationSummary, type ComparisonReport, type Interval, type Note, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
 import { ComparisonStore, manifestPromptPath, runsByPrompt, type VerdictIndex, type PromptOutputs } from './gather';
-import { systemData, type SystemData } from './systems';
+import { stateOf, systemData, type SystemData } from './systems';
 
 /** Options of a comparison; unset values come from the project's `decision:` section. */
 export interface CompareOptions {
-  estimator?: EstimatorId;
+  estimator?: EstimatorChoice;
   /** Interval level (default 0.9). */
   level?: number;
   /** Monte Carlo draws for `paper` and `rogan-gladen` (default 100 000). */
@@ -65,7 +66,7 @@ function pushNotes(into: Note[], notes: readonly Note[]): void {
  */
 export async function compareProject(project: ProjectFile, opts: CompareOptions = {}, store = new ComparisonStore(Store.openForProject(project))): Promise<ComparisonReport> {
   const dir = path.dirname(project.path);
-  const estimator: EstimatorId = opts.estimator ?? project.decision.estimator ?? DEFAULT_ESTIMATOR;
+  const estimator: EstimatorChoice = opts.estimator ?? project.decision.estimator ?? DEFAULT_ESTIMATOR;
   const level = opts.level ?? project.decision.level ?? 0.9;
   const thresholds = resolveThresholds(project.decision, { margin: opts.margin });
   const metricId = project.decision.primaryMetric ?? project.metrics[0]?.id;
@@ -118,7 +119,7 @@ interface Ctx {
   project: ProjectFile;
   dir: string;
   store: ComparisonStore;
-  estimator: EstimatorId;
+  estimator: EstimatorChoice;
   level: number;
   metricId?: string;
   margin: number;
@@ -210,6 +211,9 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   const pooled: Confusion = { tp: 0, fn: 0, fp: 0, tn: 0 };
   const usedLabels = new Map<string, keyof Confusion | undefined>();
   for (const d of systems.values()) for (const [k, cell] of d.usedLabels) if (!usedLabels.has(k)) { usedLabels.set(k, cell); if (cell) pooled[cell]++; }
+  const idkLabels = [...systems.values()].reduce((sum, d) => sum + d.idkLabels, 0);
+  if (idkLabels > 0) notes.push({ code: 'idk-labels-ignored', severity: 'info',
+    message: `${idkLabels} label${idkLabels === 1 ? ' is' : 's are'} on IDK outputs: counted and left out of the calibration (an IDK output is incorrect by definition).` });
   let unsure = 0;
   let decided = 0;
   for (const [key, l] of labels) { if (l === 'unsure') unsure++; else if (!usedLabels.has(key)) decided++; }
@@ -218,7 +222,7 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   const baselineRow = rowOf(ctx, baseline, ctx.baselineCandidate.id, true);
   oneSystemEstimate(ctx, baselineRow, baseline, pooled, opts);
   const rows: SystemRow[] = [baselineRow];
-  const family: { row: SystemRow; result: CompareResult; paired: PairedTable }[] = [];
+  const family: FamilyMember[] = [];
   // Candidates never run on this test set get one note, not a row of errors each: there is nothing to judge yet.
   const notRun = candidateData.filter((d) => d.n === 0 && d.errors === 0).map((d) => d.candidate.id);
   if (notRun.length) notes.push({ code: 'not-run', severity: 'info', message: `Not run on this test set yet: ${notRun.join(', ')}. Run the prompt on ${notRun.length > 1 ? 'them' : 'it'} to compare.` });
@@ -244,7 +248,14 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   for (const [f, what] of [[family, 'candidates'], [variantFamily, 'prompt variants']] as const) {
     if (f.length === 0) continue;
     const dec = decideCorrectness(f.map((x) => ({ id: x.row.systemId, result: x.result })));
-    dec.decisions.forEach((d, i) => { f[i]!.row.pHolm = d.pAdjusted; f[i]!.row.nonInferior = d.pass; });
+    dec.decisions.forEach((d, i) => {
+      const { row } = f[i]!;
+      row.pHolm = d.pAdjusted;
+      row.nonInferior = d.pass;
+      // Holm's correction can take a candidate's interval-only verdict back to inconclusive.
+      if (!d.pass && (row.verdict === 'better' || row.verdict === 'non-inferior')) row.verdict = 'inconclusive';
+      if (row.verdict === 'inconclusive') row.resolve = resolveText(ctx, f[i]!, pooled);
+    });
     notes.push({ code: 'holm', severity: 'info', message: dec.holmApplied
       ? `Holm's correction was applied to the one-sided non-inferiority tests of the ${f.length} ${what}.`
       : `One ${what === 'candidates' ? 'candidate' : 'prompt variant'} compared: no multiplicity correction needed.` });
@@ -272,73 +283,94 @@ function rowOf(ctx: Ctx, d: SystemData, systemId: string, isBaseline: boolean): 
   };
 }
 
-const needsOwnLabels = (e: EstimatorId): boolean => estimatorOf(e).labels === 'per-system';
-
 function oneSystemEstimate(ctx: Ctx, row: SystemRow, d: SystemData, pooled: Confusion, opts: { level: number; draws?: number; seed?: number }): void {
-  if (!ctx.metricId || d.nJudged === 0) return;
-  if (needsOwnLabels(ctx.estimator) && total(d.labels) === 0) return;
+  if (!ctx.metricId) return;
+  let correct = 0, idk = 0, n = 0;
+  for (const f of d.examples.values()) {
+    const s = stateOf(f);
+    if (!s) continue;
+    n++;
+    if (s === '1') correct++;
+    else if (s === 'i') idk++;
+  }
+  if (n === 0) return;
   try {
-    const r = estimateOne(ctx.estimator, { confusion: pooled, judged: d.judged, n: d.nJudged, labels: needsOwnLabels(ctx.estimator) ? d.labels : undefined }, opts);
+    const r = estimateOne(ctx.estimator, { confusion: pooled, judged: correct, n, idk, labels: total(d.labels) > 0 ? d.labels : undefined }, opts);
     row.estimate = r.estimate;
-    if (row.isBaseline) pushNotes(row.notes, toNotes(r.diagnostics));
+    if (row.isBaseline) pushNotes(row.notes, toNotes(r.diagnostics.filter((x) => x.code !== 'labels-needed')));
   } catch (err) {
     row.notes.push({ code: 'estimate-failed', severity: 'error', message: `No estimate: ${(err as Error).message}` });
   }
 }
 
-/** The paired difference of `cand` against `base` (on the examples both have a verdict for), written into `row`. */
+/** One candidate (or variant) compared with its reference: the row, the result and the counts behind it. */
+interface FamilyMember {
+  row: SystemRow;
+  result: CompareResult;
+  states: StateTable;
+  labels: { baseline?: Confusion; candidate?: Confusion };
+}
+
+/** The paired difference of `cand` against `base` (on the examples both have a state for), written into `row`. */
 function pairedComparison(ctx: Ctx, row: SystemRow, base: SystemData, cand: SystemData, pooled: Confusion,
-  opts: { level: number; draws?: number; seed?: number; margin: number }): { result: CompareResult; paired: PairedTable } | undefined {
+  opts: { level: number; draws?: number; seed?: number; margin: number }): Omit<FamilyMember, 'row'> | undefined {
   // IDK rates: Newcombe's interval on the two systems' outputs.
   if (base.n && cand.n) {
     const r = newcombe(base.idk, base.n, cand.idk, cand.n, ctx.level);
-    row.idkDifference = { mean: r.estimate, median: r.estimate, lo: r.lo, hi: r.hi };
+    row.idkDifference = { point: r.estimate, mean: r.estimate, median: r.estimate, lo: r.lo, hi: r.hi };
   }
   if (!ctx.metricId) return undefined;
-  const paired: PairedTable = { n11: 0, n10: 0, n01: 0, n00: 0 };
+  // The 3 × 3 state table (METHOD §1): IDK outputs need no verdict; answered ones do.
+  const states = emptyStates();
   for (const [id, a] of base.examples) {
     const b = cand.examples.get(id);
-    if (!b || (a.verdict !== 0 && a.verdict !== 1) || (b.verdict !== 0 && b.verdict !== 1)) continue;
-    if (a.verdict === 1) { if (b.verdict === 1) paired.n11++; else paired.n10++; } else if (b.verdict === 1) paired.n01++; else paired.n00++;
+    const sa = stateOf(a);
+    const sb = b && stateOf(b);
+    if (sa && sb) states[`${sa}${sb}`]++;
   }
-  const n = paired.n11 + paired.n10 + paired.n01 + paired.n00;
+  const n = statesTotal(states);
   row.pairedN = n;
   if (n === 0) {
     row.notes.push({ code: 'no-pairs', severity: 'error', message: `No example has a ${ctx.metricId} verdict for both this system and its reference: judge both runs first.` });
     return undefined;
   }
   const own = (c: Confusion): Confusion | undefined => (total(c) > 0 ? c : undefined);
-  if (needsOwnLabels(ctx.estimator) && (!own(base.labels) || !own(cand.labels))) {
-    row.notes.push({ code: 'no-labels', severity: 'error',
-      message: `${ctx.estimator} needs human labels of both compared systems; ${!own(base.labels) ? 'the reference' : 'this system'} has none.` });
-    return undefined;
-  }
   try {
-    const result = compareSystems(ctx.estimator, { confusion: needsOwnLabels(ctx.estimator) ? undefined : pooled, paired,
-      baselineLabels: own(base.labels), candidateLabels: own(cand.labels) }, opts);
+    const result = compareSystems(ctx.estimator, { confusion: pooled, states, baselineLabels: own(base.labels), candidateLabels: own(cand.labels) }, opts);
     row.difference = result.difference;
     row.pBetter = result.pBetter;
     row.pNotInferior = result.pNotInferior;
+    row.verdict = result.verdict;
+    row.estimator = result.estimator;
+    row.estimatorReason = result.reason;
+    row.beside = result.beside.map((b) => ({ estimator: b.estimator, difference: b.difference, note: b.note }));
     pushNotes(row.notes, toNotes(result.diagnostics));
-    return { result, paired };
+    return { result, states, labels: { baseline: own(base.labels), candidate: own(cand.labels) } };
   } catch (err) {
     row.notes.push({ code: 'estimate-failed', severity: 'error', message: `No comparison: ${(err as Error).message}` });
     return undefined;
   }
 }
 
+/** What would resolve an inconclusive verdict (METHOD §7), from the planner. */
+function resolveText(ctx: Ctx, f: FamilyMember, pooled: Confusion): string {
+  const d = f.row.difference;
+  return whatWouldResolve({ states: f.states, pooled, baselineLabels: f.labels.baseline, candidateLabels: f.labels.candidate,
+    difference: d && { point: shownPoint(d), lo: d.lo, hi: d.hi }, estimator: f.result.estimator, margin: ctx.margin, level: ctx.level });
+}
+
 function posterior(alpha: number, beta: number, lo: number, hi: number): Interval {
-  return { mean: alpha / (alpha + beta), median: betaInv(0.5, alpha, beta), lo, hi };
+  return { point: alpha / (alpha + beta), mean: alpha / (alpha + beta), median: betaInv(0.5, alpha, beta), lo, hi };
 }
 
 function calibrationSummary(ctx: Ctx, pooled: Confusion, unsure: number, unmatched: number,
-  family: readonly { row: SystemRow; paired: PairedTable }[]): CalibrationSummary | undefined {
+  family: readonly { row: SystemRow; states: StateTable }[]): CalibrationSummary | undefined {
   if (!ctx.metricId) return undefined;
   const c = calibrate(pooled, ctx.level);
   // The planner speaks for the candidate whose interval is widest now: that one needs the most labels.
   let worst: { id: string; p: Plan } | undefined;
   for (const f of family) {
-    const p = plan({ paired: f.paired, confusion: pooled, targetHalfWidth: ctx.target, level: ctx.level });
+    const p = plan({ paired: verdictMargins(f.states), confusion: pooled, targetHalfWidth: ctx.target, level: ctx.level });
     if (!worst || p.halfWidthNow > worst.p.halfWidthNow) worst = { id: f.row.systemId, p };
   }
   return {

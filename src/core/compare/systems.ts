@@ -3,6 +3,7 @@
 import { parseOutput } from '../answer/parse';
 import type { Candidate } from '../project/types';
 import type { OutputSpec } from '../prompt/types';
+import type { OutputState } from '../stats/stateTable';
 import type { Confusion } from '../stats/types';
 import { median, styleStats, type StyleChecker, type StyleStats } from '../style/check';
 import type { StyleResult } from '../style/types';
@@ -35,8 +36,10 @@ export interface SystemData {
   outputTokens: number;
   cost?: number;
   style: StyleStats;
-  /** This system's labelled outputs against the metric. */
+  /** This system's labelled answered outputs against the metric (IDK outputs never enter the calibration). */
   labels: Confusion;
+  /** Labels stored on this system's IDK outputs: counted and left out (METHOD §1). */
+  idkLabels: number;
   /** Label keys matched to an output of this system that has a verdict. */
   /** Label keys this system matched, with the confusion cell each fell in (undefined: unsure). */
   usedLabels: Map<string, keyof Confusion | undefined>;
@@ -49,6 +52,12 @@ function costOf(r: Chosen['r'], c: Candidate): number | undefined {
   return ((r.inputTokens ?? 0) * c.price.inputPerMTok + (r.outputTokens ?? 0) * c.price.outputPerMTok) / 1e6;
 }
 
+/** An output's state for the paired state table: IDK, or answered and judged 1/0; undefined when not judged. */
+export function stateOf(f: ExampleFacts): OutputState | undefined {
+  if (f.idk) return 'i';
+  return f.verdict === 1 ? '1' : f.verdict === 0 ? '0' : undefined;
+}
+
 /** Builds a system's counts from its chosen responses. */
 export function systemData(opts: {
   candidate: Candidate; promptPath: string; chosen: ReadonlyMap<string, Chosen> | undefined; outputSpec: OutputSpec | undefined;
@@ -57,7 +66,7 @@ export function systemData(opts: {
   const { candidate, checker, verdicts, labels } = opts;
   const d: SystemData = {
     candidate, promptPath: opts.promptPath, examples: new Map(), n: 0, errors: 0, idk: 0, schemaFailures: 0, judged: 0, nJudged: 0, noVerdict: 0,
-    inputTokens: 0, outputTokens: 0, style: styleStats([], checker.ruleIds), labels: { tp: 0, fn: 0, fp: 0, tn: 0 }, usedLabels: new Map(),
+    inputTokens: 0, outputTokens: 0, style: styleStats([], checker.ruleIds), labels: { tp: 0, fn: 0, fp: 0, tn: 0 }, idkLabels: 0, usedLabels: new Map(),
   };
   const latencies: number[] = [];
   const answers: string[] = [];
@@ -82,9 +91,13 @@ export function systemData(opts: {
     if (rc !== undefined) { cost += rc; priced = true; }
     answers.push(parsed.answer);
     answered.push(!parsed.idk);
-    if (r.outputHash && (verdict === 0 || verdict === 1)) {
+    const label = r.outputHash ? labels.get(labelKey(r.outputHash, r.exampleId)) : undefined;
+    if (label && parsed.idk) {
+      // An IDK output is incorrect by definition; its label says nothing about the judge (METHOD §1).
+      d.usedLabels.set(labelKey(r.outputHash!, r.exampleId), undefined);
+      if (label !== 'unsure') d.idkLabels++;
+    } else if (r.outputHash && (verdict === 0 || verdict === 1)) {
       const key = labelKey(r.outputHash, r.exampleId);
-      const label = labels.get(key);
       if (label) {
         const cell = label === 'correct' ? (verdict === 1 ? 'tp' : 'fn') : label === 'incorrect' ? (verdict === 1 ? 'fp' : 'tn') : undefined;
         d.usedLabels.set(key, cell);

@@ -1,7 +1,8 @@
 // The framework's decision table (steps 2, 4 and 5) per candidate × test set, and the selection (step 6)
 // over all test sets. Pure functions of the comparison's numbers and the project's thresholds.
 import type { Candidate, DecisionConfig, ProjectFile } from '../project/types';
-import type { CellStatus, ComparisonReport, DecisionCell, DecisionRow, Selection, SystemRow, TestSetComparison, Thresholds } from '../../protocol/comparison';
+import { shownPoint, type CellStatus, type ComparisonReport, type DecisionCell, type DecisionRow, type Selection, type SystemRow, type TestSetComparison, type Thresholds } from '../../protocol/comparison';
+import { rangeInWords } from '../stats/verdict';
 import { cheapestCover, EXACT_LIMIT, type CoverItem } from './setCover';
 
 /** Thresholds used when the project file sets none (the values of the design's example project). */
@@ -57,20 +58,28 @@ export function latencyCell(row: SystemRow, reference: SystemRow | undefined, t:
 }
 
 /**
- * Step 4, correctness (METHOD §7): non-inferiority, the interval's lower end above −margin, Holm-adjusted
- * across the test set's candidates. UNKNOWN when there is no estimate or the estimator flags an error
- * (e.g. an uninformative judge): then the interval must not be acted on.
+ * Step 4, correctness (METHOD §7): the candidate's verdict, shown first. better / non-inferior pass (the interval's
+ * lower end above −margin, Holm-adjusted across the test set's candidates); worse and inconclusive fail; "do not
+ * act on this number" (an assumption is known to fail) and no estimate are UNKNOWN: the interval must not be acted on.
  */
 export function correctnessCell(row: SystemRow, t: Thresholds): DecisionCell {
   const d = row.difference;
   const error = row.notes.find((n) => n.severity === 'error');
-  if (!d) return unknown(error ? error.message : 'no calibrated difference', -t.margin);
-  const numbers = `${pp(d.mean)} [${pp(d.lo)}, ${pp(d.hi)}]`;
-  if (error) return { status: 'unknown', value: d.lo, threshold: -t.margin, detail: `${numbers}; not usable: ${error.message}` };
+  const how = row.estimator && row.estimator !== 'none' ? ` (${row.estimator})` : '';
+  if (!d) return unknown(row.verdict === 'inconclusive' && row.estimatorReason ? `inconclusive: no estimate, ${row.estimatorReason}${row.resolve ? `; ${row.resolve}` : ''}` : error ? error.message : 'no calibrated difference', -t.margin);
+  const numbers = `${pp(shownPoint(d))} [${pp(d.lo)}, ${pp(d.hi)}]${how}`;
+  if (row.verdict === 'do-not-act' || (!row.verdict && error)) {
+    return { status: 'unknown', value: d.lo, threshold: -t.margin, detail: `do not act on this number: ${rangeInWords(d.lo, d.hi)}${how}; ${error?.message ?? 'an assumption fails'}` };
+  }
   const holm = row.pHolm !== undefined ? `, Holm p = ${row.pHolm.toFixed(3)}` : '';
   const pass = row.nonInferior ?? d.lo > -t.margin;
+  if (row.verdict === 'inconclusive' || (!pass && row.verdict !== 'worse')) {
+    return { status: 'fail', value: d.lo, threshold: -t.margin,
+      detail: `inconclusive: ${rangeInWords(d.lo, d.hi)}${how}${row.resolve ? `; ${row.resolve}` : ''}${holm}` };
+  }
+  const verdict = row.verdict ?? (pass ? 'non-inferior' : 'worse');
   return { status: pass ? 'pass' : 'fail', value: d.lo, threshold: -t.margin,
-    detail: pass ? `${numbers}: lower end above ${pp(-t.margin)}${holm}` : `${numbers}: not shown to be within ${pp(-t.margin)} of the reference${holm}` };
+    detail: pass ? `${verdict}: ${numbers}, lower end above ${pp(-t.margin)}${holm}` : `${verdict}: ${numbers}${holm}` };
 }
 
 /** Step 5: the bad-style rate (answered outputs with at least one style finding). */
@@ -135,7 +144,7 @@ export function selectCandidates(report: ComparisonReport, project: Pick<Project
   const items: CoverItem[] = eligible.map((c) => {
     const rows = report.testSets.map((ts) => ts.rows.find((r) => r.systemId === c.id));
     const costs = rows.map((r) => r?.costPer1k).filter((x): x is number => x !== undefined);
-    const diffs = rows.map((r) => r?.difference?.mean).filter((x): x is number => x !== undefined);
+    const diffs = rows.map((r) => r?.difference && shownPoint(r.difference)).filter((x): x is number => x !== undefined);
     return { id: c.id, covers: coversOf(c), cost: costs.length ? costs.reduce((a, b) => a + b, 0) / costs.length : undefined,
       quality: diffs.length ? diffs.reduce((a, b) => a + b, 0) / diffs.length : 0 };
   });

@@ -43,7 +43,7 @@ style:
 # When a candidate is good enough (all rates are fractions).
 decision:
   primaryMetric: token_f1
-  estimator: rogan-gladen
+  estimator: auto          # the estimator the labels support; pin one (rogan-gladen, ppi++, ...) to override
   level: 0.9
   nonInferiorityMargin: 0.02
   maxIdkIncrease: 0.03

@@ -1,6 +1,6 @@
 // The CSV report: one line per system × test set (baseline, candidates and variants) with the numbers and
 // the decision, for spreadsheets. Formula-like text is neutralised (see csvField).
-import type { ComparisonReport, DecisionRow, SystemRow } from '../../protocol/comparison';
+import { shownPoint, type ComparisonReport, type DecisionRow, type SystemRow } from '../../protocol/comparison';
 import { csvField } from './format';
 
 const HEAD = ['testSet', 'kind', 'systemId', 'candidateId', 'model', 'prompt', 'parentPrompt', 'n', 'pairedN', 'judgedRate',
@@ -10,7 +10,7 @@ const HEAD = ['testSet', 'kind', 'systemId', 'candidateId', 'model', 'prompt', '
 
 function line(testSet: string, kind: string, r: SystemRow, d: DecisionRow | undefined): string {
   const values: (string | number | boolean | undefined)[] = [testSet, kind, r.systemId, r.candidateId, r.model, r.prompt, r.parentPrompt, r.n, r.pairedN,
-    r.judgedRate, r.estimate?.mean, r.estimate?.lo, r.estimate?.hi, r.difference?.mean, r.difference?.lo, r.difference?.hi, r.pBetter, r.pHolm,
+    r.judgedRate, r.estimate && shownPoint(r.estimate), r.estimate?.lo, r.estimate?.hi, r.difference && shownPoint(r.difference), r.difference?.lo, r.difference?.hi, r.pBetter, r.pHolm,
     r.idkRate, r.idkDifference?.mean, r.idkDifference?.lo, r.idkDifference?.hi, r.schemaFailureRate, r.badStyleRate, r.medianLatencyMs, r.medianWords,
     r.inputTokens, r.outputTokens, r.cost, r.costPer1k, r.errors, r.noVerdict,
     d?.schema.status, d?.idk.status, d?.latency.status, d?.correctness.status, d?.style.status, d?.overall];

@@ -1,6 +1,6 @@
 // Shared helpers of the report renderers: number formatting and escaping for each output language.
 // Everything that came from a model, a test set or a file name is untrusted and goes through these.
-import type { CellStatus, DecisionCell, Interval } from '../../protocol/comparison';
+import { shownPoint, type CellStatus, type DecisionCell, type Interval } from '../../protocol/comparison';
 
 /** A fraction as a percentage with one decimal, `–` when absent. */
 export const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`);
@@ -11,7 +11,7 @@ export const pp = (x: number | undefined): string =>
 
 /** `+1.2 pp [−0.4, +2.9]`. */
 export const ppInterval = (i: Interval | undefined): string =>
-  i ? `${pp(i.mean)} [${pp(i.lo).replace(' pp', '')}, ${pp(i.hi).replace(' pp', '')}]` : '–';
+  i ? `${pp(shownPoint(i))} [${pp(i.lo).replace(' pp', '')}, ${pp(i.hi).replace(' pp', '')}]` : '–';
 
 export const num = (x: number | undefined, digits = 0): string => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
 

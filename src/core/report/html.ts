@@ -1,7 +1,7 @@
 // The self-contained HTML report: inline CSS and an inline SVG forest plot, no scripts and no external
 // resources (a CSP meta tag forbids them too). Every string from the data is escaped: model outputs, ids,
 // file names and notes are untrusted and must show as text.
-import type { CellStatus, ComparisonReport, DecisionRow, Note, SystemRow, TestSetComparison } from '../../protocol/comparison';
+import { shownPoint, type CellStatus, type ComparisonReport, type DecisionRow, type Note, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
 import { escapeHtml as h, money, num, pct, pp, ppInterval, STATUS_WORD } from './format';
 
 const STATUS_COLOR: Record<CellStatus, string> = { pass: '#1a7f37', fail: '#cf222e', unknown: '#9a6700' };
@@ -33,7 +33,7 @@ function systemsHtml(rows: readonly SystemRow[]): string {
   return tableHtml(['System', 'Prompt', 'n', 'Judged', 'Estimated', 'Difference [interval]', 'P(better)', 'Holm p', 'IDK', 'IDK change', 'Schema failures',
     'Bad style', 'Median latency', 'Median words', 'Tokens in / out', 'Cost / 1k'],
   rows.map((r) => [td(r.systemId + (r.isBaseline ? ' (baseline)' : '')), td(r.prompt + (r.parentPrompt ? ` vs ${r.parentPrompt}` : '')), td(String(r.n), true),
-    td(pct(r.judgedRate), true), td(r.estimate ? `${pct(r.estimate.mean)} [${pct(r.estimate.lo)}, ${pct(r.estimate.hi)}]` : '–', true),
+    td(pct(r.judgedRate), true), td(r.estimate ? `${pct(shownPoint(r.estimate))} [${pct(r.estimate.lo)}, ${pct(r.estimate.hi)}]` : '–', true),
     td(ppInterval(r.difference), true), td(num(r.pBetter, 3), true), td(num(r.pHolm, 3), true), td(pct(r.idkRate), true), td(ppInterval(r.idkDifference), true),
     td(pct(r.schemaFailureRate), true), td(pct(r.badStyleRate), true), td(r.medianLatencyMs === undefined ? '–' : `${num(r.medianLatencyMs)} ms`, true),
     td(num(r.medianWords), true), td(`${r.inputTokens} / ${r.outputTokens}`, true), td(money(r.costPer1k), true)]));
@@ -71,7 +71,7 @@ export function forestPlotSvg(rows: readonly SystemRow[], decisions: readonly De
     parts.push(`<g><title>${h(`${r.systemId}: ${ppInterval(d)}, P(better) ${num(r.pBetter, 3)} — ${STATUS_WORD[s]}`)}</title>` +
       `<text x="${labelW - 8}" y="${f(y + 4)}" font-size="12" text-anchor="end" fill="currentColor">${h(label)}</text>` +
       `<line x1="${f(x(d.lo))}" y1="${f(y)}" x2="${f(x(d.hi))}" y2="${f(y)}" stroke="${color}" stroke-width="2"/>` +
-      `<circle cx="${f(x(d.mean))}" cy="${f(y)}" r="4" fill="${color}"/></g>`);
+      `<circle cx="${f(x(shownPoint(d)))}" cy="${f(y)}" r="4" fill="${color}"/></g>`);
   });
   // Axis ticks every 5 or 10 percentage points depending on the span.
   const step = hi - lo > 0.4 ? 0.1 : hi - lo > 0.15 ? 0.05 : 0.02;

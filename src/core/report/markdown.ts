@@ -1,5 +1,5 @@
 // The Markdown report (for pull requests and CI summaries) and the plain-text decision table the CLI prints.
-import type { ComparisonReport, DecisionRow, Note, Selection, SystemRow, TestSetComparison } from '../../protocol/comparison';
+import { shownPoint, type ComparisonReport, type DecisionRow, type Note, type Selection, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
 import { clean, escapeMarkdown as md, money, num, pct, pp, ppInterval, STATUS_WORD } from './format';
 
 const table = (head: string[], rows: string[][]): string[] =>
@@ -18,7 +18,7 @@ function systemTable(rows: readonly SystemRow[], variants: boolean): string[] {
     'Schema failures', 'Bad style', 'Median latency', 'Median words', 'Tokens in / out', 'Cost / 1k'],
   rows.map((r) => [
     md(r.systemId) + (r.isBaseline ? ' (baseline)' : '') + (r.parentPrompt ? ` vs ${md(r.parentPrompt)}` : ''),
-    String(r.n), pct(r.judgedRate), r.estimate ? `${pct(r.estimate.mean)} [${pct(r.estimate.lo)}, ${pct(r.estimate.hi)}]` : '–',
+    String(r.n), pct(r.judgedRate), r.estimate ? `${pct(shownPoint(r.estimate))} [${pct(r.estimate.lo)}, ${pct(r.estimate.hi)}]` : '–',
     ppInterval(r.difference), num(r.pBetter, 3), num(r.pHolm, 3), pct(r.idkRate), ppInterval(r.idkDifference),
     pct(r.schemaFailureRate), pct(r.badStyleRate), r.medianLatencyMs === undefined ? '–' : `${num(r.medianLatencyMs)} ms`, num(r.medianWords),
     `${r.inputTokens} / ${r.outputTokens}`, money(r.costPer1k)]));

@@ -1,7 +1,7 @@
 // "Export current view": the panel's tables as CSV or Markdown, built by the host from its own data (the
 // webview only names the view). Cells are data: CSV quotes per RFC 4180 and neutralises spreadsheet formulas;
 // Markdown escapes pipes and line breaks.
-import type { ComparisonReport, DecisionCell, DecisionRow, Selection, SystemRow, TestSetComparison } from '../../protocol/comparison';
+import { shownPoint, type ComparisonReport, type DecisionCell, type DecisionRow, type Selection, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
 import type { ExportFormat, PanelView } from '../../protocol/messages';
 import type { ReviewData } from './data';
 
@@ -18,8 +18,8 @@ export function systemTable(ts: TestSetComparison, rows: SystemRow[], title: str
     'IDK %', 'schema failures %', 'bad style %', ...rules.map((r) => `${r} %`), 'median latency (ms)', 'median words', 'input tokens', 'output tokens', 'cost (USD)'];
   return {
     title, header,
-    rows: rows.map((r) => [r.systemId + (r.isBaseline ? ' (baseline)' : ''), r.model, r.prompt, String(r.n), pct(r.judgedRate), pct(r.estimate?.mean),
-      r.difference ? pp(r.difference.mean) : '', r.difference ? `[${pp(r.difference.lo)}, ${pp(r.difference.hi)}]` : '', r.pBetter === undefined ? '' : r.pBetter.toFixed(3),
+    rows: rows.map((r) => [r.systemId + (r.isBaseline ? ' (baseline)' : ''), r.model, r.prompt, String(r.n), pct(r.judgedRate), pct(r.estimate && shownPoint(r.estimate)),
+      r.difference ? pp(shownPoint(r.difference)) : '', r.difference ? `[${pp(r.difference.lo)}, ${pp(r.difference.hi)}]` : '', r.pBetter === undefined ? '' : r.pBetter.toFixed(3),
       pct(r.idkRate), pct(r.schemaFailureRate), pct(r.badStyleRate), ...rules.map((k) => pct(r.styleRules[k] ?? 0)),
       num(r.medianLatencyMs), num(r.medianWords), String(r.inputTokens), String(r.outputTokens), r.cost === undefined ? '' : r.cost.toFixed(4)]),
   };

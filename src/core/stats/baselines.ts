@@ -28,6 +28,26 @@ export function newcombe(kA: number, mA: number, kB: number, mB: number, level: 
   return { estimate, lo, hi, se: Math.sqrt(va + vb) };
 }
 
+/**
+ * Human-only difference, IDK-aware (METHOD §6): (1 - r_B)·θ_ans,B - (1 - r_A)·θ_ans,A by MOVER (Zou & Donner)
+ * with the Wilson limits of each answered accuracy scaled by its answered share (r is measured on all n and
+ * treated as known). `se` is the one-sided standard error on the side of 0, so P(better) from it agrees with
+ * the interval: lo > 0 exactly when P(better) > 1 - (1 - level)/2.
+ */
+export function moverDifference(a: { correct: number; labelled: number; answeredShare: number },
+  b: { correct: number; labelled: number; answeredShare: number }, level: number): { estimate: number; lo: number; hi: number; se: number } {
+  const wa = wilson(a.correct, a.labelled, level);
+  const wb = wilson(b.correct, b.labelled, level);
+  const sa = a.answeredShare;
+  const sb = b.answeredShare;
+  const estimate = sb * wb.estimate - sa * wa.estimate;
+  const lo = estimate - Math.hypot(sb * (wb.estimate - wb.lo), sa * (wa.hi - wa.estimate));
+  const hi = estimate + Math.hypot(sb * (wb.hi - wb.estimate), sa * (wa.estimate - wa.lo));
+  const z = zFor(level);
+  const se = (estimate >= 0 ? estimate - lo : hi - estimate) / z;
+  return { estimate, lo, hi, se };
+}
+
 /** Naive paired z-test on raw verdicts: d̄ ± z·sqrt(var_x/n) (uncalibrated). */
 export function naivePaired(t: PairedTable): { estimate: number; se: number } {
   const { n, dBar, varX } = pairedStats(t);

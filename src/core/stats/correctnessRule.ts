@@ -28,13 +28,14 @@ export interface CorrectnessDecisions {
  * superiority rule). With several candidates the one-sided tests at (1 - level)/2 are Holm-adjusted.
  */
 export function decideCorrectness(candidates: readonly { id: string; result: CompareResult }[]): CorrectnessDecisions {
-  const ps = candidates.map((c) => Math.min(1, Math.max(0, 1 - c.result.pNotInferior)));
+  const ps = candidates.map((c) => Math.min(1, Math.max(0, 1 - (c.result.pNotInferior ?? 0))));
   const adjusted = holm(ps);
   const holmApplied = candidates.length > 1;
   const decisions = candidates.map((c, i) => {
     const alpha = (1 - c.result.level) / 2;
-    const intervalPass = c.result.difference.lo > -c.result.margin;
-    return { id: c.id, lo: c.result.difference.lo, margin: c.result.margin, p: ps[i], pAdjusted: adjusted[i],
+    const lo = c.result.difference?.lo ?? -1;
+    const intervalPass = lo > -c.result.margin && c.result.verdict !== 'do-not-act';
+    return { id: c.id, lo, margin: c.result.margin, p: ps[i], pAdjusted: adjusted[i],
       pass: holmApplied ? intervalPass && adjusted[i] < alpha : intervalPass };
   });
   const note = holmApplied

@@ -2,10 +2,10 @@
 // TPR/FPR, and the judge-free cross-check against ppi++) and the agreement of the Monte Carlo interval with its
 // delta-method cross-check.
 import { gammaLn, normalCdf } from './jstat';
-import { pairedStats } from './paired';
 import { ppiCompare } from './ppi';
 import { zFor } from './summary';
-import type { Confusion, CrossCheck, Diagnostic, PairedTable, Summary } from './types';
+import { STATE_CELLS, stateMoments, type StateTable } from './stateTable';
+import type { Confusion, CrossCheck, Diagnostic, Summary } from './types';
 
 /** Per-class label count below which the non-differential test has too little power to be trusted. */
 export const MIN_TEST_LABELS = 10;
@@ -71,56 +71,46 @@ export function nonDifferentialTest(baseline: Confusion, candidate: Confusion): 
 
 /** What the judge-free cross-check needs besides the per-system labels. */
 export interface CrossCheckContext {
-  /** The calibration the judge-based estimator uses (pooled labels). */
+  /** The calibration the judge-based estimator uses (pooled answered labels). */
   pooled: Confusion;
-  paired: PairedTable;
+  states: StateTable;
   /** Interval level, for the ppi++ interval quoted in the message. */
   level: number;
 }
 
-/** Labels per class and system from which the non-differential checks detect a moderate difference reliably. */
-export const RELIABLE_CLASS_LABELS = 100;
-
 const pct = (x: number): string => `${(100 * x).toFixed(1)}`;
+const total = (c: Confusion | undefined): number => (c ? c.tp + c.fn + c.fp + c.tn : 0);
 
 /**
- * Diagnostics for the non-differential assumption (METHOD.md §4, §9), given per-system labels when there are any:
- * the Fisher exact test of per-system TPR/FPR (`differential-judge`, a warning) and, with at least
- * MIN_SYSTEM_LABELS labels per system, the judge-free cross-check (`differential-bias`): a warning when the
- * Rogan-Gladen and ppi++ differences disagree at DISAGREEMENT_ALPHA, an error ("do not act on this interval")
- * when they disagree at p < 0.01 or the Fisher test agrees. Both point to the ppi++ interval.
+ * Diagnostics for the non-differential assumption (METHOD §4): untested (a warning) while only one system, or
+ * neither, has labels or a class has fewer than MIN_TEST_LABELS per system; otherwise the Fisher exact test of
+ * per-system TPR/FPR and, with MIN_SYSTEM_LABELS labels per system, the judge-free cross-check against ppi++.
+ * A failed test is an error ("do not act on this number"); a mild disagreement of the cross-check alone is a warning.
  */
-export function differentialDiagnostics(baseline?: Confusion, candidate?: Confusion, context?: CrossCheckContext): Diagnostic[] {
-  if (!baseline || !candidate) {
-    return [{ code: 'differential-untested', severity: 'info',
-      message: 'The judge is assumed to err at the same rates on both systems; label outputs of both systems to test it.' }];
+export function differentialDiagnostics(baseline: Confusion | undefined, candidate: Confusion | undefined, context?: CrossCheckContext): Diagnostic[] {
+  if (total(baseline) === 0 || total(candidate) === 0) {
+    const other = total(baseline) > 0 ? 'the candidate' : total(candidate) > 0 ? 'the baseline' : 'both systems';
+    return [{ code: 'differential-untested', severity: 'warning',
+      message: `Untested assumption: the judge is assumed to err at the same rates on both systems' answered outputs; label ${other}'s outputs to test it.` }];
   }
-  const t = nonDifferentialTest(baseline, candidate);
-  const g = context && judgeFreeCheck(context.pooled, baseline, candidate, context.paired);
+  const t = nonDifferentialTest(baseline!, candidate!);
+  const g = context && judgeFreeCheck(context.pooled, baseline!, candidate!, context.states);
   const ppiText = g && context
     ? `ppi++ (no assumption on the judge) gives ${pct(g.ppi)} points [${pct(g.ppi - zFor(context.level) * g.ppiSe)}, ${pct(g.ppi + zFor(context.level) * g.ppiSe)}]`
-    : `prefer ppi++ (no assumption on the judge; it needs at least ${MIN_SYSTEM_LABELS} labels per system)`;
+    : `ppi++ needs no assumption on the judge (it needs ${MIN_SYSTEM_LABELS}+ labels per system)`;
   const out: Diagnostic[] = [];
   if (t.differential) {
-    out.push({ code: 'differential-judge', severity: 'warning',
-      message: `The judge's error rates differ between the systems (Fisher exact: TPR p = ${t.pTpr.toFixed(3)}, FPR p = ${t.pFpr.toFixed(3)}, Holm-adjusted p = ${t.p.toFixed(3)}), so the corrected difference may be biased; ${ppiText}.` });
+    out.push({ code: 'differential-judge', severity: 'error',
+      message: `The judge's error rates differ between the systems (Fisher exact: TPR p = ${t.pTpr.toFixed(3)}, FPR p = ${t.pFpr.toFixed(3)}, Holm-adjusted p = ${t.p.toFixed(3)}), so the judge-corrected difference is biased; ${ppiText}.` });
   }
   if (g?.disagrees) {
     const strong = g.p < STRONG_DISAGREEMENT_ALPHA || t.differential;
     out.push({ code: 'differential-bias', severity: strong ? 'error' : 'warning',
-      message: `The Rogan-Gladen-corrected difference (${pct(g.rg)} points) disagrees with the judge-free ppi++ one on the same labels (z = ${g.z.toFixed(2)}, p = ${g.p.toFixed(3)}): the judge probably errs differently on the two systems, so ${strong ? 'do not act on this interval' : 'this interval may be biased'}; ${ppiText}.` });
+      message: `The judge-corrected difference (${pct(g.rg)} points) disagrees with the judge-free ppi++ one on the same labels (z = ${g.z.toFixed(2)}, p = ${g.p.toFixed(3)}): the judge probably errs differently on the two systems, so ${strong ? 'do not act on this number' : 'it may be biased'}; ${ppiText}.` });
   }
   if (out.length === 0 && !t.powered) {
     out.push({ code: 'differential-untested', severity: 'warning',
-      message: `Too few labels per system and class (fewer than ${MIN_TEST_LABELS}) to test whether the judge errs at the same rates on both systems.` });
-  } else if (out.length === 0) {
-    // Both checks passed, but with few labels per class they miss a moderate difference in error rates about
-    // half the time (bench:coverage, differential regime): say so, so the regime is visible, not hidden.
-    const fewest = Math.min(baseline.tp + baseline.fn, baseline.fp + baseline.tn, candidate.tp + candidate.fn, candidate.fp + candidate.tn);
-    if (fewest < RELIABLE_CLASS_LABELS) {
-      out.push({ code: 'judge-check-low-power', severity: 'info',
-        message: `No sign that the judge errs differently on the two systems, but with ${fewest} labels in the smallest class per system the checks would miss a moderate difference about half the time; if the candidate answers differently in kind (length, refusals), compare with ppi++: ${ppiText}.` });
-    }
+      message: `Untested assumption: fewer than ${MIN_TEST_LABELS} labels of some class on one system, too few to test whether the judge errs at the same rates on both; label more outputs of both systems.` });
   }
   return out;
 }
@@ -173,43 +163,52 @@ function cellVar(v0: number, v1: number, v2: number, v3: number, c0: number, c1:
 }
 
 /**
- * Hausman-type test of the non-differential assumption through its consequence (METHOD.md §4, §9): under
- * it both the Rogan-Gladen and the PPI++ difference estimate the true difference, so their gap is ~0; a
- * differential judge biases Rogan-Gladen but not PPI++. The gap's variance is the delta method over the three
- * independent samples (paired verdicts, baseline labels, candidate labels), with each label's influence on
- * both estimators, so the positive correlation of the two estimators is not double-counted. `pooled` is the
- * calibration Rogan-Gladen uses; when it is not the sum of the per-system labels it is treated as a separate
- * sample. Undefined when either system has fewer than MIN_SYSTEM_LABELS labels, n < 2 or T̂ <= F̂. O(1).
+ * Hausman-type test of the non-differential assumption through its consequence (METHOD §4): under it both the
+ * IDK-aware Rogan-Gladen and the ppi++ difference estimate the true difference, so their gap is ~0; a differential
+ * judge biases Rogan-Gladen but not ppi++. The gap's variance is the delta method over the paired outputs and the
+ * labels, with each label's influence on both estimators, so their positive correlation is not double-counted.
+ * `pooled` is the calibration Rogan-Gladen uses; when it is not the sum of the per-system labels it is treated
+ * as a separate sample. Undefined when either system has fewer than MIN_SYSTEM_LABELS labels, n < 2 or T̂ <= F̂. O(1).
  */
-export function judgeFreeCheck(pooled: Confusion, baseline: Confusion, candidate: Confusion, t: PairedTable): JudgeFreeCheck | undefined {
-  const mA = baseline.tp + baseline.fn + baseline.fp + baseline.tn;
-  const mB = candidate.tp + candidate.fn + candidate.fp + candidate.tn;
-  const { n, dBar } = pairedStats(t);
+export function judgeFreeCheck(pooled: Confusion, baseline: Confusion, candidate: Confusion, states: StateTable): JudgeFreeCheck | undefined {
+  const mo = stateMoments(states);
+  const mA = total(baseline);
+  const mB = total(candidate);
   const mPos = pooled.tp + pooled.fn;
   const mNeg = pooled.fp + pooled.tn;
-  if (mA < MIN_SYSTEM_LABELS || mB < MIN_SYSTEM_LABELS || n < 2 || mPos === 0 || mNeg === 0) return undefined;
+  if (mA < MIN_SYSTEM_LABELS || mB < MIN_SYSTEM_LABELS || mo.n < 2 || mPos === 0 || mNeg === 0) return undefined;
   const T = pooled.tp / mPos;
   const F = pooled.fp / mNeg;
   const k = T - F;
   if (!(k > 0)) return undefined;
-  const rg = dBar / k;
-  const ppi = ppiCompare(baseline, candidate, t);
+  const rg = (mo.D - F * mo.E) / k;
+  const ppi = ppiCompare(baseline, candidate, states, mo);
   const lA = ppi.lambdaA;
   const lB = ppi.lambdaB;
-  // Paired verdicts: per-example influence x/k - D, x = f_B - f_A, D = λ_B f_B - λ_A f_A (cells 11, 10, 01, 00).
-  let v = cellVar(lA - lB, -1 / k + lA, 1 / k - lB, 0, t.n11, t.n10, t.n01, t.n00) / n;
-  // Labels: each one's influence on Rogan-Gladen through T̂ and F̂ (when it is part of the pooled calibration),
-  // plus its influence ±r/m on ppi++ through the rectifier r = Y - λf (TP 1-λ, FN 1, FP -λ, TN 0).
+  // Paired outputs: per-question influence (dx - F·da)/k - (λ_B x_B - λ_A x_A), one value per cell.
+  let sum = 0, sumSq = 0;
+  for (const c of STATE_CELLS) {
+    const xA = c[0] === '1' ? 1 : 0, xB = c[1] === '1' ? 1 : 0;
+    const da = (c[1] === 'i' ? 0 : 1) - (c[0] === 'i' ? 0 : 1);
+    const v = (xB - xA - F * da) / k - (lB * xB - lA * xA);
+    sum += states[c] * v;
+    sumSq += states[c] * v * v;
+  }
+  let v = Math.max(0, (sumSq / mo.n - (sum / mo.n) ** 2) * mo.n / (mo.n - 1)) / mo.n;
+  // Labels: each one's influence on Rogan-Gladen through T̂ (∂Δ/∂T = -Δ/k) and F̂ (∂Δ/∂F = (Δ - E)/k), when it is
+  // part of the pooled calibration, plus its influence on ppi++ through the weighted rectifier (1 - r)·(Y - λf)/m.
   const shared = baseline.tp + candidate.tp === pooled.tp && baseline.fn + candidate.fn === pooled.fn
     && baseline.fp + candidate.fp === pooled.fp && baseline.tn + candidate.tn === pooled.tn;
   const iTp = -rg * (1 - T) / (k * mPos);
   const iFn = rg * T / (k * mPos);
-  const iFp = rg * (1 - F) / (k * mNeg);
-  const iTn = -rg * F / (k * mNeg);
+  const iFp = (rg - mo.E) * (1 - F) / (k * mNeg);
+  const iTn = -(rg - mo.E) * F / (k * mNeg);
   const w = shared ? 1 : 0;
-  // G = rg - ppi and ppi = ... - mean(r_A) + mean(r_B): baseline rectifiers enter with +, candidate's with -.
-  v += mA * cellVar(w * iTp + (1 - lA) / mA, w * iFn + 1 / mA, w * iFp - lA / mA, w * iTn, baseline.tp, baseline.fn, baseline.fp, baseline.tn);
-  v += mB * cellVar(w * iTp - (1 - lB) / mB, w * iFn - 1 / mB, w * iFp + lB / mB, w * iTn, candidate.tp, candidate.fn, candidate.fp, candidate.tn);
+  const wA = (1 - mo.rA) / mA;
+  const wB = (1 - mo.rB) / mB;
+  // G = rg - ppi and ppi = ... - (1 - r_A)·mean(r_A) + (1 - r_B)·mean(r_B): baseline rectifiers enter with +, the candidate's with -.
+  v += mA * cellVar(w * iTp + wA * (1 - lA), w * iFn + wA, w * iFp - wA * lA, w * iTn, baseline.tp, baseline.fn, baseline.fp, baseline.tn);
+  v += mB * cellVar(w * iTp - wB * (1 - lB), w * iFn - wB, w * iFp + wB * lB, w * iTn, candidate.tp, candidate.fn, candidate.fp, candidate.tn);
   if (!shared) v += (mPos + mNeg) * cellVar(iTp, iFn, iFp, iTn, pooled.tp, pooled.fn, pooled.fp, pooled.tn);
   const gap = rg - ppi.estimate;
   const se = Math.sqrt(v);

@@ -22,7 +22,9 @@ export function paperOne(c: Confusion, judged: number, n: number, draws: number,
     out[s] = j * (t / (t + f)) + (1 - j) * ((1 - t) / (2 - t - f));
   }
   const pAbove = fractionAbove(out, 0.5);
-  return { summary: summarizeDraws(out, level), pAbove, pNotInferior: pAbove };
+  const summary = summarizeDraws(out, level);
+  // The paper reports the mean of the draws (METHOD §3).
+  return { summary: { ...summary, point: summary.mean }, pAbove, pNotInferior: pAbove };
 }
 
 /** Paired difference: Δ_s ~ Normal(g_s·d̄, g_s²·var_x/n), g_s = a_s - b_s; one normal draw per (TPR, FPR) draw. */
@@ -38,5 +40,6 @@ export function paperCompare(c: Confusion, t: PairedTable, draws: number, level:
   }
   const pAbove = fractionAbove(out, 0);
   const pNotInferior = margin === 0 ? pAbove : fractionAbove(out, -margin);
-  return { summary: summarizeDraws(out, level), pAbove, pNotInferior };
+  const summary = summarizeDraws(out, level);
+  return { summary: { ...summary, point: summary.mean }, pAbove, pNotInferior };
 }

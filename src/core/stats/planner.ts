@@ -1,32 +1,40 @@
-// Planner (METHOD.md §8): how many more labels reach a target half-width on the difference, the floor that
-// labels cannot beat, and which outputs to label next.
+// Planner (METHOD §8, v2): how many more labels reach a target half-width on the difference (posterior-predictive,
+// so a mediocre judge or few labels are not planned optimistically), the floor labels cannot beat, and which outputs
+// to label next.
 import { MIN_CLASS_LABELS } from './calibration';
-import { pairedStats } from './paired';
-import { zFor } from './summary';
+import { Rng } from './random';
+import { drawTruncated } from './roganGladen';
+import { stateMoments, statesFromPaired, statesTotal, varW, type StateMoments, type StateTable } from './stateTable';
+import { summarizeDraws, zFor } from './summary';
 import type { Confusion, PairedTable } from './types';
 
 /** Inputs of the planner. */
 export interface PlanInput {
-  paired: PairedTable;
-  /** Current (pooled) calibration labels. */
+  /** The paired state table (METHOD §1), or the 2 × 2 verdict table of two systems without IDK. */
+  states?: StateTable;
+  paired?: PairedTable;
+  /** Current (pooled) calibration labels on answered outputs. */
   confusion: Confusion;
   /** Target half-width of the difference interval (fraction). */
   targetHalfWidth: number;
   level?: number;
-  /** Planning value of the difference; defaults to the current Rogan-Gladen point estimate. */
+  /** Planning value of the difference; by default every posterior draw brings its own (E[Δ²], METHOD §8). */
   delta?: number;
+  /** Posterior draws for the prediction (default 1000) and the seed. */
+  draws?: number;
+  seed?: number;
 }
 
 /** What the planner recommends. */
 export interface Plan {
   level: number;
-  /** Delta-method half-width with the current labels (Infinity when the judge looks uninformative). */
+  /** Predicted half-width with the current labels (Infinity when the judge looks uninformative). */
   halfWidthNow: number;
-  /** Half-width with unlimited labels: z·sqrt(var_x/n)/(T - F). */
+  /** Half-width with unlimited labels: z·sqrt(var_w/n)/(T - F) (averaged over the posterior). */
   floor: number;
   /** False when the floor exceeds the target: more test questions, not labels, are needed. */
   reachableWithLabels: boolean;
-  /** Additional labels (random outputs) to reach the target and at least 30 per class; 0 when not reachable. */
+  /** Additional labels (answered outputs, both verdicts) to reach the target and at least 30 per class; 0 when not reachable. */
   moreLabels: number;
   /** Paired questions needed for the floor alone to meet the target (at the current judge quality). */
   questionsForTarget: number;
@@ -35,7 +43,102 @@ export interface Plan {
   message: string;
 }
 
-/** Inverts the Rogan-Gladen delta-method variance for the number of labels (METHOD.md §8). */
+/** Largest number of extra labels the search considers. */
+const MAX_LABELS = 100_000;
+
+/** Posterior draws the prediction averages over: (T, F), the difference and the answered accuracy. */
+interface PlanDraws {
+  t: Float64Array;
+  f: Float64Array;
+  delta: Float64Array;
+  /** Share of new answered labels that are human-correct. */
+  share: Float64Array;
+}
+
+function planDraws(input: PlanInput, m: StateMoments, draws: number): PlanDraws | undefined {
+  const rng = new Rng(input.seed ?? 1);
+  const tr = drawTruncated(input.confusion, draws, rng);
+  if (!tr) return undefined;
+  const answered = (1 - m.rA) + (1 - m.rB);
+  const jAns = answered > 0 ? (m.jA + m.jB) / answered : 0.5;
+  const n = Math.max(m.n, 1);
+  const delta = new Float64Array(draws);
+  const share = new Float64Array(draws);
+  for (let s = 0; s < draws; s++) {
+    const T = tr.tpr[s]!;
+    const F = tr.fpr[s]!;
+    delta[s] = input.delta ?? (m.D - F * m.E + Math.sqrt(varW(m, F) / n) * rng.normal()) / (T - F);
+    share[s] = Math.min(1, Math.max(0, (jAns - F) / (T - F)));
+  }
+  return { t: tr.tpr, f: tr.fpr, delta, share };
+}
+
+/** Inner draws per outer draw: enough for a stable 90% range, small enough for a search of ~25 evaluations. */
+const INNER_DRAWS = 200;
+/** Outer draws of the truth (T, F) from the current posterior. */
+const OUTER_DRAWS = 100;
+
+/**
+ * Posterior-predictive mean half-width after `extra` more labels (METHOD §8): for each draw of the true (T, F) from
+ * the current posterior, the labels the sampler would collect (answered outputs of both systems, so the human classes
+ * split as that draw implies), the calibration posterior they would give, and the half-width of the Monte Carlo
+ * interval it would produce on the same paired questions; averaged over the draws. Common random numbers (a fixed
+ * seed) keep the prediction smooth in `extra`, so the search below is well defined.
+ */
+function predictedHalfWidth(d: PlanDraws, m: StateMoments, c: Confusion, extra: number, level: number): number {
+  const rng = new Rng(12345);
+  const range = { lo: -(1 - m.rA), hi: 1 - m.rB };
+  const n = Math.max(m.n, 1);
+  const inner = new Float64Array(INNER_DRAWS);
+  const outer = Math.min(OUTER_DRAWS, d.t.length);
+  let sum = 0;
+  for (let s = 0; s < outer; s++) {
+    const T = d.t[s]!;
+    const F = d.f[s]!;
+    const kPos = extra * d.share[s]!;
+    const kNeg = extra - kPos;
+    // Future counts: today's labels plus the expected new ones at the true rates of this draw.
+    const tp = c.tp + kPos * T, fn = c.fn + kPos * (1 - T), fp = c.fp + kNeg * F, tn = c.tn + kNeg * (1 - F);
+    for (let i = 0; i < INNER_DRAWS; i++) {
+      let t2 = 0, f2 = 0;
+      for (let tries = 0; tries < 20 && t2 <= f2; tries++) {
+        t2 = rng.beta(tp + 1, fn + 1);
+        f2 = rng.beta(fp + 1, tn + 1);
+      }
+      const dd = m.D - f2 * m.E + Math.sqrt(varW(m, f2) / n) * rng.normal();
+      const x = t2 > f2 ? dd / (t2 - f2) : dd >= 0 ? range.hi : range.lo;
+      inner[i] = x < range.lo ? range.lo : x > range.hi ? range.hi : x;
+    }
+    const q = summarizeDraws(inner, level);
+    sum += (q.hi - q.lo) / 2;
+  }
+  return sum / outer;
+}
+
+function predictedFloor(d: PlanDraws, m: StateMoments, z: number): number {
+  let sum = 0;
+  for (let s = 0; s < d.t.length; s++) sum += (z * Math.sqrt(varW(m, d.f[s]!) / Math.max(m.n, 1))) / (d.t[s]! - d.f[s]!);
+  return sum / d.t.length;
+}
+
+/** Smallest number of extra labels whose predicted half-width reaches h (the prediction falls as labels grow). */
+function searchLabels(pred: (k: number) => number, h: number): number | undefined {
+  if (pred(0) <= h) return 0;
+  let hi = 16;
+  while (pred(hi) > h) {
+    if (hi >= MAX_LABELS) return undefined;
+    hi *= 2;
+  }
+  let lo = hi / 2;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (pred(mid) <= h) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** How many more labels reach a target half-width on the difference, or why labels cannot (METHOD §8, v2). */
 export function plan(input: PlanInput): Plan {
   const level = input.level ?? 0.9;
   const z = zFor(level);
@@ -44,38 +147,43 @@ export function plan(input: PlanInput): Plan {
   const c = input.confusion;
   const mPos = c.tp + c.fn;
   const mNeg = c.fp + c.tn;
-  const m = mPos + mNeg;
-  // Posterior means keep the plan finite when a class has no labels yet.
-  const t = (c.tp + 1) / (mPos + 2);
-  const f = (c.fp + 1) / (mNeg + 2);
-  const { n, dBar, varX } = pairedStats(input.paired);
+  const states = input.states ?? (input.paired ? statesFromPaired(input.paired) : undefined);
+  if (!states) throw new RangeError('the planner needs the paired state table (states) or the verdict table (paired)');
+  const m = stateMoments(states);
   const adequate = mPos >= MIN_CLASS_LABELS && mNeg >= MIN_CLASS_LABELS;
-  const gap = t - f;
-  if (gap <= 0 || n === 0) {
+  const d = m.n > 0 ? planDraws(input, m, input.draws ?? 1000) : undefined;
+  if (!d) {
     return { level, halfWidthNow: Infinity, floor: Infinity, reachableWithLabels: false, moreLabels: 0, questionsForTarget: Infinity, adequate,
-      message: n === 0 ? 'No paired examples yet: run both systems on the test set first.'
+      message: m.n === 0 ? 'No paired examples yet: run both systems on the test set first.'
         : 'The labelled judge is no better than chance (TPR <= FPR): use a better metric instead of labelling more.' };
   }
-  const delta = Math.abs(input.delta ?? dBar / gap);
-  const classTerm = (share: number): number => t * (1 - t) / share + f * (1 - f) / (1 - share);
-  const share = m > 0 ? Math.min(0.95, Math.max(0.05, mPos / m)) : 0.5;
-  const labelVar = delta * delta * (t * (1 - t) / Math.max(mPos, 1) + f * (1 - f) / Math.max(mNeg, 1));
-  const halfWidthNow = z * Math.sqrt(varX / n + labelVar) / gap;
-  const floor = z * Math.sqrt(varX / n) / gap;
-  const questionsForTarget = Math.ceil(varX * (z / (h * gap)) ** 2);
-  // Labels are drawn at random, so they split between the classes at the current share.
-  const forAdequacy = Math.ceil(MIN_CLASS_LABELS / Math.min(share, 1 - share));
-  if (floor >= h) {
-    return { level, halfWidthNow, floor, reachableWithLabels: false, moreLabels: Math.max(0, forAdequacy - m), questionsForTarget, adequate,
+  const pred = (k: number): number => predictedHalfWidth(d, m, c, k, level);
+  const halfWidthNow = pred(0);
+  const floor = predictedFloor(d, m, z);
+  const questionsForTarget = Math.ceil(m.n * (floor / h) ** 2);
+  // Labels come from answered outputs at random, so they split between the classes at the current share.
+  const share = mean(d.share);
+  const forAdequacy = Math.max(0, Math.ceil(Math.max((MIN_CLASS_LABELS - mPos) / Math.max(share, 0.05), (MIN_CLASS_LABELS - mNeg) / Math.max(1 - share, 0.05))));
+  const forTarget = floor < h ? searchLabels(pred, h) : undefined;
+  if (forTarget === undefined) {
+    return { level, halfWidthNow, floor, reachableWithLabels: false, moreLabels: forAdequacy, questionsForTarget, adequate,
       message: `More test questions needed: even unlimited labels leave a half-width of ${pp(floor)} (target ${pp(h)}); about ${questionsForTarget} paired questions are needed at this judge quality.` };
   }
-  const room = (h * gap / z) ** 2 - varX / n;
-  const forTarget = delta > 0 ? Math.ceil(delta * delta * classTerm(share) / room) : 0;
-  const moreLabels = Math.max(0, Math.max(forTarget, forAdequacy) - m);
+  const moreLabels = Math.max(forTarget, forAdequacy);
   return { level, halfWidthNow, floor, reachableWithLabels: true, moreLabels, questionsForTarget, adequate,
     message: moreLabels === 0 ? `The current labels reach ±${pp(halfWidthNow)} (target ±${pp(h)}).`
       : `Label about ${moreLabels} more outputs to reach ±${pp(h)} (now ±${pp(halfWidthNow)}; labels cannot go below ±${pp(floor)}).` };
 }
+
+/** The planner's prediction of the mean half-width after `extra` more labels (for validation against simulation). */
+export function predictAfter(input: PlanInput, extra: number): number {
+  const states = input.states ?? statesFromPaired(input.paired!);
+  const m = stateMoments(states);
+  const d = planDraws(input, m, input.draws ?? 1000);
+  return d ? predictedHalfWidth(d, m, input.confusion, extra, input.level ?? 0.9) : Infinity;
+}
+
+const mean = (x: Float64Array): number => x.reduce((a, b) => a + b, 0) / Math.max(x.length, 1);
 
 function pp(x: number): string {
   return `${(100 * x).toFixed(1)} pp`;
@@ -118,4 +226,52 @@ export function nextLabels(strata: readonly Stratum[], count: number): LabelRequ
     }
   }
   return strata.map((s, i) => ({ system: s.system, verdict: s.verdict, count: counts[i] }));
+}
+
+/** What a comparison needs to resolve an inconclusive verdict. */
+export interface ResolveInput {
+  states: StateTable;
+  pooled: Confusion;
+  baselineLabels?: Confusion;
+  candidateLabels?: Confusion;
+  /** The shown difference (absent: no estimate) and the estimator behind it. */
+  difference?: { point: number; lo: number; hi: number };
+  estimator: string;
+  margin: number;
+  level?: number;
+}
+
+const labelTotal = (c: Confusion | undefined): number => (c ? c.tp + c.fn + c.fp + c.tn : 0);
+
+/**
+ * METHOD §7: what would resolve an inconclusive result, in words: "N more test questions" when the planner's floor
+ * is above the half-width needed, else "M more labels, from <system>'s outputs, both verdicts" (the candidate's
+ * while it has fewer labels, which also tests the non-differential assumption).
+ */
+export function whatWouldResolve(input: ResolveInput): string {
+  const from = labelTotal(input.candidateLabels) <= labelTotal(input.baselineLabels) ? "the candidate's" : "the baseline's";
+  const d = input.difference;
+  if (!d) {
+    const c = input.pooled;
+    const share = labelTotal(c) > 0 ? (c.tp + c.fn) / labelTotal(c) : 0.5;
+    const need = Math.ceil(Math.max((MIN_CLASS_LABELS - c.tp - c.fn) / Math.max(share, 0.05), (MIN_CLASS_LABELS - c.fp - c.tn) / Math.max(1 - share, 0.05), 0));
+    return need > 0 ? `about ${need} more labels, from both systems' outputs, both verdicts` : `more labels of each system's outputs, both verdicts`;
+  }
+  // The half-width that would exclude 0 (better or worse) or -margin (non-inferior) around the same point.
+  const p = d.point;
+  const needed = p >= 0 ? p + input.margin : Math.max(-p, p + input.margin);
+  if (needed < 0.005) return 'the two look the same: only a non-inferiority margin (decision.nonInferiorityMargin) can resolve it';
+  if (input.estimator === 'ppi++' || input.estimator === 'human-only') {
+    const now = (d.hi - d.lo) / 2;
+    const m = Math.min(labelTotal(input.baselineLabels), labelTotal(input.candidateLabels));
+    const grow = (now / needed) ** 2 - 1;
+    const more = Math.ceil(m * grow);
+    const mo = stateMoments(input.states);
+    const unlabelled = Math.min(mo.baseline.correct + mo.baseline.incorrect, mo.candidate.correct + mo.candidate.incorrect) - m;
+    if (more > unlabelled) return `about ${Math.max(Math.ceil(mo.n * grow), 1)} more test questions, labelled on both systems (every answered output is nearly labelled already)`;
+    return `about ${Math.max(more, 1)} more labels from each system's outputs, both verdicts (${input.estimator} needs labels of both)`;
+  }
+  const pl = plan({ states: input.states, confusion: input.pooled, targetHalfWidth: needed, level: input.level, draws: 300 });
+  if (!pl.reachableWithLabels) return `about ${Math.max(pl.questionsForTarget - statesTotal(input.states), 1)} more test questions (labels alone cannot narrow it enough)`;
+  return `about ${Math.max(pl.moreLabels, 1)} more labels, from ${from} outputs, both verdicts`;
 }

@@ -1,208 +1,287 @@
-// Coverage simulation of METHOD.md §9, vectorised over counts: each replication draws cell counts
-// (truth × verdict × system) instead of n examples, so its cost does not grow with n.
+// Coverage simulation of METHOD §9 (v2), vectorised over counts: each replication draws cell counts (truth ×
+// state × system) instead of n examples, so its cost does not grow with n. Regimes cover judges of several
+// qualities, a differential judge, IDK on either side, labels on one side or unequal, a judge whose accuracy
+// depends on item difficulty, small test sets and high accuracy.
 import { compareSystems } from './estimate';
 import { Rng } from './random';
 import { rgCompareDelta } from './roganGladen';
-import type { CompareResult, Confusion, Diagnostic, DiagnosticCode, EstimatorId, PairedTable } from './types';
+import { emptyStates, stateMoments, type OutputState, type StateTable } from './stateTable';
+import type { CompareResult, Confusion, DiagnosticCode, EstimatorChoice } from './types';
 
-/** Judge error rates on one system. */
+/** Judge error rates on one system's answered outputs. */
 export interface JudgeRates {
   tpr: number;
   fpr: number;
 }
 
-/** One cell of the simulation grid. */
-export interface Regime {
-  judge: string;
-  /** Judge rates on the baseline's and on the candidate's outputs (equal unless differential). */
+/** A class of items (e.g. easy or hard) with its own accuracies and judge. */
+export interface ItemClass {
+  weight: number;
+  /** True accuracy (over all outputs) of baseline and candidate on this class. */
+  thetaA: number;
+  thetaB: number;
   judgeA: JudgeRates;
   judgeB: JudgeRates;
-  /** True correctness of the baseline; the candidate's is baseRate + delta. */
-  baseRate: number;
+}
+
+/** Where the human labels come from: random answered outputs of both systems pooled, or a number per system. */
+export type LabelPlan = { pooled: number } | { baseline: number; candidate: number };
+
+/** One cell of the simulation grid. */
+export interface Regime {
+  /** Family of the regime ("(0.90,0.30)", "idk-candidate", ...). */
+  judge: string;
+  classes: ItemClass[];
+  /** IDK rates over all outputs; IDK outputs are incorrect. */
+  idkA: number;
+  idkB: number;
+  /** True difference θ_B - θ_A. */
   delta: number;
   /** Correlation of the two systems' true correctness on the same example. */
   rho: number;
-  /** Paired examples. */
   n: number;
-  /** Human labels, drawn without replacement from the 2n pooled outputs. */
+  labels: LabelPlan;
+  /** Total labels (for display). */
   m: number;
-  /** Whether the default estimator's assumptions hold (informative, non-differential judge). */
+  /** Whether a judge-based estimator's assumptions hold (informative, non-differential judge on answered outputs). */
   assumptionsHold: boolean;
 }
 
 /** The estimators the simulation scores; `rogan-gladen/delta` is the delta-method cross-check. */
-export type SimEstimator = EstimatorId | 'rogan-gladen/delta';
+export type SimEstimator = EstimatorChoice | 'rogan-gladen/delta';
 
 /** Aggregates for one estimator in one regime. */
 export interface CoverageStats {
   estimator: SimEstimator;
   reps: number;
-  /** Fraction of intervals containing the true difference. */
+  /** Fraction with an estimate (a difference interval). */
+  estimated: number;
+  /** Coverage of the true difference among results with an estimate (NaN when none has one). */
   coverage: number;
   meanWidth: number;
-  /** Fraction of intervals entirely above 0 (meaningful when delta = 0: a false "candidate better"). */
+  /** Fraction with verdict "better" (at Δ = 0: a false "candidate better"; bar ≤ 0.065). */
   aboveZero: number;
-  /** Fraction of results carrying an assumption flag (uninformative, inverted, differential, delta disagreement). */
+  /** Fraction carrying an assumption flag (warning or error), a do-not-act verdict, or no estimate. */
   flagged: number;
-  /** Fraction carrying a few-labels warning (fewer than 30 positives/negatives, or per system). */
-  fewLabels: number;
-  /** Coverage among the results without an assumption flag (NaN when all are flagged). */
+  /** Coverage among the estimated results without an assumption flag. */
   coverageUnflagged: number;
-  /** Fraction carrying the Fisher-test `differential-judge` warning. */
-  differentialFisher: number;
-  /** Fraction carrying the judge-free cross-check `differential-bias` (warning or error). */
-  differentialBias: number;
-  /** Fraction carrying any differential-type flag (`differential-judge` or `differential-bias`, not info). */
+  /** Fraction of differential-type flags (differential-judge / differential-bias, warning or error). */
   differential: number;
-  /** Fraction where a differential-type flag is an error (do not act on the interval). */
-  differentialError: number;
+  /** For `auto`: how often each estimator was chosen. */
+  chosen?: Record<string, number>;
 }
 
-const ASSUMPTION_FLAGS: ReadonlySet<DiagnosticCode> = new Set(['uninformative-judge', 'judge-inverted', 'differential-judge', 'differential-bias', 'delta-disagrees']);
+const ASSUMPTION_FLAGS: ReadonlySet<DiagnosticCode> = new Set(['uninformative-judge', 'judge-inverted', 'differential-judge', 'differential-bias',
+  'differential-untested', 'delta-disagrees', 'no-estimate']);
 const DIFFERENTIAL_FLAGS: ReadonlySet<DiagnosticCode> = new Set(['differential-judge', 'differential-bias']);
 
-/** Differential-type flags of one result, as bits: 1 Fisher, 2 cross-check, 4 any, 8 error. */
-function differentialBits(ds: readonly Diagnostic[]): number {
-  let bits = 0;
-  for (const d of ds) {
-    if (!DIFFERENTIAL_FLAGS.has(d.code) || d.severity === 'info') continue;
-    bits |= (d.code === 'differential-judge' ? 1 : 2) | 4 | (d.severity === 'error' ? 8 : 0);
-  }
-  return bits;
-}
-const FEW_LABELS: ReadonlySet<DiagnosticCode> = new Set(['few-positives', 'few-negatives', 'few-labels-per-system']);
+const judge = (tpr: number, fpr: number): JudgeRates => ({ tpr, fpr });
 
-/** The §9 grid: judges × true difference × n × m. */
+function simple(name: string, a: JudgeRates, b: JudgeRates, thetaA: number, delta: number, n: number, labels: LabelPlan, ok: boolean,
+  idk: { a?: number; b?: number } = {}): Regime {
+  const m = 'pooled' in labels ? labels.pooled : labels.baseline + labels.candidate;
+  return { judge: name, classes: [{ weight: 1, thetaA, thetaB: thetaA + delta, judgeA: a, judgeB: b }], idkA: idk.a ?? 0, idkB: idk.b ?? 0,
+    delta, rho: 0.5, n, labels, m, assumptionsHold: ok };
+}
+
+/** The v1 grid of METHOD §9: judges × true difference × n × pooled labels m. */
 export function standardRegimes(options: { ns?: number[]; ms?: number[]; deltas?: number[] } = {}): Regime[] {
-  const judges: { judge: string; a: JudgeRates; b: JudgeRates; ok: boolean }[] = [
-    { judge: '(0.90,0.30)', a: { tpr: 0.9, fpr: 0.3 }, b: { tpr: 0.9, fpr: 0.3 }, ok: true },
-    { judge: '(0.883,0.10)', a: { tpr: 0.883, fpr: 0.1 }, b: { tpr: 0.883, fpr: 0.1 }, ok: true },
-    { judge: '(0.95,0.05)', a: { tpr: 0.95, fpr: 0.05 }, b: { tpr: 0.95, fpr: 0.05 }, ok: true },
-    { judge: 'weak(0.76,0.69)', a: { tpr: 0.76, fpr: 0.69 }, b: { tpr: 0.76, fpr: 0.69 }, ok: false },
+  const judges: { name: string; a: JudgeRates; b: JudgeRates; ok: boolean }[] = [
+    { name: '(0.90,0.30)', a: judge(0.9, 0.3), b: judge(0.9, 0.3), ok: true },
+    { name: '(0.883,0.10)', a: judge(0.883, 0.1), b: judge(0.883, 0.1), ok: true },
+    { name: '(0.95,0.05)', a: judge(0.95, 0.05), b: judge(0.95, 0.05), ok: true },
+    { name: 'weak(0.76,0.69)', a: judge(0.76, 0.69), b: judge(0.76, 0.69), ok: false },
     // The candidate's outputs are judged more leniently than the baseline's.
-    { judge: 'differential', a: { tpr: 0.9, fpr: 0.1 }, b: { tpr: 0.9, fpr: 0.3 }, ok: false },
+    { name: 'differential', a: judge(0.9, 0.1), b: judge(0.9, 0.3), ok: false },
   ];
   const out: Regime[] = [];
-  for (const j of judges) {
-    for (const delta of options.deltas ?? [0, 0.05, 0.1]) {
-      for (const n of options.ns ?? [200, 2000]) {
-        for (const m of options.ms ?? [60, 300]) {
-          out.push({ judge: j.judge, judgeA: j.a, judgeB: j.b, baseRate: 0.7, delta, rho: 0.5, n, m, assumptionsHold: j.ok });
-        }
-      }
-    }
+  for (const j of judges) for (const delta of options.deltas ?? [0, 0.05, 0.1]) for (const n of options.ns ?? [200, 2000]) {
+    for (const m of options.ms ?? [60, 300]) out.push(simple(j.name, j.a, j.b, 0.7, delta, n, { pooled: m }, j.ok));
   }
   return out;
 }
 
+/** The regimes METHOD §9 v2 adds, each at Δ = 0 and Δ ≠ 0. */
+export function v2Regimes(): Regime[] {
+  const out: Regime[] = [];
+  const j1 = judge(0.9, 0.3);
+  const j2 = judge(0.883, 0.1);
+  for (const delta of [0, 0.05]) {
+    for (const n of [200, 2000]) {
+      for (const m of [60, 300]) {
+        out.push(simple('idk-candidate-30%', j1, j1, 0.6, delta, n, { pooled: m }, true, { b: 0.3 }));
+        out.push(simple('idk-baseline-30%', j1, j1, 0.6, delta, n, { pooled: m }, true, { a: 0.3 }));
+        out.push(simple('labels-baseline-only', j2, j2, 0.7, delta, n, { baseline: m, candidate: 0 }, true));
+        out.push(simple('mediocre(0.80,0.45)', judge(0.8, 0.45), judge(0.8, 0.45), 0.7, delta, n, { pooled: m }, true));
+        out.push(simple('high-accuracy', j2, j2, 0.95, delta === 0 ? 0 : 0.02, n, { pooled: m }, true));
+        out.push(difficulty(delta, n, { pooled: m }));
+      }
+      out.push(simple('labels-200/30', j2, j2, 0.7, delta, n, { baseline: 200, candidate: 30 }, true));
+      out.push(simple('labels-30/200', j2, j2, 0.7, delta, n, { baseline: 30, candidate: 200 }, true));
+    }
+    for (const n of [40, 80]) out.push(simple('small-n', j2, j2, 0.7, delta, n, { pooled: 60 }, true));
+  }
+  return out;
+}
+
+/**
+ * A judge that is accurate on easy items and poor on hard ones, with the candidate gaining on hard items what it
+ * loses on easy ones: the judge's error rates differ between the systems' outputs although each item class is
+ * judged alike.
+ */
+function difficulty(delta: number, n: number, labels: LabelPlan): Regime {
+  const easy = judge(0.95, 0.05);
+  const hard = judge(0.8, 0.45);
+  return { judge: 'difficulty', classes: [
+    { weight: 0.5, thetaA: 0.9, thetaB: 0.8, judgeA: easy, judgeB: easy },
+    { weight: 0.5, thetaA: 0.5, thetaB: 0.6 + 2 * delta, judgeA: hard, judgeB: hard },
+  ], idkA: 0, idkB: 0, delta, rho: 0.5, n, labels, m: 'pooled' in labels ? labels.pooled : labels.baseline + labels.candidate, assumptionsHold: false };
+}
+
 /** Cell counts of one simulated replication. */
 export interface Replication {
-  paired: PairedTable;
+  states: StateTable;
   baselineLabels: Confusion;
   candidateLabels: Confusion;
+  /** With `prefix`: the labels after the first `prefix` draws only (a random subset of the same labels). */
+  prefixLabels?: { baseline: Confusion; candidate: Confusion };
 }
 
-/** Draws one replication: truths (correlated Bernoulli pairs), verdicts, then labels from the pooled outputs. */
-export function simulateReplication(r: Regime, rng: Rng): Replication {
-  const tA = r.baseRate;
-  const tB = r.baseRate + r.delta;
-  const p11 = tA * tB + r.rho * Math.sqrt(tA * (1 - tA) * tB * (1 - tB));
-  const truthProbs = [p11, tA - p11, tB - p11, 1 - tA - tB + p11]; // (tA,tB) = 11, 10, 01, 00
-  const truthA = [1, 1, 0, 0];
-  const truthB = [1, 0, 1, 0];
-  // outputs[system][truth][verdict]
-  const outputs = [[[0, 0], [0, 0]], [[0, 0], [0, 0]]];
-  const paired: PairedTable = { n11: 0, n10: 0, n01: 0, n00: 0 };
-  let left = r.n;
+/** Probabilities of one system's states given its truth: truth 1 → '1'/'0'; truth 0 → 'i'/'1'/'0'. */
+function stateProbs(truth: number, j: JudgeRates, q: number): [OutputState, number][] {
+  return truth ? [['1', j.tpr], ['0', 1 - j.tpr], ['i', 0]] : [['i', q], ['1', (1 - q) * j.fpr], ['0', (1 - q) * (1 - j.fpr)]];
+}
+
+/** Splits `count` multinomially over `probs` (which sum to 1). */
+function multinomial(count: number, probs: readonly number[], rng: Rng): number[] {
+  const out: number[] = [];
+  let left = count;
   let mass = 1;
-  for (let cell = 0; cell < 4; cell++) {
-    const count = cell === 3 ? left : rng.binomial(left, Math.min(1, truthProbs[cell] / mass));
-    left -= count;
-    mass -= truthProbs[cell];
-    const rateA = truthA[cell] ? r.judgeA.tpr : r.judgeA.fpr;
-    const rateB = truthB[cell] ? r.judgeB.tpr : r.judgeB.fpr;
-    // Conditionally independent judge: the two verdicts are independent given the truths.
-    const vA1 = rng.binomial(count, rateA);
-    const both = rng.binomial(vA1, rateB);
-    const onlyB = rng.binomial(count - vA1, rateB);
-    paired.n11 += both;
-    paired.n10 += vA1 - both;
-    paired.n01 += onlyB;
-    paired.n00 += count - vA1 - onlyB;
-    outputs[0][truthA[cell]][1] += vA1;
-    outputs[0][truthA[cell]][0] += count - vA1;
-    outputs[1][truthB[cell]][1] += both + onlyB;
-    outputs[1][truthB[cell]][0] += count - both - onlyB;
+  probs.forEach((p, i) => {
+    const k = i === probs.length - 1 ? left : rng.binomial(left, mass > 0 ? Math.min(1, Math.max(0, p / mass)) : 0);
+    out.push(k);
+    left -= k;
+    mass -= p;
+  });
+  return out;
+}
+
+/** Draws one replication: truths (correlated Bernoulli pairs), states, then labels from the answered outputs. */
+export function simulateReplication(r: Regime, rng: Rng, prefix?: number): Replication {
+  const states = emptyStates();
+  // answered[system][truth][verdict]
+  const answered = [[[0, 0], [0, 0]], [[0, 0], [0, 0]]];
+  const meanA = r.classes.reduce((s, c) => s + c.weight * c.thetaA, 0);
+  const meanB = r.classes.reduce((s, c) => s + c.weight * c.thetaB, 0);
+  const qA = meanA < 1 ? r.idkA / (1 - meanA) : 0;
+  const qB = meanB < 1 ? r.idkB / (1 - meanB) : 0;
+  const perClass = multinomial(r.n, r.classes.map((c) => c.weight), rng);
+  r.classes.forEach((c, ci) => {
+    const tA = c.thetaA;
+    const tB = c.thetaB;
+    const p11 = tA * tB + r.rho * Math.sqrt(tA * (1 - tA) * tB * (1 - tB));
+    const truths = multinomial(perClass[ci], [p11, tA - p11, tB - p11, 1 - tA - tB + p11], rng);
+    [[1, 1], [1, 0], [0, 1], [0, 0]].forEach(([truthA, truthB], cell) => {
+      const pa = stateProbs(truthA, c.judgeA, qA);
+      const pb = stateProbs(truthB, c.judgeB, qB);
+      const byA = multinomial(truths[cell], pa.map((x) => x[1]), rng);
+      pa.forEach(([sa], ia) => {
+        const byB = multinomial(byA[ia], pb.map((x) => x[1]), rng);
+        pb.forEach(([sb], ib) => {
+          const k = byB[ib];
+          states[`${sa}${sb}`] += k;
+          if (sa !== 'i') answered[0][truthA][sa === '1' ? 1 : 0] += k;
+          if (sb !== 'i') answered[1][truthB][sb === '1' ? 1 : 0] += k;
+        });
+      });
+    });
+  });
+  const cells = (s: number): number[] => [answered[s][1][1], answered[s][1][0], answered[s][0][1], answered[s][0][0]];
+  const conf = (d: number[]): Confusion => ({ tp: d[0], fn: d[1], fp: d[2], tn: d[3] });
+  if ('pooled' in r.labels) {
+    const early: number[] = [];
+    const drawn = drawUrn([...cells(0), ...cells(1)], r.labels.pooled, rng, prefix, early);
+    const prefixLabels = prefix !== undefined ? { baseline: conf(early.slice(0, 4)), candidate: conf(early.slice(4)) } : undefined;
+    return { states, baselineLabels: conf(drawn.slice(0, 4)), candidateLabels: conf(drawn.slice(4)), prefixLabels };
   }
-  // Labels: m outputs drawn without replacement from the 2n pooled outputs (an urn over 8 cells).
-  const pool = Float64Array.from([0, 1].flatMap((s) => [1, 0].flatMap((t) => [1, 0].map((v) => outputs[s][t][v]))));
-  const drawn = new Float64Array(8);
-  let remaining = 2 * r.n;
-  for (let k = 0; k < Math.min(r.m, 2 * r.n); k++) {
+  return { states, baselineLabels: conf(drawUrn(cells(0), r.labels.baseline, rng)), candidateLabels: conf(drawUrn(cells(1), r.labels.candidate, rng)) };
+}
+
+/** Draws m items without replacement from an urn with the given cell counts; `early` gets the counts after `prefix` draws. */
+function drawUrn(pool: number[], m: number, rng: Rng, prefix?: number, early?: number[]): number[] {
+  const left = [...pool];
+  const drawn = pool.map(() => 0);
+  let remaining = left.reduce((a, b) => a + b, 0);
+  if (prefix === 0) early?.push(...drawn);
+  for (let k = 0; k < Math.min(m, remaining + k); k++) {
+    if (remaining <= 0) break;
     let u = rng.uniform() * remaining;
     let i = 0;
-    while (i < 7 && u >= pool[i]) u -= pool[i++];
-    pool[i]--;
+    while (i < left.length - 1 && u >= left[i]) u -= left[i++];
+    left[i]--;
     drawn[i]++;
     remaining--;
+    if (k + 1 === prefix) early?.push(...drawn);
   }
-  const confusion = (o: number): Confusion => ({ tp: drawn[o], fn: drawn[o + 1], fp: drawn[o + 2], tn: drawn[o + 3] });
-  return { paired, baselineLabels: confusion(0), candidateLabels: confusion(4) };
+  if (early && prefix !== undefined && early.length === 0) early.push(...drawn);
+  return drawn;
 }
 
-const SIM_ESTIMATORS: readonly SimEstimator[] = ['rogan-gladen', 'rogan-gladen/delta', 'paper', 'ppi++', 'human-only', 'naive'];
+export const SIM_ESTIMATORS: readonly SimEstimator[] = ['auto', 'rogan-gladen', 'rogan-gladen/delta', 'paper', 'ppi++', 'human-only', 'naive'];
+
+interface Acc { estimator: SimEstimator; estimated: number; covered: number; width: number; above: number; flagged: number; unflagged: number;
+  coveredUnflagged: number; diff: number; chosen: Record<string, number> }
 
 /** Runs `reps` replications of one regime and scores every estimator on the same data. */
-export function simulateRegime(r: Regime, reps: number, options: { draws?: number; seed?: number; level?: number; estimators?: readonly SimEstimator[] } = {}): CoverageStats[] {
+export function simulateRegime(r: Regime, reps: number, options: { draws?: number; seed?: number; level?: number; margin?: number;
+  estimators?: readonly SimEstimator[] } = {}): CoverageStats[] {
   const level = options.level ?? 0.9;
   const draws = options.draws ?? 2000;
   const estimators = options.estimators ?? SIM_ESTIMATORS;
   const rng = new Rng(options.seed ?? 1);
-  const acc = estimators.map((estimator) => ({ estimator, covered: 0, width: 0, above: 0, flagged: 0, few: 0, unflagged: 0, coveredUnflagged: 0,
-    fisher: 0, bias: 0, diff: 0, diffError: 0 }));
+  const acc: Acc[] = estimators.map((estimator) => ({ estimator, estimated: 0, covered: 0, width: 0, above: 0, flagged: 0, unflagged: 0,
+    coveredUnflagged: 0, diff: 0, chosen: {} }));
   for (let rep = 0; rep < reps; rep++) {
     const sim = simulateReplication(r, rng);
     const seed = rng.nextUint32();
-    const input = { paired: sim.paired, baselineLabels: sim.baselineLabels, candidateLabels: sim.candidateLabels };
+    const input = { states: sim.states, baselineLabels: sim.baselineLabels, candidateLabels: sim.candidateLabels };
     let rg: CompareResult | undefined;
     for (const a of acc) {
-      let lo: number, hi: number, flagged: boolean, few: boolean, bits: number;
+      let res: CompareResult;
       if (a.estimator === 'rogan-gladen/delta') {
         const pooled = { tp: sim.baselineLabels.tp + sim.candidateLabels.tp, fn: sim.baselineLabels.fn + sim.candidateLabels.fn,
           fp: sim.baselineLabels.fp + sim.candidateLabels.fp, tn: sim.baselineLabels.tn + sim.candidateLabels.tn };
-        const d = rgCompareDelta(pooled, sim.paired, level);
-        lo = d ? d.lo : -1;
-        hi = d ? d.hi : 1;
-        rg ??= compareSystems('rogan-gladen', input, { level, draws, seed });
-        flagged = rg.diagnostics.some((x) => ASSUMPTION_FLAGS.has(x.code) && x.severity !== 'info');
-        few = rg.diagnostics.some((x) => FEW_LABELS.has(x.code));
-        bits = differentialBits(rg.diagnostics);
+        rg ??= compareSystems('rogan-gladen', input, { level, draws, seed, margin: options.margin });
+        const d = rgCompareDelta(pooled, stateMoments(sim.states), level);
+        res = { ...rg, difference: d && { point: d.estimate, mean: d.estimate, median: d.estimate, lo: d.lo, hi: d.hi } };
+        res.verdict = res.verdict === 'do-not-act' ? res.verdict : d && d.lo > 0 ? 'better' : 'inconclusive';
       } else {
-        const res = compareSystems(a.estimator, input, { level, draws, seed });
+        res = compareSystems(a.estimator, input, { level, draws, seed, margin: options.margin });
         if (a.estimator === 'rogan-gladen') rg = res;
-        lo = res.difference.lo;
-        hi = res.difference.hi;
-        flagged = res.diagnostics.some((x) => ASSUMPTION_FLAGS.has(x.code) && x.severity !== 'info');
-        few = res.diagnostics.some((x) => FEW_LABELS.has(x.code));
-        bits = differentialBits(res.diagnostics);
       }
-      if (bits & 1) a.fisher++;
-      if (bits & 2) a.bias++;
-      if (bits & 4) a.diff++;
-      if (bits & 8) a.diffError++;
-      const covered = lo <= r.delta && r.delta <= hi;
-      if (covered) a.covered++;
-      a.width += hi - lo;
-      if (lo > 0) a.above++;
-      if (flagged) a.flagged++;
-      else {
-        a.unflagged++;
-        if (covered) a.coveredUnflagged++;
-      }
-      if (few) a.few++;
+      score(a, res, r.delta);
     }
   }
-  return acc.map((a) => ({ estimator: a.estimator, reps, coverage: a.covered / reps, meanWidth: a.width / reps, aboveZero: a.above / reps,
-    flagged: a.flagged / reps, fewLabels: a.few / reps, coverageUnflagged: a.unflagged > 0 ? a.coveredUnflagged / a.unflagged : NaN,
-    differentialFisher: a.fisher / reps, differentialBias: a.bias / reps, differential: a.diff / reps, differentialError: a.diffError / reps }));
+  return acc.map((a) => ({ estimator: a.estimator, reps, estimated: a.estimated / reps, coverage: a.estimated ? a.covered / a.estimated : NaN,
+    meanWidth: a.estimated ? a.width / a.estimated : NaN, aboveZero: a.above / reps, flagged: a.flagged / reps,
+    coverageUnflagged: a.unflagged ? a.coveredUnflagged / a.unflagged : NaN, differential: a.diff / reps,
+    ...(a.estimator === 'auto' ? { chosen: Object.fromEntries(Object.entries(a.chosen).map(([k, v]) => [k, v / reps])) } : {}) }));
+}
+
+function score(a: Acc, res: CompareResult, delta: number): void {
+  const flagged = res.verdict === 'do-not-act' || !res.difference
+    || res.diagnostics.some((x) => ASSUMPTION_FLAGS.has(x.code) && x.severity !== 'info');
+  if (res.diagnostics.some((x) => DIFFERENTIAL_FLAGS.has(x.code) && x.severity !== 'info')) a.diff++;
+  if (flagged) a.flagged++;
+  if (res.verdict === 'better') a.above++;
+  a.chosen[res.estimator] = (a.chosen[res.estimator] ?? 0) + 1;
+  if (!res.difference) return;
+  a.estimated++;
+  const covered = res.difference.lo <= delta && delta <= res.difference.hi;
+  if (covered) a.covered++;
+  a.width += res.difference.hi - res.difference.lo;
+  if (!flagged) {
+    a.unflagged++;
+    if (covered) a.coveredUnflagged++;
+  }
 }

@@ -19,7 +19,7 @@ export function summarizeDraws(draws: Float64Array, level: number): Summary {
   const lo = quantileSelect(draws, tail, 0);
   const median = quantileSelect(draws, 0.5, Math.floor((draws.length - 1) * tail) + 1);
   const hi = quantileSelect(draws, 1 - tail, Math.floor((draws.length - 1) * 0.5) + 1);
-  return { mean: sum / draws.length, median, lo, hi };
+  return { point: median, mean: sum / draws.length, median, lo, hi };
 }
 
 /**
@@ -86,10 +86,24 @@ export function zFor(level: number): number {
   return normalInv(1 - (1 - level) / 2);
 }
 
-/** Wald-type summary: the point estimate as mean and median, estimate ± z·se. */
+/** Wald-type summary: the point estimate as point, mean and median, estimate ± z·se. */
 export function waldSummary(estimate: number, se: number, level: number): Summary {
   const half = zFor(level) * se;
-  return { mean: estimate, median: estimate, lo: estimate - half, hi: estimate + half };
+  return { point: estimate, mean: estimate, median: estimate, lo: estimate - half, hi: estimate + half };
+}
+
+/** A closed-form summary of a point and its interval. */
+export function closedSummary(estimate: number, lo: number, hi: number): Summary {
+  return { point: estimate, mean: estimate, median: estimate, lo, hi };
+}
+
+/** Clips a summary to [lo, hi] (the range the quantity can take), keeping the point inside its interval. */
+export function clipSummary(s: Summary, lo: number, hi: number): Summary {
+  const c = (x: number): number => (x < lo ? lo : x > hi ? hi : x);
+  const l = c(s.lo);
+  const h = c(s.hi);
+  const inside = (x: number): number => (x < l ? l : x > h ? h : x);
+  return { point: inside(c(s.point)), mean: c(s.mean), median: c(s.median), lo: l, hi: h };
 }
 
 /** P(true value > threshold) under a Normal(estimate, se²) approximation; se = 0 gives 1, 0.5 or 0. */

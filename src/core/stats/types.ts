@@ -1,6 +1,7 @@
 // Plain data shapes of the statistics engine. All rates and differences are fractions in [0, 1]
 // (differences in [-1, 1]); "difference" is always candidate - baseline.
 import type { EstimatorName } from '../../protocol/comparison';
+import type { StateTable } from './stateTable';
 
 /** Human label (rows) against metric verdict (columns) for one test set and metric. */
 export interface Confusion {
@@ -28,6 +29,8 @@ export interface PairedTable {
 
 /** A posterior or sampling summary: point estimates and an equal-tailed interval at `level`. */
 export interface Summary {
+  /** The point the estimator defines and every display shows (median for rogan-gladen, mean for paper); inside [lo, hi]. */
+  point: number;
   mean: number;
   median: number;
   lo: number;
@@ -50,16 +53,30 @@ export type DiagnosticCode =
   /** The judge-corrected difference disagrees with the judge-free ppi++ one (a differential judge biases it). */
   | 'differential-bias'
   | 'differential-untested'
-  | 'judge-check-low-power'
   | 'delta-disagrees'
   | 'paper-mode'
   | 'uncalibrated'
   | 'few-labels-per-system'
+  /** ppi++ is used with fewer labels than it needs to cover (METHOD §5). */
+  | 'ppi-thin-labels'
+  /** Labels on IDK outputs: counted and left out of the calibration (METHOD §1). */
+  | 'idk-labels-ignored'
+  /** No estimator's requirements are met: labels needed (METHOD §5b step 4). */
+  | 'labels-needed'
+  /** The estimator asked for cannot give a number on these data (the reason says why). */
+  | 'no-estimate'
   | 'tiny-sample'
   | 'no-examples';
 
-/** The estimators of METHOD.md §3-§6 (the ids are declared in the protocol; the table is ./estimators). */
-export type EstimatorId = EstimatorName;
+/** What a user asks for (the ids are declared in the protocol; the table is ./estimators): an estimator, or `auto`
+ * (METHOD §5b), which picks the one the data can support. */
+export type EstimatorChoice = EstimatorName;
+
+/** The estimators of METHOD §3-§6 that compute a number themselves. */
+export type EstimatorId = Exclude<EstimatorName, 'auto'>;
+
+/** The four verdicts of METHOD §7, plus "do not act on this number" when an assumption is known to fail. */
+export type Verdict = 'better' | 'non-inferior' | 'worse' | 'inconclusive' | 'do-not-act';
 
 /** Options shared by the estimators. */
 export interface EstimateOptions {
@@ -75,24 +92,29 @@ export interface EstimateOptions {
 
 /** Inputs for one system's correctness. */
 export interface OneSystemInput {
-  /** Calibration labels for the metric (pooled across systems or this system's own). */
+  /** Calibration labels for the metric on answered outputs (pooled across systems or this system's own). */
   confusion: Confusion;
-  /** Outputs the metric judged correct. */
+  /** Answered outputs the metric judged correct. */
   judged: number;
-  /** Outputs judged (correct or incorrect). */
+  /** Outputs (answered and IDK). */
   n: number;
-  /** This system's own labelled outputs, for `ppi++` and `human-only`; defaults to `confusion`. */
+  /** IDK outputs among the n (incorrect by definition); default 0. */
+  idk?: number;
+  /** This system's own labelled answered outputs, for `ppi++` and `human-only`; defaults to `confusion`. */
   labels?: Confusion;
 }
 
-/** Inputs for a paired comparison of a candidate with the baseline. */
+/** Inputs for a paired comparison of a candidate with the baseline. Give `states`, or `paired` when there is no IDK. */
 export interface CompareInput {
-  /** Pooled calibration labels; defaults to the sum of the per-system labels. */
+  /** Pooled calibration labels on answered outputs; defaults to the sum of the per-system labels. */
   confusion?: Confusion;
-  paired: PairedTable;
-  /** Baseline's own labelled outputs (needed by `ppi++`, `human-only`, and the non-differential test). */
+  /** The 3 × 3 paired state table (METHOD §1). */
+  states?: StateTable;
+  /** The 2 × 2 verdict table of two systems without IDK outputs (v1 input; ignored when `states` is given). */
+  paired?: PairedTable;
+  /** Baseline's own labelled answered outputs (needed by `ppi++`, `human-only`, and the non-differential test). */
   baselineLabels?: Confusion;
-  /** Candidate's own labelled outputs. */
+  /** Candidate's own labelled answered outputs. */
   candidateLabels?: Confusion;
 }
 
@@ -105,11 +127,16 @@ export interface CrossCheck {
 
 /** One system's estimated true correctness. */
 export interface OneSystemResult {
-  estimator: EstimatorId;
+  /** The estimator whose number this is ('none' when no estimator could give one). */
+  estimator: EstimatorId | 'none';
+  requested: EstimatorChoice;
+  reason: string;
   level: number;
-  estimate: Summary;
-  /** Fraction of outputs the metric judged correct (uncalibrated). */
+  /** Absent when there is no estimate. */
+  estimate?: Summary;
+  /** Fraction of outputs the metric judged correct (uncalibrated; IDK counted 0). */
   judgedRate: number;
+  idkRate: number;
   n: number;
   /** Monte Carlo draws used (0 for closed-form estimators). */
   draws: number;
@@ -119,18 +146,36 @@ export interface OneSystemResult {
   diagnostics: Diagnostic[];
 }
 
+/** Another estimator's difference, shown beside the chosen one so a reviewer sees what the calibration changed. */
+export interface BesideResult {
+  estimator: EstimatorId;
+  difference: Summary;
+  /** How to read it ("assuming the judge errs equally on both", "uncalibrated"). */
+  note: string;
+}
+
 /** A paired comparison: candidate - baseline. */
 export interface CompareResult {
-  estimator: EstimatorId;
+  /** The estimator whose number this is ('none' when no estimator could give one). */
+  estimator: EstimatorId | 'none';
+  /** What was asked for: an estimator, or `auto`. */
+  requested: EstimatorChoice;
+  /** Why this estimator (and, for 'none', what is missing), in words. */
+  reason: string;
+  verdict: Verdict;
   level: number;
-  difference: Summary;
+  /** Absent when there is no estimate (the reason and a diagnostic say why). */
+  difference?: Summary;
   /** Posterior (or approximate) probability that the candidate's true correctness is higher. */
-  pBetter: number;
+  pBetter?: number;
   margin: number;
   /** Probability that the difference exceeds -margin; the decision rule's one-sided p is 1 - this. */
-  pNotInferior: number;
-  /** Judged-correct rates of the two systems (uncalibrated). */
+  pNotInferior?: number;
+  /** Judged-correct rates of the two systems over all n (uncalibrated; IDK counted 0). */
   judgedRates: { baseline: number; candidate: number };
+  /** IDK rates of the two systems (exact, from parsing). */
+  idkRates: { baseline: number; candidate: number };
+  beside: BesideResult[];
   n: number;
   draws: number;
   rejectedFraction?: number;

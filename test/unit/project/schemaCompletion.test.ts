@@ -20,7 +20,7 @@ suite('prompt-adapt.yml completion from the schema', () => {
   });
 
   test('enum values after a key', () => {
-    assert.deepEqual(at('decision:\n  estimator: |').sort(), ['naive', 'paper', 'ppi++', 'human-only', 'rogan-gladen'].sort());
+    assert.deepEqual(at('decision:\n  estimator: |').sort(), ['auto', 'naive', 'paper', 'ppi++', 'human-only', 'rogan-gladen'].sort());
     assert.ok(at('metrics:\n  - id: m\n    kind: |').includes('token-f1'));
     assert.deepEqual(at('style:\n  completeSentences: |'), ['true', 'false']);
   });

@@ -35,12 +35,15 @@ suite('stats: CLI', () => {
 
   test('estimate and compare --json (fractions)', async () => {
     const e = JSON.parse((await run(['stats', 'estimate', ...COUNTS, '--judged', '150', '--n', '200', '--estimator', 'paper', '--json'])).out);
-    assert.deepEqual(Object.keys(e.estimate), ['mean', 'median', 'lo', 'hi']);
+    assert.deepEqual(Object.keys(e.estimate), ['point', 'mean', 'median', 'lo', 'hi']);
+    assert.equal(e.estimate.point, e.estimate.mean, 'paper shows its mean');
     assert.equal(e.estimate.mean.toFixed(3), '0.591');
     assert.equal(e.judgedRate, 0.75);
-    const c = JSON.parse((await run(['stats', 'compare', ...COUNTS, '--n11', '120', '--n10', '10', '--n01', '30', '--n00', '40', '--json', '--draws', '50000', '--seed', '3'])).out);
+    const c = JSON.parse((await run(['stats', 'compare', ...COUNTS, '--n11', '120', '--n10', '10', '--n01', '30', '--n00', '40', '--json', '--draws', '50000', '--seed', '3', '--estimator', 'rogan-gladen'])).out);
     assert.equal(c.estimator, 'rogan-gladen');
+    assert.equal(c.verdict, 'better');
     assert.ok(Math.abs(c.difference.median - 0.176) < 0.005);
+    assert.equal(c.difference.point, c.difference.median, 'rogan-gladen shows its median');
     assert.ok(c.pBetter > 0.99);
     assert.equal(c.crossCheck.estimate.toFixed(4), '0.1667');
   });
@@ -54,8 +57,9 @@ suite('stats: CLI', () => {
   });
 
   test('readable table without --json', async () => {
-    const r = await run(['stats', 'compare', ...COUNTS, '--n11', '120', '--n10', '10', '--n01', '30', '--n00', '40', '--draws', '20000']);
+    const r = await run(['stats', 'compare', ...COUNTS, '--n11', '120', '--n10', '10', '--n01', '30', '--n00', '40', '--draws', '20000', '--estimator', 'rogan-gladen']);
     assert.equal(r.code, 0);
+    assert.match(r.out.split('\n')[0]!, /^better: \+17\.\d pp \[\+8\.\d pp, \+31\.\d pp\]$/, 'the verdict comes first');
     assert.match(r.out, /rogan-gladen\s+0\.1\d\d\s+\[0\.0\d\d, 0\.3\d\d\]\s+0\.99\d/);
     assert.match(r.out, /delta method/);
   });
@@ -88,7 +92,7 @@ suite('stats: CLI', () => {
     writeFileSync(join(dir, 'v.jsonl'), verdicts.map((x) => JSON.stringify(x)).join('\n') + '\n');
     writeFileSync(join(dir, 'l.jsonl'), labels.map((x) => JSON.stringify(x)).join('\n') + '\n');
     const p = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'stats', 'compare', '--labels', join(dir, 'l.jsonl'),
-      '--verdicts', join(dir, 'v.jsonl'), '--baseline', 'base', '--candidate', 'cand', '--draws', '5000', '--json'], { encoding: 'utf8' });
+      '--verdicts', join(dir, 'v.jsonl'), '--baseline', 'base', '--candidate', 'cand', '--draws', '5000', '--json', '--estimator', 'rogan-gladen'], { encoding: 'utf8' });
     assert.equal(p.status, 0, p.stderr);
     const j = JSON.parse(p.stdout);
     assert.deepEqual(j.paired, { n11: 24, n10: 6, n01: 8, n00: 2 });

@@ -1,29 +1,32 @@
 // What every estimator provides, and the helpers several of them share. One file per estimator sits next to
 // this one; `index.ts` is the table that lists them.
-import { labelDiagnostics, MIN_CLASS_LABELS, pTprLeFpr, UNINFORMATIVE_THRESHOLD, uninformativeDiagnostic } from '../calibration';
-import type { PairedStats } from '../paired';
+import { labelDiagnostics, pTprLeFpr, UNINFORMATIVE_THRESHOLD, uninformativeDiagnostic } from '../calibration';
 import type { Rng } from '../random';
-import type { CompareResult, Confusion, Diagnostic, EstimatorId, OneSystemResult, PairedTable, Summary } from '../types';
+import type { StateMoments, StateTable, SystemStates } from '../stateTable';
+import { closedSummary, normalAbove } from '../summary';
+import type { BesideResult, CompareResult, Confusion, CrossCheck, Diagnostic, EstimatorChoice, EstimatorId, Summary } from '../types';
 
 /** Options after defaults were applied and checked. */
 export interface ResolvedOptions { level: number; draws: number; seed: number; margin: number }
 
 /** Which human labels an estimator works from. */
 export type LabelNeed =
-  /** A confusion matrix of human labels against verdicts, pooled across the systems. */
+  /** A confusion matrix of human labels against verdicts (answered outputs), pooled across the systems. */
   | 'pooled'
-  /** Each compared system's own labelled outputs. */
+  /** Each compared system's own labelled answered outputs. */
   | 'per-system'
   /** No labels: the verdicts are taken at face value. */
-  | 'none';
+  | 'none'
+  /** Whichever the labels support (`auto`). */
+  | 'chosen';
 
 /** Inputs of a one-system estimate, after the shared checks. Estimators push their notes onto `diagnostics`. */
 export interface OneSystemContext {
   confusion: Confusion;
-  /** This system's own labels (`confusion` when none were given). */
-  labels: Confusion;
-  judged: number;
-  n: number;
+  /** This system's own labels, when it has any. */
+  labels?: Confusion;
+  /** Its outputs by state: answered and judged correct / incorrect, IDK. */
+  states: SystemStates;
   options: ResolvedOptions;
   rng: Rng;
   diagnostics: Diagnostic[];
@@ -31,9 +34,9 @@ export interface OneSystemContext {
 
 /** Inputs of a paired comparison (candidate − baseline), after the shared checks. */
 export interface CompareContext {
-  paired: PairedTable;
-  stats: PairedStats;
-  /** Pooled calibration labels, when any were given. */
+  states: StateTable;
+  moments: StateMoments;
+  /** Pooled calibration labels (answered outputs), when any were given. */
   confusion?: Confusion;
   baselineLabels?: Confusion;
   candidateLabels?: Confusion;
@@ -42,13 +45,27 @@ export interface CompareContext {
   diagnostics: Diagnostic[];
 }
 
-/** The estimator-specific part of a result; `estimate.ts` adds the shared fields. */
-export type OneSystemPart = Pick<OneSystemResult, 'estimate' | 'draws' | 'rejectedFraction' | 'crossCheck'>;
-export type ComparePart = Pick<CompareResult, 'difference' | 'pBetter' | 'pNotInferior' | 'draws' | 'rejectedFraction' | 'crossCheck'>;
+/** The estimator-specific part of a one-system result; `estimate.ts` adds the shared fields. */
+export interface OneSystemPart {
+  estimate?: Summary;
+  draws: number;
+  rejectedFraction?: number;
+  crossCheck?: CrossCheck;
+  /** For `auto`: the estimator it chose and why. */
+  chosen?: { estimator: EstimatorId | 'none'; reason: string };
+}
+
+/** The estimator-specific part of a comparison; without `difference`, `none` says why there is no estimate. */
+export interface ComparePart extends Pick<CompareResult, 'difference' | 'pBetter' | 'pNotInferior' | 'draws' | 'rejectedFraction' | 'crossCheck'> {
+  none?: string;
+  /** For `auto`: the estimator it chose and why, and what it shows beside it. */
+  chosen?: { estimator: EstimatorId | 'none'; reason: string };
+  beside?: BesideResult[];
+}
 
 /** One estimator: everything the CLI, the schema, the panel and the comparison need to know about it. */
 export interface EstimatorDescriptor {
-  id: EstimatorId;
+  id: EstimatorChoice;
   /** Short name for selectors and reports. */
   displayName: string;
   /** One sentence: what it does and when to use it. */
@@ -56,11 +73,6 @@ export interface EstimatorDescriptor {
   labels: LabelNeed;
   estimateOne(ctx: OneSystemContext): OneSystemPart;
   compare(ctx: CompareContext): ComparePart;
-}
-
-/** Throws the error the CLI turns into "pass … labels": the estimator cannot run without them. */
-export function missingLabels(estimator: EstimatorId, what: string): never {
-  throw new RangeError(`${estimator} needs ${what}`);
 }
 
 /** Label-count and informativeness diagnostics of a pooled calibration. */
@@ -71,40 +83,19 @@ export function calibrationDiagnostics(c: Confusion): Diagnostic[] {
   return out;
 }
 
-export function invertedDiagnostic(): Diagnostic {
-  return { code: 'judge-inverted', severity: 'error',
-    message: `Almost every posterior draw has TPR <= FPR: the judge is no better than chance on the labelled outputs, so no correction is possible.` };
+export const labelTotal = (c: Confusion | undefined): number => (c ? c.tp + c.fn + c.fp + c.tn : 0);
+
+/** A closed-form result: the point, its interval, and P(better) / P(not inferior) from a normal with `se`. */
+export function closedPart(estimate: number, se: number, lo: number, hi: number, margin: number): ComparePart {
+  return { difference: closedSummary(estimate, lo, hi), pBetter: normalAbove(estimate, se, 0), pNotInferior: normalAbove(estimate, se, -margin), draws: 0 };
 }
 
-export function perSystemLabelDiagnostics(labels: Confusion[], names: string[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  labels.forEach((l, i) => {
-    const m = l.tp + l.fn + l.fp + l.tn;
-    if (m < MIN_CLASS_LABELS) {
-      out.push({ code: 'few-labels-per-system', severity: 'warning',
-        message: `${names[i]} has ${m} labelled outputs; ${MIN_CLASS_LABELS} are needed for a reliable interval (use cross-fitting or a bootstrap below that).` });
-    }
-  });
-  return out;
+/** Both systems' own labels, or the reason an estimator that needs them gives no estimate. */
+export function bothSystemsLabels(ctx: CompareContext, estimator: EstimatorId): [Confusion, Confusion] | string {
+  if (ctx.baselineLabels && ctx.candidateLabels) return [ctx.baselineLabels, ctx.candidateLabels];
+  return `${estimator} needs labelled outputs of both systems; ${!ctx.baselineLabels ? 'the baseline' : 'the candidate'} has none`;
 }
 
-export function clip01(s: Summary): Summary {
-  const c = (x: number): number => Math.min(1, Math.max(0, x));
-  return { mean: c(s.mean), median: c(s.median), lo: c(s.lo), hi: c(s.hi) };
-}
-
-export function clipDiff(s: Summary): Summary {
-  const c = (x: number): number => Math.min(1, Math.max(-1, x));
-  return { mean: c(s.mean), median: c(s.median), lo: c(s.lo), hi: c(s.hi) };
-}
-
-/** Both systems' own labels, or the error naming what is missing. */
-export function bothSystemsLabels(ctx: CompareContext, estimator: EstimatorId): [Confusion, Confusion] {
-  const what = 'labelled outputs of both systems (baseline and candidate)';
-  return [ctx.baselineLabels ?? missingLabels(estimator, what), ctx.candidateLabels ?? missingLabels(estimator, what)];
-}
-
-/** The pooled calibration, or the error naming what is missing. */
-export function pooledLabels(ctx: CompareContext, estimator: EstimatorId): Confusion {
-  return ctx.confusion ?? missingLabels(estimator, 'calibration labels (a confusion matrix)');
+export function uncalibrated(): Diagnostic {
+  return { code: 'uncalibrated', severity: 'info', message: 'Uncalibrated: raw judge verdicts, taking the judge to be always right.' };
 }

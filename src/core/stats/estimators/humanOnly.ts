@@ -1,25 +1,30 @@
-// "human-only": the human labels alone (METHOD.md §6): Wilson for one system, Newcombe for a difference.
-import { newcombe, wilson } from '../baselines';
-import { normalAbove } from '../summary';
-import { bothSystemsLabels, perSystemLabelDiagnostics, type EstimatorDescriptor } from './descriptor';
+// "human-only": the human labels alone (METHOD §6, IDK-aware): Wilson for one system, MOVER for a difference,
+// each answered accuracy scaled by its system's answered share.
+import { moverDifference, wilson } from '../baselines';
+import { MIN_CLASS_LABELS } from '../calibration';
+import { closedSummary } from '../summary';
+import { bothSystemsLabels, closedPart, labelTotal, type EstimatorDescriptor } from './descriptor';
 
 export const humanOnlyEstimator = {
   id: 'human-only',
   displayName: 'Human labels only',
   explanation: 'Ignores the judge and estimates from the human labels alone; honest but wide unless many outputs are labelled.',
   labels: 'per-system',
-  estimateOne({ labels, options: o, diagnostics }) {
-    const m = labels.tp + labels.fn + labels.fp + labels.tn;
-    const w = wilson(labels.tp + labels.fn, m, o.level);
-    diagnostics.push(...perSystemLabelDiagnostics([labels], ['This system']));
-    return { estimate: { mean: w.estimate, median: w.estimate, lo: w.lo, hi: w.hi }, draws: 0 };
+  estimateOne({ labels, confusion, states, options: o, diagnostics }) {
+    const own = labels ?? confusion;
+    const m = labelTotal(own);
+    const n = states.correct + states.incorrect + states.idk;
+    const answered = n > 0 ? 1 - states.idk / n : 1;
+    const w = wilson(own.tp + own.fn, m, o.level);
+    if (m < MIN_CLASS_LABELS) diagnostics.push({ code: 'few-labels-per-system', severity: 'warning', message: `Only ${m} labelled outputs: the interval is wide.` });
+    return { estimate: closedSummary(answered * w.estimate, answered * w.lo, answered * w.hi), draws: 0 };
   },
   compare(ctx) {
-    const [a, b] = bothSystemsLabels(ctx, 'human-only');
-    const o = ctx.options;
-    const r = newcombe(a.tp + a.fn, a.tp + a.fn + a.fp + a.tn, b.tp + b.fn, b.tp + b.fn + b.fp + b.tn, o.level);
-    ctx.diagnostics.push(...perSystemLabelDiagnostics([a, b], ['The baseline', 'The candidate']));
-    return { difference: { mean: r.estimate, median: r.estimate, lo: r.lo, hi: r.hi }, pBetter: normalAbove(r.estimate, r.se, 0),
-      pNotInferior: normalAbove(r.estimate, r.se, -o.margin), draws: 0 };
+    const both = bothSystemsLabels(ctx, 'human-only');
+    if (typeof both === 'string') return { draws: 0, none: both };
+    const [a, b] = both;
+    const r = moverDifference({ correct: a.tp + a.fn, labelled: labelTotal(a), answeredShare: 1 - ctx.moments.rA },
+      { correct: b.tp + b.fn, labelled: labelTotal(b), answeredShare: 1 - ctx.moments.rB }, ctx.options.level);
+    return closedPart(r.estimate, r.se, r.lo, r.hi, ctx.options.margin);
   },
 } satisfies EstimatorDescriptor;

@@ -4,7 +4,8 @@
 // Adding an estimator: its id in src/protocol/comparison.ts, a file next to this one, a row below
 // (then `npm run sync:enums` rewrites the schema enum; a unit test fails until it is done).
 import { ESTIMATOR_IDS, type EstimatorInfo } from '../../../protocol/comparison';
-import type { EstimatorId } from '../types';
+import type { EstimatorChoice } from '../types';
+import { autoEstimator } from './auto';
 import type { EstimatorDescriptor } from './descriptor';
 import { humanOnlyEstimator } from './humanOnly';
 import { naiveEstimator } from './naive';
@@ -14,7 +15,8 @@ import { roganGladenEstimator } from './roganGladen';
 
 export type { EstimatorDescriptor, LabelNeed } from './descriptor';
 
-const table: { readonly [K in EstimatorId]: EstimatorDescriptor & { id: K } } = {
+const table: { readonly [K in EstimatorChoice]: EstimatorDescriptor & { id: K } } = {
+  'auto': autoEstimator,
   'paper': paperEstimator,
   'rogan-gladen': roganGladenEstimator,
   'ppi++': ppiPlusPlusEstimator,
@@ -22,13 +24,14 @@ const table: { readonly [K in EstimatorId]: EstimatorDescriptor & { id: K } } = 
   'naive': naiveEstimator,
 };
 
-/** Every estimator id, in the order selectors and usage texts list them. */
-export const ESTIMATORS: readonly EstimatorId[] = ESTIMATOR_IDS;
+/** Every estimator id, `auto` first, in the order selectors and usage texts list them. */
+export const ESTIMATORS: readonly EstimatorChoice[] = ESTIMATOR_IDS;
+export const ESTIMATOR_CHOICES = ESTIMATORS;
 
-/** The estimator used when neither the project nor the user picks one. */
-export const DEFAULT_ESTIMATOR: EstimatorId = 'rogan-gladen';
+/** The estimator used when neither the project nor the user picks one (METHOD §5b). */
+export const DEFAULT_ESTIMATOR: EstimatorChoice = 'auto';
 
-export function isEstimatorId(x: unknown): x is EstimatorId {
+export function isEstimatorId(x: unknown): x is EstimatorChoice {
   return typeof x === 'string' && Object.hasOwn(table, x);
 }
 

@@ -1,27 +1,23 @@
-// "naive": the judge's verdicts at face value (METHOD.md §6), shown beside the calibrated estimate.
+// "naive": the judge's verdicts at face value (METHOD §6), shown beside the calibrated estimate; IDK counts as 0.
 import { naivePaired, wilson } from '../baselines';
-import { normalAbove, waldSummary } from '../summary';
-import type { Diagnostic } from '../types';
-import { clipDiff, type EstimatorDescriptor } from './descriptor';
-
-function uncalibrated(): Diagnostic {
-  return { code: 'uncalibrated', severity: 'info', message: 'Uncalibrated: raw judge verdicts, taking the judge to be always right.' };
-}
+import { verdictMargins } from '../stateTable';
+import { closedSummary, waldSummary } from '../summary';
+import { closedPart, uncalibrated, type EstimatorDescriptor } from './descriptor';
 
 export const naiveEstimator = {
   id: 'naive',
   displayName: 'Naive (uncalibrated)',
-  explanation: 'Takes the judge to be always right: no labels needed, but any judge error goes straight into the number.',
+  explanation: 'Takes the judge\'s verdicts at face value; shown beside a calibrated estimate so you can see what the calibration changed.',
   labels: 'none',
-  estimateOne({ judged, n, options: o, diagnostics }) {
-    const w = wilson(judged, n, o.level);
+  estimateOne({ states, options: o, diagnostics }) {
+    const w = wilson(states.correct, states.correct + states.incorrect + states.idk, o.level);
     diagnostics.push(uncalibrated());
-    return { estimate: { mean: w.estimate, median: w.estimate, lo: w.lo, hi: w.hi }, draws: 0 };
+    return { estimate: closedSummary(w.estimate, w.lo, w.hi), draws: 0 };
   },
-  compare({ paired, options: o, diagnostics }) {
-    const r = naivePaired(paired);
-    diagnostics.push(uncalibrated());
-    return { difference: clipDiff(waldSummary(r.estimate, r.se, o.level)), pBetter: normalAbove(r.estimate, r.se, 0),
-      pNotInferior: normalAbove(r.estimate, r.se, -o.margin), draws: 0 };
+  compare(ctx) {
+    const r = naivePaired(verdictMargins(ctx.states));
+    const w = waldSummary(r.estimate, r.se, ctx.options.level);
+    ctx.diagnostics.push(uncalibrated());
+    return closedPart(r.estimate, r.se, w.lo, w.hi, ctx.options.margin);
   },
 } satisfies EstimatorDescriptor;
