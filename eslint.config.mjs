@@ -25,6 +25,7 @@ const fsAllowed = [
   'src/core/store/**',
   'src/core/project/testSet.ts', 'src/core/project/workspace.ts', 'src/core/project/parseProject.ts', // the project's inputs
   'src/core/prompt/load.ts',                                                                          // prompt files
+  'src/core/batch/uploadFiles.ts',                                                                    // batch upload files in the OS temp folder
   'src/core/workspaceFiles.ts',                                                                       // files a workspace file names (checked before reading)
   'src/cli/commands/run.ts',      // the endpoints file, the prompt, the --out export
   'src/cli/commands/compare.ts',  // the report file

@@ -9,7 +9,8 @@ import { loadProjectFile } from '../../core/project/parseProject';
 import { RunSession } from '../../core/run/runSession';
 import { endpointsUsage } from '../../core/providers/registry';
 import { Store } from '../../core/store/store';
-import { batchFlags, describeBatchEvent, envSecretSource, loadCliEndpoints } from './run';
+import { describeBatchEvent } from '../../core/batch/describe';
+import { batchFlags, envSecretSource, loadCliEndpoints } from './run';
 import { writeControl } from '../output';
 
 const USAGE = `usage: prompt-adapt judge --project prompt-adapt.yml --run RUN_ID [--metrics a,b] [--rejudge] [--json]

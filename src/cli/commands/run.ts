@@ -19,7 +19,7 @@ import type { RunProgress, RunResult } from '../../core/runner/runner';
 import { Store } from '../../core/store/store';
 import { decodeWorkspaceText, readWorkspaceBytes } from '../../core/workspaceFiles';
 import { writeControl } from '../output';
-import type { BatchEvent } from '../../core/batch/driver';
+import { describeBatchEvent } from '../../core/batch/describe';
 import type { RunMode } from '../../core/project/types';
 
 const USAGE = `usage:
@@ -136,17 +136,6 @@ export function batchFlags(v: { mode?: string; 'batch-threshold'?: string }): { 
   const batchThreshold = v['batch-threshold'] === undefined ? undefined : Number(v['batch-threshold']);
   if (batchThreshold !== undefined && !(Number.isInteger(batchThreshold) && batchThreshold >= 0)) throw new UserError('--batch-threshold must be a whole number');
   return { mode: v.mode as RunMode | undefined, batchThreshold };
-}
-
-/** One line per batch event, for the terminal or a CI log. */
-export function describeBatchEvent(e: BatchEvent): string {
-  const where = 'job' in e ? `${e.job.endpointId}/${e.job.model}` : `${e.endpointId}/${e.model}`;
-  switch (e.type) {
-    case 'submitted': return `batch ${where}: submitted ${e.job.keys.length} requests as ${e.job.jobId} (results within 24 h; interrupting leaves it running)`;
-    case 'state': return `batch ${where}: ${e.job.jobId} is ${e.job.state}${e.job.counts.total ? ` (${e.job.counts.completed}/${e.job.counts.total} done${e.job.counts.failed ? `, ${e.job.counts.failed} failed` : ''})` : ''}`;
-    case 'collected': return `batch ${where}: ${e.results} results stored${e.requeued ? `, ${e.requeued} not run by the job are sent again` : ''}`;
-    case 'live': return `batch ${where}: ${e.count} requests sent live (${e.why})`;
-  }
 }
 
 /** The prompt and its text as read (the project plan key hashes the text, like the editor's). */

@@ -1,9 +1,8 @@
 // OpenAI Batch API (and Azure OpenAI's global batch, and any server that speaks it): one JSONL file of
 // chat-completion requests per job, `custom_id` = the store's request hash, results mapped back by custom_id.
-import { createHash } from 'node:crypto';
 import { classifyHttp, type Completion } from '../providers/provider';
 import type { BatchBackend, BatchJob, BatchJobState, BatchOutcome, BatchRequest } from './types';
-import { splitAtLimits } from './types';
+import { fileBlob, removeUploadFiles, writeUploadFiles } from './uploadFiles';
 
 /** The remote calls, implemented in providers/openai.ts (the only module that imports the SDK). */
 export interface OpenAIBatchApi {
@@ -11,7 +10,8 @@ export interface OpenAIBatchApi {
   bodyOf(request: BatchRequest['request']): Record<string, unknown>;
   /** The completion the live path would return for a chat-completions response body. */
   completionOf(body: unknown, latencyMs: number): Completion;
-  uploadBatchFile(name: string, content: Buffer, signal?: AbortSignal): Promise<string>;
+  /** Uploads a JSONL file (a file-backed blob, streamed from disk). */
+  uploadBatchFile(name: string, content: Blob, signal?: AbortSignal): Promise<string>;
   createBatch(fileId: string, metadata: Record<string, string>, signal?: AbortSignal): Promise<RemoteBatch>;
   retrieveBatch(id: string, signal?: AbortSignal): Promise<RemoteBatch>;
   /** A recent batch whose metadata carries this tag (a crash between create and the manifest write). */
@@ -51,19 +51,20 @@ export function createOpenAIBatchBackend(api: OpenAIBatchApi, limits = openAIBat
     kind: 'openai',
     limits,
     async submit(endpointId, model, requests, signal) {
-      const lines = requests.map((r) => ({ key: r.key, line: JSON.stringify({ custom_id: r.key, method: 'POST', url: '/v1/chat/completions', body: api.bodyOf(r.request) }) + '\n' }));
+      const files = writeUploadFiles(model, requests, (r) => JSON.stringify({ custom_id: r.key, method: 'POST', url: '/v1/chat/completions', body: api.bodyOf(r.request) }), limits);
       const jobs: BatchJob[] = [];
-      for (const group of splitAtLimits(lines, (l) => Buffer.byteLength(l.line), limits)) {
-        // Tagged with a digest of its requests: submitting the same group again finds the job instead of paying twice.
-        const tag = createHash('sha256').update(model).update('\0').update(group.map((l) => l.key).join('\n')).digest('hex').slice(0, 24);
-        const existing = await api.findBatch(tag, signal);
-        const remote = existing && !['failed', 'expired', 'cancelled'].includes(existing.status) ? existing
-          : await api.createBatch(await api.uploadBatchFile(`prompt-adapt-${tag}.jsonl`, Buffer.from(group.map((l) => l.line).join('')), signal), { prompt_adapt: tag }, signal);
-        jobs.push(update({
-          backend: 'openai', endpointId, model, jobId: remote.id, keys: group.map((l) => l.key), submittedAt: new Date().toISOString(),
-          state: 'submitted', counts: { total: group.length, completed: 0, failed: 0 },
-        }, remote));
-      }
+      try {
+        for (const file of files) {
+          // Tagged with a digest of its requests: submitting the same group again finds the job instead of paying twice.
+          const existing = await api.findBatch(file.tag, signal);
+          const remote = existing && !['failed', 'expired', 'cancelled'].includes(existing.status) ? existing
+            : await api.createBatch(await api.uploadBatchFile(`prompt-adapt-${file.tag}.jsonl`, await fileBlob(file), signal), { prompt_adapt: file.tag }, signal);
+          jobs.push(update({
+            backend: 'openai', endpointId, model, jobId: remote.id, keys: file.keys, submittedAt: new Date().toISOString(),
+            state: 'submitted', counts: { total: file.keys.length, completed: 0, failed: 0 },
+          }, remote));
+        }
+      } finally { removeUploadFiles(files); }
       return jobs;
     },
     async refresh(job, signal) { return update(job, await api.retrieveBatch(job.jobId, signal)); },

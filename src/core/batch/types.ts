@@ -68,3 +68,18 @@ export function splitAtLimits<T>(items: readonly T[], sizeOf: (item: T) => numbe
   if (current.length) groups.push(current);
   return groups;
 }
+
+/** One line on a run's batch jobs for trees and status bars, e.g. "batch: 1 running, 1 collected (3,200 requests; submitted 14:05)". */
+export function describeBatchJobs(jobs: readonly BatchJob[]): string | undefined {
+  const real = jobs.filter((j) => !j.jobId.startsWith('submitting:'));
+  if (!real.length) return undefined;
+  const counts = new Map<string, number>();
+  for (const j of real) { const k = j.collected ? 'collected' : j.state; counts.set(k, (counts.get(k) ?? 0) + 1); }
+  const requests = real.reduce((n, j) => n + j.keys.length, 0);
+  const first = real.map((j) => j.submittedAt).sort()[0]!;
+  const parts = [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
+  return `batch: ${parts} (${requests.toLocaleString('en-US')} requests; submitted ${first.slice(0, 16).replace('T', ' ')} UTC)`;
+}
+
+/** True while a run has batch jobs whose results were not stored yet. */
+export const hasOpenBatchJobs = (jobs: readonly BatchJob[]): boolean => jobs.some((j) => !j.collected);

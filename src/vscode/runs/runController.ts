@@ -9,6 +9,9 @@ import { formatProblem } from '../../core/problems';
 import { parsePromptText } from '../../core/prompt/load';
 import type { PromptFile } from '../../core/prompt/types';
 import { RunSession } from '../../core/run/runSession';
+import type { BatchEvent } from '../../core/batch/driver';
+import type { RunMode } from '../../core/project/types';
+import { describeBatchEvent } from '../../core/batch/describe';
 import { estimatePlan, type ProjectPlan } from '../../core/runner/projectPlan';
 import type { RunProgress, RunResult } from '../../core/runner/runner';
 import { Disposable } from '../disposable';
@@ -19,7 +22,11 @@ import type { ProjectModel } from '../project/projectModel';
 import { CommandId } from '../commands/ids';
 
 /** Arguments the command accepts from CodeLens (a Uri) or from tests and other commands (the object). */
-export interface RunArgs { testSet?: string; candidates?: string[]; confirm?: boolean; /** false: do not run the project's metrics afterwards. */ judge?: boolean }
+export interface RunArgs {
+  testSet?: string; candidates?: string[]; confirm?: boolean;
+  /** false: do not run the project's metrics afterwards. */ judge?: boolean;
+  /** live, batch or auto for every candidate; asked when a selected endpoint has a batch service. */ mode?: RunMode;
+}
 
 export class RunController extends Disposable {
   private readonly status = this.register(vscode.window.createStatusBarItem('promptAdapt.run', vscode.StatusBarAlignment.Left, 50));
@@ -73,8 +80,11 @@ export class RunController extends Disposable {
     if (!candidateIds?.length) return undefined;
 
     const endpoints = readEndpoints(this.log);
+    const batchable = project.candidates.filter((c) => candidateIds.includes(c.id) && endpoints[c.endpoint]?.batch);
+    const mode = args.mode ?? (batchable.length ? await pickMode(batchable.map((c) => c.id)) : undefined);
+    if (batchable.length && !mode) return undefined;
     const session = new RunSession({
-      endpoints, providerDeps: { secrets: this.secrets, mfaCodeProvider: askMfaCode }, log: this.log,
+      endpoints, providerDeps: { secrets: this.secrets, mfaCodeProvider: askMfaCode }, log: this.log, mode,
       defaultConcurrency: settings.maxConcurrency(),
       events: {
         problem: (p) => this.log.warn(formatProblem(p)),
@@ -119,6 +129,7 @@ export class RunController extends Disposable {
               this.status.text = `$(sync~spin) ${p.done}/${p.total ?? '?'} ${label}`;
             },
             judging: () => progress.report({ message: 'judging the outputs…' }),
+            batch: (e) => this.showBatch(e, label, (m) => progress.report({ message: m })),
             judgeProgress: (batch, p) => progress.report({ message: `judging (${batch}) ${p.done}/${p.total ?? '?'}` }),
           });
           const r = await session.runAndJudge(built.plan, { store: built.store, project, judge: args.judge, signal: abort.signal });
@@ -133,6 +144,19 @@ export class RunController extends Disposable {
       this.current = undefined;
       this.status.hide();
     }
+  }
+
+  /** Batch jobs show in the status bar (state, submitted, expected by) and the log; stored results get a notification. */
+  private showBatch(e: BatchEvent, label: string, report: (m: string) => void): void {
+    const line = describeBatchEvent(e);
+    this.log.info(line);
+    report(line);
+    if (e.type === 'submitted' || e.type === 'state') {
+      const expected = new Date(Date.parse(e.job.submittedAt) + 24 * 3600_000).toLocaleString();
+      this.status.text = `$(cloud-upload) batch ${e.job.state}: ${label}`;
+      this.status.tooltip = `${line}\nSubmitted ${new Date(e.job.submittedAt).toLocaleString()}; results expected by ${expected}.\nYou can keep working or close VS Code: running the same prompt again picks the job up. Click to stop waiting.`;
+    }
+    if (e.type === 'collected') void vscode.window.showInformationMessage(`Prompt Adapt: batch results arrived for ${label} (${e.results} stored${e.requeued ? `, ${e.requeued} sent again` : ''}).`);
   }
 
   private reportRun(result: RunResult, label: string): void {
@@ -189,4 +213,14 @@ async function askMfaCode(serial: string): Promise<string> {
   const code = await vscode.window.showInputBox({ title: 'AWS MFA code', prompt: `Code for ${serial}`, ignoreFocusOut: true, validateInput: (v) => (/^\d{6}$/.test(v) ? null : 'Six digits') });
   if (!code) throw new UserError('No MFA code entered.');
   return code;
+}
+
+/** Live or the provider's batch service, with what each costs in money and time. */
+async function pickMode(batchable: readonly string[]): Promise<RunMode | undefined> {
+  const items: (vscode.QuickPickItem & { mode: RunMode })[] = [
+    { label: 'Live', description: 'results as they come', detail: 'One call per request at the full price.', mode: 'live' },
+    { label: 'Batch', description: 'half price, results within 24 hours', detail: `${batchable.join(', ')} through the provider's batch service; you can keep working or close VS Code meanwhile.`, mode: 'batch' },
+    { label: 'Auto', description: 'batch for large runs only', detail: 'Batch when an endpoint has more than 1,000 requests in this run, live otherwise.', mode: 'auto' },
+  ];
+  return (await vscode.window.showQuickPick(items, { title: 'How should the requests be sent?', ignoreFocusOut: true }))?.mode;
 }

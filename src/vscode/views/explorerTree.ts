@@ -5,12 +5,13 @@ import * as vscode from 'vscode';
 import { parsePromptText } from '../../core/prompt/load';
 import type { RunManifest } from '../../core/store/runs';
 import { Store, storeGlobs } from '../../core/store/store';
+import { describeBatchJobs } from '../../core/batch/types';
 import { Disposable } from '../disposable';
 import type { ProjectModel } from '../project/projectModel';
 
 type Node =
   | { kind: 'group'; id: 'prompts' | 'testSets' | 'candidates' | 'runs'; label: string }
-  | { kind: 'run'; manifest: RunManifest }
+  | { kind: 'run'; manifest: RunManifest; batch?: string }
   | { kind: 'prompt'; uri: vscode.Uri; name: string; variants: PromptEntry[] }
   | { kind: 'testSet'; id: string; uri: vscode.Uri; rows?: number; error?: string; fields: string[] }
   | { kind: 'candidate'; id: string; detail: string };
@@ -50,8 +51,10 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     }
     if (node.kind === 'group' && node.id === 'runs') {
       const parsed = await this.project.project();
-      const runs = parsed ? await Store.openForProject(parsed.project).listRuns().catch(() => []) : [];
-      return runs.sort((a, b) => b.runId.localeCompare(a.runId)).map((manifest) => ({ kind: 'run', manifest }));
+      const store = parsed && Store.openForProject(parsed.project);
+      const runs = store ? await store.listRuns().catch(() => []) : [];
+      const batchOf = (runId: string): string | undefined => { try { return describeBatchJobs(store!.readBatchJobs(runId)); } catch { return 'batch: the job list cannot be read'; } };
+      return runs.sort((a, b) => b.runId.localeCompare(a.runId)).map((manifest) => ({ kind: 'run', manifest, batch: batchOf(manifest.runId) }));
     }
     return [];
   }
@@ -86,7 +89,8 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
         const item = new vscode.TreeItem(m.runId, vscode.TreeItemCollapsibleState.None);
         const c = m.counts;
         item.description = `${m.status} · ${c.requested + c.cached + c.resumed}${c.total ? `/${c.total}` : ''}${c.errors ? ` · ${c.errors} errors` : ''}`;
-        item.tooltip = `${m.prompt?.name ?? m.prompt?.path ?? ''} on ${m.testSet?.id ?? ''}\n${m.candidates.map((x) => x.id).join(', ')}`;
+        item.tooltip = `${m.prompt?.name ?? m.prompt?.path ?? ''} on ${m.testSet?.id ?? ''}\n${m.candidates.map((x) => x.id).join(', ')}${node.batch ? `\n${node.batch}` : ''}`;
+        if (node.batch) item.description += ` · ${node.batch.replace(/ \(.*$/, '')}`;
         item.iconPath = new vscode.ThemeIcon(m.status === 'complete' ? 'pass' : m.status === 'running' ? 'sync' : m.status === 'cancelled' ? 'circle-slash' : 'warning');
         item.contextValue = 'run';
         return item;

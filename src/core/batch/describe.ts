@@ -1,0 +1,14 @@
+// Batch events in words, for the CLI's log lines and the editor's status bar and output channel.
+import type { BatchEvent } from './driver';
+
+/** One line per batch event, for the terminal or a CI log. */
+export function describeBatchEvent(e: BatchEvent): string {
+  const where = 'job' in e ? `${e.job.endpointId}/${e.job.model}` : `${e.endpointId}/${e.model}`;
+  switch (e.type) {
+    case 'submitted': return `batch ${where}: submitted ${e.job.keys.length} requests as ${e.job.jobId} (results within 24 h; interrupting leaves it running)`;
+    case 'state': return `batch ${where}: ${e.job.jobId} is ${e.job.state}${e.job.counts.total ? ` (${e.job.counts.completed}/${e.job.counts.total} done${e.job.counts.failed ? `, ${e.job.counts.failed} failed` : ''})` : ''}`;
+    case 'collected': return `batch ${where}: ${e.results} results stored${e.requeued ? `, ${e.requeued} not run by the job are sent again` : ''}`;
+    case 'live': return `batch ${where}: ${e.count} requests sent live (${e.why})`;
+  }
+}
+
