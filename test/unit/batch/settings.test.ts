@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describeBatchJobs, hasOpenBatchJobs, type BatchJob } from '../../../src/core/batch/types';
 import { batchPriceOf, costOf } from '../../../src/core/runner/recorder';
-import { parseEndpoints } from '../../../src/core/providers/endpoints';
+import { parseEndpoints } from '../../../src/core/providers/registry';
 import { batchFlags } from '../../../src/cli/commands/run';
 
 suite('batch settings', () => {
