@@ -168,106 +168,134 @@ async function* jsonlItems(file: string, signal?: AbortSignal): AsyncGenerator<R
  */
 async function* jsonArrayItems(file: string, signal?: AbortSignal): AsyncGenerator<RawItem> {
   const stream = textBytes(file);
-  let line = 1;
-  let state: 'start' | 'beforeElement' | 'afterElement' | 'done' = 'start';
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let parts: Buffer[] = [];
-  let elementLine = 0;
-  let elementStart = -1; // offset in the current chunk where the element began
-  let index = 0;
-  let trailing = false;
-  const finish = (chunk: Buffer, end: number): RawItem => {
-    parts.push(chunk.subarray(elementStart, end));
-    const text = Buffer.concat(parts).toString('utf8');
-    parts = [];
-    elementStart = -1;
-    index++;
+  const scanner = new JsonArrayScanner();
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      signal?.throwIfAborted();
+      yield* scanner.feed(chunk);
+      if (scanner.stopped) return;
+    }
+    const last = scanner.end();
+    if (last) yield last;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** The state of a streamed scan of one JSON array: where we are, and the bytes of the element being read. */
+class JsonArrayScanner {
+  /** A fatal problem was reported: the rest of the file is not read. */
+  stopped = false;
+  private line = 1;
+  private state: 'start' | 'beforeElement' | 'afterElement' | 'done' = 'start';
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private parts: Buffer[] = [];
+  private elementLine = 0;
+  /** Offset in the current chunk where the element began. */
+  private elementStart = -1;
+  private index = 0;
+  private trailing = false;
+  private first = true;
+
+  /** Scans one chunk; returns the elements and problems it completed. */
+  feed(chunk: Buffer): RawItem[] {
+    const out: RawItem[] = [];
+    let i = 0;
+    if (this.first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+    this.first = false;
+    if (this.elementStart === -1 && this.depth > 0) this.elementStart = 0; // an element continues from the previous chunk
+    for (; i < chunk.length && !this.stopped; i++) {
+      const c = chunk[i]!;
+      if (c === 10) this.line++;
+      if (this.depth > 0) this.insideElement(c, chunk, i, out);
+      else i = this.topLevel(c, chunk, i, out);
+    }
+    if (this.depth > 0 && this.elementStart !== -1) { this.parts.push(Buffer.from(chunk.subarray(this.elementStart))); this.elementStart = -1; }
+    return out;
+  }
+
+  /** The problem of a file that ends inside the array, if it does. */
+  end(): RawItem | undefined {
+    if (this.state === 'start' || (this.depth === 0 && this.state === 'done')) return undefined; // empty: reported by the caller
+    return { kind: 'problem', line: this.depth > 0 ? this.elementLine : this.line, fatal: true, message: this.depth > 0
+      ? `The element starting on line ${this.elementLine} is never closed (a missing '}' or '"'); the file ends inside it.`
+      : "The array is never closed: the file ends before its ']'." };
+  }
+
+  private insideElement(c: number, chunk: Buffer, i: number, out: RawItem[]): void {
+    if (this.inString) {
+      if (this.escaped) this.escaped = false;
+      else if (c === 92) this.escaped = true;
+      else if (c === 34) this.inString = false;
+      return;
+    }
+    if (c === 34) this.inString = true;
+    else if (c === 123 || c === 91) this.depth++;
+    else if ((c === 125 || c === 93) && --this.depth === 0) { out.push(this.elementDone(chunk, i + 1)); this.state = 'afterElement'; }
+  }
+
+  /** One byte between elements; returns the index to continue from (a scalar element is skipped whole). */
+  private topLevel(c: number, chunk: Buffer, i: number, out: RawItem[]): number {
+    if (c === 32 || c === 9 || c === 10 || c === 13) return i;
+    if (this.state === 'start') {
+      if (c === 91) { this.state = 'beforeElement'; return i; }
+      const what = c === 123 ? 'a single JSON object' : 'not a JSON array';
+      return this.fatal(out, i, `The file is ${what}; a JSON test set must be an array of objects ([{…}, {…}]). For one object per line, use a .jsonl file.`);
+    }
+    if (this.state === 'done') return this.fatal(out, i, `Unexpected text after the closing ']' on line ${this.line}; a JSON test set is a single array.`);
+    if (c === 93) { // ]
+      if (this.trailing) out.push({ kind: 'problem', line: this.line, fatal: false, message: `A trailing comma before ']' on line ${this.line}; remove it.` });
+      this.state = 'done';
+      return i;
+    }
+    if (c === 44) { // ,
+      if (this.state !== 'afterElement') out.push({ kind: 'problem', line: this.line, fatal: false, message: `An extra ',' on line ${this.line}; remove it.` });
+      this.state = 'beforeElement';
+      this.trailing = true;
+      return i;
+    }
+    this.trailing = false;
+    if (this.state === 'afterElement') out.push({ kind: 'problem', line: this.line, fatal: false, message: `A ',' is missing before the element on line ${this.line}.` });
+    this.elementLine = this.line;
+    if (c === 123 || c === 91) { this.depth = 1; this.elementStart = i; return i; }
+    // A scalar element: read it to the next ',' or ']' (strings may contain those).
+    const end = scalarEnd(chunk, i);
+    this.index++;
+    const text = chunk.toString('utf8', i, end);
+    out.push({ kind: 'problem', line: this.line, fatal: false, message: `Element ${this.index} (line ${this.line}) is ${text.startsWith('"') ? 'a string' : `'${text.slice(0, 20)}'`}, not an object with fields; it was skipped.` });
+    this.state = 'afterElement';
+    return end - 1;
+  }
+
+  private fatal(out: RawItem[], i: number, message: string): number {
+    out.push({ kind: 'problem', line: this.line, fatal: true, message });
+    this.stopped = true;
+    return i;
+  }
+
+  private elementDone(chunk: Buffer, end: number): RawItem {
+    this.parts.push(chunk.subarray(this.elementStart, end));
+    const text = Buffer.concat(this.parts).toString('utf8');
+    this.parts = [];
+    this.elementStart = -1;
+    const index = ++this.index;
+    const at = this.elementLine;
     try {
       const value: unknown = JSON.parse(text);
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        return { kind: 'problem', line: elementLine, fatal: false, message: `Element ${index} (line ${elementLine}) is ${kindOfJson(value)}, not an object with fields; it was skipped.` };
+        return { kind: 'problem', line: at, fatal: false, message: `Element ${index} (line ${at}) is ${kindOfJson(value)}, not an object with fields; it was skipped.` };
       }
       const dup = duplicateJsonKey(text, value);
       if (dup) {
-        const line = elementLine + (text.slice(0, dup.offset).match(/\n/g)?.length ?? 0);
-        return { kind: 'problem', line, fatal: false, message: `Element ${index} (starting on line ${elementLine}) ${twiceMessage(dup.key)}` };
+        const line = at + (text.slice(0, dup.offset).match(/\n/g)?.length ?? 0);
+        return { kind: 'problem', line, fatal: false, message: `Element ${index} (starting on line ${at}) ${twiceMessage(dup.key)}` };
       }
-      return { kind: 'record', line: elementLine, fields: value as Record<string, unknown> };
+      return { kind: 'record', line: at, fields: value as Record<string, unknown> };
     } catch (err) {
-      return { kind: 'problem', line: elementLine, fatal: false, message: `Element ${index} (line ${elementLine}) is not valid JSON (${jsonError(err, text).message}); it was skipped.` };
+      return { kind: 'problem', line: at, fatal: false, message: `Element ${index} (line ${at}) is not valid JSON (${jsonError(err, text).message}); it was skipped.` };
     }
-  };
-  try {
-    let first = true;
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      signal?.throwIfAborted();
-      const out: RawItem[] = [];
-      let i = 0;
-      if (first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
-      first = false;
-      if (elementStart === -1 && depth > 0) elementStart = 0; // an element continues from the previous chunk
-      for (; i < chunk.length; i++) {
-        const c = chunk[i]!;
-        if (c === 10) line++;
-        if (depth > 0) {
-          if (inString) {
-            if (escaped) escaped = false;
-            else if (c === 92) escaped = true;
-            else if (c === 34) inString = false;
-            continue;
-          }
-          if (c === 34) inString = true;
-          else if (c === 123 || c === 91) depth++;
-          else if (c === 125 || c === 93) { depth--; if (depth === 0) { out.push(finish(chunk, i + 1)); state = 'afterElement'; } }
-          continue;
-        }
-        if (c === 32 || c === 9 || c === 10 || c === 13) continue;
-        if (state === 'start') {
-          if (c === 91) { state = 'beforeElement'; continue; }
-          const what = c === 123 ? 'a single JSON object' : 'not a JSON array';
-          yield { kind: 'problem', line, fatal: true, message: `The file is ${what}; a JSON test set must be an array of objects ([{…}, {…}]). For one object per line, use a .jsonl file.` };
-          return;
-        }
-        if (state === 'done') {
-          yield { kind: 'problem', line, fatal: true, message: `Unexpected text after the closing ']' on line ${line}; a JSON test set is a single array.` };
-          return;
-        }
-        if (c === 93) { // ]
-          if (trailing) out.push({ kind: 'problem', line, fatal: false, message: `A trailing comma before ']' on line ${line}; remove it.` });
-          state = 'done';
-          continue;
-        }
-        if (c === 44) { // ,
-          if (state !== 'afterElement') out.push({ kind: 'problem', line, fatal: false, message: `An extra ',' on line ${line}; remove it.` });
-          state = 'beforeElement';
-          trailing = true;
-          continue;
-        }
-        trailing = false;
-        if (state === 'afterElement') out.push({ kind: 'problem', line, fatal: false, message: `A ',' is missing before the element on line ${line}.` });
-        elementLine = line;
-        if (c === 123 || c === 91) { depth = 1; elementStart = i; continue; }
-        // A scalar element: read it to the next ',' or ']' (strings may contain those).
-        const end = scalarEnd(chunk, i);
-        index++;
-        const text = chunk.toString('utf8', i, end);
-        out.push({ kind: 'problem', line, fatal: false, message: `Element ${index} (line ${line}) is ${text.startsWith('"') ? 'a string' : `'${text.slice(0, 20)}'`}, not an object with fields; it was skipped.` });
-        i = end - 1;
-        state = 'afterElement';
-      }
-      if (depth > 0 && elementStart !== -1) { parts.push(Buffer.from(chunk.subarray(elementStart))); elementStart = -1; }
-      yield* out;
-    }
-    if (state === 'start') return; // empty: reported by the caller
-    if (depth > 0 || state !== 'done') {
-      yield { kind: 'problem', line: depth > 0 ? elementLine : line, fatal: true, message: depth > 0
-        ? `The element starting on line ${elementLine} is never closed (a missing '}' or '"'); the file ends inside it.`
-        : "The array is never closed: the file ends before its ']'." };
-    }
-  } finally {
-    stream.destroy();
   }
 }
 // Scalars at the top level of the array are rare (and wrong); they are delimited within one chunk.
@@ -313,6 +341,47 @@ export function mappedFields(mapping: FieldMapping = {}): { variable: string; fi
   return Object.entries(mapping).flatMap(([variable, f]) => (f === undefined ? [] : (Array.isArray(f) ? f : [f]).map((field) => ({ variable, field }))));
 }
 
+type ReportFn = (severity: Problem['severity'], line: number, code: string, message: string, column?: number, endColumn?: number) => void;
+
+/**
+ * Turns a record into an example, or reports why it is skipped: a NUL character; a missing mapped field (once
+ * per field); ids from the mapped id field, else a hash of the row, made unique with a `~k` suffix.
+ */
+function exampleMaker(mapping: FieldMapping, report: ReportFn): (item: { line: number; fields: Record<string, unknown> }) => Example | undefined {
+  const needed = mappedFields(mapping);
+  const idField = typeof mapping.id === 'string' ? mapping.id : undefined;
+  const seenIds = new Map<string, number>();
+  const missingWarned = new Set<string>();
+  return (item) => {
+    const withNul = fieldWithNul(item.fields);
+    if (withNul !== undefined) {
+      report('error', item.line, 'bad-row', `The row on line ${item.line} has a NUL character (U+0000) in field '${withNul.replace(/\0/g, '\\0')}'; it was skipped. Test data must be text.`);
+      return undefined;
+    }
+    // A missing mapped field is reported once per field (with the first line), not once per row.
+    for (const { variable, field } of needed) {
+      if (item.fields[field] !== undefined || missingWarned.has(field)) continue;
+      missingWarned.add(field);
+      report('warning', item.line, 'missing-field', `The row on line ${item.line} has no field '${field}' (mapped to '${variable === 'id' ? 'id' : `{{${variable}}}`}'); rows without it ${variable === 'id' ? 'get a hash id' : 'cannot be rendered'}. Fix the mapping under this test set's 'fields', or the data.`);
+    }
+    let id: string;
+    const raw = idField !== undefined ? item.fields[idField] : undefined;
+    if ((typeof raw === 'string' && raw !== '') || typeof raw === 'number') id = String(raw);
+    else id = rowHash(item.fields);
+    const before = seenIds.get(id);
+    if (before !== undefined) {
+      let k = 2;
+      while (seenIds.has(`${id}~${k}`)) k++;
+      report('warning', item.line, 'duplicate-id', idField !== undefined && raw !== undefined
+        ? `Duplicate id '${id}' (first on line ${before}); this row is kept as '${id}~${k}', but ids should be unique.`
+        : `This row repeats the row on line ${before} exactly; it is kept as '${id}~${k}'.`);
+      id = `${id}~${k}`;
+    }
+    seenIds.set(id, item.line);
+    return { id, line: item.line, fields: item.fields };
+  };
+}
+
 /**
  * Streams the examples of a test set. Problems go to `opts.onProblem`: bad lines (skipped), rows without a
  * mapped field, duplicate ids (made unique with a `~2` suffix), keys written twice and NUL characters in a row,
@@ -339,11 +408,7 @@ export async function* readExamples(source: TestSetSource, opts: ReadOptions = {
     return;
   }
   const items = format === 'jsonl' ? jsonlItems(file, opts.signal) : format === 'csv' ? csvItems(file, opts.signal) : jsonArrayItems(file, opts.signal);
-  const mapping = source.fields ?? {};
-  const needed = mappedFields(mapping);
-  const idField = typeof mapping.id === 'string' ? mapping.id : undefined;
-  const seenIds = new Map<string, number>();
-  const missingWarned = new Set<string>();
+  const rowOf = exampleMaker(source.fields ?? {}, report);
   let rows = 0;
   let bad = 0;
   let fatal = false;
@@ -355,34 +420,10 @@ export async function* readExamples(source: TestSetSource, opts: ReadOptions = {
         if (item.fatal) { fatal = true; break; }
         continue;
       }
-      const withNul = fieldWithNul(item.fields);
-      if (withNul !== undefined) {
-        bad++;
-        report('error', item.line, 'bad-row', `The row on line ${item.line} has a NUL character (U+0000) in field '${withNul.replace(/\0/g, '\\0')}'; it was skipped. Test data must be text.`);
-        continue;
-      }
-      // A missing mapped field is reported once per field (with the first line), not once per row.
-      for (const { variable, field } of needed) {
-        if (item.fields[field] !== undefined || missingWarned.has(field)) continue;
-        missingWarned.add(field);
-        report('warning', item.line, 'missing-field', `The row on line ${item.line} has no field '${field}' (mapped to '${variable === 'id' ? 'id' : `{{${variable}}}`}'); rows without it ${variable === 'id' ? 'get a hash id' : 'cannot be rendered'}. Fix the mapping under this test set's 'fields', or the data.`);
-      }
-      let id: string;
-      const raw = idField !== undefined ? item.fields[idField] : undefined;
-      if ((typeof raw === 'string' && raw !== '') || typeof raw === 'number') id = String(raw);
-      else id = rowHash(item.fields);
-      const before = seenIds.get(id);
-      if (before !== undefined) {
-        let k = 2;
-        while (seenIds.has(`${id}~${k}`)) k++;
-        report('warning', item.line, 'duplicate-id', idField !== undefined && raw !== undefined
-          ? `Duplicate id '${id}' (first on line ${before}); this row is kept as '${id}~${k}', but ids should be unique.`
-          : `This row repeats the row on line ${before} exactly; it is kept as '${id}~${k}'.`);
-        id = `${id}~${k}`;
-      }
-      seenIds.set(id, item.line);
+      const example = rowOf(item);
+      if (!example) { bad++; continue; }
       rows++;
-      yield { id, line: item.line, fields: item.fields };
+      yield example;
       if (opts.limit !== undefined && rows >= opts.limit) return;
     }
   } catch (err) {

@@ -23,7 +23,9 @@ function jobsFile(dir: string): string | undefined {
   return undefined;
 }
 
-suite('cli: batch mode survives SIGKILL', () => {
+suite('cli: batch mode survives SIGKILL', function () {
+  // Real SDKs against loopback servers and child processes: slow on a loaded machine, never hung.
+  this.timeout(180000);
   test('killed between submit and completion, resumed: every row, the same batch, 0 requests paid twice', async () => {
     const server = await startOpenAIBatchServer({ advanceOnPoll: false });
     try {

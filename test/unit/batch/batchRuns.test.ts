@@ -13,7 +13,9 @@ import { examples, makePlan, tempRoot } from '../runner/helpers';
 
 const price = { inputPerMTok: 2, outputPerMTok: 8 };
 
-suite('batch mode runs', () => {
+suite('batch mode runs', function () {
+  // Real SDKs against loopback servers: slow on a loaded machine, never hung.
+  this.timeout(120000);
   let batchServer: OpenAIBatchServer | undefined;
   let liveServer: MockServer;
   suiteSetup(async () => { liveServer = await startMockServer('openai'); });

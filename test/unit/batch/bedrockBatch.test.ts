@@ -13,7 +13,9 @@ const requests = (n: number): BatchRequest[] => Array.from({ length: n }, (_, i)
   key: `rec-${i}`, request: { model: 'us.amazon.nova-2-lite-v1:0', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: `question ${i}` }], params: { maxTokens: 50 } },
 }));
 
-suite('batch: Bedrock batch inference through the real AWS SDKs', () => {
+suite('batch: Bedrock batch inference through the real AWS SDKs', function () {
+  // Real SDKs against loopback servers: slow on a loaded machine, never hung.
+  this.timeout(120000);
   let server: BedrockBatchServer | undefined;
   const start = async (o: BedrockBatchServerOptions = {}) => (server = await startBedrockBatchServer(o));
   teardown(async () => { await server?.close(); server = undefined; });

@@ -30,7 +30,9 @@ function harness(backend: BatchBackend, extra: Partial<BatchDriverOptions> = {})
   return { opts, recorded, live, saved: () => saved };
 }
 
-suite('batch driver', () => {
+suite('batch driver', function () {
+  // Real SDKs against loopback servers: slow on a loaded machine, never hung.
+  this.timeout(120000);
   let server: OpenAIBatchServer | undefined;
   const start = async (o: BatchServerOptions = {}) => (server = await startOpenAIBatchServer(o));
   teardown(async () => { await server?.close(); server = undefined; });

@@ -18,7 +18,9 @@ async function runToEnd(server: OpenAIBatchServer, opts: { reqs: BatchRequest[];
   return { jobs, outcomes, backend };
 }
 
-suite('batch: OpenAI Batch API through the real SDK', () => {
+suite('batch: OpenAI Batch API through the real SDK', function () {
+  // Real SDKs against loopback servers: slow on a loaded machine, never hung.
+  this.timeout(120000);
   let server: OpenAIBatchServer | undefined;
   const start = async (o: BatchServerOptions = {}) => (server = await startOpenAIBatchServer(o));
   teardown(async () => { await server?.close(); server = undefined; });
