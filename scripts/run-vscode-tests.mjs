@@ -12,6 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { format, parseArgs } from 'node:util';
+import { isWorkbenchNoise } from './workbenchNoise.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: a } = parseArgs({ options: {
@@ -61,22 +62,6 @@ server.stdout.pipe(logStream); server.stderr.pipe(logStream);
 let serverExited = false;
 server.on('exit', () => { serverExited = true; });
 
-// What the workbench logs about itself that is no fault of the extension under test and cannot be switched
-// off. At startup every remote window (code-server always is one) asks for the sessions of the default
-// account provider 'github' without awaiting the answer, gives the extension host 5 s to register it and
-// retries three times; no setting or flag skips that lookup. On a busy machine the remote extension host
-// starts later than that (disabling the GitHub authentication extension makes it fail every time), and
-// when the extension host exits after the tests, the lookups still in flight are cancelled. Each entry
-// matches one message of that lookup exactly, never a whole level or source.
-const GITHUB_LOOKUP_FAILED = String.raw`(Timed out waiting for authentication provider 'github' to register\.|Canceled)`;
-const WORKBENCH_NOISE = [
-  /^(Ignoring fetching additional builtin|\[AccountPolicyGate\]|Updating additional builtin)/,
-  /^Timed out waiting for authentication provider 'github' to register\.: Error: Timed out waiting for authentication provider 'github' to register\.\n/,
-  new RegExp(String.raw`^\[DefaultAccount\] (Attempt \d+ to get sessions failed:|Failed to get default account for provider: github) ${GITHUB_LOOKUP_FAILED}$`),
-  new RegExp(String.raw`^\[chat-stt\] could not refresh GitHub session state for cloud dictation Error: ${GITHUB_LOOKUP_FAILED}\n`),
-  // requests to the extension host cancelled because it exited (the account lookups above among them)
-  /^Canceled: Canceled: Canceled\n(?=[^]*\b(_doStopExtensionHosts|initializeExtensionUsageCache)\b)/,
-];
 let browser;
 let summary;            // [passed, failed] from the suite's closing line
 let finishing = false;
@@ -119,7 +104,7 @@ try {
     const text = format(...args);
     const m = /^(\d+) passed, (\d+) failed$/m.exec(text);
     if (m) summary = [Number(m[1]), Number(m[2])];
-    if (WORKBENCH_NOISE.some((re) => re.test(text))) return;
+    if (isWorkbenchNoise(text)) return;
     (type === 'error' ? console.error : console.log)(text);
   });
   await page.exposeFunction('codeAutomationExit', async (code) => {

@@ -25,11 +25,16 @@ if [ "$what" = host ]; then
   command -v chromium >/dev/null || need_apt=1
   dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt=1
   if [ "$need_apt" = 1 ]; then
-    if [ "$(id -u)" != 0 ]; then echo "setup: need root for: apt-get install chromium libkrb5-dev build-essential python3 pkg-config" >&2; exit 1; fi
+    if [ "$(id -u)" != 0 ]; then
+      echo "setup: the VS Code host needs Debian's Chromium and build tools; run this once as root, or first:" >&2
+      echo "  sudo apt-get install chromium libkrb5-dev build-essential python3 pkg-config" >&2
+      exit 1
+    fi
     echo "setup: installing Debian packages (chromium, build tools)" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq chromium libkrb5-dev build-essential python3 pkg-config >/dev/null
+    # apt's chatter (debconf notes) goes to a log, shown only when something fails
+    { apt-get update -qq && apt-get install -y -qq chromium libkrb5-dev build-essential python3 pkg-config; } >"$TOOLS/apt-get.log" 2>&1 \
+      || { tail -40 "$TOOLS/apt-get.log" >&2; exit 1; }
   fi
   HOST="$TOOLS/vscode-host"
   cs_version() { node -p "require('$HOST/node_modules/code-server/package.json').version" 2>/dev/null || true; }

@@ -64,10 +64,26 @@ function integrationSuites() {
   }));
 }
 
+/** Every bundle the build writes to dist/ is loaded by something shipped; .vscodeignore must let it in. */
+function shipsEveryBundle() {
+  const t0 = Date.now();
+  const listed = spawnSync('vsce', ['ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
+  const shipped = new Set((listed.stdout ?? '').split('\n').map((l) => l.trim()));
+  const bundles = fs.readdirSync(path.join(ROOT, 'dist'), { recursive: true }).map((f) => `dist/${f.split(path.sep).join('/')}`).filter((f) => f.endsWith('.js'));
+  const missing = bundles.filter((f) => !shipped.has(f));
+  timings.push(['the .vsix ships every bundle in dist/', Date.now() - t0]);
+  if (listed.status !== 0 || missing.length) {
+    console.error(listed.status !== 0 ? `\n== vsce ls failed:\n${listed.stderr}` : `\n== the .vsix leaves out ${missing.join(', ')}: let it in through .vscodeignore (or delete it if the build no longer writes it)`);
+    summary();
+    process.exit(1);
+  }
+}
+
 function packagedExtension() {
   const vsix = path.join(ROOT, 'prompt-adapt.vsix');
   fs.rmSync(vsix, { force: true });
   step('package the .vsix', 'npm', ['run', '--silent', 'package']);
+  shipsEveryBundle();
   const smoke = path.join(ROOT, 'test/e2e/vsixSmoke.mjs'), shots = path.join(ROOT, 'test-results/e2e');
   const fixture = workspaceCopy(path.join(ROOT, 'test/integration/workspace'));
   step('the .vsix installs into code-server and activates', node, [smoke, vsix, fixture, shots]);
