@@ -58,8 +58,9 @@ function textBytes(file: string): Readable {
   return guard;
 }
 
-/** A raw row with the line it starts on, or a problem on a line. */
-type RawItem = { kind: 'record'; line: number; fields: Record<string, unknown> } | { kind: 'problem'; line: number; message: string; fatal: boolean; column?: number; endColumn?: number };
+/** A raw row with the line it starts on, or a problem on a line (`code` when it is not a bad row or file). */
+type RawItem = { kind: 'record'; line: number; fields: Record<string, unknown> }
+  | { kind: 'problem'; line: number; message: string; fatal: boolean; column?: number; endColumn?: number; code?: string };
 
 const CHUNK = 1 << 20;
 
@@ -289,6 +290,24 @@ async function* csvItems(file: string, signal?: AbortSignal): AsyncGenerator<Raw
   }
 }
 
+/** Raw items with the checks every format shares: a NUL character in a row, bytes that are not UTF-8 text. */
+async function* checkedItems(items: AsyncGenerator<RawItem>): AsyncGenerator<RawItem> {
+  try {
+    for await (const item of items) {
+      const withNul = item.kind === 'record' ? fieldWithNul(item.fields) : undefined;
+      yield withNul === undefined ? item : { kind: 'problem', line: item.line, fatal: false,
+        message: `The row on line ${item.line} has a NUL character (U+0000) in field '${withNul.replace(/\0/g, '\\0')}'; it was skipped. Test data must be text.` };
+    }
+  } catch (err) {
+    if (!(err instanceof TextEncodingError)) throw err;
+    // Not text at all: one error where it shows, and nothing after it is read.
+    const { line, column, code, message } = err.problem;
+    yield { kind: 'problem', line, column: column - 1, fatal: true, code, message: `${message} The test set was not read past this point.` };
+  } finally {
+    await items.return(undefined);
+  }
+}
+
 /** The format of a source: its own setting, else its extension. */
 export function formatOf(source: TestSetSource): 'jsonl' | 'csv' | 'json' | undefined {
   return source.format ?? testSetFormatOf(source.path);
@@ -338,7 +357,7 @@ export async function* readExamples(source: TestSetSource, opts: ReadOptions = {
     report('error', 1, 'empty-test-set', `The test set ${path.basename(file)} is empty (0 bytes); add examples${format === 'csv' ? ' after a header line' : format === 'json' ? ' as a JSON array of objects' : ', one JSON object per line'}.`);
     return;
   }
-  const items = format === 'jsonl' ? jsonlItems(file, opts.signal) : format === 'csv' ? csvItems(file, opts.signal) : jsonArrayItems(file, opts.signal);
+  const items = checkedItems(format === 'jsonl' ? jsonlItems(file, opts.signal) : format === 'csv' ? csvItems(file, opts.signal) : jsonArrayItems(file, opts.signal));
   const mapping = source.fields ?? {};
   const needed = mappedFields(mapping);
   const idField = typeof mapping.id === 'string' ? mapping.id : undefined;
@@ -351,14 +370,8 @@ export async function* readExamples(source: TestSetSource, opts: ReadOptions = {
     for await (const item of items) {
       if (item.kind === 'problem') {
         bad++;
-        report('error', item.line, item.fatal ? 'bad-test-set' : 'bad-row', item.message, item.column ?? 0, item.endColumn ?? item.column ?? 0);
+        report('error', item.line, item.code ?? (item.fatal ? 'bad-test-set' : 'bad-row'), item.message, item.column ?? 0, item.endColumn ?? item.column ?? 0);
         if (item.fatal) { fatal = true; break; }
-        continue;
-      }
-      const withNul = fieldWithNul(item.fields);
-      if (withNul !== undefined) {
-        bad++;
-        report('error', item.line, 'bad-row', `The row on line ${item.line} has a NUL character (U+0000) in field '${withNul.replace(/\0/g, '\\0')}'; it was skipped. Test data must be text.`);
         continue;
       }
       // A missing mapped field is reported once per field (with the first line), not once per row.
@@ -385,12 +398,6 @@ export async function* readExamples(source: TestSetSource, opts: ReadOptions = {
       yield { id, line: item.line, fields: item.fields };
       if (opts.limit !== undefined && rows >= opts.limit) return;
     }
-  } catch (err) {
-    if (!(err instanceof TextEncodingError)) throw err;
-    // Not text at all: one error where it shows, and nothing after it is read.
-    bad++;
-    fatal = true;
-    report('error', err.problem.line, err.problem.code, `${err.problem.message} The test set was not read past this point.`, err.problem.column - 1);
   } finally {
     await items.return(undefined);
     if (suppressed) opts.onProblem?.({ file, severity: 'warning', code: 'more-problems', range: pointRange(0, 0), message: `…and ${suppressed} more problems in this test set that are not listed.` });
