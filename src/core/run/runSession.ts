@@ -12,6 +12,7 @@ import type { PromptFile } from '../prompt/types';
 import type { RunPlan } from '../runner/plan';
 import { buildProjectPlan, type ProjectPlan } from '../runner/projectPlan';
 import { runPlan, type RunProgress, type RunResult } from '../runner/runner';
+import type { StoreProblem } from '../store/problems';
 import type { RunIssue } from '../store/runs';
 import type { Store } from '../store/store';
 import { ProviderPool } from './providerPool';
@@ -37,6 +38,8 @@ export interface RunSessionEvents {
   problem?(p: Problem): void;
   /** A provider batch job was submitted, changed state or was collected; or a share went live instead. */
   batch?(e: BatchEvent): void;
+  /** A line of the judged run's responses that cannot be read or was edited on disk (with file and line). */
+  storeProblem?(p: StoreProblem): void;
 }
 
 export interface RunSessionOptions {
@@ -157,7 +160,7 @@ export class RunSession {
     return judgeStoredRun({
       project: target.project, store: target.store, runId: target.runId, metricIds: target.metricIds, rejudge: target.rejudge, signal: target.signal,
       endpoints: opts.endpoints, getProvider: this.pool.get, concurrency: opts.concurrency, batch: this.batchOptions(),
-      onProblem: (p) => events.problem?.(p), onNote: (m) => events.note?.(m),
+      onProblem: (p) => events.problem?.(p), onNote: (m) => events.note?.(m), onStoreProblem: (p) => events.storeProblem?.(p),
       onProgress: (batch, p) => events.judgeProgress?.(batch, p),
     });
   }
