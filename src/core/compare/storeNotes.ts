@@ -14,13 +14,11 @@ export const MISSING_VERDICTS = 'missing-verdicts';
 const SHOWN_LINES = 5;
 
 /** What one line of a store file holds, for "3 responses unreadable". */
-function recordsOf(file: string): string {
+function recordsOf(file: string, count: number): string {
   const base = path.basename(file);
-  if (base === 'responses.jsonl') return 'responses';
-  if (base === 'verdicts.jsonl') return 'verdicts';
-  if (base === 'manifest.json') return 'manifest';
-  if (path.basename(path.dirname(file)) === 'labels') return 'labels';
-  return 'lines';
+  const what = base === 'responses.jsonl' ? 'response' : base === 'verdicts.jsonl' ? 'verdict'
+    : path.basename(path.dirname(file)) === 'labels' ? 'label' : 'line';
+  return count === 1 ? what : `${what}s`;
 }
 
 const rel = (base: string, file: string): string => {
@@ -49,7 +47,7 @@ export function storeProblemNotes(problems: readonly StoreProblem[], base: strin
     const p = g[0]!;
     const file = rel(base, p.file);
     const lines = g.flatMap((x) => (x.line === undefined ? [] : [x.line])).sort((a, b) => a - b);
-    const what = recordsOf(p.file);
+    const what = recordsOf(p.file, g.length);
     switch (p.kind) {
       case 'edited-output':
         notes.push({ code: STORE_EDITED, severity: 'warning',

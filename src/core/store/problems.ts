@@ -31,12 +31,15 @@ export interface StoreProblem {
 
 export type OnStoreProblem = (p: StoreProblem) => void;
 
-/** `file:line: message`, with the file relative to `base` (the project folder) when it lies inside it. */
+/**
+ * `file:line: message` for a line, `file message` for the whole file ("… is a device"), with the file relative
+ * to `base` (the project folder) when it lies inside it.
+ */
 export function formatStoreProblem(p: StoreProblem, base?: string): string {
   let file = p.file;
   if (base) {
     const rel = path.relative(base, p.file);
     if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) file = rel.split(path.sep).join('/');
   }
-  return `${file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`;
+  return p.line !== undefined ? `${file}:${p.line}: ${p.message}` : `${file} ${p.message}`;
 }

@@ -199,9 +199,10 @@ export function checkResponseCount(root: string, m: RunManifest, pairsRead: numb
   const kept = problems.filter((p) => !(running && p.kind === 'cut-off-line'));
   const c = m.counts;
   const recorded = (c.requested ?? 0) + (c.cached ?? 0) + (c.resumed ?? 0) + (c.errors ?? 0);
-  if (pairsRead < recorded) {
+  const unread = problems.some((p) => p.kind === 'not-a-file' || p.kind === 'too-large');   // already says it all
+  if (pairsRead < recorded && !unread) {
     kept.push({ file: responsesPath(root, m.runId), kind: 'missing-responses',
-      message: `${recorded - pairsRead} of the ${recorded} responses its manifest records are missing or unreadable` });
+      message: `lacks ${recorded - pairsRead} of the ${recorded} responses its manifest records (lines lost or unreadable)` });
   }
   return kept;
 }
