@@ -138,6 +138,7 @@ export async function listRunsChecked(root: string): Promise<{ runs: RunManifest
   const runs: RunManifest[] = [];
   const damaged: StoreProblem[] = [];
   for (const id of ids.sort()) {
+    if (!RUN_ID_PART.test(id)) continue;   // not a run folder (e.g. a file manager's .DS_Store)
     try { const m = await readManifest(root, id); if (m) runs.push(m); }
     catch (err) { if (err instanceof StoreFileError) damaged.push(err.problem); else throw err; }
   }
