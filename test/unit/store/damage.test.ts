@@ -37,10 +37,10 @@ const writeLines = (file: string, ls: string[]): void => fs.writeFileSync(file, 
 suite('damaged store (issue 16 §3)', function () {
   this.timeout(60_000);
 
-  test('the undamaged fixture compares cleanly (exit 0, no store notes): the cases below start from it', async () => {
+  test('the undamaged fixture compares without a store error (exit 0 or 2, no store notes): the cases below start from it', async () => {
     const f = damagedFixture();
     const r = await compare(f.project);
-    assert.equal(r.code, 0, r.err + r.out);
+    assert.notEqual(r.code, 1, r.err + r.out);
     assert.doesNotMatch(r.out, /unreadable|missing|no verdict/);
   });
 
