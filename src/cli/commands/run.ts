@@ -171,7 +171,7 @@ async function projectForm(v: Values, prompt: PromptFile, promptText: string): P
   for (const c of candidates) if (!endpoints[c.endpoint]) throw new UserError(`candidate '${c.id}' uses endpoint '${c.endpoint}', which is not defined in the endpoints file.`);
   let reported = 0;
   const built = await buildProjectPlan({
-    project, prompt, promptText, testSetId: v['test-set'], candidateIds: wanted,
+    project, prompt, promptText, testSetId: v['test-set'], candidateIds: wanted, endpoints,
     onProblem: (p) => { if (reported++ < 20) console.error(formatProblem(p)); },
   });
   return { store: built.store, endpoints, secrets: envSecretSource(), plan: built.plan };

@@ -138,7 +138,7 @@ export class RunSession {
 
   /** The plan prompt × candidates × test set of a project (see buildProjectPlan). */
   planProject(input: { project: ProjectFile; prompt: PromptFile; promptText: string; testSetId: string | undefined; candidateIds?: readonly string[]; signal?: AbortSignal }): Promise<ProjectPlan> {
-    return buildProjectPlan({ ...input, onProblem: (p) => this.events.problem?.(p) });
+    return buildProjectPlan({ ...input, endpoints: this.opts.endpoints, onProblem: (p) => this.events.problem?.(p) });
   }
 
   /** Runs (or resumes) a plan. */
