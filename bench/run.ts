@@ -1,11 +1,13 @@
 // `npm run bench`: throughput, CPU and memory of the runner against the loopback OpenAI server.
-// 1000 examples × 3 models at 200 ms latency, concurrency 4 / 16 / 64, and at 64 against a server capped at
-// 20 in flight (429 beyond).
+// 1000 examples × 3 models at 200 ms latency, concurrency 4 / 16 / 64; at 64 against a server capped at 20 in
+// flight (429 beyond, without and with `retry-after: 1` / `retry-after-ms: 1000` as OpenAI and Azure send); and at
+// 16 against a token bucket of 5 requests/s (50 examples × 3: 429s with exact retry-after-ms and x-ratelimit-*
+// headers). Rate-limited rows must never be lost: "rows lost" is a failure in every scenario.
 //
 // Honest and isolated: the scenario code (bench/scenario.ts) is bundled with esbuild using the shipped CLI's
 // settings and every scenario runs in a fresh `node` process (no tsx, no state or heap carried over from the
 // previous scenario); the server runs in a process of its own, so CPU and RSS are the client's alone.
-//   npm run bench -- [--examples N] [--only c4,c16,c64,cap20] [--latency MS] [--repeat K]
+//   npm run bench -- [--examples N] [--only c4,c16,c64,cap20,cap20-ra,bucket5] [--latency MS] [--repeat K]
 //                    [--transport node|fetch] (the CLI's node:http transport, default, or the editor's global fetch)
 //                    [--profile DIR] (node --cpu-prof into DIR) [--node-flags "--flag …"] (extra flags for the client)
 import { spawn } from 'node:child_process';
@@ -27,9 +29,11 @@ const { values } = parseArgs({
 const n = Number(values.examples);
 const latencyMs = Number(values.latency);
 const repeat = Math.max(1, Number(values.repeat));
-const scenarios = [
+interface Scenario { name: string; concurrency: number; cap?: number; capRetryAfterS?: number; requestsPerSecond?: number; examples?: number }
+const scenarios: Scenario[] = [
   { name: 'c4', concurrency: 4 }, { name: 'c16', concurrency: 16 }, { name: 'c64', concurrency: 64 },
-  { name: 'cap20', concurrency: 64, cap: 20 },
+  { name: 'cap20', concurrency: 64, cap: 20 }, { name: 'cap20-ra', concurrency: 64, cap: 20, capRetryAfterS: 1 },
+  { name: 'bucket5', concurrency: 16, requestsPerSecond: 5, examples: 50 },
 ].filter((s) => !values.only || values.only.split(',').includes(s.name));
 
 const root = path.resolve(__dirname, '..');
@@ -77,11 +81,15 @@ async function main(): Promise<void> {
   try {
     for (const s of scenarios) {
       for (let k = 0; k < repeat; k++) {
-        await server.setBehavior({ latencyMs, ...(s.cap ? { maxInFlight: s.cap } : {}) });
+        await server.setBehavior({
+          latencyMs, ...(s.cap ? { maxInFlight: s.cap } : {}), ...(s.capRetryAfterS ? { capRetryAfterS: s.capRetryAfterS, capRetryAfterMs: s.capRetryAfterS * 1000 } : {}),
+          ...(s.requestsPerSecond ? { requestsPerSecond: s.requestsPerSecond } : {}),
+        });
         await server.resetStats();
-        const r = await runScenario({ name: s.name, concurrency: s.concurrency, n, url: server.url, transport: values.transport as 'node' | 'fetch' });
+        const examples = values.examples === '1000' && s.examples ? s.examples : n;
+        const r = await runScenario({ name: s.name, concurrency: s.concurrency, n: examples, url: server.url, transport: values.transport as 'node' | 'fetch' });
         const stats = await server.stats();
-        const limit = (s.cap ?? s.concurrency) / (latencyMs / 1000);
+        const limit = Math.min((s.cap ?? s.concurrency) / (latencyMs / 1000), s.requestsPerSecond ?? Infinity);
         const got = r.rows / (r.wallMs / 1000);
         const steady = r.t90 > r.t10 ? (0.8 * r.rows) / ((r.t90 - r.t10) / 1000) : got;
         const row = [s.name, limit.toFixed(0), got.toFixed(1), pct((100 * got) / limit), pct((100 * steady) / limit), (r.runCpuUs / 1000 / r.rows).toFixed(2),

@@ -55,6 +55,8 @@ export interface RunSessionOptions {
   concurrency?: number;
   /** Concurrency of endpoints that set no `maxConcurrency` (default 16). */
   defaultConcurrency?: number;
+  /** How long a rate-limited request keeps waiting and retrying (default: the runner's, 30 minutes). */
+  rateLimitWaitMs?: number;
   log?: Logger;
   events?: RunSessionEvents;
   /** Overrides every candidate's and judge's `mode` (CLI `--mode`, the editor's run choice). */
@@ -148,6 +150,7 @@ export class RunSession {
       store: target.store, runId: target.runId, cache: target.cache, signal: target.signal, endpoints: opts.endpoints,
       getProvider: this.pool.get, concurrency: opts.concurrency, defaultConcurrency: opts.defaultConcurrency, log: opts.log,
       batch: this.batchOptions(),
+      ...(opts.rateLimitWaitMs ? { retry: { rateLimitWaitMs: opts.rateLimitWaitMs } } : {}),
       onIssue: events.issue && ((i) => events.issue?.(i)),
       onProgress: events.runProgress && ((p) => events.runProgress?.(p)),
     });
