@@ -10,7 +10,7 @@
 //   npm run bench -- [--examples N] [--only c4,c16,c64,cap20,cap20-ra,bucket5] [--latency MS] [--repeat K]
 //                    [--transport node|fetch] (the CLI's node:http transport, default, or the editor's global fetch)
 //                    [--profile DIR] (node --cpu-prof into DIR) [--node-flags "--flag …"] (extra flags for the client)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,9 @@ import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { spawnMockServer } from '../test/servers/child';
 import type { ScenarioArgs, ScenarioResult } from './scenario';
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment
+// @ts-ignore -- a plain .mjs module shared with esbuild.mjs
+import { cliLauncher } from '../scripts/cliLauncher.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -39,13 +42,42 @@ const scenarios: Scenario[] = [
 const root = path.resolve(__dirname, '..');
 const bundle = path.join(root, 'out', 'bench', 'scenario.js');
 
-/** Bundles the scenario exactly like `esbuild.mjs --production` bundles dist/cli.js. */
+const cliBundle = path.join(root, 'out', 'bench', 'cliMain.js');
+const cliLauncherFile = path.join(root, 'out', 'bench', 'cli.js');
+
+/** Bundles the scenario, and the CLI with its launcher, like `esbuild.mjs --production` bundles dist/cli.js. */
 async function build(): Promise<void> {
-  await esbuild.build({
-    entryPoints: [path.join(root, 'bench', 'scenario.ts')], outfile: bundle,
+  const settings: esbuild.BuildOptions = {
     bundle: true, platform: 'node', format: 'cjs', target: 'node22', minify: true, sourcemap: 'linked', sourcesContent: false,
-    keepNames: true, mainFields: ['module', 'main'], logLevel: 'warning', logOverride: { 'import-is-undefined': 'error' },
-  });
+    mainFields: ['module', 'main'], logLevel: 'warning', logOverride: { 'import-is-undefined': 'error' },
+  };
+  await esbuild.build({ ...settings, entryPoints: [path.join(root, 'bench', 'scenario.ts')], outfile: bundle, keepNames: true });
+  await esbuild.build({ ...settings, entryPoints: [path.join(root, 'src', 'cli', 'main.ts')], outfile: cliBundle });
+  fs.writeFileSync(cliLauncherFile, (cliLauncher as (main: string) => string)('./cliMain.js'));
+}
+
+/**
+ * CLI start-up: `prompt-adapt run --help` from process start to exit, median of 7, with the compile cache warm (as
+ * from the second start on) and off (the very first start). Wall time and CPU (user + system) of the process.
+ */
+function startUp(): string {
+  const measure = (env: NodeJS.ProcessEnv) => {
+    const runs: { wall: number; cpu: number }[] = [];
+    for (let i = 0; i < 8; i++) {
+      const t0 = performance.now();
+      const r = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, '--max-semi-space-size=4', cliLauncherFile, 'run', '--help'], { env, encoding: 'utf8' });
+      const wall = performance.now() - t0;
+      const [u, s] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+      if (i > 0) runs.push({ wall, cpu: (u! + s!) * 1000 });   // the first run fills the cache
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
+    return `${(median(runs.map((r) => r.wall)) / 1000).toFixed(2)} s wall, ${median(runs.map((r) => r.cpu)).toFixed(0)} ms CPU`;
+  };
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-bench-cache-'));
+  try {
+    return `CLI start-up (run --help, minified bundle, median of 7): ${measure({ ...process.env, NODE_COMPILE_CACHE: cache })} with the compile cache; `
+      + `${measure({ ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' })} without (first start)`;
+  } finally { fs.rmSync(cache, { recursive: true, force: true }); }
 }
 
 function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
@@ -68,6 +100,7 @@ const mb = (b: number) => (b / 2 ** 20).toFixed(0);
 
 async function main(): Promise<void> {
   await build();
+  console.log(startUp());
   const server = await spawnMockServer('openai', { latencyMs });
   console.log(`bench: ${n} examples × 3 models, ${latencyMs} ms latency, node ${process.version}, bundled client (${path.relative(root, bundle)}) in a fresh process per scenario`
     + `${values['node-flags'] ? ` with ${values['node-flags']}` : ''}, server in its own process, ${values.transport} transport`);
