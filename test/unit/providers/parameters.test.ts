@@ -208,6 +208,9 @@ suite('parameters: judges', () => {
     assert.equal(server.stats.bodies[0]!.max_tokens, 300);
     assert.equal((server.stats.bodies[0] as Record<string, unknown>).seed, 1);
     assert.equal(server.stats.bodies[0]!.temperature, 0);
+    server.resetStats();
+    await runJudge(spec({ maxCompletionTokens: 500 }), [input], providerJudgeBackend(async () => provider), () => undefined);
+    assert.deepEqual(Object.keys(server.stats.bodies[0]!).sort(), ['max_completion_tokens', 'messages', 'model', 'temperature'], 'no max_tokens beside max_completion_tokens');
   });
 
   test('the retry after a long unreadable judge reply never needs more context than the first request', async () => {
