@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
+import { cliLauncher } from './scripts/cliLauncher.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -70,9 +71,8 @@ const batchSdksApart = {
 
 const bundles = [
   { ...node, plugins: [...node.plugins, batchSdksApart], entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  // A 4 MB young generation keeps long runs' peak RSS under 150 MB at no CPU cost (bench/run.ts measures it);
-  // `env -S` passes the flag (GNU coreutils >= 8.30, macOS).
-  { ...node, plugins: [...node.plugins, batchSdksApart], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: [], banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=4' } },
+  // The CLI proper; dist/cli.js (written below) is the executable that loads it.
+  { ...node, plugins: [...node.plugins, batchSdksApart], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cliMain.js', external: [] },
   // The batch SDKs (S3 and the Bedrock control plane) in their own file, loaded on first Bedrock batch use.
   { ...node, entryPoints: ['src/core/providers/bedrockBatchApi.ts'], outfile: 'dist/bedrockBatchApi.js', external: [] },
   // The SIMULATED model server of the bundled example, started by the walkthrough in its own process.
@@ -90,6 +90,14 @@ if (withTests) {
     bundles.push({ ...node, minify: false, entryPoints: entries, outdir: `out/test/integration/${dir}`, external: ['vscode', 'mocha'] });
   }
 }
+
+/** dist/cli.js: the executable that turns on the compile cache and loads dist/cliMain.js (scripts/cliLauncher.mjs). */
+function writeCliLauncher() {
+  fs.mkdirSync('dist', { recursive: true });
+  fs.writeFileSync('dist/cli.js', cliLauncher());
+  fs.chmodSync('dist/cli.js', 0o755);
+}
+writeCliLauncher();
 
 const contexts = await Promise.all(bundles.map((b) => esbuild.context({ ...b, metafile: true })));
 if (watch) {

@@ -49,9 +49,12 @@ function exitOnFileSystemFailure(err: unknown): void {
   process.exit(1);
 }
 
-if (require.main === module) {
+/** Runs the command line of this process (dist/cli.js calls it once the compile cache is on). */
+export function start(): void {
   guardTerminalOutput();
   process.on('uncaughtException', exitOnFileSystemFailure);
   process.on('unhandledRejection', exitOnFileSystemFailure);
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => { console.error(err); process.exitCode = 1; });
 }
+
+if (require.main === module) start();

@@ -116,6 +116,8 @@ export interface DecisionCell { status: CellStatus; value?: number; threshold?: 
 /** The framework's steps for one candidate on one test set. */
 export interface DecisionRow {
   systemId: string;
+  /** The correctness verdict (METHOD §7), shown first; absent when no comparison could be made. */
+  verdict?: VerdictName;
   /** The candidate behind the row (for variants, the model the variant ran on). */
   candidateId?: string;
   schema: DecisionCell;

@@ -26,9 +26,17 @@ export interface FaultRule { model?: string; contentIncludes?: string; times?: n
 export interface Behavior {
   /** Delay before answering, ms. */
   latencyMs?: number;
-  /** Requests beyond this many in flight get 429 (with `capRetryAfterMs` if set). */
+  /** Requests beyond this many in flight get 429 (with `retry-after-ms: capRetryAfterMs` and `retry-after: capRetryAfterS` if set). */
   maxInFlight?: number;
   capRetryAfterMs?: number;
+  capRetryAfterS?: number;
+  /**
+   * A token bucket of this many requests per second holding `burst` (default: one second's worth). Beyond it: 429
+   * with `retry-after-ms` (exact), `retry-after` (whole seconds, rounded up) and the `x-ratelimit-*-requests`
+   * headers OpenAI sends; answers carry those headers too.
+   */
+  requestsPerSecond?: number;
+  burst?: number;
   faults?: FaultRule[];
   /** Canned answers by model; otherwise `answer:<model>:<last user message>`. */
   answers?: Record<string, string>;
@@ -76,6 +84,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
   let stats = freshStats();
   let inFlight = 0;
   let seq = 0;
+  let bucket = { tokens: NaN, at: 0 };
   const sockets = new Set<import('node:net').Socket>();
 
   const server = http.createServer((req, res) => {
@@ -84,7 +93,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     req.on('end', () => {
       const url = req.url ?? '/';
       if (req.method === 'GET' && url === '/__stats') return json(res, 200, stats);
-      if (req.method === 'POST' && url === '/__behavior') { behavior = JSON.parse(Buffer.concat(chunks).toString()); return json(res, 200, {}); }
+      if (req.method === 'POST' && url === '/__behavior') { behavior = JSON.parse(Buffer.concat(chunks).toString()); bucket = { tokens: NaN, at: 0 }; return json(res, 200, {}); }
       if (req.method === 'POST' && url === '/__reset') { stats = freshStats(); return json(res, 200, {}); }
       let model: string | undefined;
       let messages: Msg[] = [];
@@ -115,7 +124,13 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     if (auth && stats.authHeaders.length < 8 && !stats.authHeaders.includes(auth.slice(0, 40))) stats.authHeaders.push(auth.slice(0, 40));
     if (behavior.maxInFlight !== undefined && inFlight >= behavior.maxInFlight) {
       stats.rateLimited++;
-      return rateLimit(res, behavior.capRetryAfterMs, undefined, 'concurrency cap');
+      return rateLimit(res, behavior.capRetryAfterMs, behavior.capRetryAfterS, 'concurrency cap');
+    }
+    const budget = takeFromBucket();
+    if (budget?.refusedForMs !== undefined) {
+      stats.rateLimited++;
+      return error(res, 429, 'Rate limit reached for requests', 'rate_limit_exceeded', 'ThrottlingException',
+        { ...budget.headers, 'retry-after-ms': String(budget.refusedForMs), 'retry-after': String(Math.ceil(budget.refusedForMs / 1000)) });
     }
     const all = messages.map((m) => m.content).join('\n');
     const rule = behavior.faults?.find((r) => (!r.model || r.model === model) && (!r.contentIncludes || all.includes(r.contentIncludes)) && (r.times === undefined || r.times > 0));
@@ -129,7 +144,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     if (fault?.kind === 'hang') return; // the client's timeout or abort ends it
     setTimeout(() => {
       if (done || res.destroyed || req.socket.destroyed) return finish();
-      if (!fault) return answer(res, model, messages);
+      if (!fault) return answer(res, model, messages, budget?.headers);
       switch (fault.kind) {
         case 'rate-limit': stats.rateLimited++; return rateLimit(res, fault.retryAfterMs, fault.retryAfterS, 'rate limited', fault.code);
         case 'quota': return error(res, protocol === 'openai' ? 429 : 400, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'ServiceQuotaExceededException');
@@ -142,7 +157,24 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     }, behavior.latencyMs ?? 0);
   }
 
-  function answer(res: http.ServerResponse, model: string, messages: Msg[]): void {
+  /** Takes a request from the token bucket (when there is one): its headers, and how long until a refused request may come back. */
+  function takeFromBucket(): { headers: Record<string, string>; refusedForMs?: number } | undefined {
+    const rate = behavior.requestsPerSecond;
+    if (!rate) return undefined;
+    const burst = behavior.burst ?? rate;
+    const now = performance.now();
+    bucket.tokens = Number.isNaN(bucket.tokens) ? burst : Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * rate);
+    bucket.at = now;
+    const refused = bucket.tokens < 1;
+    if (!refused) bucket.tokens -= 1;
+    const headers = {
+      'x-ratelimit-limit-requests': String(burst), 'x-ratelimit-remaining-requests': String(Math.floor(bucket.tokens)),
+      'x-ratelimit-reset-requests': goDuration(((burst - bucket.tokens) / rate) * 1000),
+    };
+    return refused ? { headers, refusedForMs: Math.ceil(((1 - bucket.tokens) / rate) * 1000) } : { headers };
+  }
+
+  function answer(res: http.ServerResponse, model: string, messages: Msg[], extraHeaders: Record<string, string> = {}): void {
     stats.completions++;
     const key = contentKey(model, messages);
     stats.completionsByKey[key] = (stats.completionsByKey[key] ?? 0) + 1;
@@ -156,7 +188,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
         id: `chatcmpl-${seq}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model,
         choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }],
         usage: { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens },
-      }, { 'x-request-id': id });
+      }, { 'x-request-id': id, ...extraHeaders });
     } else {
       json(res, 200, {
         output: { message: { role: 'assistant', content: [{ text }] } }, stopReason: 'end_turn',
@@ -183,7 +215,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     protocol, port: actual,
     url: protocol === 'openai' ? `http://127.0.0.1:${actual}/v1` : `http://127.0.0.1:${actual}`,
     get stats() { return stats; },
-    setBehavior(b) { behavior = structuredClone(b); },
+    setBehavior(b) { behavior = structuredClone(b); bucket = { tokens: NaN, at: 0 }; },
     resetStats() { stats = freshStats(); },
     close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
   };
@@ -192,6 +224,11 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
 function awsTypeFor(status: number): string {
   return status === 401 || status === 403 ? 'AccessDeniedException' : status === 404 ? 'ResourceNotFoundException' : status === 429 ? 'ThrottlingException'
     : status === 503 ? 'ServiceUnavailableException' : status >= 500 ? 'InternalServerException' : 'ValidationException';
+}
+
+/** A reset time as OpenAI writes it: `250ms`, `1s`, `2.5s`. */
+function goDuration(ms: number): string {
+  return ms < 1000 ? `${Math.ceil(ms)}ms` : `${Number((ms / 1000).toFixed(3))}s`;
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -2,7 +2,7 @@
 // (Table 4): forest plot, the table behind it, and the estimator's warnings shown as visible notes.
 import { shownPoint, type Note, type SystemRow, type TestSetComparison } from '../../src/protocol/comparison';
 import { h, type Child } from '../dom';
-import { num, pct, pp, prob, usd } from '../format';
+import { num, pct, pp, prob, rangeWords, usd } from '../format';
 import { button } from '../ui/controls';
 import { copy, svgText, tableText, type ViewContext } from './context';
 import { forestPlot } from './forestPlot';
@@ -13,10 +13,28 @@ export function notesList(notes: readonly Note[], label: string): HTMLElement | 
     ...notes.map((n) => h('li', { class: `note ${n.severity}`, 'data-code': n.code }, h('span', { class: 'note-severity' }, n.severity === 'error' ? 'Do not act on this: ' : n.severity === 'warning' ? 'Warning: ' : 'Note: '), n.message)));
 }
 
+/** Inconclusive and "do not act" results get no headline point and no bare P(better) (METHOD §7). */
+const settled = (r: SystemRow): boolean => r.verdict !== 'inconclusive' && r.verdict !== 'do-not-act';
+
+function differenceText(r: SystemRow): string {
+  const d = r.difference;
+  if (!d) return r.resolve ? `no estimate; ${r.resolve}` : '—';
+  if (!settled(r)) return `${rangeWords(d.lo, d.hi)}${r.resolve ? `; ${r.resolve}` : ''}`;
+  return `${pp(shownPoint(d))} [${pp(d.lo)}, ${pp(d.hi)}]`;
+}
+
+/** The verdict first, with the estimator behind it and why it was chosen (as the tooltip). */
+function verdictCell(r: SystemRow): HTMLTableCellElement {
+  if (r.isBaseline || !r.verdict) return h('td', {}, '—');
+  const words = r.verdict === 'do-not-act' ? 'do not act on this number' : r.verdict;
+  return h('td', { class: `verdict ${r.verdict}`, 'data-verdict': r.verdict, title: r.estimatorReason ?? '' },
+    h('strong', {}, words), r.estimator ? h('div', { class: 'muted' }, `${r.estimator}${r.estimatorReason ? `: ${r.estimatorReason}` : ''}`) : null);
+}
+
 /** The table of systems; `withDifference` false on the baseline-only case still shows every column. */
 export function systemTable(ts: TestSetComparison, rows: readonly SystemRow[], caption: string): HTMLTableElement {
   const rules = [...new Set(rows.flatMap((r) => Object.keys(r.styleRules)))].sort();
-  const head = ['System', 'Model', 'n', 'Judged', 'Est. correctness', `Difference [${Math.round(ts.level * 100)}% interval]`, 'P(better)', 'IDK',
+  const head = ['System', 'Verdict', 'Model', 'n', 'Judged', 'Est. correctness', `Difference [${Math.round(ts.level * 100)}% interval]`, 'P(better)', 'IDK',
     'Schema failures', 'Bad style', ...rules, 'Median latency', 'Median words', 'Tokens in/out', 'Cost'];
   const cell = (c: Child, cls?: string): HTMLTableCellElement => h('td', { class: cls }, c);
   return h('table', { class: 'grid' },
@@ -24,12 +42,13 @@ export function systemTable(ts: TestSetComparison, rows: readonly SystemRow[], c
     h('thead', {}, h('tr', {}, ...head.map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, ...rows.map((r) => h('tr', { class: r.isBaseline ? 'baseline' : undefined, 'data-system': r.systemId },
       h('th', { scope: 'row', title: r.prompt }, r.systemId, r.isBaseline ? h('span', { class: 'tag' }, 'baseline') : null),
+      verdictCell(r),
       cell(r.model),
       cell(num(r.n), 'num'),
       cell(pct(r.judgedRate), 'num'),
       cell(r.estimate ? `${pct(shownPoint(r.estimate))} [${pct(r.estimate.lo)}, ${pct(r.estimate.hi)}]` : '—', 'num'),
-      cell(r.difference ? `${pp(shownPoint(r.difference))} [${pp(r.difference.lo)}, ${pp(r.difference.hi)}]` : '—', 'num'),
-      cell(prob(r.pBetter), 'num'),
+      cell(differenceText(r), 'num'),
+      cell(settled(r) ? prob(r.pBetter) : '—', 'num'),
       cell(pct(r.idkRate), 'num'),
       cell(pct(r.schemaFailureRate), 'num'),
       cell(pct(r.badStyleRate), 'num'),

@@ -5,6 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildComparison, type CompareOptions } from '../../core/compare';
+import { hasImpossibleNumbers } from '../../core/compare/guards';
+import { storeDamaged } from '../../core/compare/storeNotes';
 import { UserError } from '../../core/errors';
 import { findProjectFile } from '../../core/project/workspace';
 import { formatOfFile, renderDecisionText, renderReport, REPORT_FORMATS, type ReportFormat } from '../../core/report';
@@ -101,5 +103,8 @@ export async function main(argv: string[]): Promise<number> {
   const format = writeReport(report, inv);
   // With --format and no --out the report itself goes to stdout (for piping); otherwise the table does.
   console.log(inv.format && !inv.out ? renderReport(report, format).trimEnd() : renderDecisionText(report));
+  // Damage to the compared data makes the numbers untrustworthy, whatever they say: an error, not a verdict.
+  if (storeDamaged(report)) { console.error('error: the store is damaged where this comparison reads it (see the notes above); its numbers leave those records out.'); return 1; }
+  if (hasImpossibleNumbers(report)) { console.error('error: the comparison produced impossible figures (a bug; see the notes above); they are not shown.'); return 1; }
   return report.selection?.best ? 0 : 2;
 }

@@ -8,6 +8,7 @@ import { formatProblem } from '../../core/problems';
 import { loadProjectFile } from '../../core/project/parseProject';
 import { RunSession } from '../../core/run/runSession';
 import { endpointsUsage } from '../../core/providers/registry';
+import { formatStoreProblem } from '../../core/store/problems';
 import { Store } from '../../core/store/store';
 import { describeBatchEvent } from '../../core/batch/describe';
 import { batchFlags, envSecretSource, loadCliEndpoints } from './run';
@@ -52,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   if (errors.length) return 1;
   const store = Store.openForProject(project);
   const endpoints = loadCliEndpoints(v.endpoints ? { ...process.env, PROMPT_ADAPT_CONFIG: v.endpoints } : process.env);
+  let storeProblems = 0;
   const concurrency = v.concurrency ? Number(v.concurrency) : undefined;
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');
   const session = new RunSession({
@@ -59,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     events: {
       batch: (e) => console.error(describeBatchEvent(e)),
       problem: (p) => console.error(formatProblem(p)), note: (m) => console.error(`note: ${m}`),
+      storeProblem: (p) => { if (storeProblems++ < 20) console.error(`${p.kind === 'edited-output' ? 'warning' : 'error'}: ${formatStoreProblem(p, store.folder)}`); },
       judgeProgress: (batch, p) => { if (process.stderr.isTTY) { writeControl(process.stderr, '\r'); process.stderr.write(`${batch}: ${p.done}/${p.total ?? '?'}   `); } },
     },
   });
@@ -70,7 +73,9 @@ export async function main(argv: string[]): Promise<number> {
       metricIds: v.metrics?.split(',').map((x) => x.trim()).filter(Boolean) });
     if (process.stderr.isTTY) process.stderr.write('\n');
     if (v.json) { console.log(JSON.stringify(summary)); return ac.signal.aborted ? 130 : 0; }
-    console.log(`verdicts written: ${summary.written}, kept from before: ${summary.skipped}, responses without output: ${summary.unjudgeable}`);
+    if (storeProblems > 20) console.error(`… and ${storeProblems - 20} more problems in the run's files`);
+    console.log(`verdicts written: ${summary.written}, kept from before: ${summary.skipped}, responses without output: ${summary.unjudgeable}`
+      + (storeProblems ? `, problems in the run's files: ${storeProblems}` : ''));
     for (const [metricId, byCand] of Object.entries(summary.counts)) {
       for (const [cand, c] of Object.entries(byCand)) {
         console.log(`${metricId}  ${cand}  correct ${pct(c)} (${c.correct}/${c.correct + c.incorrect})  idk ${c.idk}  no verdict ${c.noVerdict}`);

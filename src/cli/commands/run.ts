@@ -34,6 +34,8 @@ const USAGE = `usage:
   --dataset       ad-hoc: JSONL, one example per line; fields fill {{vars}}; 'id' names the example
   --out           write one JSON line per (example, model): {"id","model","output",…} or {"id","model","error"}
   --concurrency   requests in flight per endpoint (default: the endpoint's maxConcurrency, else 16)
+  --rate-limit-wait MINUTES
+                  how long a rate-limited request keeps waiting and retrying before it is recorded as failed (default 30)
   --no-cache      do not use the shared response cache (re-running then asks again)
   --new-run       do not resume the last unfinished run of the same plan
   --run-id ID     resume (or name) this run
@@ -49,7 +51,7 @@ ${endpointsUsage('  ')}
 const OPTIONS = {
   project: { type: 'string' }, prompt: { type: 'string' }, 'test-set': { type: 'string' }, candidates: { type: 'string' },
   models: { type: 'string' }, 'base-url': { type: 'string' }, dataset: { type: 'string' }, out: { type: 'string' },
-  concurrency: { type: 'string' }, mode: { type: 'string' }, 'batch-threshold': { type: 'string' }, 'no-cache': { type: 'boolean' }, 'new-run': { type: 'boolean' }, 'run-id': { type: 'string' },
+  concurrency: { type: 'string' }, mode: { type: 'string' }, 'batch-threshold': { type: 'string' }, 'rate-limit-wait': { type: 'string' }, 'no-cache': { type: 'boolean' }, 'new-run': { type: 'boolean' }, 'run-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -85,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
   if (!v.prompt) { console.error(USAGE); return 1; }
   const concurrency = v.concurrency === undefined ? undefined : Number(v.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');
+  const waitMinutes = v['rate-limit-wait'] === undefined ? undefined : Number(v['rate-limit-wait']);
+  if (waitMinutes !== undefined && !(Number.isFinite(waitMinutes) && waitMinutes > 0)) throw new UserError('--rate-limit-wait must be a positive number of minutes');
 
   const { mode, batchThreshold } = batchFlags(v);
   const { prompt, text: promptText } = await readPrompt(v.prompt);
@@ -99,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
 
   const bar = process.stderr.isTTY ? progressBar() : undefined;
   const session = new RunSession({
-    endpoints, providerDeps: { secrets }, nodeHttp: true, concurrency, mode, batchThreshold,
+    endpoints, providerDeps: { secrets }, nodeHttp: true, concurrency, mode, batchThreshold, ...(waitMinutes ? { rateLimitWaitMs: waitMinutes * 60_000 } : {}),
     events: {
       runProgress: bar, issue: (i) => { bar?.clear(); console.error(`${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message}`); },
       batch: (e) => { bar?.clear(); console.error(describeBatchEvent(e)); },
@@ -171,7 +175,7 @@ async function projectForm(v: Values, prompt: PromptFile, promptText: string): P
   for (const c of candidates) if (!endpoints[c.endpoint]) throw new UserError(`candidate '${c.id}' uses endpoint '${c.endpoint}', which is not defined in the endpoints file.`);
   let reported = 0;
   const built = await buildProjectPlan({
-    project, prompt, promptText, testSetId: v['test-set'], candidateIds: wanted,
+    project, prompt, promptText, testSetId: v['test-set'], candidateIds: wanted, endpoints,
     onProblem: (p) => { if (reported++ < 20) console.error(formatProblem(p)); },
   });
   return { store: built.store, endpoints, secrets: envSecretSource(), plan: built.plan };

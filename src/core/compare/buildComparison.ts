@@ -8,6 +8,7 @@ import { loadProjectFile } from '../project/parseProject';
 import type { Candidate, ProjectFile, TestSetSpec } from '../project/types';
 import { loadPromptFile } from '../prompt/load';
 import type { PromptFile } from '../prompt/types';
+import type { StoreProblem } from '../store/problems';
 import type { RunManifest } from '../store/runs';
 import { Store } from '../store/store';
 import { newcombe } from '../stats/baselines';
@@ -23,7 +24,10 @@ import { resolveStyle } from '../style/config';
 import { StyleChecker } from '../style/check';
 import { shownPoint, type CalibrationSummary, type ComparisonReport, type Interval, type Note, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
 import { ComparisonStore, manifestPromptPath, runsByPrompt, type VerdictIndex, type PromptOutputs } from './gather';
+import { removeImpossibleNumbers } from './guards';
+import { missingVerdictNote, storeProblemNotes } from './storeNotes';
 import { stateOf, systemData, type SystemData } from './systems';
+
 
 /** Options of a comparison; unset values come from the project's `decision:` section. */
 export interface CompareOptions {
@@ -90,7 +94,9 @@ export async function compareProject(project: ProjectFile, opts: CompareOptions 
   };
   const manifests = [...(await store.manifests())].reverse(); // oldest first: later runs overwrite earlier ones
   const report: ComparisonReport = {
-    project: path.basename(project.path), generatedAt: (opts.now ?? new Date()).toISOString(), testSets: [], runs: [], thresholds, notes: [],
+    project: path.basename(project.path), generatedAt: (opts.now ?? new Date()).toISOString(), testSets: [], runs: [], thresholds,
+    // A run whose manifest cannot be read is named, not dropped: it may hold outputs this comparison needs.
+    notes: storeProblemNotes(await store.damagedRuns(), dir).map((n) => ({ ...n, message: `${n.message} Its run is left out of the comparison.` })),
   };
   const ctx: Ctx = { project, dir, store, estimator, level, metricId, margin: thresholds.margin, baselinePrompt, baselineCandidate, promptOf,
     draws: opts.draws, seed: opts.seed, target: opts.targetHalfWidth ?? 0.03 };
@@ -111,6 +117,7 @@ export async function compareProject(project: ProjectFile, opts: CompareOptions 
   if (report.testSets.length === 0) {
     throw new UserError(`no runs of the baseline prompt ${rel(dir, baselinePrompt)} in ${rel(dir, store.root) || '.'}: run it on a test set first (prompt-adapt run).`);
   }
+  removeImpossibleNumbers(report);
   applyDecisions(report, project, thresholds);
   return report;
 }
@@ -167,14 +174,16 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
     else notes.push({ code: 'unrelated-prompt', severity: 'info', message: `Runs of ${rel(dir, p)} are not compared: it is not a variant of a prompt with runs.` });
   }
   const used = new Set<string>([ctx.baselinePrompt, ...parents.keys(), ...parents.values()]);
-  const labels = await store.labelIndex(spec.id);
+  const problems: StoreProblem[] = [];
+  const onProblem = (p: StoreProblem): void => { problems.push(p); };
+  const labels = await store.labelIndex(spec.id, onProblem);
   const outputs = new Map<string, PromptOutputs>();
   const verdicts = new Map<string, VerdictIndex>();
   const runIds: string[] = [];
   for (const p of used) {
     const ms = byPrompt.get(p) ?? [];
-    outputs.set(p, await store.latestOutputs(p, ms));
-    verdicts.set(p, store.verdictIndex(ms.map((m) => m.runId), ctx.metricId));
+    outputs.set(p, await store.latestOutputs(p, ms, onProblem));
+    verdicts.set(p, store.verdictIndex(ms.map((m) => m.runId), ctx.metricId, onProblem));
     runIds.push(...ms.map((m) => m.runId));
   }
 
@@ -267,6 +276,9 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
     level: ctx.level, margin: ctx.margin, rows, variants: variantRows, calibration, decisions: [], variantDecisions: [], notes,
   };
   if (!ctx.metricId) notes.push({ code: 'no-metric', severity: 'error', message: 'The project defines no metric, so correctness cannot be compared.' });
+  notes.push(...storeProblemNotes(problems, dir, baseline.n));
+  const missing = missingVerdictNote(systems.values(), baseline.n, ctx.metricId);
+  if (missing) notes.push(missing);
   return { comparison, runIds };
 }
 

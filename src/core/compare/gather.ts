@@ -6,6 +6,7 @@ import { LabelBook, type LabelLine } from '../store/labels';
 import type { HumanLabelName } from '../../protocol/messages';
 import type { LabelRecord, ResponseRecord, VerdictRecord } from '../store/records';
 import type { RunManifest } from '../store/runs';
+import type { OnStoreProblem, StoreProblem } from '../store/problems';
 import type { Store } from '../store/store';
 
 /** The response chosen for one (example, candidate) and the run it came from. */
@@ -51,18 +52,17 @@ export function runsByPrompt(projectDir: string, testSetId: string, runs: readon
  * The latest output per (example, candidate) over the given runs (oldest first). An output beats an error
  * whatever their order: a retried request that failed later does not erase an answer we already have.
  */
-export async function latestOutputs(store: Store, promptPath: string, runs: readonly RunManifest[]): Promise<PromptOutputs> {
+export async function latestOutputs(store: Store, promptPath: string, runs: readonly RunManifest[], onProblem: OnStoreProblem = () => undefined): Promise<PromptOutputs> {
   const byCandidate = new Map<string, Map<string, Chosen>>();
   for (const m of runs) {
-    await store.forEachResponse(m.runId, (r) => {
-      if (!r || typeof r.exampleId !== 'string' || typeof r.candidateId !== 'string') return;
+    await store.forEachResponseChecked(m, (r) => {
       let byExample = byCandidate.get(r.candidateId);
       if (!byExample) byCandidate.set(r.candidateId, (byExample = new Map()));
       const prev = byExample.get(r.exampleId);
       const hasOutput = typeof r.output === 'string' && !r.error;
       if (prev && !hasOutput && typeof prev.r.output === 'string' && !prev.r.error) return;
       byExample.set(r.exampleId, { r, runId: m.runId });
-    });
+    }, onProblem);
   }
   return { promptPath, runIds: runs.map((m) => m.runId), byCandidate };
 }
@@ -75,12 +75,14 @@ export class VerdictIndex {
   private readonly byRun = new Map<string, VerdictRecord>();
   /** Metrics seen, in first-seen order. */
   private readonly metrics: string[] = [];
+  /** Lines of the verdict files that could not be read. */
+  readonly problems: StoreProblem[] = [];
 
   /** `metricId` undefined indexes nothing; `'*'` indexes every metric (the review shows them all). */
   constructor(store: Store, runIds: readonly string[], readonly metricId: string | undefined) {
     if (metricId === undefined) return;
     for (const runId of runIds) {
-      for (const v of store.readVerdicts(runId).values()) {
+      for (const v of store.readVerdicts(runId, (p) => this.problems.push(p)).values()) {
         if (metricId !== '*' && v.metricId !== metricId) continue;
         if (!this.metrics.includes(v.metricId)) this.metrics.push(v.metricId);
         if (v.outputHash) this.byOutput.set(`${v.metricId}\0${v.candidateId}\0${v.exampleId}\0${v.outputHash}`, v);
@@ -132,8 +134,8 @@ export const labelKey = (outputHash: string, exampleId: string): string => `${ou
  * the labels it writes (`addLabel`), so a new label updates the comparison without reading the store again.
  */
 export class ComparisonStore {
-  private manifestList: Promise<RunManifest[]> | undefined;
-  private readonly outputs = new Map<string, Promise<PromptOutputs>>();
+  private manifestList: Promise<{ runs: RunManifest[]; damaged: StoreProblem[] }> | undefined;
+  private readonly outputs = new Map<string, Promise<{ outputs: PromptOutputs; problems: StoreProblem[] }>>();
   private readonly verdicts = new Map<string, VerdictIndex>();
   private readonly labels = new Map<string, Promise<LabelBook>>();
 
@@ -143,27 +145,47 @@ export class ComparisonStore {
   get root(): string { return this.store.root; }
 
   /** Every run with a readable manifest, newest first (callers must not reorder the array in place). */
-  manifests(): Promise<RunManifest[]> { return (this.manifestList ??= this.store.listRuns()); }
+  async manifests(): Promise<RunManifest[]> { return (await this.listed()).runs; }
 
-  latestOutputs(promptPath: string, runs: readonly RunManifest[]): Promise<PromptOutputs> {
+  /** Runs whose manifest cannot be read, each a problem naming the file. */
+  async damagedRuns(): Promise<StoreProblem[]> { return (await this.listed()).damaged; }
+
+  private listed(): Promise<{ runs: RunManifest[]; damaged: StoreProblem[] }> { return (this.manifestList ??= this.store.listRunsChecked()); }
+
+  /** Problems met reading the files (kept with what was read) are told to `onProblem` on every call. */
+  async latestOutputs(promptPath: string, runs: readonly RunManifest[], onProblem?: OnStoreProblem): Promise<PromptOutputs> {
     const key = `${promptPath}\0${runs.map((m) => m.runId).join('\0')}`;
     let o = this.outputs.get(key);
-    if (!o) this.outputs.set(key, (o = latestOutputs(this.store, promptPath, runs)));
-    return o;
+    if (!o) {
+      const problems: StoreProblem[] = [];
+      this.outputs.set(key, (o = latestOutputs(this.store, promptPath, runs, (p) => problems.push(p)).then((outputs) => ({ outputs, problems }))));
+    }
+    const { outputs, problems } = await o;
+    if (onProblem) for (const p of problems) onProblem(p);
+    return outputs;
   }
 
-  verdictIndex(runIds: readonly string[], metricId: string | undefined): VerdictIndex {
+  verdictIndex(runIds: readonly string[], metricId: string | undefined, onProblem?: OnStoreProblem): VerdictIndex {
     const key = `${metricId ?? ''}\0${runIds.join('\0')}`;
     let v = this.verdicts.get(key);
     if (!v) this.verdicts.set(key, (v = new VerdictIndex(this.store, runIds, metricId)));
+    if (onProblem) for (const p of v.problems) onProblem(p);
     return v;
   }
 
-  /** A test set's labels combined over reviewers (empty when the file cannot be read). */
-  async labelIndex(testSetId: string): Promise<Map<string, CombinedLabel>> {
+  /** A test set's labels combined over reviewers (empty, with the reason told to `onProblem`, when the file cannot be read). */
+  async labelIndex(testSetId: string, onProblem?: OnStoreProblem): Promise<Map<string, CombinedLabel>> {
     let book = this.labels.get(testSetId);
-    if (!book) this.labels.set(testSetId, (book = this.store.readLabelBook(testSetId).catch(() => new LabelBook())));
-    return combineLabels((await book).records());
+    if (!book) {
+      this.labels.set(testSetId, (book = this.store.readLabelBook(testSetId).catch((err: unknown) => {
+        const b = new LabelBook();
+        b.problems.push({ file: path.join(this.store.root, 'labels'), kind: 'unreadable-file', message: `cannot give the labels of test set '${testSetId}': ${(err as Error).message}` });
+        return b;
+      })));
+    }
+    const b = await book;
+    if (onProblem) for (const p of b.problems) onProblem(p);
+    return combineLabels(b.records());
   }
 
   /** A label line this process appended to the test set's file: fold it in instead of reading the file again. */

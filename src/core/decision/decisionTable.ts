@@ -106,7 +106,7 @@ export function decideRow(row: SystemRow, reference: SystemRow | undefined, t: T
   const latency = latencyCell(row, reference, t);
   const correctness = correctnessCell(row, t);
   const style = styleCell(row, t);
-  return { systemId: row.systemId, candidateId: row.candidateId, schema, idk, latency, correctness, style,
+  return { systemId: row.systemId, candidateId: row.candidateId, verdict: row.verdict, schema, idk, latency, correctness, style,
     overall: overallOf([schema, idk, latency, correctness, style]) };
 }
 

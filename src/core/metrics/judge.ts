@@ -16,7 +16,11 @@ export interface JudgeRequest { key: string; judge: JudgeModel; messages: readon
 export const DEFAULT_JUDGE_PARAMS: Readonly<ModelParameters> = { temperature: 0, maxTokens: 1024 };
 
 /** The parameters sent to one judge model. */
-export const judgeParams = (judge: JudgeModel): Readonly<ModelParameters> => ({ ...DEFAULT_JUDGE_PARAMS, ...judge.params });
+export function judgeParams(judge: JudgeModel): Readonly<ModelParameters> {
+  // A judge that sets the reasoning models' budget (maxCompletionTokens) is not also sent the default maxTokens.
+  const { maxTokens, ...rest } = DEFAULT_JUDGE_PARAMS;
+  return judge.params?.maxCompletionTokens !== undefined ? { ...rest, ...judge.params } : { ...rest, maxTokens, ...judge.params };
+}
 
 /** The outcome of one judge call: the reply text, or an error after the backend's own retries. */
 export interface JudgeReply { key: string; text?: string; error?: string; cost?: number }

@@ -10,6 +10,9 @@ import type { OutputSpec } from '../prompt/types';
 import type { EndpointsConfig } from '../providers/endpoints';
 import type { ModelProvider } from '../providers/provider';
 import type { RunProgress } from '../runner/runner';
+import { formatStoreProblem, type StoreProblem } from '../store/problems';
+import type { ResponseRecord } from '../store/records';
+import type { RunManifest } from '../store/runs';
 import type { Store } from '../store/store';
 import { exampleFields, judgeRun, type ExampleFields, type JudgeRunSummary } from './evaluate';
 import { runnerJudgeBackend } from './runnerBackend';
@@ -31,6 +34,8 @@ export interface JudgeStoredRunOptions {
   onProgress?(batch: string, p: RunProgress): void;
   /** Told once when the run's prompt has no output spec (outputs are then read as plain text). */
   onNote?(message: string): void;
+  /** Told about each unreadable or edited line of the run's responses (those are not judged, or judged anew). */
+  onStoreProblem?(p: StoreProblem): void;
 }
 
 /** The metrics to run, or a UserError naming an unknown id or a judge endpoint that is not defined. */
@@ -70,5 +75,16 @@ export async function judgeStoredRun(opts: JudgeStoredRunOptions): Promise<Judge
     examples.set(ex.id, exampleFields(ex, spec.fields));
   }
   const backend = runnerJudgeBackend({ store, runId, endpoints: opts.endpoints, getProvider: opts.getProvider, concurrency: opts.concurrency, batch: opts.batch, onProgress: opts.onProgress });
-  return judgeRun({ store, runId, responses: await store.readResponses(runId), examples, outputSpec, metrics, backend, rejudge: opts.rejudge, signal: opts.signal });
+  return judgeRun({ store, runId, responses: await readJudgedResponses(store, manifest, opts.onStoreProblem), examples, outputSpec, metrics, backend, rejudge: opts.rejudge, signal: opts.signal });
+}
+
+/** The run's responses (the last line per pair); a responses file that cannot be read at all is an error naming it. */
+async function readJudgedResponses(store: Store, manifest: RunManifest, onProblem?: (p: StoreProblem) => void): Promise<ResponseRecord[]> {
+  const byPair = new Map<string, ResponseRecord>();
+  const fatal: StoreProblem[] = [];
+  await store.forEachResponseChecked(manifest, (r) => { byPair.set(`${r.exampleId}\0${r.candidateId}`, r); }, (p) => {
+    if (p.kind === 'not-a-file' || p.kind === 'too-large' || p.kind === 'unreadable-file') fatal.push(p); else onProblem?.(p);
+  });
+  if (fatal.length) throw new UserError(`Cannot judge run ${manifest.runId}: ${formatStoreProblem(fatal[0]!, store.folder)}.`);
+  return [...byPair.values()];
 }

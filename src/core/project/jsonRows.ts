@@ -13,14 +13,21 @@ function keyCount(value: unknown): number {
   return n;
 }
 
+const QUOTE = 34, BACKSLASH = 92, COLON = 58;
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
 /** Offset just after the string literal that starts at `i` (a `"`). */
 function stringEnd(text: string, i: number): number {
-  for (let j = i + 1; j < text.length; j++) {
-    if (text[j] === '\\') j++;
-    else if (text[j] === '"') return j + 1;
+  for (let j = text.indexOf('"', i + 1); j !== -1; j = text.indexOf('"', j + 1)) {
+    let slashes = 0;
+    while (text.charCodeAt(j - 1 - slashes) === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return j + 1;
   }
   return text.length;
 }
+
+/** Places in `text` that look like a key: a `"` followed (after blanks) by `:`. At least one per key. */
+const KEY_LIKE = /"[ \t\r\n]*:/g;
 
 /**
  * The first key written twice in the same object of `text`, a valid JSON text that parsed to `value`, with the
@@ -28,32 +35,28 @@ function stringEnd(text: string, i: number): number {
  * followed by `:`, so with no more such places than keys in the parsed value, nothing was dropped.
  */
 export function duplicateJsonKey(text: string, value: unknown): { key: string; offset: number } | undefined {
-  let keyLike = 0;
-  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
-    let j = i - 1;
-    while (j >= 0 && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r')) j--;
-    if (text[j] === '"') keyLike++;
-  }
+  const keyLike = text.match(KEY_LIKE)?.length ?? 0;
   if (keyLike <= keyCount(value)) return undefined;
   const objects: (Set<string> | null)[] = []; // null for an array
   for (let i = 0; i < text.length;) {
-    const c = text[i]!;
-    if (c === '"') {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
       const end = stringEnd(text, i);
       const keys = objects[objects.length - 1];
       let j = end;
-      while (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r') j++;
-      if (keys && text[j] === ':') {
-        const key = JSON.parse(text.slice(i, end)) as string;
+      while (isSpace(text.charCodeAt(j))) j++;
+      if (keys && text.charCodeAt(j) === COLON) {
+        const raw = text.slice(i + 1, end - 1);
+        const key = raw.includes('\\') ? JSON.parse(text.slice(i, end)) as string : raw;
         if (keys.has(key)) return { key, offset: i };
         keys.add(key);
       }
       i = end;
       continue;
     }
-    if (c === '{') objects.push(new Set());
-    else if (c === '[') objects.push(null);
-    else if (c === '}' || c === ']') objects.pop();
+    if (c === 123) objects.push(new Set());
+    else if (c === 91) objects.push(null);
+    else if (c === 125 || c === 93) objects.pop();
     i++;
   }
   return undefined;

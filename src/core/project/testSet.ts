@@ -58,8 +58,9 @@ function textBytes(file: string): Readable {
   return guard;
 }
 
-/** A raw row with the line it starts on, or a problem on a line. */
-type RawItem = { kind: 'record'; line: number; fields: Record<string, unknown> } | { kind: 'problem'; line: number; message: string; fatal: boolean; column?: number; endColumn?: number };
+/** A raw row with the line it starts on, or a problem on a line (`code` when it is not a bad row or file). */
+type RawItem = { kind: 'record'; line: number; fields: Record<string, unknown> }
+  | { kind: 'problem'; line: number; message: string; fatal: boolean; column?: number; endColumn?: number; code?: string };
 
 const CHUNK = 1 << 20;
 
@@ -317,6 +318,24 @@ async function* csvItems(file: string, signal?: AbortSignal): AsyncGenerator<Raw
   }
 }
 
+/** Raw items with the checks every format shares: a NUL character in a row, bytes that are not UTF-8 text. */
+async function* checkedItems(items: AsyncGenerator<RawItem>): AsyncGenerator<RawItem> {
+  try {
+    for await (const item of items) {
+      const withNul = item.kind === 'record' ? fieldWithNul(item.fields) : undefined;
+      yield withNul === undefined ? item : { kind: 'problem', line: item.line, fatal: false,
+        message: `The row on line ${item.line} has a NUL character (U+0000) in field '${withNul.replace(/\0/g, '\\0')}'; it was skipped. Test data must be text.` };
+    }
+  } catch (err) {
+    if (!(err instanceof TextEncodingError)) throw err;
+    // Not text at all: one error where it shows, and nothing after it is read.
+    const { line, column, code, message } = err.problem;
+    yield { kind: 'problem', line, column: column - 1, fatal: true, code, message: `${message} The test set was not read past this point.` };
+  } finally {
+    await items.return(undefined);
+  }
+}
+
 /** The format of a source: its own setting, else its extension. */
 export function formatOf(source: TestSetSource): 'jsonl' | 'csv' | 'json' | undefined {
   return source.format ?? testSetFormatOf(source.path);
@@ -339,47 +358,6 @@ export function canonicalJson(v: unknown): string {
 /** The fields a mapping reads (its values), excluding nothing: every one should exist in every row. */
 export function mappedFields(mapping: FieldMapping = {}): { variable: string; field: string }[] {
   return Object.entries(mapping).flatMap(([variable, f]) => (f === undefined ? [] : (Array.isArray(f) ? f : [f]).map((field) => ({ variable, field }))));
-}
-
-type ReportFn = (severity: Problem['severity'], line: number, code: string, message: string, column?: number, endColumn?: number) => void;
-
-/**
- * Turns a record into an example, or reports why it is skipped: a NUL character; a missing mapped field (once
- * per field); ids from the mapped id field, else a hash of the row, made unique with a `~k` suffix.
- */
-function exampleMaker(mapping: FieldMapping, report: ReportFn): (item: { line: number; fields: Record<string, unknown> }) => Example | undefined {
-  const needed = mappedFields(mapping);
-  const idField = typeof mapping.id === 'string' ? mapping.id : undefined;
-  const seenIds = new Map<string, number>();
-  const missingWarned = new Set<string>();
-  return (item) => {
-    const withNul = fieldWithNul(item.fields);
-    if (withNul !== undefined) {
-      report('error', item.line, 'bad-row', `The row on line ${item.line} has a NUL character (U+0000) in field '${withNul.replace(/\0/g, '\\0')}'; it was skipped. Test data must be text.`);
-      return undefined;
-    }
-    // A missing mapped field is reported once per field (with the first line), not once per row.
-    for (const { variable, field } of needed) {
-      if (item.fields[field] !== undefined || missingWarned.has(field)) continue;
-      missingWarned.add(field);
-      report('warning', item.line, 'missing-field', `The row on line ${item.line} has no field '${field}' (mapped to '${variable === 'id' ? 'id' : `{{${variable}}}`}'); rows without it ${variable === 'id' ? 'get a hash id' : 'cannot be rendered'}. Fix the mapping under this test set's 'fields', or the data.`);
-    }
-    let id: string;
-    const raw = idField !== undefined ? item.fields[idField] : undefined;
-    if ((typeof raw === 'string' && raw !== '') || typeof raw === 'number') id = String(raw);
-    else id = rowHash(item.fields);
-    const before = seenIds.get(id);
-    if (before !== undefined) {
-      let k = 2;
-      while (seenIds.has(`${id}~${k}`)) k++;
-      report('warning', item.line, 'duplicate-id', idField !== undefined && raw !== undefined
-        ? `Duplicate id '${id}' (first on line ${before}); this row is kept as '${id}~${k}', but ids should be unique.`
-        : `This row repeats the row on line ${before} exactly; it is kept as '${id}~${k}'.`);
-      id = `${id}~${k}`;
-    }
-    seenIds.set(id, item.line);
-    return { id, line: item.line, fields: item.fields };
-  };
 }
 
 /**
@@ -407,8 +385,12 @@ export async function* readExamples(source: TestSetSource, opts: ReadOptions = {
     report('error', 1, 'empty-test-set', `The test set ${path.basename(file)} is empty (0 bytes); add examples${format === 'csv' ? ' after a header line' : format === 'json' ? ' as a JSON array of objects' : ', one JSON object per line'}.`);
     return;
   }
-  const items = format === 'jsonl' ? jsonlItems(file, opts.signal) : format === 'csv' ? csvItems(file, opts.signal) : jsonArrayItems(file, opts.signal);
-  const rowOf = exampleMaker(source.fields ?? {}, report);
+  const items = checkedItems(format === 'jsonl' ? jsonlItems(file, opts.signal) : format === 'csv' ? csvItems(file, opts.signal) : jsonArrayItems(file, opts.signal));
+  const mapping = source.fields ?? {};
+  const needed = mappedFields(mapping);
+  const idField = typeof mapping.id === 'string' ? mapping.id : undefined;
+  const seenIds = new Map<string, number>();
+  const missingWarned = new Set<string>();
   let rows = 0;
   let bad = 0;
   let fatal = false;
@@ -416,22 +398,34 @@ export async function* readExamples(source: TestSetSource, opts: ReadOptions = {
     for await (const item of items) {
       if (item.kind === 'problem') {
         bad++;
-        report('error', item.line, item.fatal ? 'bad-test-set' : 'bad-row', item.message, item.column ?? 0, item.endColumn ?? item.column ?? 0);
+        report('error', item.line, item.code ?? (item.fatal ? 'bad-test-set' : 'bad-row'), item.message, item.column ?? 0, item.endColumn ?? item.column ?? 0);
         if (item.fatal) { fatal = true; break; }
         continue;
       }
-      const example = rowOf(item);
-      if (!example) { bad++; continue; }
+      // A missing mapped field is reported once per field (with the first line), not once per row.
+      for (const { variable, field } of needed) {
+        if (item.fields[field] !== undefined || missingWarned.has(field)) continue;
+        missingWarned.add(field);
+        report('warning', item.line, 'missing-field', `The row on line ${item.line} has no field '${field}' (mapped to '${variable === 'id' ? 'id' : `{{${variable}}}`}'); rows without it ${variable === 'id' ? 'get a hash id' : 'cannot be rendered'}. Fix the mapping under this test set's 'fields', or the data.`);
+      }
+      let id: string;
+      const raw = idField !== undefined ? item.fields[idField] : undefined;
+      if ((typeof raw === 'string' && raw !== '') || typeof raw === 'number') id = String(raw);
+      else id = rowHash(item.fields);
+      const before = seenIds.get(id);
+      if (before !== undefined) {
+        let k = 2;
+        while (seenIds.has(`${id}~${k}`)) k++;
+        report('warning', item.line, 'duplicate-id', idField !== undefined && raw !== undefined
+          ? `Duplicate id '${id}' (first on line ${before}); this row is kept as '${id}~${k}', but ids should be unique.`
+          : `This row repeats the row on line ${before} exactly; it is kept as '${id}~${k}'.`);
+        id = `${id}~${k}`;
+      }
+      seenIds.set(id, item.line);
       rows++;
-      yield example;
+      yield { id, line: item.line, fields: item.fields };
       if (opts.limit !== undefined && rows >= opts.limit) return;
     }
-  } catch (err) {
-    if (!(err instanceof TextEncodingError)) throw err;
-    // Not text at all: one error where it shows, and nothing after it is read.
-    bad++;
-    fatal = true;
-    report('error', err.problem.line, err.problem.code, `${err.problem.message} The test set was not read past this point.`, err.problem.column - 1);
   } finally {
     await items.return(undefined);
     if (suppressed) opts.onProblem?.({ file, severity: 'warning', code: 'more-problems', range: pointRange(0, 0), message: `…and ${suppressed} more problems in this test set that are not listed.` });

@@ -5,6 +5,7 @@ import { originOf } from './endpoints';
 import type { ProviderDescriptor } from './descriptor';
 import { createNodeFetch } from './nodeHttpFetch';
 import { parameterProblems, type ParameterName } from './parameters';
+import { parseRateLimitHeaders } from './rateLimits';
 import type { OpenAIBatchApi } from '../batch/openaiBatch';
 import { classifyHttp, parseRetryAfter, ProviderError, redact, type Completion, type CompletionRequest, type ModelProvider } from './provider';
 
@@ -92,9 +93,12 @@ export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise
       const body = chatCompletionBody(req);
       const start = performance.now();
       try {
-        // Plain await (not .withResponse()): the SDK attaches `_request_id` to the data, one promise layer cheaper.
-        const data = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal });
-        return completionOf(data, performance.now() - start);
+        // With the response: its rate-limit headers pace the endpoint.
+        const { data, response } = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal }).withResponse();
+        const completion = completionOf(data, performance.now() - start);
+        const rateLimits = parseRateLimitHeaders((n) => response.headers.get(n));
+        if (rateLimits) completion.rateLimits = rateLimits;
+        return completion;
       } catch (err) {
         throw toProviderError(err, signal, secrets, SDK);
       }
@@ -154,6 +158,7 @@ function toProviderError(err: unknown, signal: AbortSignal, secrets: (string | u
     return new ProviderError(classifyHttp(status, code, message), status ? `HTTP ${status}: ${message}` : message, {
       status, code, requestId: err.requestID ?? undefined,
       retryAfterMs: headers ? parseRetryAfter((n) => headers.get(n)) : undefined,
+      rateLimits: headers ? parseRateLimitHeaders((n) => headers.get(n)) : undefined,
     });
   }
   // Malformed bodies surface as SyntaxError or TypeError from the SDK's parser.

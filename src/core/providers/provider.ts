@@ -2,6 +2,7 @@
 import type { ErrorKind } from '../store/records';
 import type { RenderedMessage } from '../prompt/types';
 import type { ProviderKind } from './registry';
+import type { ServerRateLimits } from './rateLimits';
 
 /** One chat request, already rendered. `params` uses the prompt file's camelCase names (temperature, maxTokens, topP, stop, seed, …). */
 export interface CompletionRequest {
@@ -19,6 +20,8 @@ export interface Completion {
   /** Wall time of the call as seen by the client. */
   latencyMs: number;
   requestId?: string;
+  /** What the server's `x-ratelimit-*` headers said, when it sends them (the scheduler paces by them). */
+  rateLimits?: ServerRateLimits;
 }
 
 /** A model endpoint. Implementations never retry: the runner's scheduler owns retries and backoff. */
@@ -35,7 +38,7 @@ export class ProviderError extends Error {
   constructor(
     readonly kind: ErrorKind,
     message: string,
-    readonly details: { status?: number; code?: string; retryAfterMs?: number; requestId?: string } = {},
+    readonly details: { status?: number; code?: string; retryAfterMs?: number; requestId?: string; rateLimits?: ServerRateLimits } = {},
   ) {
     super(message);
     this.name = 'ProviderError';

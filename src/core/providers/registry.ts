@@ -7,6 +7,9 @@ import { bedrockKind } from './bedrock';
 import type { ProviderDeps, ProviderDescriptor } from './descriptor';
 import { originOf, type EndpointConfig, type EndpointsConfig } from './endpoints';
 import { openaiKind } from './openai';
+import type { Candidate } from '../project/types';
+import type { ModelParameters } from '../prompt/types';
+import { parameterProblems } from './parameters';
 import type { ModelProvider } from './provider';
 
 export type { ProviderDeps, ProviderDescriptor } from './descriptor';
@@ -65,6 +68,23 @@ export function parseEndpoints(raw: unknown): { endpoints: EndpointsConfig; prob
     endpoints[id] = cfg;
   }
   return { endpoints, problems };
+}
+
+/**
+ * Why candidates cannot be sent their parameters (the prompt's, overridden by each candidate's): one line per
+ * parameter that the candidate's endpoint kind does not take, so a run is refused before anything is sent.
+ * Candidates whose endpoint is not defined are left to the caller's own check.
+ */
+export function candidateParameterProblems(candidates: readonly Pick<Candidate, 'id' | 'endpoint' | 'params'>[], promptParams: Readonly<ModelParameters>,
+  endpoints: EndpointsConfig): string[] {
+  const out: string[] = [];
+  for (const c of candidates) {
+    const cfg = endpoints[c.endpoint];
+    if (!cfg || !isProviderKind(cfg.kind)) continue;
+    const d = table[cfg.kind];
+    for (const p of parameterProblems({ ...promptParams, ...c.params }, d.parameters, d.displayName)) out.push(`candidate '${c.id}' (endpoint '${c.endpoint}'): ${p}`);
+  }
+  return out;
 }
 
 /** The CLI's description of the endpoints file: one example endpoint per kind, and how each kind authenticates. */

@@ -1,6 +1,6 @@
 // Shared helpers of the report renderers: number formatting and escaping for each output language.
 // Everything that came from a model, a test set or a file name is untrusted and goes through these.
-import { shownPoint, type CellStatus, type DecisionCell, type Interval } from '../../protocol/comparison';
+import { shownPoint, type CellStatus, type DecisionCell, type Interval, type VerdictName } from '../../protocol/comparison';
 
 /** A fraction as a percentage with one decimal, `–` when absent. */
 export const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`);
@@ -54,3 +54,8 @@ export function csvField(v: string | number | boolean | undefined): string {
   if (/^[=+\-@\t\r]/u.test(s)) s = `'${s}`;
   return /[",;\t\r\n]/u.test(s) ? `"${s.replace(/"/gu, '""')}"` : s;
 }
+
+/** A verdict as a report shows it (METHOD §7). */
+export const VERDICT_TEXT: Record<VerdictName, string> = {
+  better: 'better', 'non-inferior': 'non-inferior', worse: 'worse', inconclusive: 'inconclusive', 'do-not-act': 'DO NOT ACT',
+};

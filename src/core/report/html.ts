@@ -2,7 +2,7 @@
 // resources (a CSP meta tag forbids them too). Every string from the data is escaped: model outputs, ids,
 // file names and notes are untrusted and must show as text.
 import { shownPoint, type CellStatus, type ComparisonReport, type DecisionRow, type Note, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
-import { escapeHtml as h, money, num, pct, pp, ppInterval, STATUS_WORD } from './format';
+import { escapeHtml as h, money, num, pct, pp, ppInterval, STATUS_WORD, VERDICT_TEXT } from './format';
 
 const STATUS_COLOR: Record<CellStatus, string> = { pass: '#1a7f37', fail: '#cf222e', unknown: '#9a6700' };
 
@@ -25,8 +25,8 @@ const td = (text: string, numeric = false): string => `<td${numeric ? ' class="n
 
 function decisionHtml(rows: readonly DecisionRow[]): string {
   const cell = (c: DecisionRow['schema']): string => `<td>${status(c.status)} ${h(c.detail)}</td>`;
-  return tableHtml(['System', 'Schema', 'IDK', 'Latency', 'Correctness', 'Style', 'Overall'],
-    rows.map((d) => [td(d.systemId), cell(d.schema), cell(d.idk), cell(d.latency), cell(d.correctness), cell(d.style), `<td>${status(d.overall)}</td>`]));
+  return tableHtml(['System', 'Verdict', 'Schema', 'IDK', 'Latency', 'Correctness', 'Style', 'Overall'],
+    rows.map((d) => [td(d.systemId), `<td><strong>${h(d.verdict ? VERDICT_TEXT[d.verdict] : '–')}</strong></td>`, cell(d.schema), cell(d.idk), cell(d.latency), cell(d.correctness), cell(d.style), `<td>${status(d.overall)}</td>`]));
 }
 
 function systemsHtml(rows: readonly SystemRow[]): string {

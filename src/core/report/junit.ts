@@ -1,15 +1,17 @@
 // The JUnit XML report for CI: one test case per candidate × test set (and per prompt variant), failed when
 // its overall decision is FAIL and skipped when it is UNKNOWN (the data cannot decide it yet).
 import type { ComparisonReport, DecisionRow } from '../../protocol/comparison';
-import { cellText, escapeHtml as x, STATUS_WORD } from './format';
+import { cellText, escapeHtml as x, STATUS_WORD, VERDICT_TEXT } from './format';
 
 function testCase(suite: string, d: DecisionRow): string {
   const cells = (['schema', 'idk', 'latency', 'correctness', 'style'] as const).map((k) => `${k}: ${cellText(d[k])}`);
-  const body = cells.join('\n');
+  // METHOD §7: the verdict is the first thing a CI log shows for the candidate.
+  const verdict = d.verdict ? `verdict: ${VERDICT_TEXT[d.verdict]}` : undefined;
+  const body = [verdict, ...cells].filter(Boolean).join('\n');
   const open = `    <testcase classname="${x(`prompt-adapt.${suite}`)}" name="${x(d.systemId)}"`;
   if (d.overall === 'pass') return `${open}><system-out>${x(body)}</system-out></testcase>`;
   const failed = (['schema', 'idk', 'latency', 'correctness', 'style'] as const).filter((k) => d[k].status === d.overall);
-  const message = `${STATUS_WORD[d.overall]}: ${failed.map((k) => `${k} (${d[k].detail})`).join('; ')}`;
+  const message = `${verdict ? `${verdict}; ` : ''}${STATUS_WORD[d.overall]}: ${failed.map((k) => `${k} (${d[k].detail})`).join('; ')}`;
   return d.overall === 'fail'
     ? `${open}><failure message="${x(message)}" type="decision">${x(body)}</failure></testcase>`
     : `${open}><skipped message="${x(message)}"/><system-out>${x(body)}</system-out></testcase>`;

@@ -1,6 +1,6 @@
 // The Markdown report (for pull requests and CI summaries) and the plain-text decision table the CLI prints.
 import { shownPoint, type ComparisonReport, type DecisionRow, type Note, type Selection, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
-import { clean, escapeMarkdown as md, money, num, pct, pp, ppInterval, STATUS_WORD } from './format';
+import { clean, escapeMarkdown as md, money, num, pct, pp, ppInterval, STATUS_WORD, VERDICT_TEXT } from './format';
 
 const table = (head: string[], rows: string[][]): string[] =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
@@ -9,8 +9,8 @@ const decisionCells = (d: DecisionRow): string[] =>
   [d.schema, d.idk, d.latency, d.correctness, d.style].map((c) => `**${STATUS_WORD[c.status]}** ${md(c.detail)}`);
 
 function decisionTable(rows: readonly DecisionRow[]): string[] {
-  return table(['System', 'Schema', 'IDK', 'Latency', 'Correctness', 'Style', 'Overall'],
-    rows.map((d) => [md(d.systemId), ...decisionCells(d), `**${STATUS_WORD[d.overall]}**`]));
+  return table(['System', 'Verdict', 'Schema', 'IDK', 'Latency', 'Correctness', 'Style', 'Overall'],
+    rows.map((d) => [md(d.systemId), d.verdict ? `**${VERDICT_TEXT[d.verdict]}**` : '–', ...decisionCells(d), `**${STATUS_WORD[d.overall]}**`]));
 }
 
 function systemTable(rows: readonly SystemRow[], variants: boolean): string[] {
@@ -96,7 +96,8 @@ export function renderDecisionText(r: ComparisonReport): string {
     const rows = [...ts.decisions, ...(ts.variantDecisions ?? [])];
     const width = Math.max(8, ...rows.map((d) => plain(d.systemId).length));
     for (const d of rows) {
-      out.push(`  ${plain(d.systemId).padEnd(width)}  ${STATUS_WORD[d.overall].padEnd(7)}  ` +
+      // METHOD §7: the verdict comes first; "do not act" and inconclusive say so before any pass/fail.
+      out.push(`  ${plain(d.systemId).padEnd(width)}  ${(d.verdict ? VERDICT_TEXT[d.verdict] : '').padEnd(13)}  ${STATUS_WORD[d.overall].padEnd(7)}  ` +
         (['schema', 'idk', 'latency', 'correctness', 'style'] as const).map((k) => `${k} ${STATUS_WORD[d[k].status]}`).join(', '));
       for (const k of ['schema', 'idk', 'latency', 'correctness', 'style'] as const) {
         if (d[k].status !== 'pass') out.push(`  ${''.padEnd(width)}    ${k}: ${plain(d[k].detail)}`);

@@ -12,6 +12,7 @@ import type { PromptFile } from '../prompt/types';
 import type { RunPlan } from '../runner/plan';
 import { buildProjectPlan, type ProjectPlan } from '../runner/projectPlan';
 import { runPlan, type RunProgress, type RunResult } from '../runner/runner';
+import type { StoreProblem } from '../store/problems';
 import type { RunIssue } from '../store/runs';
 import type { Store } from '../store/store';
 import { ProviderPool } from './providerPool';
@@ -37,6 +38,8 @@ export interface RunSessionEvents {
   problem?(p: Problem): void;
   /** A provider batch job was submitted, changed state or was collected; or a share went live instead. */
   batch?(e: BatchEvent): void;
+  /** A line of the judged run's responses that cannot be read or was edited on disk (with file and line). */
+  storeProblem?(p: StoreProblem): void;
 }
 
 export interface RunSessionOptions {
@@ -52,6 +55,8 @@ export interface RunSessionOptions {
   concurrency?: number;
   /** Concurrency of endpoints that set no `maxConcurrency` (default 16). */
   defaultConcurrency?: number;
+  /** How long a rate-limited request keeps waiting and retrying (default: the runner's, 30 minutes). */
+  rateLimitWaitMs?: number;
   log?: Logger;
   events?: RunSessionEvents;
   /** Overrides every candidate's and judge's `mode` (CLI `--mode`, the editor's run choice). */
@@ -135,7 +140,7 @@ export class RunSession {
 
   /** The plan prompt × candidates × test set of a project (see buildProjectPlan). */
   planProject(input: { project: ProjectFile; prompt: PromptFile; promptText: string; testSetId: string | undefined; candidateIds?: readonly string[]; signal?: AbortSignal }): Promise<ProjectPlan> {
-    return buildProjectPlan({ ...input, onProblem: (p) => this.events.problem?.(p) });
+    return buildProjectPlan({ ...input, endpoints: this.opts.endpoints, onProblem: (p) => this.events.problem?.(p) });
   }
 
   /** Runs (or resumes) a plan. */
@@ -145,6 +150,7 @@ export class RunSession {
       store: target.store, runId: target.runId, cache: target.cache, signal: target.signal, endpoints: opts.endpoints,
       getProvider: this.pool.get, concurrency: opts.concurrency, defaultConcurrency: opts.defaultConcurrency, log: opts.log,
       batch: this.batchOptions(),
+      ...(opts.rateLimitWaitMs ? { retry: { rateLimitWaitMs: opts.rateLimitWaitMs } } : {}),
       onIssue: events.issue && ((i) => events.issue?.(i)),
       onProgress: events.runProgress && ((p) => events.runProgress?.(p)),
     });
@@ -157,7 +163,7 @@ export class RunSession {
     return judgeStoredRun({
       project: target.project, store: target.store, runId: target.runId, metricIds: target.metricIds, rejudge: target.rejudge, signal: target.signal,
       endpoints: opts.endpoints, getProvider: this.pool.get, concurrency: opts.concurrency, batch: this.batchOptions(),
-      onProblem: (p) => events.problem?.(p), onNote: (m) => events.note?.(m),
+      onProblem: (p) => events.problem?.(p), onNote: (m) => events.note?.(m), onStoreProblem: (p) => events.storeProblem?.(p),
       onProgress: (batch, p) => events.judgeProgress?.(batch, p),
     });
   }

@@ -15,7 +15,7 @@ import type { RunRecorder } from './recorder';
 import { EndpointScheduler } from './scheduler';
 
 /** One request waiting or in flight. `estTokens` is what the TPM bucket was charged. */
-export interface Task { item: PlanItem; hash: string; attempts: number; rateLimits: number; estTokens: number }
+export interface Task { item: PlanItem; hash: string; attempts: number; rateLimits: number; rateLimitedSince?: number; estTokens: number }
 
 export interface Endpoint {
   readonly id: string;
@@ -159,7 +159,7 @@ export class Dispatcher {
     ep.provider!.complete({ model: item.candidate.model, messages: item.messages, params: item.params }, signal).then((r) => {
       this.inFlight--;
       ep.sched.release(task.estTokens, (r.inputTokens ?? 0) + (r.outputTokens ?? 0));
-      ep.sched.onSuccess(r.latencyMs);
+      ep.sched.onSuccess(r.latencyMs, r.rateLimits);
       const value: CachedResponse = {
         output: r.text, finishReason: r.finishReason, inputTokens: r.inputTokens, outputTokens: r.outputTokens,
         latencyMs: Math.round(r.latencyMs), requestId: r.requestId, at: new Date().toISOString(),
@@ -177,8 +177,10 @@ export class Dispatcher {
   private onFailure(ep: Endpoint, task: Task, err: unknown): void {
     const { sink } = this.opts;
     const { item } = task;
-    const d = decideOnFailure(asProviderError(err), task, this.opts.retry, item.candidate.model);
-    if ((d.action === 'retry' || d.action === 'record') && d.rateLimited) ep.sched.onRateLimit(d.rateLimited.retryAfterMs, performance.now());
+    const e = asProviderError(err);
+    const now = performance.now();
+    const d = decideOnFailure(e, task, this.opts.retry, item.candidate.model, now);
+    if ((d.action === 'retry' || d.action === 'record') && d.rateLimited) ep.sched.onRateLimit(d.rateLimited.retryAfterMs, now, e.details.rateLimits);
     switch (d.action) {
       case 'stop-endpoint':
         this.stopEndpoint(ep, d.kind, d.message);

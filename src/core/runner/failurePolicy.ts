@@ -9,14 +9,17 @@ export interface RetryPolicy {
   maxRetries: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** 429s tolerated per request before it is recorded as failed. */
-  maxRateLimitRetries: number;
+  /**
+   * How long a rate-limited request keeps waiting and retrying, from its first 429, before it is recorded as
+   * failed. Rate limits are the server pacing us, not a fault: the default is generous.
+   */
+  rateLimitWaitMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 8000, maxRateLimitRetries: 30 };
+export const defaultRetryPolicy: RetryPolicy = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 8000, rateLimitWaitMs: 30 * 60_000 };
 
-/** A request's failure history. */
-export interface Attempts { attempts: number; rateLimits: number }
+/** A request's failure history: transient failures, 429s, and when the first 429 came. */
+export interface Attempts { attempts: number; rateLimits: number; rateLimitedSince?: number }
 
 export type FailureDecision =
   | { action: 'stop-endpoint'; kind: ErrorKind; message: string }
@@ -32,8 +35,11 @@ export function asProviderError(err: unknown): ProviderError {
   return err instanceof ProviderError ? err : new ProviderError(isAbortError(err) ? 'transient' : 'unknown', redact(toMessage(err)));
 }
 
-/** Decides what to do with a failure; counts the attempt in `a`. `random` spreads retries (tests pass a constant). */
-export function decideOnFailure(e: ProviderError, a: Attempts, policy: RetryPolicy, candidateModel: string, random: () => number = Math.random): FailureDecision {
+/**
+ * Decides what to do with a failure at time `now` (ms); counts the attempt in `a`. `random` spreads retries
+ * (tests pass a constant).
+ */
+export function decideOnFailure(e: ProviderError, a: Attempts, policy: RetryPolicy, candidateModel: string, now: number, random: () => number = Math.random): FailureDecision {
   switch (actionFor(e.kind)) {
     case 'stop-endpoint':
       return { action: 'stop-endpoint', kind: e.kind, message: e.kind === 'quota' ? `out of quota: ${e.message}` : `authentication failed: ${e.message}` };
@@ -41,11 +47,15 @@ export function decideOnFailure(e: ProviderError, a: Attempts, policy: RetryPoli
       return { action: 'stop-candidate', kind: e.kind, message: `model '${candidateModel}' not found: ${e.message}` };
     case 'rate-limit': {
       const rateLimited = { retryAfterMs: e.details.retryAfterMs };
-      if (++a.rateLimits > policy.maxRateLimitRetries) {
-        return { action: 'record', kind: 'rate-limit', message: `still rate limited after ${policy.maxRateLimitRetries} retries`, rowMessage: e.message, rateLimited };
-      }
+      a.rateLimits++;
+      a.rateLimitedSince ??= now;
+      // The server's retry-after is exact (however short); without one, back off exponentially with jitter.
       const delayMs = e.details.retryAfterMs ?? jitter(250 * 2 ** Math.min(a.rateLimits - 1, 5), policy.maxDelayMs, random);
-      return { action: 'retry', kind: 'rate-limit', delayMs, message: `rate limited; lowering concurrency and backing off (${e.message})`, rateLimited };
+      if (now + delayMs - a.rateLimitedSince > policy.rateLimitWaitMs) {
+        const waited = `${Math.round((now - a.rateLimitedSince) / 1000)} s`;
+        return { action: 'record', kind: 'rate-limit', message: `still rate limited after waiting ${waited} (${a.rateLimits} tries)`, rowMessage: e.message, rateLimited };
+      }
+      return { action: 'retry', kind: 'rate-limit', delayMs, message: `rate limited; pacing requests and retrying (${e.message})`, rateLimited };
     }
     case 'retry':
       if (++a.attempts > policy.maxRetries) {

@@ -8,6 +8,8 @@ import { countRows, readExamples, testSetSource, type TestSetSource } from '../p
 import type { Candidate, Example, FieldMapping, ProjectFile, TestSetSpec } from '../project/types';
 import { exampleValues, mappedVariables, renderMessages } from '../prompt/render';
 import type { PromptFile } from '../prompt/types';
+import type { EndpointsConfig } from '../providers/endpoints';
+import { candidateParameterProblems } from '../providers/registry';
 import { Store } from '../store/store';
 import { planItems, planKey, type PlanCandidate, type RunPlan } from './plan';
 
@@ -58,9 +60,13 @@ export interface ProjectPlan {
 export async function buildProjectPlan(opts: {
   project: ProjectFile; prompt: PromptFile; promptText: string; testSetId: string | undefined; candidateIds?: readonly string[];
   onProblem?: (p: Problem) => void; signal?: AbortSignal;
+  /** When given, a parameter a candidate's endpoint kind does not take refuses the plan before anything is sent. */
+  endpoints?: EndpointsConfig;
 }): Promise<ProjectPlan> {
   const { project, prompt } = opts;
   const { spec, candidates } = resolveSelection(project, opts.testSetId, opts.candidateIds);
+  const refused = opts.endpoints ? candidateParameterProblems(candidates, prompt.modelParameters, opts.endpoints) : [];
+  if (refused.length) throw new UserError(`Model parameters that cannot be sent:\n  ${refused.join('\n  ')}`);
   const source = testSetSource(project, spec);
   const rows = await countRows(source, opts.signal);
   const paramsFor = (c: PlanCandidate): Record<string, unknown> => ({ ...prompt.modelParameters, ...candidates.find((x) => x.id === c.id)?.params });

@@ -67,7 +67,9 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
   const runId = opts.runId ?? newRunId();
   const { store } = opts;
   const dir = store.runDir(runId);
-  store.prepareRun(runId);
+  // The run's lock: a second process on this run gets an error naming this one. Left behind by an error path,
+  // it is taken over (this process, or a dead one).
+  const lock = store.prepareRun(runId);
   const previous = await store.readManifest(runId);
   if (previous && previous.planKey !== plan.planKey) throw new UserError(`Run ${runId} was made from a different plan; start a new run.`);
   const resume = new ResumeIndex();
@@ -101,6 +103,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
     recorder.close();
   }
   const { status, missing } = recorder.finish(ac.signal.aborted);
+  lock.release();
   opts.onProgress?.(recorder.progress(dispatcher.inFlight));
   const { counts, inputTokens, outputTokens, cost, issues } = recorder;
   return { runId, dir, status, counts: { ...counts }, missing, inputTokens, outputTokens, cost, issues, elapsedMs: recorder.progress(0).elapsedMs };

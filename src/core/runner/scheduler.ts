@@ -1,5 +1,7 @@
-// Per-endpoint admission control: a concurrency limit that halves-ish on 429s and creeps back up (AIMD),
-// optional requests/tokens-per-minute token buckets, and a pause when the server asks for a long wait.
+// Per-endpoint admission control: a concurrency limit that drops on 429s and creeps back up (AIMD), optional
+// requests/tokens-per-minute token buckets from the endpoint's settings, budgets learned from the server's
+// `x-ratelimit-*` headers, and a pause when the server asks for a long wait.
+import type { LimitState, ServerRateLimits } from '../providers/rateLimits';
 
 /** A token bucket refilled continuously; `take` may go into debt so a large request is not starved. */
 export class TokenBucket {
@@ -24,10 +26,56 @@ export class TokenBucket {
   }
 }
 
+/**
+ * One of the server's limits as its headers describe it: what is left, refilled at the rate the headers imply
+ * ((limit − remaining) / time to full). Without a reset time the rate is unknown: an exhausted budget then holds
+ * until the server's retry-after (or a second) has passed, and the next response tells again.
+ */
+export class ServerBudget {
+  private ratePerMs = 0;
+  private capacity = Infinity;
+  private tokens = Infinity;
+  private last = 0;
+  private heldUntil = 0;
+
+  /** Takes in what a response said; `retryAfterMs` (from a 429) holds an exhausted budget at least that long. */
+  observe(s: LimitState, now: number, retryAfterMs?: number): void {
+    this.refill(now);
+    if (s.limit !== undefined) this.capacity = s.limit;
+    if (s.limit !== undefined && s.resetMs !== undefined && s.resetMs > 0 && s.limit > s.remaining) this.ratePerMs = (s.limit - s.remaining) / s.resetMs;
+    // The server's count lags (in-flight requests it has not seen yet), so it may lower our estimate, never raise it;
+    // without a rate, refills are unknown and the server's word is all there is.
+    this.tokens = this.ratePerMs > 0 ? Math.min(this.tokens, s.remaining) : s.remaining;
+    if (s.remaining < 1) this.heldUntil = Math.max(this.heldUntil, now + (retryAfterMs ?? (this.ratePerMs > 0 ? 0 : s.resetMs ?? 1000)));
+  }
+
+  /** Ms until `cost` may be spent (0 = now). A large cost only needs a full budget, so it is never starved. */
+  wait(cost: number, now: number): number {
+    if (now < this.heldUntil) return this.heldUntil - now;
+    this.refill(now);
+    const need = Math.min(cost, this.capacity) - this.tokens;
+    if (need <= 0) return 0;
+    if (this.ratePerMs > 0) return Math.ceil(need / this.ratePerMs);
+    this.tokens = Infinity; // the hold is over and nothing says otherwise: try, and let the next response tell
+    return 0;
+  }
+
+  take(cost: number, now: number): void { this.refill(now); this.tokens -= cost; }
+
+  private refill(now: number): void {
+    if (this.ratePerMs > 0 && this.tokens < this.capacity) this.tokens = Math.min(this.capacity, this.tokens + Math.max(0, now - this.last) * this.ratePerMs);
+    this.last = now;
+  }
+}
+
 export interface SchedulerLimits { maxConcurrency: number; requestsPerMinute?: number; tokensPerMinute?: number }
 
-/** Server waits at or above this pause the whole endpoint; shorter ones only delay the request that got them. */
-const pauseThresholdMs = 1000;
+/**
+ * Server waits at or above this pause the whole endpoint when the server does not say which budget ran out;
+ * shorter ones only delay the request that got them (a concurrency cap answers 429 with `retry-after: 1` while it
+ * keeps serving everything else).
+ */
+const pauseThresholdMs = 5000;
 
 export class EndpointScheduler {
   /** The current concurrency limit (fractional: additive increase is 1 per window of `limit` successes). */
@@ -37,6 +85,8 @@ export class EndpointScheduler {
   readonly max: number;
   private readonly rpm?: TokenBucket;
   private readonly tpm?: TokenBucket;
+  private readonly serverRequests = new ServerBudget();
+  private readonly serverTokens = new ServerBudget();
   private lastDecreaseAt = -Infinity;
   /** Smoothed request latency; one "window" for AIMD purposes. */
   private latencyMs = 1000;
@@ -52,10 +102,12 @@ export class EndpointScheduler {
   admit(tokens: number, now: number): number {
     if (this.inFlight >= Math.floor(this.limit)) return Infinity;
     if (now < this.pausedUntil) return this.pausedUntil - now;
-    const w = Math.max(this.rpm?.wait(1, now) ?? 0, this.tpm?.wait(tokens, now) ?? 0);
+    const w = Math.max(this.rpm?.wait(1, now) ?? 0, this.tpm?.wait(tokens, now) ?? 0, this.serverRequests.wait(1, now), this.serverTokens.wait(tokens, now));
     if (w > 0) return w;
     this.rpm?.take(1, now);
     this.tpm?.take(tokens, now);
+    this.serverRequests.take(1, now);
+    this.serverTokens.take(tokens, now);
     this.inFlight++;
     return 0;
   }
@@ -66,20 +118,30 @@ export class EndpointScheduler {
     if (usedTokens !== undefined) this.tpm?.adjust(usedTokens - estimatedTokens);
   }
 
-  onSuccess(latencyMs: number): void {
+  onSuccess(latencyMs: number, rateLimits?: ServerRateLimits, now = performance.now()): void {
     this.latencyMs += (latencyMs - this.latencyMs) * 0.1;
     if (this.limit < this.max) this.limit = Math.min(this.max, this.limit + 1 / Math.max(1, this.limit));
+    if (rateLimits) this.observe(rateLimits, now);
   }
 
   /**
-   * A 429. The limit drops to what the server was evidently willing to serve (the others still in flight),
-   * and by a multiplicative step at most once per latency window, so a burst of 429s from one overload
-   * counts as one decrease.
+   * A 429. When the server's headers show a spent budget, that budget holds admissions until it refills (however
+   * short the wait) and concurrency stays. Otherwise the limit drops to what the server was evidently willing to
+   * serve (the others still in flight), and by a multiplicative step at most once per latency window, so a burst
+   * of 429s from one overload counts as one decrease.
    */
-  onRateLimit(retryAfterMs: number | undefined, now: number): void {
+  onRateLimit(retryAfterMs: number | undefined, now: number, rateLimits?: ServerRateLimits): void {
+    if (rateLimits && this.observe(rateLimits, now, retryAfterMs)) return;
     let next = Math.min(this.limit, Math.max(1, this.inFlight));
     if (now - this.lastDecreaseAt > this.latencyMs) { next = Math.min(next, this.limit * 0.9); this.lastDecreaseAt = now; }
     this.limit = Math.max(1, next);
     if (retryAfterMs !== undefined && retryAfterMs >= pauseThresholdMs) this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs, 120_000));
+  }
+
+  /** Feeds the server's budgets; true when one of them is spent (which explains a 429). */
+  private observe(r: ServerRateLimits, now: number, retryAfterMs?: number): boolean {
+    if (r.requests) this.serverRequests.observe(r.requests, now, retryAfterMs);
+    if (r.tokens) this.serverTokens.observe(r.tokens, now, retryAfterMs);
+    return (r.requests !== undefined && r.requests.remaining < 1) || (r.tokens !== undefined && r.tokens.remaining < Math.max(1, (r.tokens.limit ?? 0) * 0.01));
   }
 }

@@ -74,9 +74,9 @@ function planDraws(input: PlanInput, m: StateMoments, draws: number): PlanDraws 
 }
 
 /** Inner draws per outer draw: enough for a stable 90% range, small enough for a search of ~25 evaluations. */
-const INNER_DRAWS = 200;
+const INNER_DRAWS = 128;
 /** Outer draws of the truth (T, F) from the current posterior. */
-const OUTER_DRAWS = 100;
+const OUTER_DRAWS = 64;
 
 /**
  * Posterior-predictive mean half-width after `extra` more labels (METHOD §8): for each draw of the true (T, F) from
@@ -130,7 +130,8 @@ function searchLabels(pred: (k: number) => number, h: number): number | undefine
     hi *= 2;
   }
   let lo = hi / 2;
-  while (hi - lo > 1) {
+  // To within 5%: a label count is advice, and each step costs a posterior-predictive evaluation.
+  while (hi - lo > Math.max(1, 0.05 * hi)) {
     const mid = Math.floor((lo + hi) / 2);
     if (pred(mid) <= h) hi = mid;
     else lo = mid;

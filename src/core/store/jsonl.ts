@@ -1,21 +1,58 @@
 // Append-only JSONL files that survive SIGKILL at any moment: lines are written in batches (one write per
 // event-loop turn), fsynced at checkpoints, and a torn last line is repaired before the next append.
 import fs from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
+import { UserError } from '../errors';
+import type { OnStoreProblem } from './problems';
+
+/** No line of a store file is longer (a response line holds one output; this is far above any real one). */
+export const MAX_LINE_BYTES = 16 * 2 ** 20;
+/** No store file is read past this size, so a file that never ends cannot hang a reader. */
+export const MAX_STORE_FILE_BYTES = 2 * 2 ** 30;
+
+/** How a JSONL file is read. */
+export interface ReadOptions {
+  /** Told about every line or file that could not be read (with file and line). */
+  onProblem?: OnStoreProblem;
+  /** Why a parsed line is not a record of this file (undefined when it is one); such lines are reported. */
+  check?(value: unknown): string | undefined;
+}
 
 /**
- * Opens a JSONL file for appending. A crash during an earlier write can leave a torn last line: it is ended
- * here, so the next line starts clean (readers skip the torn one).
+ * Opens a JSONL file for appending. A crash during an earlier write can leave a cut-off last line: by default
+ * it is ended here, so the next line starts clean (readers report it); with `dropCutOff` (files with a single
+ * writer, such as a locked run's responses) the cut-off bytes are removed, since they never were a record.
  */
-export function openForAppend(path: string): number {
+export function openForAppend(path: string, opts: { dropCutOff?: boolean } = {}): number {
   const fd = fs.openSync(path, 'a+');
-  const size = fs.fstatSync(fd).size;
-  if (size > 0) {
-    const last = Buffer.alloc(1);
-    fs.readSync(fd, last, 0, 1, size - 1);
-    if (last[0] !== 0x0a) fs.writeSync(fd, '\n');
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new UserError(`${path} is not a regular file; the store writes only its own files. Remove it and try again.`);
+    if (st.size > 0) {
+      const last = Buffer.alloc(1);
+      fs.readSync(fd, last, 0, 1, st.size - 1);
+      if (last[0] !== 0x0a) {
+        if (opts.dropCutOff) fs.ftruncateSync(fd, endOfLastLine(fd, st.size));
+        else fs.writeSync(fd, '\n');
+      }
+    }
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
   }
   return fd;
+}
+
+/** The offset just after the last newline of a file of `size` bytes (0 when it has none). */
+function endOfLastLine(fd: number, size: number): number {
+  const buf = Buffer.allocUnsafe(64 * 1024);
+  for (let end = size; end > 0;) {
+    const start = Math.max(0, end - buf.length);
+    const n = fs.readSync(fd, buf, 0, end - start, start);
+    const nl = buf.subarray(0, n).lastIndexOf(0x0a);
+    if (nl !== -1) return start + nl + 1;
+    end = start;
+  }
+  return 0;
 }
 
 /** Appends whole lines. Lines queued in the same event-loop turn go out in one write(2). */
@@ -27,8 +64,8 @@ export class JsonlAppender {
   private closed = false;
   private syncing = false;
 
-  constructor(readonly path: string) {
-    this.fd = openForAppend(path);
+  constructor(readonly path: string, opts: { dropCutOff?: boolean } = {}) {
+    this.fd = openForAppend(path, opts);
   }
 
   /** Queues one line (without the newline). */
@@ -72,32 +109,119 @@ export class JsonlAppender {
   }
 }
 
-/** Calls `fn` for each complete line of a JSONL file that parses; a torn or corrupt line is skipped. */
-export async function forEachJsonLine<T>(path: string, fn: (value: T) => void): Promise<void> {
-  let fh: fs.promises.FileHandle;
-  try { fh = await fs.promises.open(path, 'r'); } catch (err) { if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; throw err; }
+/** Calls `fn` for each complete line of a JSONL file that parses and is accepted; every other line is reported. */
+export async function forEachJsonLine<T>(path: string, fn: (value: T, line: number) => void, opts: ReadOptions = {}): Promise<void> {
+  const st = await fs.promises.stat(path).catch((err: NodeJS.ErrnoException) => { if (err.code === 'ENOENT') return undefined; throw err; });
+  if (!st || !readable(path, st, opts.onProblem)) return;
+  const fh = await fs.promises.open(path, 'r');
   try {
+    const lines = new LineSplitter(path, fn, opts);
     const buf = Buffer.allocUnsafe(1 << 20);
-    const decoder = new StringDecoder('utf8');
-    let rest = '';
-    for (;;) {
+    for (let total = 0; ;) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, null);
       if (bytesRead === 0) break;
-      const text = rest + decoder.write(buf.subarray(0, bytesRead));
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-        const line = text.slice(start, nl);
-        start = nl + 1;
-        if (line.length === 0) continue;
-        let v: T;
-        try { v = JSON.parse(line) as T; } catch { continue; }
-        fn(v);
-      }
-      rest = text.slice(start);
+      if ((total += bytesRead) > MAX_STORE_FILE_BYTES) { tooLarge(path, opts.onProblem); return; }
+      lines.push(buf.subarray(0, bytesRead));
     }
-    // `rest` is a line without its newline: a torn write, never a complete record.
+    lines.end();
   } finally {
     await fh.close();
+  }
+}
+
+/** `forEachJsonLine` without awaiting (for small files read on the spot, such as a run's verdicts). */
+export function forEachJsonLineSync<T>(path: string, fn: (value: T, line: number) => void, opts: ReadOptions = {}): void {
+  let st: fs.Stats;
+  try { st = fs.statSync(path); } catch (err) { if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; throw err; }
+  if (!readable(path, st, opts.onProblem)) return;
+  const fd = fs.openSync(path, 'r');
+  try {
+    const lines = new LineSplitter(path, fn, opts);
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let total = 0; ;) {
+      const bytesRead = fs.readSync(fd, buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      if ((total += bytesRead) > MAX_STORE_FILE_BYTES) { tooLarge(path, opts.onProblem); return; }
+      lines.push(buf.subarray(0, bytesRead));
+    }
+    lines.end();
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * A store file is read only when it is a regular file of a sane size: a FIFO would block the reader, a device
+ * such as /dev/zero never ends, and neither is something the tool wrote.
+ */
+export function readable(path: string, st: fs.Stats, onProblem?: OnStoreProblem): boolean {
+  if (!st.isFile()) {
+    const what = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
+    onProblem?.({ file: path, kind: 'not-a-file', message: `is ${what}, not a file the store wrote; it was not read` });
+    return false;
+  }
+  if (st.size > MAX_STORE_FILE_BYTES) { tooLarge(path, onProblem); return false; }
+  return true;
+}
+
+function tooLarge(path: string, onProblem?: OnStoreProblem): void {
+  onProblem?.({ file: path, kind: 'too-large', message: `is larger than ${MAX_STORE_FILE_BYTES / 2 ** 30} GiB; it was not read` });
+}
+
+/** Splits chunks into lines (numbered from 1), parses each, and reports the ones that cannot be records. */
+class LineSplitter<T> {
+  private parts: Buffer[] = [];
+  private partBytes = 0;
+  /** Inside a line already reported as too long: its bytes are dropped up to the next newline. */
+  private skipping = false;
+  private lineNo = 0;
+
+  constructor(private readonly path: string, private readonly fn: (value: T, line: number) => void, private readonly opts: ReadOptions) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    for (let nl = chunk.indexOf(0x0a, start); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+      this.lineNo++;
+      if (!this.skipping) {
+        const piece = chunk.subarray(start, nl);
+        this.line(this.partBytes ? Buffer.concat([...this.parts, piece]) : piece);
+      }
+      this.skipping = false;
+      this.parts = [];
+      this.partBytes = 0;
+      start = nl + 1;
+    }
+    if (start === chunk.length || this.skipping) return;
+    this.partBytes += chunk.length - start;
+    if (this.partBytes > MAX_LINE_BYTES) { this.tooLong(this.lineNo + 1); this.skipping = true; this.parts = []; this.partBytes = 0; }
+    else this.parts.push(Buffer.from(chunk.subarray(start)));   // the read buffer is reused
+  }
+
+  /** A last line without its newline is a write cut off (by a crash, a full disk, or a file cut short). */
+  end(): void {
+    if (this.partBytes === 0 && !this.skipping) return;
+    this.opts.onProblem?.({ file: this.path, line: this.lineNo + 1, kind: 'cut-off-line', message: 'the last line is cut off (no newline); it was not read' });
+  }
+
+  private line(bytes: Buffer): void {
+    if (bytes.length > MAX_LINE_BYTES) { this.tooLong(this.lineNo); return; }
+    const text = bytes.toString('utf8');
+    if (text.trim() === '') return;
+    let v: unknown;
+    try { v = JSON.parse(text); } catch {
+      this.opts.onProblem?.({ file: this.path, line: this.lineNo, kind: 'unreadable-line', message: 'not valid JSON; the line was not read' });
+      return;
+    }
+    const why = this.opts.check?.(v);
+    if (why !== undefined) {
+      this.opts.onProblem?.({ file: this.path, line: this.lineNo, kind: 'unreadable-line', message: `${why}; the line was not read` });
+      return;
+    }
+    this.fn(v as T, this.lineNo);
+  }
+
+  private tooLong(line: number): void {
+    this.opts.onProblem?.({ file: this.path, line, kind: 'line-too-long', message: `longer than ${MAX_LINE_BYTES / 2 ** 20} MiB; the line was not read` });
   }
 }
 

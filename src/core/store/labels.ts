@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 import type { HumanLabel, LabelRecord } from './records';
 import { forEachJsonLine, openForAppend } from './jsonl';
+import type { OnStoreProblem, StoreProblem } from './problems';
 
 /** A label line may also withdraw an earlier label (undo). */
 export type LabelLine = LabelRecord | (Omit<LabelRecord, 'label'> & { label: 'withdrawn' });
@@ -37,12 +38,23 @@ export function appendLabel(root: string, testSetId: string, line: LabelLine): v
   }
 }
 
+/** Why a parsed line is not a label line (undefined when it is one). */
+function labelProblem(v: unknown): string | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a label record';
+  const l = v as Partial<LabelLine>;
+  if (typeof l.outputHash !== 'string' || !l.outputHash) return 'not a label record (no outputHash)';
+  if (!LABELS.has(l.label as string)) return `unknown label ${JSON.stringify(l.label)}`;
+  return undefined;
+}
+
 /**
  * A test set's labels in memory, folded exactly as the file is read: the latest line per (outputHash, reviewer)
  * wins, withdrawn ones count as none. A session adds the lines it appends, so it never has to read the file back.
  */
 export class LabelBook {
   private readonly latest = new Map<string, LabelLine>();
+  /** Lines of the file that could not be read (with their line numbers), kept with the labels that were. */
+  readonly problems: StoreProblem[] = [];
 
   /** Folds in one line (later lines win); malformed lines are ignored. */
   add(l: LabelLine): void {
@@ -54,16 +66,20 @@ export class LabelBook {
   records(): LabelRecord[] { return [...this.latest.values()].filter((l): l is LabelRecord => l.label !== 'withdrawn'); }
 }
 
-/** A test set's labels file folded into a LabelBook; torn or malformed lines are skipped. */
-export async function readLabelBook(root: string, testSetId: string): Promise<LabelBook> {
+/**
+ * A test set's labels file folded into a LabelBook. Lines that cannot be read are kept in `problems` with their
+ * line numbers (and told to `onProblem`), never dropped silently.
+ */
+export async function readLabelBook(root: string, testSetId: string, onProblem?: OnStoreProblem): Promise<LabelBook> {
   const book = new LabelBook();
-  await forEachJsonLine<LabelLine>(labelsPath(root, testSetId), (l) => book.add(l));
+  await forEachJsonLine<LabelLine>(labelsPath(root, testSetId), (l) => book.add(l),
+    { onProblem: (p) => { book.problems.push(p); onProblem?.(p); }, check: labelProblem });
   return book;
 }
 
 /** The current labels of a test set: the latest line per (outputHash, reviewer), withdrawn ones removed. */
-export async function readLabels(root: string, testSetId: string): Promise<LabelRecord[]> {
-  return (await readLabelBook(root, testSetId)).records();
+export async function readLabels(root: string, testSetId: string, onProblem?: OnStoreProblem): Promise<LabelRecord[]> {
+  return (await readLabelBook(root, testSetId, onProblem)).records();
 }
 
 /**

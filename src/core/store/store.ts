@@ -9,9 +9,11 @@ import type { LabelRecord, ResponseRecord, VerdictRecord } from './records';
 import { JsonlAppender, writeFileAtomicAsync } from './jsonl';
 import { appendLabel, labelsFileStamp, labelsPath, readLabelBook, readLabels, type LabelBook, type LabelLine } from './labels';
 import { ResponseCache } from './responseCache';
+import { lockRun, type RunLock } from './lock';
+import type { OnStoreProblem, StoreProblem } from './problems';
 import {
-  cacheDir, findResumableRun, forEachResponse, listRuns, readManifest, readResponses, responsesPath, runDir, writeManifest,
-  writeManifestAsync, type RunManifest,
+  cacheDir, checkResponseCount, findResumableRun, forEachResponse, listRuns, listRunsChecked, readManifest, readResponses, responsesPath,
+  runDir, writeManifest, writeManifestAsync, type RunManifest,
 } from './runs';
 import { readVerdicts, VerdictWriter, verdictsPath } from './verdicts';
 
@@ -61,16 +63,24 @@ export class Store {
   /** The run id under which a judged run's judge batch keeps its own responses (outside the run list). */
   judgeRunId(runId: string, batch: string): string { return `${runId}/judges/${safe(batch)}`; }
 
-  /** Creates the run's folder (a new run, or resuming one). */
-  prepareRun(runId: string): void { fs.mkdirSync(this.runDir(runId), { recursive: true }); }
+  /**
+   * Creates the run's folder (a new run, or resuming one) and takes its lock: one process writes a run at a
+   * time, and a second one gets a RunLockedError naming the first. Release the lock when the run ends.
+   */
+  prepareRun(runId: string): RunLock {
+    fs.mkdirSync(this.runDir(runId), { recursive: true });
+    return lockRun(path.join(this.runDir(runId), 'lock'), runId);
+  }
 
   writeManifest(m: RunManifest): void { writeManifest(this.root, m); }
   /** `writeManifest` off the event loop, for periodic checkpoints; the caller awaits it before any later write. */
   writeManifestAsync(m: RunManifest): Promise<void> { return writeManifestAsync(this.root, m); }
-  /** A run's manifest, or undefined when there is none. */
+  /** A run's manifest, or undefined when there is none; a StoreFileError naming the file when it cannot be read. */
   readManifest(runId: string): Promise<RunManifest | undefined> { return readManifest(this.root, runId); }
-  /** All runs with a readable manifest, newest first. */
-  listRuns(): Promise<RunManifest[]> { return listRuns(this.root); }
+  /** All runs with a readable manifest, newest first; runs whose manifest cannot be read are told to `onProblem`. */
+  listRuns(onProblem?: OnStoreProblem): Promise<RunManifest[]> { return listRuns(this.root, onProblem); }
+  /** The runs, and the runs whose manifest cannot be read (each a problem naming its manifest). */
+  listRunsChecked(): Promise<{ runs: RunManifest[]; damaged: StoreProblem[] }> { return listRunsChecked(this.root); }
   /** The newest run of a plan that did not complete, to resume. */
   findResumableRun(planKey: string): Promise<RunManifest | undefined> { return findResumableRun(this.root, planKey); }
 
@@ -87,12 +97,24 @@ export class Store {
     return writeFileAtomicAsync(path.join(this.runDir(runId), 'batch-jobs.json'), JSON.stringify(jobs) + '\n');
   }
 
-  /** Every line of a run's responses in file order (several may exist per pair: the last wins). */
-  forEachResponse(runId: string, fn: (r: ResponseRecord) => void): Promise<void> { return forEachResponse(this.root, runId, fn); }
+  /** Every readable line of a run's responses in file order (several may exist per pair: the last wins). */
+  forEachResponse(runId: string, fn: (r: ResponseRecord) => void, onProblem?: OnStoreProblem): Promise<void> {
+    return forEachResponse(this.root, runId, fn, onProblem);
+  }
   /** A run's responses, one per (example, candidate): the last line written for each pair. */
-  readResponses(runId: string): Promise<ResponseRecord[]> { return readResponses(this.root, runId); }
-  /** The crash-safe appender of a run's responses. */
-  openResponses(runId: string): JsonlAppender { return new JsonlAppender(responsesPath(this.root, runId)); }
+  readResponses(runId: string, onProblem?: OnStoreProblem): Promise<ResponseRecord[]> { return readResponses(this.root, runId, onProblem); }
+  /**
+   * `forEachResponse` of a listed run that also checks the file against the manifest: responses the manifest
+   * records but the file lacks are a problem too (a file cut short), as is every unreadable line.
+   */
+  async forEachResponseChecked(m: RunManifest, fn: (r: ResponseRecord) => void, onProblem: OnStoreProblem): Promise<void> {
+    const problems: StoreProblem[] = [];
+    const pairs = new Set<string>();
+    await forEachResponse(this.root, m.runId, (r) => { pairs.add(`${r.exampleId}\0${r.candidateId}`); fn(r); }, (p) => problems.push(p));
+    for (const p of checkResponseCount(this.root, m, pairs.size, problems)) onProblem(p);
+  }
+  /** The crash-safe appender of a run's responses; only the holder of the run's lock writes them. */
+  openResponses(runId: string): JsonlAppender { return new JsonlAppender(responsesPath(this.root, runId), { dropCutOff: true }); }
 
   /** The response cache shared by every run of this store. */
   openCache(): ResponseCache { return new ResponseCache(cacheDir(this.root)); }
@@ -100,7 +122,7 @@ export class Store {
   // ---- verdicts ----
 
   /** The latest verdict per (metric, candidate, example) of a run. */
-  readVerdicts(runId: string): Map<string, VerdictRecord> { return readVerdicts(verdictsPath(this.runDir(runId))); }
+  readVerdicts(runId: string, onProblem?: OnStoreProblem): Map<string, VerdictRecord> { return readVerdicts(verdictsPath(this.runDir(runId)), onProblem); }
   openVerdictWriter(runId: string): VerdictWriter { return new VerdictWriter(verdictsPath(this.runDir(runId))); }
   /** Size of a run's verdicts file (0 when absent): judging a stored run changes it without touching the manifest. */
   verdictsSize(runId: string): number {
@@ -114,9 +136,9 @@ export class Store {
   /** Appends one label durably (returns after fsync). */
   appendLabel(testSetId: string, line: LabelLine): void { appendLabel(this.root, testSetId, line); }
   /** The current labels of a test set: the latest line per (output, reviewer), withdrawn ones removed. */
-  readLabels(testSetId: string): Promise<LabelRecord[]> { return readLabels(this.root, testSetId); }
+  readLabels(testSetId: string, onProblem?: OnStoreProblem): Promise<LabelRecord[]> { return readLabels(this.root, testSetId, onProblem); }
   /** The labels file folded in memory, to which a session adds the lines it appends (see LabelBook). */
-  readLabelBook(testSetId: string): Promise<LabelBook> { return readLabelBook(this.root, testSetId); }
+  readLabelBook(testSetId: string, onProblem?: OnStoreProblem): Promise<LabelBook> { return readLabelBook(this.root, testSetId, onProblem); }
   /** Size and mtime of the labels file ('' when absent): tells a session's own writes from changes made elsewhere. */
   labelsFileStamp(testSetId: string): string { return labelsFileStamp(this.root, testSetId); }
 }

@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { VerdictRecord } from './records';
-import { openForAppend } from './jsonl';
+import { forEachJsonLineSync, openForAppend } from './jsonl';
+import type { OnStoreProblem } from './problems';
 
 /** Path of a run's verdict file. */
 export const verdictsPath = (runDir: string): string => path.join(runDir, 'verdicts.jsonl');
@@ -11,18 +12,19 @@ export const verdictsPath = (runDir: string): string => path.join(runDir, 'verdi
 export const verdictKey = (v: Pick<VerdictRecord, 'metricId' | 'candidateId' | 'exampleId'>): string =>
   `${v.metricId}\u0000${v.candidateId}\u0000${v.exampleId}`;
 
-/** The latest verdict per key (later lines win); torn or foreign lines are skipped. */
-export function readVerdicts(file: string): Map<string, VerdictRecord> {
+/** Why a parsed line is not a verdict record (undefined when it is one). */
+function verdictProblem(v: unknown): string | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a verdict record';
+  const x = v as Partial<VerdictRecord>;
+  if (typeof x.metricId !== 'string' || typeof x.exampleId !== 'string' || typeof x.candidateId !== 'string') return 'not a verdict record (no metricId, exampleId or candidateId)';
+  if (x.verdict !== 0 && x.verdict !== 1 && x.verdict !== null) return `its verdict is ${JSON.stringify(x.verdict)}, not 1, 0 or null`;
+  return undefined;
+}
+
+/** The latest verdict per key (later lines win); lines that are not verdicts are told to `onProblem`. */
+export function readVerdicts(file: string, onProblem?: OnStoreProblem): Map<string, VerdictRecord> {
   const out = new Map<string, VerdictRecord>();
-  let text: string;
-  try { text = fs.readFileSync(file, 'utf8'); } catch { return out; }
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const v = JSON.parse(line) as VerdictRecord;
-      if (v && typeof v.metricId === 'string' && typeof v.exampleId === 'string' && typeof v.candidateId === 'string') out.set(verdictKey(v), v);
-    } catch { /* a line torn by a crash */ }
-  }
+  forEachJsonLineSync<VerdictRecord>(file, (v) => { out.set(verdictKey(v), v); }, { onProblem, check: verdictProblem });
   return out;
 }
 
@@ -31,7 +33,7 @@ export class VerdictWriter {
   private fd: number;
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = openForAppend(file);
+    this.fd = openForAppend(file, { dropCutOff: true });
   }
   append(v: VerdictRecord): void { fs.writeSync(this.fd, `${JSON.stringify(v)}\n`); }
   close(): void { if (this.fd >= 0) { fs.closeSync(this.fd); this.fd = -1; } }

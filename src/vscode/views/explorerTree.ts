@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parsePromptText } from '../../core/prompt/load';
 import type { RunManifest } from '../../core/store/runs';
+import type { StoreProblem } from '../../core/store/problems';
 import { Store, storeGlobs } from '../../core/store/store';
 import { describeBatchJobs } from '../../core/batch/types';
 import { Disposable } from '../disposable';
@@ -12,6 +13,8 @@ import type { ProjectModel } from '../project/projectModel';
 type Node =
   | { kind: 'group'; id: 'prompts' | 'testSets' | 'candidates' | 'runs'; label: string }
   | { kind: 'run'; manifest: RunManifest; batch?: string }
+  /** A run whose manifest cannot be read: listed with the file named, not dropped. */
+  | { kind: 'damagedRun'; runId: string; problem: StoreProblem }
   | { kind: 'prompt'; uri: vscode.Uri; name: string; variants: PromptEntry[] }
   | { kind: 'testSet'; id: string; uri: vscode.Uri; rows?: number; error?: string; fields: string[] }
   | { kind: 'candidate'; id: string; detail: string };
@@ -52,9 +55,11 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     if (node.kind === 'group' && node.id === 'runs') {
       const parsed = await this.project.project();
       const store = parsed && Store.openForProject(parsed.project);
-      const runs = store ? await store.listRuns().catch(() => []) : [];
+      const listed = store ? await store.listRunsChecked().catch(() => undefined) : undefined;
       const batchOf = (runId: string): string | undefined => { try { return describeBatchJobs(store!.readBatchJobs(runId)); } catch { return 'batch: the job list cannot be read'; } };
-      return runs.sort((a, b) => b.runId.localeCompare(a.runId)).map((manifest) => ({ kind: 'run', manifest, batch: batchOf(manifest.runId) }));
+      const nodes: Node[] = (listed?.runs ?? []).map((manifest) => ({ kind: 'run', manifest, batch: batchOf(manifest.runId) }));
+      for (const problem of listed?.damaged ?? []) nodes.push({ kind: 'damagedRun', runId: path.basename(path.dirname(problem.file)), problem });
+      return nodes.sort((a, b) => runIdOf(b).localeCompare(runIdOf(a)));
     }
     return [];
   }
@@ -95,6 +100,15 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
         item.contextValue = 'run';
         return item;
       }
+      case 'damagedRun': {
+        const item = new vscode.TreeItem(node.runId, vscode.TreeItemCollapsibleState.None);
+        item.description = 'damaged: manifest unreadable';
+        item.tooltip = `${node.problem.file} ${node.problem.message}. The run is left out of comparisons until the file is repaired or removed.`;
+        item.iconPath = new vscode.ThemeIcon('error');
+        item.command = { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.file(node.problem.file)] };
+        item.contextValue = 'damagedRun';
+        return item;
+      }
       case 'candidate': {
         const item = new vscode.TreeItem(node.id, vscode.TreeItemCollapsibleState.None);
         item.description = node.detail;
@@ -126,3 +140,5 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
 }
 
 const toPromptNode = (e: PromptEntry): Node => ({ kind: 'prompt', uri: e.uri, name: e.name, variants: e.variants });
+
+const runIdOf = (n: Node): string => (n.kind === 'run' ? n.manifest.runId : n.kind === 'damagedRun' ? n.runId : '');

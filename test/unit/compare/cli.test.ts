@@ -16,7 +16,7 @@ suite('cli compare and report', () => {
     const out = path.join(f.dir, 'out', 'report.html');
     const r = await quiet(() => main(['compare', '--project', f.project, ...fast, '--out', out]));
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /good\s+PASS/);
+    assert.match(r.out, /good\s+(better|non-inferior)\s+PASS/, 'the verdict comes first (METHOD §7)');
     assert.match(r.out, /Selected: good/);
     assert.match(fs.readFileSync(out, 'utf8'), /^<!DOCTYPE html>/);
     const junit = await quiet(() => main(['compare', '--project', f.project, ...fast, '--format', 'junit']));

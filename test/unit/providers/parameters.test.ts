@@ -137,6 +137,19 @@ suite('parameters: workspace files cannot reshape requests', () => {
     for (const row of rows) assert.deepEqual(row.params, { temperature: 0.5, maxTokens: 50, seed: 7 });
   });
 
+  test('run refuses, before sending anything, a parameter the candidate\'s endpoint kind does not take', async () => {
+    fs.writeFileSync('endpoints2.json', JSON.stringify({ loop: { kind: 'openai', baseURL: server.url }, aws: { kind: 'bedrock', region: 'us-east-1', baseURL: server.url } }));
+    fs.writeFileSync('mixed.yml', 'candidates:\n  - { id: one, endpoint: loop, model: m1, params: { seed: 3 } }\n  - { id: two, endpoint: aws, model: m2, params: { seed: 3 } }\ntestSets:\n  - { id: set, path: data/set.jsonl, fields: { id: id, question: q } }\n');
+    process.env.PROMPT_ADAPT_CONFIG = path.join(dir, 'endpoints2.json');
+    try {
+      const r = await captureConsole(() => main(['run', '--project', 'mixed.yml', '--prompt', 'ok.prompt.yml', '--test-set', 'set']));
+      assert.equal(r.code, 1);
+      assert.match(r.err, /candidate 'two' \(endpoint 'aws'\): 'seed' is not sent to Amazon Bedrock endpoints; they take temperature, topP, maxTokens, stop, topK/);
+      assert.doesNotMatch(r.err, /candidate 'one'/);
+      assert.equal(server.stats.requests, 0);
+    } finally { process.env.PROMPT_ADAPT_CONFIG = path.join(dir, 'endpoints.json'); }
+  });
+
   test('a provider refuses a parameter outside its kind\'s list before sending (defence in depth)', async () => {
     const provider: ModelProvider = await createProvider('loop', { kind: 'openai', baseURL: server.url }, { secrets: { getKey: async () => 'k' } });
     const signal = new AbortController().signal;
@@ -195,6 +208,9 @@ suite('parameters: judges', () => {
     assert.equal(server.stats.bodies[0]!.max_tokens, 300);
     assert.equal((server.stats.bodies[0] as Record<string, unknown>).seed, 1);
     assert.equal(server.stats.bodies[0]!.temperature, 0);
+    server.resetStats();
+    await runJudge(spec({ maxCompletionTokens: 500 }), [input], providerJudgeBackend(async () => provider), () => undefined);
+    assert.deepEqual(Object.keys(server.stats.bodies[0]!).sort(), ['max_completion_tokens', 'messages', 'model', 'temperature'], 'no max_tokens beside max_completion_tokens');
   });
 
   test('the retry after a long unreadable judge reply never needs more context than the first request', async () => {

@@ -66,4 +66,17 @@ suite('cli: prompt-adapt run', () => {
     assert.ok(fs.existsSync('proj/.prompt-adapt/runs'));
     assert.equal(server.stats.byModel['model-one'], 10);
   });
+
+  test('against a token bucket (10 requests/s, retry-after under a second) no row is lost and nothing is asked twice', async function () {
+    this.timeout(30_000);
+    server.setBehavior({ latencyMs: 20, requestsPerSecond: 10, burst: 1 });
+    fs.writeFileSync('qb.txt', 'B: {{question}}');
+    fs.writeFileSync('bucket.jsonl', Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `b${i}`, question: `bucket ${i}` })).join('\n') + '\n');
+    const r = await quietly(() => main(['--prompt', 'qb.txt', '--models', 'm1,m2', '--base-url', server.url, '--dataset', 'bucket.jsonl', '--out', 'bucket-out.jsonl', '--concurrency', '16']));
+    assert.equal(r.value, 0, r.err);
+    const out = fs.readFileSync('bucket-out.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(out.filter((o) => typeof o.output === 'string').length, 80, 'every row has its answer');
+    assert.ok(server.stats.rateLimited > 0, 'the bucket did refuse requests');
+    assert.equal(server.stats.completions, 80, 'no request answered twice');
+  });
 });

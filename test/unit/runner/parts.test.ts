@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { ProviderError, type Completion, type CompletionRequest, type ModelProvider } from '../../../src/core/providers/provider';
 import { Dispatcher, type ResultSink, type Task } from '../../../src/core/runner/dispatcher';
 import { EndpointQueue } from '../../../src/core/runner/endpointQueue';
-import { decideOnFailure, defaultRetryPolicy } from '../../../src/core/runner/failurePolicy';
+import { decideOnFailure, defaultRetryPolicy, type Attempts } from '../../../src/core/runner/failurePolicy';
 import { estimateTokens, feedPlan, ResumeIndex, type FeedOptions } from '../../../src/core/runner/feeder';
 import { requestHash } from '../../../src/core/runner/hash';
 import type { PlanCandidate, PlanItem, RunPlan } from '../../../src/core/runner/plan';
@@ -36,22 +36,22 @@ suite('runner parts: endpoint queue', () => {
 suite('runner parts: failure policy', () => {
   const half = () => 0.5;
   test('auth and quota stop the endpoint; model-not-found stops the candidate; bad requests are recorded at once', () => {
-    assert.equal(decideOnFailure(new ProviderError('auth', 'HTTP 401'), { attempts: 0, rateLimits: 0 }, defaultRetryPolicy, 'm').action, 'stop-endpoint');
-    const q = decideOnFailure(new ProviderError('quota', 'billing'), { attempts: 0, rateLimits: 0 }, defaultRetryPolicy, 'm');
+    assert.equal(decideOnFailure(new ProviderError('auth', 'HTTP 401'), { attempts: 0, rateLimits: 0 }, defaultRetryPolicy, 'm', 0).action, 'stop-endpoint');
+    const q = decideOnFailure(new ProviderError('quota', 'billing'), { attempts: 0, rateLimits: 0 }, defaultRetryPolicy, 'm', 0);
     assert.deepEqual(q, { action: 'stop-endpoint', kind: 'quota', message: 'out of quota: billing' });
-    assert.equal(decideOnFailure(new ProviderError('model-not-found', 'nope'), { attempts: 0, rateLimits: 0 }, defaultRetryPolicy, 'gpt').action, 'stop-candidate');
-    assert.equal(decideOnFailure(new ProviderError('bad-request', 'bad'), { attempts: 0, rateLimits: 0 }, defaultRetryPolicy, 'm').action, 'record');
+    assert.equal(decideOnFailure(new ProviderError('model-not-found', 'nope'), { attempts: 0, rateLimits: 0 }, defaultRetryPolicy, 'gpt', 0).action, 'stop-candidate');
+    assert.equal(decideOnFailure(new ProviderError('bad-request', 'bad'), { attempts: 0, rateLimits: 0 }, defaultRetryPolicy, 'm', 0).action, 'record');
   });
 
   test('transient failures back off exponentially with jitter, then are recorded after maxRetries', () => {
     const a = { attempts: 0, rateLimits: 0 };
     const policy = { ...defaultRetryPolicy, maxRetries: 2, baseDelayMs: 100 };
     const e = new ProviderError('transient', 'HTTP 503');
-    const first = decideOnFailure(e, a, policy, 'm', half);
+    const first = decideOnFailure(e, a, policy, 'm', 0, half);
     assert.deepEqual([first.action, first.action === 'retry' && first.delayMs], ['retry', 75]);
-    const second = decideOnFailure(e, a, policy, 'm', half);
+    const second = decideOnFailure(e, a, policy, 'm', 0, half);
     assert.deepEqual([second.action, second.action === 'retry' && second.delayMs], ['retry', 150]);
-    const third = decideOnFailure(e, a, policy, 'm', half);
+    const third = decideOnFailure(e, a, policy, 'm', 0, half);
     assert.deepEqual(third, { action: 'record', kind: 'transient', message: 'failed after 2 retries: HTTP 503', rowMessage: 'HTTP 503' });
   });
 });
@@ -263,5 +263,31 @@ suite('runner parts: dispatcher', () => {
     await d.finished;
     assert.equal(p.calls.length, 2);
     assert.deepEqual(sink.log, [], 'aborted requests are neither errors nor outputs');
+  });
+});
+
+suite('runner parts: rate-limited requests wait until a deadline, never a retry count', () => {
+  const limited = (ms?: number) => new ProviderError('rate-limit', 'HTTP 429', ms === undefined ? {} : { retryAfterMs: ms });
+  const policy = { ...defaultRetryPolicy, rateLimitWaitMs: 60_000 };
+
+  test('retries after exactly the server\'s retry-after (however short), for as many 429s as fit the deadline', () => {
+    const a: Attempts = { attempts: 0, rateLimits: 0 };
+    let now = 1000;
+    for (let i = 0; i < 500; i++) {
+      const d = decideOnFailure(limited(100), a, policy, 'm', now);
+      assert.deepEqual([d.action, d.action === 'retry' && d.delayMs], ['retry', 100], `429 #${i + 1}`);
+      now += 100;
+    }
+    assert.equal(a.rateLimitedSince, 1000);
+  });
+
+  test('recorded once the wait would pass the deadline; without retry-after, exponential backoff', () => {
+    const a = { attempts: 0, rateLimits: 0 };
+    assert.equal(decideOnFailure(limited(), a, policy, 'm', 0, () => 0.5).action === 'retry', true);
+    const late = decideOnFailure(limited(5000), a, policy, 'm', 56_000);
+    assert.deepEqual(late.action === 'record' && [late.kind, late.message], ['rate-limit', 'still rate limited after waiting 56 s (2 tries)']);
+    const b = { attempts: 0, rateLimits: 0 };
+    const delays = [0, 1, 2, 3].map(() => { const d = decideOnFailure(limited(), b, policy, 'm', 0, () => 1); return d.action === 'retry' ? d.delayMs : -1; });
+    assert.deepEqual(delays, [250, 500, 1000, 2000]);
   });
 });

@@ -1,0 +1,86 @@
+// What the comparison says about the store's damage and gaps, next to its numbers: every unreadable line or
+// file it met (counted per file, with line numbers), outputs edited on disk, and outputs it has no verdict for.
+// Damage to the compared data is an error (the CLI's `compare` exits 1); gaps it can explain are warnings.
+import * as path from 'node:path';
+import type { Note, TestSetComparison } from '../../protocol/comparison';
+import type { StoreProblem } from '../store/problems';
+import type { SystemData } from './systems';
+
+/** Note codes of store damage; an error note with one of them makes `compare` exit 1. */
+export const STORE_DAMAGE = 'store-damaged';
+export const STORE_EDITED = 'store-edited-outputs';
+export const MISSING_VERDICTS = 'missing-verdicts';
+
+const SHOWN_LINES = 5;
+
+/** What one line of a store file holds, for "3 responses unreadable". */
+function recordsOf(file: string, count: number): string {
+  const base = path.basename(file);
+  const what = base === 'responses.jsonl' ? 'response' : base === 'verdicts.jsonl' ? 'verdict'
+    : path.basename(path.dirname(file)) === 'labels' ? 'label' : 'line';
+  return count === 1 ? what : `${what}s`;
+}
+
+const rel = (base: string, file: string): string => {
+  const r = path.relative(base, file);
+  return !r || r.startsWith('..') || path.isAbsolute(r) ? file : r.split(path.sep).join('/');
+};
+
+const linesText = (lines: number[]): string =>
+  lines.length === 0 ? '' : ` (line${lines.length > 1 ? 's' : ''} ${lines.slice(0, SHOWN_LINES).join(', ')}${lines.length > SHOWN_LINES ? `, … ${lines.length - SHOWN_LINES} more` : ''})`;
+
+/**
+ * One note per (file, kind of problem), with counts and the first line numbers. `n` is the test set's n, so
+ * each damage note reads "n = 72; 3 responses unreadable in …".
+ */
+export function storeProblemNotes(problems: readonly StoreProblem[], base: string, n?: number): Note[] {
+  const groups = new Map<string, StoreProblem[]>();
+  for (const p of problems) {
+    const key = `${p.file}\0${p.kind}\0${p.kind === 'unreadable-line' || p.kind === 'cut-off-line' || p.kind === 'line-too-long' ? '' : p.message}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    if (!g.some((x) => x.line === p.line && x.message === p.message)) g.push(p);
+  }
+  const prefix = n === undefined ? '' : `n = ${n}; `;
+  const notes: Note[] = [];
+  for (const g of groups.values()) {
+    const p = g[0]!;
+    const file = rel(base, p.file);
+    const lines = g.flatMap((x) => (x.line === undefined ? [] : [x.line])).sort((a, b) => a - b);
+    const what = recordsOf(p.file, g.length);
+    switch (p.kind) {
+      case 'edited-output':
+        notes.push({ code: STORE_EDITED, severity: 'warning',
+          message: `${g.length} output${g.length > 1 ? 's' : ''} in ${file} changed on disk after ${g.length > 1 ? 'they were' : 'it was'} stored${linesText(lines)}: their verdicts and labels no longer apply; judge the run again.` });
+        break;
+      case 'unreadable-line': case 'cut-off-line': case 'line-too-long':
+        notes.push({ code: STORE_DAMAGE, severity: 'error',
+          message: `${prefix}${g.length} ${what} unreadable in ${file}${linesText(lines)}: ${p.message}. The comparison leaves ${g.length > 1 ? 'them' : 'it'} out.` });
+        break;
+      default:
+        notes.push({ code: STORE_DAMAGE, severity: 'error', message: `${prefix}${file} ${p.message}.` });
+    }
+  }
+  return notes;
+}
+
+/** A warning when outputs of the compared systems have no verdict of the primary metric at all (never judged, or verdicts lost). */
+export function missingVerdictNote(systems: Iterable<SystemData>, n: number, metricId: string | undefined): Note | undefined {
+  if (!metricId) return undefined;
+  const missing: string[] = [];
+  let total = 0;
+  for (const d of systems) {
+    let k = 0;
+    for (const e of d.examples.values()) if (e.verdict === undefined) k++;
+    if (k) { missing.push(`${d.candidate.id} ${k}`); total += k; }
+  }
+  if (total === 0) return undefined;
+  return { code: MISSING_VERDICTS, severity: 'warning',
+    message: `n = ${n}; ${total} outputs have no verdict of '${metricId}' (${missing.join(', ')}) and are left out of the estimates: judge the runs (prompt-adapt judge).` };
+}
+
+/** Whether store damage touched the compared data (the CLI exits 1). */
+export function storeDamaged(report: { notes?: Note[]; testSets: TestSetComparison[] }): boolean {
+  const bad = (notes: readonly Note[] | undefined): boolean => !!notes?.some((x) => x.code === STORE_DAMAGE && x.severity === 'error');
+  return bad(report.notes) || report.testSets.some((t) => bad(t.notes));
+}
