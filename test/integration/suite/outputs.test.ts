@@ -77,11 +77,16 @@ suite('Run outputs and style diagnostics', () => {
     assert.ok(await vscode.workspace.applyEdit(instruct.edit));
     assert.match(doc.getText(), /Never use the phrase "according to"/);
     assert.match(doc.getText(), /^ {6}Never use the phrase/m, 'added as a line of the system message block');
+    await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitFor(() => !/Never use the phrase "according to"/.test(doc.getText()), () => doc.getText());
 
     assert.ok(await vscode.workspace.applyEdit(off.edit));
     assert.match(doc.getText(), /disabledRules:\s*\n\s*- phrase:according-to/);
+    // Revert acts on the active editor: make sure it is this prompt (another test's output document may have focus).
+    await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitFor(() => !/disabledRules/.test(doc.getText()), () => doc.getText());
     assert.doesNotMatch(doc.getText(), /disabledRules/);
   });
 });

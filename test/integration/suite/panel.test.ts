@@ -65,7 +65,14 @@ suite('Comparison panel, review and blind labelling', () => {
     const ts = report.testSets.find((t) => t.testSetId === 'support');
     assert.ok(ts, 'support is compared');
     assert.deepEqual(ts.rows.map((r) => r.systemId).sort(), ['model-a', 'model-b']);
-    assert.ok(ts.rows.find((r) => r.systemId === 'model-b')?.difference, 'model-b has a calibrated difference');
+    assert.ok(ts.rows.find((r) => r.systemId === 'model-b')?.difference, 'model-b has a difference (the pinned estimator)');
+    // Without labels, auto has nothing to calibrate with: no number, an inconclusive verdict and the labels it needs.
+    const auto = (await request<ComparisonReport>('getComparison', { estimator: 'auto' })).testSets.find((t) => t.testSetId === 'support')!;
+    const b = auto.rows.find((r) => r.systemId === 'model-b')!;
+    assert.equal(b.difference, undefined, 'auto gives no number without labels');
+    assert.equal(b.verdict, 'inconclusive');
+    assert.match(`${b.estimatorReason ?? ''} ${b.resolve ?? ''}`, /label/i, 'says labels are needed');
+    await request<ComparisonReport>('getComparison', {});
     assert.equal(labelled(report), 0);
     const page = await request<ReviewPage>('getReviewPage', { testSetId: 'support', filter: 'all', offset: 0, limit: 50 });
     assert.equal(page.total, 3);
