@@ -7,8 +7,7 @@ import { parseOutput } from '../answer/parse';
 import { labelIndex, labelKey, latestOutputs, runsByPrompt, VerdictIndex, type CombinedLabel } from '../compare/gather';
 import type { ProjectFile, TestSetSpec } from '../project/types';
 import type { PromptFile } from '../prompt/types';
-import { storeRootOf } from '../runner/projectPlan';
-import { listRuns } from '../store/runs';
+import type { Store } from '../store/store';
 import { StyleChecker } from '../style/check';
 import { resolveStyle } from '../style/config';
 
@@ -31,14 +30,13 @@ export interface Outcome {
 export type OutcomesByCandidate = Map<string, Map<string, Outcome>>;
 
 /** The outcomes of `prompt` on every candidate it ran on over one test set. */
-export async function readOutcomes(project: ProjectFile, prompt: PromptFile, spec: TestSetSpec): Promise<OutcomesByCandidate> {
-  const root = storeRootOf(project);
+export async function readOutcomes(store: Store, project: ProjectFile, prompt: PromptFile, spec: TestSetSpec): Promise<OutcomesByCandidate> {
   const dir = path.dirname(project.path);
-  const runs = runsByPrompt(dir, spec.id, await listRuns(root)).get(path.resolve(prompt.path)) ?? [];
-  const byCandidate = (await latestOutputs(root, prompt.path, runs)).byCandidate;
+  const runs = runsByPrompt(dir, spec.id, await store.listRuns()).get(path.resolve(prompt.path)) ?? [];
+  const byCandidate = (await latestOutputs(store, prompt.path, runs)).byCandidate;
   const metricId = project.decision.primaryMetric ?? project.metrics[0]?.id;
-  const verdicts = new VerdictIndex(root, runs.map((m) => m.runId), metricId);
-  const labels = await labelIndex(root, spec.id);
+  const verdicts = new VerdictIndex(store, runs.map((m) => m.runId), metricId);
+  const labels = await labelIndex(store, spec.id);
   const checker = new StyleChecker(resolveStyle(project.style, prompt.adapt.style));
   const all: OutcomesByCandidate = new Map();
   for (const [candidateId, chosen] of byCandidate) {

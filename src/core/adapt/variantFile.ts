@@ -20,6 +20,7 @@ export const variantPath = (parentPath: string, tag: string): string => variantF
 function tidy(p: AdaptProvenance): AdaptProvenance {
   const out: AdaptProvenance = { strategy: p.strategy, round: p.round, parentHash: p.parentHash, splitSeed: p.splitSeed };
   if (p.adaptation) out.adaptation = p.adaptation;
+  if (p.basedOn) out.basedOn = p.basedOn;
   if (p.rewriter) out.rewriter = p.rewriter;
   if (p.rules?.length) out.rules = [...p.rules];
   if (p.rationale?.trim()) out.rationale = p.rationale.trim();

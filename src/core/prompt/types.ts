@@ -77,6 +77,8 @@ export interface AdaptProvenance {
   rationale?: string;
   /** Id of the adaptation under `.prompt-adapt/adaptations/`. */
   adaptation?: string;
+  /** The variant whose messages this one edits, when not the parent (a later `reflect` round). */
+  basedOn?: string;
 }
 
 export interface PromptAdaptSection {
