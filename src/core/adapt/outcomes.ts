@@ -4,7 +4,7 @@
 // sample for `reflect` are all computed from these.
 import * as path from 'node:path';
 import { parseOutput } from '../answer/parse';
-import { labelIndex, labelKey, latestOutputs, runsByPrompt, VerdictIndex, type CombinedLabel } from '../compare/gather';
+import { ComparisonStore, labelKey, runsByPrompt, type CombinedLabel } from '../compare/gather';
 import type { ProjectFile, TestSetSpec } from '../project/types';
 import type { PromptFile } from '../prompt/types';
 import type { Store } from '../store/store';
@@ -33,10 +33,11 @@ export type OutcomesByCandidate = Map<string, Map<string, Outcome>>;
 export async function readOutcomes(store: Store, project: ProjectFile, prompt: PromptFile, spec: TestSetSpec): Promise<OutcomesByCandidate> {
   const dir = path.dirname(project.path);
   const runs = runsByPrompt(dir, spec.id, await store.listRuns()).get(path.resolve(prompt.path)) ?? [];
-  const byCandidate = (await latestOutputs(store, prompt.path, runs)).byCandidate;
+  const reader = new ComparisonStore(store);
+  const byCandidate = (await reader.latestOutputs(prompt.path, runs)).byCandidate;
   const metricId = project.decision.primaryMetric ?? project.metrics[0]?.id;
-  const verdicts = new VerdictIndex(store, runs.map((m) => m.runId), metricId);
-  const labels = await labelIndex(store, spec.id);
+  const verdicts = reader.verdictIndex(runs.map((m) => m.runId), metricId);
+  const labels = await reader.labelIndex(spec.id);
   const checker = new StyleChecker(resolveStyle(project.style, prompt.adapt.style));
   const all: OutcomesByCandidate = new Map();
   for (const [candidateId, chosen] of byCandidate) {
