@@ -6,6 +6,9 @@ import type { RenderedMessage } from '../prompt/types';
 import type { Budget } from './budget';
 import type { AdaptServices } from './runParts';
 
+/** Deterministic, with room for a whole prompt in the reply. */
+const REWRITER_PARAMS = { temperature: 0, maxTokens: 4096 } as const;
+
 export type RewriterAnswer = { text: string } | { error: string };
 
 /** Asks the rewriter; `batch` names the call (stable across sessions: `reflect-2`, `reflect-2-retry`). */
@@ -16,7 +19,7 @@ export async function askRewriter(s: AdaptServices, rewriter: JudgeModel, adapta
     store: s.store, runId: adaptationId, endpoints: s.endpoints, getProvider: s.getProvider, concurrency: s.concurrency,
     batchRunId: (b) => s.store.rewriterRunId(adaptationId, b), onProgress: (_b, p) => { requested = p.counts.requested; },
   });
-  await backend.complete([{ key: 'rewrite', judge: rewriter, messages }], (reply) => {
+  await backend.complete([{ key: 'rewrite', judge: rewriter, messages, params: REWRITER_PARAMS }], (reply) => {
     answer = reply.text !== undefined ? { text: reply.text } : { error: reply.error ?? 'no reply' };
   }, s.signal, batch);
   budget.record({ calls: requested });
