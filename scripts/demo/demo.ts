@@ -56,7 +56,7 @@ async function cli(env: NodeJS.ProcessEnv, argv: string[], allowed: number[] = [
  * new example), those replies are stale: start over from an empty cache and no runs (labels are kept).
  */
 function dropStaleStore(): void {
-  const sources = ['simulation.ts', 'supportData.ts', 'simulatedModelServer.ts'].map((f) => fs.readFileSync(path.join(import.meta.dirname, f)));
+  const sources = ['simulation.ts', 'supportData.ts', 'simulatedModelServer.ts', 'simulatedRewriter.ts'].map((f) => fs.readFileSync(path.join(import.meta.dirname, f)));
   const fingerprint = createHash('sha256').update(Buffer.concat(sources)).digest('hex').slice(0, 16);
   const file = path.join(STORE, 'demo-simulation.txt');
   const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;

@@ -8,7 +8,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { parseArgs } from 'node:util';
-import { ExampleIndex, JUDGES, MODELS, answerTruth, judgeVerdict, latencyMs, modelReply, promptMode, xmlShape } from './simulation';
+import { ExampleIndex, JUDGES, MODELS, answerTruth, judgeVerdict, latencyMs, modelReply, promptCues, promptMode, xmlShape } from './simulation';
+import { REWRITERS, rewriterReply } from './simulatedRewriter';
 
 interface Msg { role: string; content: string }
 
@@ -19,6 +20,8 @@ export interface SimulatedServer {
   readonly port: number;
   /** Completions served, by model name. */
   readonly served: Record<string, number>;
+  /** Every request the simulated rewriter received, in order (the demo checks no sealed question is in one). */
+  readonly rewriterRequests: { model: string; messages: Msg[] }[];
   close(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function startSimulatedServer(opts: SimulatedServerOptions = {}): P
   const index = new ExampleIndex();
   const scale = opts.latencyScale ?? 1;
   const served: Record<string, number> = {};
+  const rewriterRequests: { model: string; messages: Msg[] }[] = [];
   const warned = new Set<string>();
   const warn = (key: string, line: string): void => { if (!warned.has(key)) { warned.add(key); opts.log?.(`${TAG} ${line}`); } };
   const sockets = new Set<Socket>();
@@ -60,7 +64,7 @@ export async function startSimulatedServer(opts: SimulatedServerOptions = {}): P
       warn(`unknown:${model}`, `${model}: a prompt about no example of the bundled test set; replying "cannot answer"`);
       return `<${shape.root}><${shape.idk}/></${shape.root}>`;
     }
-    return modelReply(model, ex, promptMode(system), shape);
+    return modelReply(model, ex, promptMode(system), shape, promptCues(system));
   }
 
   /** The reply of the simulated judge, in the format our judge prompts ask for. */
@@ -85,9 +89,11 @@ export async function startSimulatedServer(opts: SimulatedServerOptions = {}): P
 
   function reply(res: http.ServerResponse, model: string, messages: Msg[]): void {
     const isJudge = model in JUDGES;
-    const text = isJudge ? judge(model, messages) : answer(model, messages);
+    const isRewriter = model in REWRITERS;
+    if (isRewriter) rewriterRequests.push({ model, messages });
+    const text = isRewriter ? rewriterReply(model, messages) : isJudge ? judge(model, messages) : answer(model, messages);
     const key = messages.map((m) => m.content).join('\u0000');
-    const delay = isJudge ? latencyMs(JUDGES[model]!.latencyMs, 0.3, model, key)
+    const delay = isRewriter ? latencyMs(REWRITERS[model]!.latencyMs, 0.3, model, key) : isJudge ? latencyMs(JUDGES[model]!.latencyMs, 0.3, model, key)
       : latencyMs(MODELS[model]!.latencyMs, MODELS[model]!.latencySpread, model, key);
     setTimeout(() => {
       if (res.destroyed) return;
@@ -108,14 +114,14 @@ export async function startSimulatedServer(opts: SimulatedServerOptions = {}): P
     req.on('end', () => {
       const url = (req.url ?? '/').split('?')[0]!;
       if (req.method === 'GET' && url.endsWith('/models')) {
-        return json(res, 200, { object: 'list', data: [...Object.keys(MODELS), ...Object.keys(JUDGES)].map((id) => ({ id, object: 'model', owned_by: 'simulation' })) });
+        return json(res, 200, { object: 'list', data: [...Object.keys(MODELS), ...Object.keys(JUDGES), ...Object.keys(REWRITERS)].map((id) => ({ id, object: 'model', owned_by: 'simulation' })) });
       }
       if (req.method !== 'POST' || !url.endsWith('/chat/completions')) return error(res, 404, `no route ${req.method} ${url}`, 'not_found');
       let body: { model?: unknown; messages?: unknown };
       try { body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'); } catch { return error(res, 400, 'the body is not JSON', 'invalid_request_error'); }
       const model = typeof body.model === 'string' ? body.model : '';
-      if (!(model in MODELS) && !(model in JUDGES)) {
-        return error(res, 404, `The model '${model}' does not exist on the simulated server (it has ${[...Object.keys(MODELS), ...Object.keys(JUDGES)].join(', ')}).`, 'model_not_found');
+      if (!(model in MODELS) && !(model in JUDGES) && !(model in REWRITERS)) {
+        return error(res, 404, `The model '${model}' does not exist on the simulated server (it has ${[...Object.keys(MODELS), ...Object.keys(JUDGES), ...Object.keys(REWRITERS)].join(', ')}).`, 'model_not_found');
       }
       const messages = (Array.isArray(body.messages) ? body.messages : []).map((m: { role?: unknown; content?: unknown }) => ({
         role: String(m.role ?? ''),
@@ -131,7 +137,7 @@ export async function startSimulatedServer(opts: SimulatedServerOptions = {}): P
   const url = `http://127.0.0.1:${port}/v1`;
   opts.log?.(`${TAG} listening on ${url}; simulated models: ${Object.keys(MODELS).join(', ')}; simulated judge: ${Object.keys(JUDGES).join(', ')}`);
   return {
-    url, port, served,
+    url, port, served, rewriterRequests,
     close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
   };
 }

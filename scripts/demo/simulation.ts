@@ -70,6 +70,24 @@ export function promptMode(system: string): PromptMode {
   return 'plain';
 }
 
+/**
+ * Specific instructions the simulated models follow (the adaptation demo's levers), each recognised by its
+ * wording: told not to open with "according to", sim-verbose stops; told to keep answers under N words, it
+ * stops padding; told to answer whenever the articles contain the answer, a model refuses less (sim-tiny
+ * then gets some of those right, and also starts answering some questions the articles cannot answer).
+ */
+export interface PromptCues { noStockPhrase: boolean; brief: boolean; eager: boolean }
+
+export const NO_CUES: PromptCues = { noStockPhrase: false, brief: false, eager: false };
+
+export function promptCues(system: string): PromptCues {
+  return {
+    noStockPhrase: /\b(?:never|do not|don't|avoid)\b[^.\n]*according to/iu.test(system),
+    brief: /\b(?:under|at most|no more than|fewer than)\s+\d+\s+words\b/iu.test(system),
+    eager: /answer whenever the (?:articles|sources) contain the answer/iu.test(system),
+  };
+}
+
 /** Uniform in [0, 1) from a hash of the parts: the simulator's only source of "randomness". */
 export function draw(...parts: string[]): number {
   return createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0) / 2 ** 32;
@@ -93,10 +111,10 @@ export function difficulty(ex: SupportExample): number {
 export type Outcome = 'correct' | 'wrong' | 'idk';
 
 /** Ground truth of the simulation for one (model, example, prompt mode). */
-export function outcome(model: string, p: ModelProfile, ex: SupportExample, mode: PromptMode): Outcome {
+export function outcome(model: string, p: ModelProfile, ex: SupportExample, mode: PromptMode, cues: PromptCues = NO_CUES): Outcome {
   if (!ex.answerable) {
     if (mode === 'strict') return 'idk';
-    return draw(model, ex.id, 'unanswerable') < p.idkUnanswerable ? 'idk' : 'wrong';
+    return draw(model, ex.id, 'unanswerable') < p.idkUnanswerable * (cues.eager ? 0.6 : 1) ? 'idk' : 'wrong';
   }
   // A difficulty shared by all models (some questions are hard for everyone) plus a little per-model jitter.
   let correct = difficulty(ex) < p.quality;
@@ -106,7 +124,10 @@ export function outcome(model: string, p: ModelProfile, ex: SupportExample, mode
     if (draw(model, ex.id, 'strict') < (correct ? 0.22 : 0.8)) return 'idk';
   }
   if (correct) return 'correct';
-  return draw(model, ex.id, 'idk') < p.idkWhenUnsure ? 'idk' : 'wrong';
+  if (draw(model, ex.id, 'idk') >= p.idkWhenUnsure) return 'wrong';
+  // Told to answer whenever the articles hold the answer, most refusals become answers, half of them right.
+  if (cues.eager && draw(model, ex.id, 'eager') < 0.7) return draw(model, ex.id, 'eager-right') < 0.5 ? 'correct' : 'wrong';
+  return 'idk';
 }
 
 const PADDING = 'I hope this helps you get the most out of your Kestrel thermostat. If anything is still unclear, our support team is always glad to walk you through the remaining steps in more detail, and the help centre has further guides on related topics that you may also find useful.';
@@ -124,14 +145,14 @@ const escapeXml = (s: string): string => s.replace(/&/gu, '&amp;').replace(/</gu
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** The reply text of a simulated model: deterministic in (model, example, prompt mode, XML shape). */
-export function modelReply(model: string, ex: SupportExample, mode: PromptMode, shape: XmlShape): string {
+export function modelReply(model: string, ex: SupportExample, mode: PromptMode, shape: XmlShape, cues: PromptCues = NO_CUES): string {
   const p = MODELS[model];
   if (!p) throw new Error(`not a simulated model: ${model}`);
-  const o = outcome(model, p, ex, mode);
+  const o = outcome(model, p, ex, mode, cues);
   if (o === 'idk') return layout(p.layout, shape.root, `<${shape.idk}${p.layout % 2 ? ' ' : ''}/>`);
   let text = o === 'correct' ? ex.answer : ex.wrong;
-  if (p.stockPhrase && draw(model, ex.id, 'phrase') < p.stockPhrase) text = `According to the sources, ${lowerFirst(text)}`;
-  if (p.padding && mode !== 'concise' && draw(model, ex.id, 'padding') < p.padding) text = `${text} ${PADDING}`;
+  if (p.stockPhrase && !cues.noStockPhrase && draw(model, ex.id, 'phrase') < p.stockPhrase) text = `According to the sources, ${lowerFirst(text)}`;
+  if (p.padding && mode !== 'concise' && !cues.brief && draw(model, ex.id, 'padding') < p.padding) text = `${text} ${PADDING}`;
   if (p.schemaBreak && draw(model, ex.id, 'schema') < p.schemaBreak) {
     // Two ways real models break a format: forgetting it, and not closing an element.
     return draw(model, ex.id, 'schema-kind') < 0.5 ? `Answer: ${text}` : `<${shape.root}><${shape.answer}>${escapeXml(text)}</${shape.root}>`;
@@ -200,9 +221,10 @@ export class ExampleIndex {
  */
 export function trueCorrectShare(model: string, system: string, spec: OutputSpec | undefined): number {
   const mode = promptMode(system);
+  const cues = promptCues(system);
   const shape = xmlShape(system);
   const examples = supportExamples();
-  const correct = examples.filter((ex) => outcome(model, MODELS[model]!, ex, mode) === 'correct'
-    && parseOutput(modelReply(model, ex, mode, shape), spec).schemaValid).length;
+  const correct = examples.filter((ex) => outcome(model, MODELS[model]!, ex, mode, cues) === 'correct'
+    && parseOutput(modelReply(model, ex, mode, shape, cues), spec).schemaValid).length;
   return correct / examples.length;
 }

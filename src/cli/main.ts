@@ -14,6 +14,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ main: Co
   style: { summary: 'style findings and per-model rates for {id, model, output} lines', load: () => import('./commands/style') },
   judge: { summary: 'run the project\'s metrics (LLM judges, lexical) over a stored run', load: () => import('./commands/judge') },
   compare: { summary: 'compare candidates and prompt variants with the baseline; decision table and CI exit code (0 selection, 2 none)', load: () => import('./commands/compare') },
+  adapt: { summary: 'write prompt variants for a candidate and accept one only on a sealed split (guide, reflect, style)', load: () => import('./commands/adapt') },
   report: { summary: 'write the comparison report (md, html, csv, json, junit)', load: () => import('./commands/report') },
 };
 

@@ -245,6 +245,31 @@ export function setYamlValue(text: string, path: string[], value: string): strin
   return doc.toString({ lineWidth: 0 });
 }
 
+/** One change for `editYaml`: the value at `path` (list indices as numbers) becomes `value`. */
+export interface YamlEdit { path: (string | number)[]; value: unknown }
+
+/**
+ * Returns `text` with each edit applied (maps created as needed), keeping comments, key order and untouched
+ * layout. A string that replaces a block scalar stays a block scalar; a multi-line string becomes one.
+ * Throws a UserError when the text is not a single valid YAML mapping or a path crosses a non-collection.
+ */
+export function editYaml(text: string, edits: readonly YamlEdit[]): string {
+  const doc = documentToEdit(text);
+  if (doc.contents !== null && !isMap(doc.contents)) throw new UserError('The file is not a YAML mapping of keys to values.');
+  for (const e of edits) {
+    const old: unknown = doc.getIn(e.path, true);
+    if (typeof e.value === 'string') {
+      const scalar = new Scalar(e.value);
+      const wasBlock = isScalar(old) && (old.type === Scalar.BLOCK_LITERAL || old.type === Scalar.BLOCK_FOLDED);
+      if (wasBlock || e.value.includes('\n')) scalar.type = Scalar.BLOCK_LITERAL;
+      doc.setIn(e.path, scalar);
+    } else {
+      doc.setIn(e.path, doc.createNode(e.value));
+    }
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+
 /**
  * Returns `text` with `value` appended to the list at `path` (created, with its parent maps, when missing);
  * a value already in the list is not added twice. Comments and untouched layout are kept.

@@ -39,6 +39,8 @@ export interface CompareOptions {
   seed?: number;
   /** Compare on this test set only. */
   testSetId?: string;
+  /** Compare on these examples only, by test set id (the adaptation's optimisation or sealed part). */
+  onlyExamples?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Non-inferiority margin (fraction). */
   margin?: number;
   /** Planner target: half-width of the difference interval (default 0.03). */
@@ -99,7 +101,7 @@ export async function compareProject(project: ProjectFile, opts: CompareOptions 
     notes: storeProblemNotes(await store.damagedRuns(), dir).map((n) => ({ ...n, message: `${n.message} Its run is left out of the comparison.` })),
   };
   const ctx: Ctx = { project, dir, store, estimator, level, metricId, margin: thresholds.margin, baselinePrompt, baselineCandidate, promptOf,
-    draws: opts.draws, seed: opts.seed, target: opts.targetHalfWidth ?? 0.03 };
+    draws: opts.draws, seed: opts.seed, target: opts.targetHalfWidth ?? 0.03, onlyExamples: opts.onlyExamples };
   for (const spec of testSets) {
     const runs = manifests.filter((m) => m.testSet?.id === spec.id);
     if (!runs.some((m) => manifestPromptPath(dir, m) === baselinePrompt)) {
@@ -123,6 +125,7 @@ export async function compareProject(project: ProjectFile, opts: CompareOptions 
 }
 
 interface Ctx {
+  onlyExamples?: ReadonlyMap<string, ReadonlySet<string>>;
   project: ProjectFile;
   dir: string;
   store: ComparisonStore;
@@ -182,7 +185,7 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   const runIds: string[] = [];
   for (const p of used) {
     const ms = byPrompt.get(p) ?? [];
-    outputs.set(p, await store.latestOutputs(p, ms, onProblem));
+    outputs.set(p, keepOnly(await store.latestOutputs(p, ms, onProblem), ctx.onlyExamples?.get(spec.id)));
     verdicts.set(p, store.verdictIndex(ms.map((m) => m.runId), ctx.metricId, onProblem));
     runIds.push(...ms.map((m) => m.runId));
   }
@@ -280,6 +283,13 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   const missing = missingVerdictNote(systems.values(), baseline.n, ctx.metricId);
   if (missing) notes.push(missing);
   return { comparison, runIds };
+}
+
+/** The outputs of the given examples only (all of them when `ids` is undefined); a copy, the store's cached outputs stay whole. */
+function keepOnly(o: PromptOutputs, ids: ReadonlySet<string> | undefined): PromptOutputs {
+  if (!ids) return o;
+  const byCandidate = new Map([...o.byCandidate].map(([c, byExample]) => [c, new Map([...byExample].filter(([id]) => ids.has(id)))]));
+  return { ...o, byCandidate };
 }
 
 function rowOf(ctx: Ctx, d: SystemData, systemId: string, isBaseline: boolean): SystemRow {

@@ -27,6 +27,8 @@ export interface RunnerJudgeBackendOptions {
   /** Provider batch services for judges in batch or auto mode. */
   batch?: BatchRunOptions;
   onProgress?(batch: string, p: RunProgress): void;
+  /** Where a batch's responses are kept (default: the judged run's `judges/<batch>`); the adaptation's rewriter calls go elsewhere. */
+  batchRunId?(batch: string): string;
 }
 
 /** A JudgeBackend that sends judge calls through `runPlan`. */
@@ -40,7 +42,7 @@ export function runnerJudgeBackend(opts: RunnerJudgeBackendOptions): JudgeBacken
         if (!candidates.has(id)) candidates.set(id, { id, endpoint: r.judge.endpoint, model: r.judge.model, ...(r.judge.mode ? { mode: r.judge.mode } : {}) });
       }
       const items: PlanItem[] = requests.map((r) => ({ exampleId: r.key, candidate: candidates.get(judgeName(r.judge))!, messages: r.messages, params: r.params }));
-      const runId = opts.store.judgeRunId(opts.runId, batch);
+      const runId = opts.batchRunId?.(batch) ?? opts.store.judgeRunId(opts.runId, batch);
       const pending = new Map(requests.map((r) => [r.key, r]));
       const deliver = (r: ResponseRecord): void => {
         if (!pending.has(r.exampleId)) return;

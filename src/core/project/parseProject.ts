@@ -97,6 +97,7 @@ export function parseProjectFile(text: string, file: string): ParsedProject {
   if (isObject(value.style) && !invalid.has('style')) project.style = value.style;
   if (isObject(value.decision)) project.decision = value.decision;
   if (isObject(value.baseline)) project.baseline = value.baseline;
+  if (isObject(value.adapt) && ![...invalid].some((k) => k === 'adapt' || k.startsWith('adapt/'))) project.adapt = value.adapt;
 
   checkReferences(root, rep, project);
   readGenerationParameters(root, rep, project);
@@ -109,6 +110,7 @@ export function parseProjectFile(text: string, file: string): ParsedProject {
     else links.push({ target: path.resolve(dir, n.value), range: rep.range(n.span), kind });
   };
   linkAt(['baseline', 'prompt'], 'prompt');
+  (Array.isArray(value.candidates) ? value.candidates : []).forEach((_, i) => linkAt(['candidates', i, 'prompt'], 'prompt'));
   (Array.isArray(value.testSets) ? value.testSets : []).forEach((_, i) => linkAt(['testSets', i, 'path'], 'testSet'));
   return result;
 }

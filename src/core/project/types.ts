@@ -22,6 +22,8 @@ export interface Candidate {
   mode?: RunMode;
   /** Generation parameters that override the prompt's for this candidate (checked like a prompt's modelParameters). */
   params?: ModelParameters;
+  /** This candidate's own prompt (relative to the project file), e.g. an adopted adaptation; default: the baseline prompt. */
+  prompt?: string;
 }
 
 /** How requests are sent: `live` calls, the provider's `batch` service (half price, results within 24 h), or `auto`: batch when a run has more requests for the endpoint than the batch threshold. */
@@ -33,6 +35,8 @@ export interface TestSetSpec {
   path: string;
   format?: 'jsonl' | 'csv' | 'json';
   fields: FieldMapping;
+  /** Sealed for prompt adaptation: never shown to a rewriter, only used to accept its variants. */
+  sealed?: boolean;
 }
 
 export type MetricSpec =
@@ -70,6 +74,13 @@ export interface DecisionConfig {
   requiredModalities?: string[];
 }
 
+/** Defaults of the prompt adaptation assistant. */
+export interface AdaptConfig {
+  rewriter?: JudgeModel;
+  /** Share of each test set sealed away from the rewriter (default 0.5). */
+  seal?: number;
+}
+
 export interface ProjectFile {
   /** Absolute path of prompt-adapt.yml. */
   path: string;
@@ -79,4 +90,5 @@ export interface ProjectFile {
   metrics: MetricSpec[];
   style: StyleConfig;
   decision: DecisionConfig;
+  adapt?: AdaptConfig;
 }

@@ -7,12 +7,12 @@ import { scalarMap } from './locate';
 import { buildMessage, ROLES } from './messages';
 import { readModelParameters } from './modelParameters';
 import { didYouMean, orList, Reporter, reportYaml } from '../fileProblems/reporter';
-import type { FileLink, OutputSpec, ParsedPrompt, PromptAdaptSection, PromptFile, PromptFormat, PromptMessage, Role, StyleOverrides } from './types';
+import type { AdaptProvenance, FileLink, OutputSpec, ParsedPrompt, PromptAdaptSection, PromptFile, PromptFormat, PromptMessage, Role, StyleOverrides } from './types';
 
 /** Top-level keys of a GitHub Models prompt file, plus ours. */
 export const PROMPT_KEYS = ['name', 'description', 'model', 'modelParameters', 'messages', 'testData', 'evaluators', 'responseFormat', 'jsonSchema', 'adapt'] as const;
 /** Keys of the `adapt:` section. */
-export const ADAPT_KEYS = ['variantOf', 'output', 'style'] as const;
+export const ADAPT_KEYS = ['variantOf', 'output', 'style', 'provenance'] as const;
 const OUTPUT_KEYS = ['format', 'answer', 'idk', 'idkPhrases'];
 const STYLE_KEYS = ['disabledRules', 'phrases', 'maxWords', 'minWords', 'completeSentences'];
 
@@ -159,6 +159,9 @@ export function readAdapt(v: YamlNode | null, rep: Reporter, file: string, resul
     } else if (p.key === 'style') {
       const st = readStyle(x, rep);
       if (st) adapt.style = st;
+    } else if (p.key === 'provenance') {
+      const prov = readProvenance(x, rep);
+      if (prov) adapt.provenance = prov;
     } else {
       rep.warning(p.keySpan, 'unknown-key', `Unknown key '${p.key}' under 'adapt'.${didYouMean(p.key, ADAPT_KEYS)} Use ${orList(ADAPT_KEYS)}.`);
     }
@@ -201,6 +204,18 @@ function readOutput(x: YamlNode | null, keySpan: [number, number], rep: Reporter
       rep.error(at('format'), 'unknown-format', `Unknown output format '${String(o.format)}': use xml, json or text.${didYouMean(String(o.format), ['xml', 'json', 'text'])}`);
       return undefined;
   }
+}
+
+/** `adapt.provenance`, written by the adaptation assistant; a hand-broken one is reported, never trusted. */
+function readProvenance(x: YamlNode | null, rep: Reporter): AdaptProvenance | undefined {
+  const o = toPlain(x) as Record<string, unknown> | null;
+  const ok = x?.kind === 'map' && typeof o?.strategy === 'string' && typeof o.round === 'number' && typeof o.parentHash === 'string'
+    && (typeof o.splitSeed === 'string' || typeof o.splitSeed === 'number');
+  if (!ok) {
+    rep.warning(x?.span ?? rep.firstLine(), 'bad-provenance', "'provenance' is written by the adaptation assistant (strategy, round, parentHash, splitSeed, …) and is not in that form here; it is ignored.");
+    return undefined;
+  }
+  return { ...(o as unknown as AdaptProvenance), splitSeed: String(o.splitSeed) };
 }
 
 function readStyle(x: YamlNode | null, rep: Reporter): StyleOverrides | undefined {

@@ -61,9 +61,31 @@ export interface StyleOverrides {
   completeSentences?: boolean;
 }
 
+/** Where a variant written by the adaptation assistant came from (`adapt.provenance`). */
+export interface AdaptProvenance {
+  /** `guide`, `reflect` or `style`. */
+  strategy: string;
+  round: number;
+  /** Content hash of the parent prompt file when the variant was written. */
+  parentHash: string;
+  /** `endpoint:model` of the rewriter model; absent for deterministic strategies. */
+  rewriter?: string;
+  /** Seed of the optimisation/sealed split the rewriter learned from. */
+  splitSeed: string;
+  /** Ids of the guidance rules (or style findings) the rewrite applied. */
+  rules?: string[];
+  rationale?: string;
+  /** Id of the adaptation under `.prompt-adapt/adaptations/`. */
+  adaptation?: string;
+  /** The variant whose messages this one edits, when not the parent (a later `reflect` round). */
+  basedOn?: string;
+}
+
 export interface PromptAdaptSection {
   /** Path of the parent prompt, relative to this file. */
   variantOf?: string;
+  /** Set on variants written by the adaptation assistant. */
+  provenance?: AdaptProvenance;
   output?: OutputSpec;
   style?: StyleOverrides;
 }

@@ -65,11 +65,11 @@ const RUN_ID_PART = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/u;
 
 /**
  * A run's folder. The run id may come from the command line (`--run-id`), so it is checked here, where every
- * run path is made: a run id that is not a plain name (or `<run>/judges/<batch>`) would lead outside the store.
+ * run path is made: a run id that is not a plain name (or `<run>/judges/<batch>`, an adaptation's `<id>/rewriter/<batch>`) would lead outside the store.
  */
 export function runDir(root: string, runId: string): string {
   const parts = runId.split('/');
-  if (!parts.every((p) => RUN_ID_PART.test(p)) || !(parts.length === 1 || (parts.length === 3 && parts[1] === 'judges'))) {
+  if (!parts.every((p) => RUN_ID_PART.test(p)) || !(parts.length === 1 || (parts.length === 3 && (parts[1] === 'judges' || parts[1] === 'rewriter')))) {
     throw new UserError(`'${runId}' is not a run id: use letters, digits, '.', '_' and '-' only (not starting with '.'); a run id names a folder in the store.`);
   }
   return path.join(root, 'runs', runId);

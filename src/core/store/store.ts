@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BatchJob } from '../batch/types';
 import type { LabelRecord, ResponseRecord, VerdictRecord } from './records';
-import { JsonlAppender, writeFileAtomicAsync } from './jsonl';
+import { JsonlAppender, writeFileAtomic, writeFileAtomicAsync } from './jsonl';
 import { appendLabel, labelsFileStamp, labelsPath, readLabelBook, readLabels, type LabelBook, type LabelLine } from './labels';
 import { ResponseCache } from './responseCache';
 import { lockRun, type RunLock } from './lock';
@@ -127,6 +127,23 @@ export class Store {
   /** Size of a run's verdicts file (0 when absent): judging a stored run changes it without touching the manifest. */
   verdictsSize(runId: string): number {
     try { return fs.statSync(verdictsPath(this.runDir(runId))).size; } catch { return 0; }
+  }
+
+  // ---- adaptations ----
+
+  /** The record of an adaptation (split, variants, spending): `adaptations/<id>/adaptation.json`. */
+  adaptationFile(id: string): string { return path.join(this.root, 'adaptations', safe(id), 'adaptation.json'); }
+  /** The run id under which an adaptation's rewriter calls keep their responses (outside the run list). */
+  rewriterRunId(adaptationId: string, batch: string): string { return `adapt-${safe(adaptationId)}/rewriter/${safe(batch)}`; }
+  /** An adaptation's record, or undefined when there is none. */
+  async readAdaptation(id: string): Promise<unknown> {
+    try { return JSON.parse(await fs.promises.readFile(this.adaptationFile(id), 'utf8')) as unknown; }
+    catch (err) { if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined; throw err; }
+  }
+  /** Writes an adaptation's record atomically (a kill mid-write leaves the previous one). */
+  writeAdaptation(id: string, record: unknown): void {
+    fs.mkdirSync(path.dirname(this.adaptationFile(id)), { recursive: true });
+    writeFileAtomic(this.adaptationFile(id), JSON.stringify(record, null, 2) + '\n');
   }
 
   // ---- labels ----

@@ -1,0 +1,125 @@
+// The adaptation end to end through the real openai SDK against the simulated model server on 127.0.0.1
+// (answering models, judge and rewriter): variants written with provenance, the sealed part never shown to
+// the rewriter, acceptance on the sealed part, a garbage-replying rewriter, the budget stop and resume.
+import { strict as assert } from 'node:assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runAdaptation, type AdaptOptions } from '../../../src/core/adapt/adaptation';
+import { judgeStoredRun } from '../../../src/core/metrics/judgeStoredRun';
+import { loadProjectFile } from '../../../src/core/project/parseProject';
+import { parsePromptYml } from '../../../src/core/prompt/parsePromptYml';
+import type { EndpointsConfig } from '../../../src/core/providers/endpoints';
+import type { ModelProvider } from '../../../src/core/providers/provider';
+import { createProvider } from '../../../src/core/providers/registry';
+import { buildProjectPlan } from '../../../src/core/runner/projectPlan';
+import { runPlan } from '../../../src/core/runner/runner';
+import { Store } from '../../../src/core/store/store';
+import { startSimulatedServer, type SimulatedServer } from '../../../scripts/demo/simulatedModelServer';
+import { supportExamples } from '../../../scripts/demo/supportData';
+
+const EXAMPLE = path.resolve(__dirname, '../../../examples/support-qa');
+
+/** A copy of the bundled example with two candidates, the baseline prompt run and judged on both. */
+async function project(server: SimulatedServer): Promise<{ dir: string; base: Omit<AdaptOptions, 'strategies' | 'rounds' | 'limits' | 'rewriter'> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adapt-test-'));
+  fs.cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !/\.prompt-adapt[\\/](runs|cache|adaptations)/u.test(src) });
+  const yml = fs.readFileSync(path.join(dir, 'prompt-adapt.yml'), 'utf8').replace(/\n {2}- \{ id: sim-(fast|cheap|loose|slow|tiny),[^}]*\}[^}]*\}/gu, '')
+    // Latency on a loaded test machine says nothing about the prompt: this copy does not judge it.
+    .replace(/maxLatencyRatio: [\d.]+/u, 'maxLatencyRatio: 1000')
+    // Half the labels of two candidates are too few for auto's checks; Rogan–Gladen gives the interval this test reads.
+    .replace(/estimator: [\w+-]+/u, 'estimator: rogan-gladen');
+  fs.writeFileSync(path.join(dir, 'prompt-adapt.yml'), yml);
+  const { project: p, problems } = await loadProjectFile(path.join(dir, 'prompt-adapt.yml'));
+  assert.deepEqual(problems.filter((x) => x.severity === 'error'), []);
+  assert.deepEqual(p.candidates.map((c) => c.id), ['sim-baseline', 'sim-verbose']);
+  const endpoints: EndpointsConfig = { demo: { kind: 'openai', baseURL: server.url, maxConcurrency: 16 } };
+  const made = new Map<string, Promise<ModelProvider>>();
+  const getProvider = (id: string): Promise<ModelProvider> => {
+    if (!made.has(id)) made.set(id, createProvider(id, endpoints[id]!, { secrets: { getKey: async () => 'sim-key' } }));
+    return made.get(id)!;
+  };
+  const store = Store.openForProject(p);
+  const promptPath = path.join(dir, 'prompts/support.prompt.yml');
+  const built = await buildProjectPlan({ project: p, prompt: parsePromptYml(fs.readFileSync(promptPath, 'utf8'), promptPath).prompt, promptText: fs.readFileSync(promptPath, 'utf8'), testSetId: 'support' });
+  const run = await runPlan(built.plan, { store, endpoints, getProvider });
+  await judgeStoredRun({ project: p, store, runId: run.runId, endpoints, getProvider });
+  const lines: string[] = [];
+  return { dir, base: { project: p, store, endpoints, getProvider, promptPath, candidateId: 'sim-verbose', log: (l) => lines.push(l) } };
+}
+
+suite('adapt: end to end against the simulated server (real openai SDK)', function () {
+  this.timeout(300_000);
+  let server: SimulatedServer;
+  suiteSetup(async () => { server = await startSimulatedServer({ latencyScale: 0 }); });
+  suiteTeardown(() => server.close());
+
+  test('variants with provenance; nothing sealed reaches the rewriter; style wins on the sealed part; a rerun spends nothing', async () => {
+    const { dir, base } = await project(server);
+    const before = server.rewriterRequests.length;
+    const opts: AdaptOptions = { ...base, strategies: ['guide', 'reflect', 'style'], rounds: 2, rewriter: { endpoint: 'demo', model: 'sim-rewriter' }, limits: {} };
+    const record = await runAdaptation(opts);
+    assert.equal(record.stopped, undefined);
+    const split = record.splits.find((s) => s.testSetId === 'support')!;
+    assert.equal(split.sealed.length, 36);
+    // Nothing of the sealed part (question or context of a sealed example that is not also an optimisation example's) was sent.
+    const sent = server.rewriterRequests.slice(before).map((r) => r.messages.map((m) => m.content).join('\n')).join('\n');
+    const sealedQuestions = supportExamples().filter((e) => split.sealed.includes(e.id)).map((e) => e.question);
+    assert.ok(sealedQuestions.length === 36 && sealedQuestions.every((q) => !sent.includes(q)), 'a sealed question reached the rewriter');
+    assert.ok(supportExamples().some((e) => split.optimisation.includes(e.id) && sent.includes(e.question)), 'reflect saw optimisation failures');
+    // The variant files: next to the parent, with provenance.
+    const style = record.variants.find((v) => v.strategy === 'style')!;
+    const styleFile = parsePromptYml(fs.readFileSync(path.join(dir, style.file), 'utf8'), path.join(dir, style.file)).prompt;
+    assert.equal(style.file, 'prompts/support.style-1.prompt.yml');
+    assert.equal(styleFile.adapt.variantOf, 'support.prompt.yml');
+    assert.deepEqual(styleFile.adapt.provenance && [styleFile.adapt.provenance.strategy, styleFile.adapt.provenance.splitSeed, styleFile.adapt.provenance.rewriter], ['style', 'adapt-1', undefined]);
+    const guide = record.variants.find((v) => v.strategy === 'guide')!;
+    const guideFile = parsePromptYml(fs.readFileSync(path.join(dir, guide.file), 'utf8'), path.join(dir, guide.file)).prompt;
+    assert.equal(guideFile.adapt.provenance?.rewriter, 'demo:sim-rewriter');
+    assert.ok(guideFile.adapt.provenance!.rules!.includes('general.grounding'));
+    // Acceptance: the style variant beats the parent on style on the sealed part; guide finds no gain.
+    const verdict = (tag: string) => record.acceptance!.verdicts.find((v) => v.tag === tag)!;
+    // The style rule passes on the sealed part where the parent fails it; whether correctness is settled on
+    // 36 sealed examples is the statistics' call (with the current estimators it is inconclusive, so no accept).
+    assert.ok(['accepted', 'rejected', 'no-gain'].includes(verdict('style-1').verdict), verdict('style-1').why);
+    assert.equal(verdict('style-1').sealed[0]!.cells.style, 'pass');
+    assert.equal(verdict('style-1').sealed[0]!.variant.badStyleRate, 0);
+    assert.ok(verdict('style-1').sealed[0]!.parent.badStyleRate > 0.3);
+    assert.notEqual(verdict('guide-1').verdict, 'accepted');
+    assert.match(record.acceptance!.headline, /beat/);
+    assert.ok(record.rejected.some((r) => r.strategy === 'reflect' && r.round === 2), 'reflect round 2 had nothing new and was rejected as a duplicate');
+    // The record is stored; running the same adaptation again asks for nothing.
+    const stored = await base.store.readAdaptation(record.id) as typeof record;
+    assert.deepEqual(stored.splits, record.splits);
+    const served = { ...server.served };
+    const again = await runAdaptation(opts);
+    assert.deepEqual(server.served, served, 'a rerun made no model call');
+    assert.deepEqual(again.splits, record.splits);
+    assert.equal(again.spent.calls, record.spent.calls);
+    assert.deepEqual(again.acceptance!.verdicts.map((v) => v.verdict), record.acceptance!.verdicts.map((v) => v.verdict));
+  });
+
+  test('a rewriter replying garbage is asked once more, then the rewrite is skipped and counted', async () => {
+    const { dir, base } = await project(server);
+    const before = server.rewriterRequests.length;
+    const record = await runAdaptation({ ...base, strategies: ['guide'], rounds: 1, rewriter: { endpoint: 'demo', model: 'sim-rewriter-garbage' }, limits: {} });
+    assert.equal(server.rewriterRequests.length - before, 2);
+    assert.deepEqual(record.rejected.map((r) => r.guard), ['unreadable']);
+    assert.equal(record.variants.length, 0);
+    assert.ok(!fs.existsSync(path.join(dir, 'prompts/support.guide-1.prompt.yml')));
+    assert.match(record.acceptance!.headline, /Nothing beat the parent/);
+  });
+
+  test('the budget stops the adaptation before a step that does not fit, and says so', async () => {
+    const { base } = await project(server);
+    const record = await runAdaptation({ ...base, strategies: ['style'], rounds: 1, limits: { maxCalls: 50 } });
+    assert.match(record.stopped ?? '', /^budget: optimisation run of support\.style-1\.prompt\.yml on sim-verbose \(support\) needs up to \d+ calls, but only 50 of 50 are left/);
+    assert.ok(record.spent.calls <= 50);
+    assert.equal(record.acceptance, undefined);
+  });
+
+  test('without a rewriter, guide and reflect are refused with what to do', async () => {
+    const { base } = await project(server);
+    await assert.rejects(runAdaptation({ ...base, strategies: ['reflect'], rounds: 1, limits: {} }), /need a rewriter model.*--rewriter ENDPOINT:MODEL/);
+  });
+});
