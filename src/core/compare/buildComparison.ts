@@ -164,8 +164,62 @@ async function comparedParent(ctx: Ctx, promptPath: string, withOutputs: Readonl
 }
 
 async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunManifest[]): Promise<{ comparison: TestSetComparison; runIds: string[] }> {
-  const { dir, store, project } = ctx;
   const notes: Note[] = [];
+  const read = await readTestSet(ctx, spec, runs, notes);
+  const systemOf = systemMaker(ctx, read, notes);
+  const baseline = await systemOf(ctx.baselinePrompt, ctx.baselineCandidate);
+  const candidateData = await Promise.all(ctx.project.candidates.filter((c) => c.id !== ctx.baselineCandidate.id).map((c) => systemOf(ctx.baselinePrompt, c)));
+  const variantPairs: { variant: SystemData; parent: SystemData }[] = [];
+  for (const [p, parent] of read.parents) {
+    const byCand = read.outputs.get(p)!.byCandidate;
+    for (const c of ctx.project.candidates) {
+      if (!byCand.has(c.id) || !read.outputs.get(parent)!.byCandidate.has(c.id)) continue;
+      variantPairs.push({ variant: await systemOf(p, c), parent: await systemOf(parent, c) });
+    }
+  }
+  const { pooled, unsure, decided } = pooledCalibration(systemOf.systems.values(), read.labels, notes);
+  const opts = { level: ctx.level, draws: ctx.draws, seed: ctx.seed, margin: ctx.margin };
+  const baselineRow = rowOf(ctx, baseline, ctx.baselineCandidate.id, true);
+  oneSystemEstimate(ctx, baselineRow, baseline, pooled, opts);
+  const { rows, family } = candidateRows(ctx, baseline, candidateData, pooled, opts, notes);
+  const variantRows: SystemRow[] = [];
+  const variantFamily: FamilyMember[] = [];
+  for (const { variant, parent } of variantPairs) {
+    const row = rowOf(ctx, variant, `${variant.candidate.id} · ${path.basename(variant.promptPath)}`, false);
+    row.parentPrompt = rel(ctx.dir, parent.promptPath);
+    oneSystemEstimate(ctx, row, variant, pooled, opts);
+    const r = pairedComparison(ctx, row, parent, variant, pooled, opts);
+    if (r) variantFamily.push({ row, ...r });
+    variantRows.push(row);
+  }
+  applyHolm(ctx, family, 'candidates', pooled, notes);
+  applyHolm(ctx, variantFamily, 'prompt variants', pooled, notes);
+
+  const calibration = calibrationSummary(ctx, pooled, unsure, decided, family);
+  const comparison: TestSetComparison = {
+    testSetId: spec.id, n: baseline.n, baselineId: ctx.baselineCandidate.id, metricId: ctx.metricId, estimator: ctx.estimator,
+    level: ctx.level, margin: ctx.margin, rows: [baselineRow, ...rows], variants: variantRows, calibration, decisions: [], variantDecisions: [], notes,
+  };
+  if (!ctx.metricId) notes.push({ code: 'no-metric', severity: 'error', message: 'The project defines no metric, so correctness cannot be compared.' });
+  notes.push(...storeProblemNotes(read.problems, ctx.dir, baseline.n));
+  const missing = missingVerdictNote(systemOf.systems.values(), baseline.n, ctx.metricId);
+  if (missing) notes.push(missing);
+  return { comparison, runIds: read.runIds };
+}
+
+/** What a test set's comparison reads from the store: the prompts that take part, their outputs, verdicts and labels. */
+interface TestSetRead {
+  /** Variant prompt → the prompt it is compared with. */
+  parents: Map<string, string>;
+  outputs: Map<string, PromptOutputs>;
+  verdicts: Map<string, VerdictIndex>;
+  labels: Awaited<ReturnType<Ctx['store']['labelIndex']>>;
+  runIds: string[];
+  problems: StoreProblem[];
+}
+
+async function readTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunManifest[], notes: Note[]): Promise<TestSetRead> {
+  const { dir, store } = ctx;
   const byPrompt = runsByPrompt(dir, spec.id, runs);
   // Which prompts take part: the baseline prompt and variants whose chain reaches a prompt with runs.
   const withRuns = new Set(byPrompt.keys());
@@ -189,51 +243,52 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
     verdicts.set(p, store.verdictIndex(ms.map((m) => m.runId), ctx.metricId, onProblem));
     runIds.push(...ms.map((m) => m.runId));
   }
+  return { parents, outputs, verdicts, labels, runIds, problems };
+}
 
+/** One SystemData per (prompt, candidate), built once: outputs, verdicts, labels and style of that system. */
+function systemMaker(ctx: Ctx, read: TestSetRead, notes: Note[]): ((promptPath: string, c: Candidate) => Promise<SystemData>) & { systems: Map<string, SystemData> } {
   const systems = new Map<string, SystemData>();
   const systemOf = async (promptPath: string, c: Candidate): Promise<SystemData> => {
     const key = `${promptPath}\0${c.id}`;
     let d = systems.get(key);
     if (!d) {
       const prompt = await ctx.promptOf(promptPath);
-      if (!prompt) notes.push({ code: 'prompt-unreadable', severity: 'warning', message: `Cannot read ${rel(dir, promptPath)}: its outputs are read as plain text with the project's style.` });
-      const checker = new StyleChecker(resolveStyle(project.style, prompt?.adapt.style));
-      d = systemData({ candidate: c, promptPath, chosen: outputs.get(promptPath)?.byCandidate.get(c.id), outputSpec: prompt?.adapt.output,
-        checker, verdicts: verdicts.get(promptPath)!, labels });
+      if (!prompt) notes.push({ code: 'prompt-unreadable', severity: 'warning', message: `Cannot read ${rel(ctx.dir, promptPath)}: its outputs are read as plain text with the project's style.` });
+      const checker = new StyleChecker(resolveStyle(ctx.project.style, prompt?.adapt.style));
+      d = systemData({ candidate: c, promptPath, chosen: read.outputs.get(promptPath)?.byCandidate.get(c.id), outputSpec: prompt?.adapt.output,
+        checker, verdicts: read.verdicts.get(promptPath)!, labels: read.labels });
       for (const problem of checker.problems) pushNotes(notes, [{ code: 'style-rule', severity: 'warning', message: `${problem.ruleId}: ${problem.message}` }]);
       systems.set(key, d);
     }
     return d;
   };
+  return Object.assign(systemOf, { systems });
+}
 
-  const baseline = await systemOf(ctx.baselinePrompt, ctx.baselineCandidate);
-  const candidates = project.candidates.filter((c) => c.id !== ctx.baselineCandidate.id);
-  const candidateData = await Promise.all(candidates.map((c) => systemOf(ctx.baselinePrompt, c)));
-  const variantPairs: { variant: SystemData; parent: SystemData }[] = [];
-  for (const [p, parent] of parents) {
-    const byCand = outputs.get(p)!.byCandidate;
-    for (const c of project.candidates) {
-      if (!byCand.has(c.id) || !outputs.get(parent)!.byCandidate.has(c.id)) continue;
-      variantPairs.push({ variant: await systemOf(p, c), parent: await systemOf(parent, c) });
-    }
-  }
-
-  // Calibration: every labelled output of every system on this test set, pooled (METHOD §1).
-  // A variant that repeats its parent's output for a question shares that output's label: count each once.
+/**
+ * Calibration: every labelled output of every system on this test set, pooled (METHOD §1). A variant that repeats
+ * its parent's output for a question shares that output's label: each counts once.
+ */
+function pooledCalibration(systems: Iterable<SystemData>, labels: TestSetRead['labels'], notes: Note[]): { pooled: Confusion; unsure: number; decided: number } {
   const pooled: Confusion = { tp: 0, fn: 0, fp: 0, tn: 0 };
   const usedLabels = new Map<string, keyof Confusion | undefined>();
-  for (const d of systems.values()) for (const [k, cell] of d.usedLabels) if (!usedLabels.has(k)) { usedLabels.set(k, cell); if (cell) pooled[cell]++; }
-  const idkLabels = [...systems.values()].reduce((sum, d) => sum + d.idkLabels, 0);
+  let idkLabels = 0;
+  for (const d of systems) {
+    idkLabels += d.idkLabels;
+    for (const [k, cell] of d.usedLabels) if (!usedLabels.has(k)) { usedLabels.set(k, cell); if (cell) pooled[cell]++; }
+  }
   if (idkLabels > 0) notes.push({ code: 'idk-labels-ignored', severity: 'info',
     message: `${idkLabels} label${idkLabels === 1 ? ' is' : 's are'} on IDK outputs: counted and left out of the calibration (an IDK output is incorrect by definition).` });
   let unsure = 0;
   let decided = 0;
   for (const [key, l] of labels) { if (l === 'unsure') unsure++; else if (!usedLabels.has(key)) decided++; }
+  return { pooled, unsure, decided };
+}
 
-  const opts = { level: ctx.level, draws: ctx.draws, seed: ctx.seed, margin: ctx.margin };
-  const baselineRow = rowOf(ctx, baseline, ctx.baselineCandidate.id, true);
-  oneSystemEstimate(ctx, baselineRow, baseline, pooled, opts);
-  const rows: SystemRow[] = [baselineRow];
+/** The candidates' rows against the baseline, and the family of paired comparisons Holm's correction spans. */
+function candidateRows(ctx: Ctx, baseline: SystemData, candidateData: readonly SystemData[], pooled: Confusion, opts: Parameters<typeof pairedComparison>[5], notes: Note[]): { rows: SystemRow[]; family: FamilyMember[] } {
+  const rows: SystemRow[] = [];
   const family: FamilyMember[] = [];
   // Candidates never run on this test set get one note, not a row of errors each: there is nothing to judge yet.
   const notRun = candidateData.filter((d) => d.n === 0 && d.errors === 0).map((d) => d.candidate.id);
@@ -247,42 +302,24 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
     if (r) family.push({ row, ...r });
     rows.push(row);
   }
-  const variantRows: SystemRow[] = [];
-  const variantFamily: typeof family = [];
-  for (const { variant, parent } of variantPairs) {
-    const row = rowOf(ctx, variant, `${variant.candidate.id} · ${path.basename(variant.promptPath)}`, false);
-    row.parentPrompt = rel(dir, parent.promptPath);
-    oneSystemEstimate(ctx, row, variant, pooled, opts);
-    const r = pairedComparison(ctx, row, parent, variant, pooled, opts);
-    if (r) variantFamily.push({ row, ...r });
-    variantRows.push(row);
-  }
-  for (const [f, what] of [[family, 'candidates'], [variantFamily, 'prompt variants']] as const) {
-    if (f.length === 0) continue;
-    const dec = decideCorrectness(f.map((x) => ({ id: x.row.systemId, result: x.result })));
-    dec.decisions.forEach((d, i) => {
-      const { row } = f[i]!;
-      row.pHolm = d.pAdjusted;
-      row.nonInferior = d.pass;
-      // Holm's correction can take a candidate's interval-only verdict back to inconclusive.
-      if (!d.pass && (row.verdict === 'better' || row.verdict === 'non-inferior')) row.verdict = 'inconclusive';
-      if (row.verdict === 'inconclusive') row.resolve = resolveText(ctx, f[i]!, pooled);
-    });
-    notes.push({ code: 'holm', severity: 'info', message: dec.holmApplied
-      ? `Holm's correction was applied to the one-sided non-inferiority tests of the ${f.length} ${what}.`
-      : `One ${what === 'candidates' ? 'candidate' : 'prompt variant'} compared: no multiplicity correction needed.` });
-  }
+  return { rows, family };
+}
 
-  const calibration = calibrationSummary(ctx, pooled, unsure, decided, family);
-  const comparison: TestSetComparison = {
-    testSetId: spec.id, n: baseline.n, baselineId: ctx.baselineCandidate.id, metricId: ctx.metricId, estimator: ctx.estimator,
-    level: ctx.level, margin: ctx.margin, rows, variants: variantRows, calibration, decisions: [], variantDecisions: [], notes,
-  };
-  if (!ctx.metricId) notes.push({ code: 'no-metric', severity: 'error', message: 'The project defines no metric, so correctness cannot be compared.' });
-  notes.push(...storeProblemNotes(problems, dir, baseline.n));
-  const missing = missingVerdictNote(systems.values(), baseline.n, ctx.metricId);
-  if (missing) notes.push(missing);
-  return { comparison, runIds };
+/** Holm's correction across one family (the candidates, or the prompt variants), and what it did to the verdicts. */
+function applyHolm(ctx: Ctx, family: readonly FamilyMember[], what: 'candidates' | 'prompt variants', pooled: Confusion, notes: Note[]): void {
+  if (family.length === 0) return;
+  const dec = decideCorrectness(family.map((x) => ({ id: x.row.systemId, result: x.result })));
+  dec.decisions.forEach((d, i) => {
+    const { row } = family[i]!;
+    row.pHolm = d.pAdjusted;
+    row.nonInferior = d.pass;
+    // Holm's correction can take a candidate's interval-only verdict back to inconclusive.
+    if (!d.pass && (row.verdict === 'better' || row.verdict === 'non-inferior')) row.verdict = 'inconclusive';
+    if (row.verdict === 'inconclusive') row.resolve = resolveText(ctx, family[i]!, pooled);
+  });
+  notes.push({ code: 'holm', severity: 'info', message: dec.holmApplied
+    ? `Holm's correction was applied to the one-sided non-inferiority tests of the ${family.length} ${what}.`
+    : `One ${what === 'candidates' ? 'candidate' : 'prompt variant'} compared: no multiplicity correction needed.` });
 }
 
 /** The outputs of the given examples only (all of them when `ids` is undefined); a copy, the store's cached outputs stay whole. */
