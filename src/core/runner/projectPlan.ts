@@ -84,25 +84,3 @@ export async function buildProjectPlan(opts: {
   };
   return { plan, store: Store.openForProject(project), source, rows, candidates };
 }
-
-/**
- * A rough token and cost estimate for a plan before it runs: ~4 characters per token for the rendered
- * input of the first examples, scaled to the test set, plus the prompt's maxTokens (or 300) per output.
- */
-export async function estimatePlan(p: ProjectPlan, prompt: PromptFile, sample = 20): Promise<{ requests: number; inputTokens: number; outputTokens: number; cost?: number }> {
-  const render = exampleRenderer(prompt, undefined);
-  let chars = 0, n = 0;
-  for await (const e of readExamples(p.source, { limit: sample })) {
-    const r = render({ ...e, fields: exampleValues(e.fields, p.source.fields) });
-    if ('messages' in r) { chars += r.messages.reduce((s, m) => s + m.content.length, 0); n++; }
-  }
-  const perInput = n ? chars / n / 4 : 0;
-  const perOutput = typeof prompt.modelParameters.maxTokens === 'number' ? Math.min(prompt.modelParameters.maxTokens, 1000) : 300;
-  const requests = p.rows * p.candidates.length;
-  let cost: number | undefined = 0;
-  for (const c of p.candidates) {
-    if (!c.price) { cost = undefined; break; }
-    cost += p.rows * (perInput * c.price.inputPerMTok + perOutput * c.price.outputPerMTok) / 1e6;
-  }
-  return { requests, inputTokens: Math.round(perInput * requests), outputTokens: Math.round(perOutput * requests), cost };
-}

@@ -13,7 +13,8 @@ import type { BatchEvent } from '../../core/batch/driver';
 import type { RunMode } from '../../core/project/types';
 import { describeBatchEvent } from '../../core/batch/describe';
 import { RunRefused, refuseOnErrors } from '../../core/runner/preflight';
-import { estimatePlan, type ProjectPlan } from '../../core/runner/projectPlan';
+import { estimatePlan, type Range } from '../../core/runner/estimate';
+import type { ProjectPlan } from '../../core/runner/projectPlan';
 import type { RunProgress, RunResult } from '../../core/runner/runner';
 import { Disposable } from '../disposable';
 import { type EndpointSecrets, readEndpoints } from '../endpoints';
@@ -199,11 +200,17 @@ async function confirmLargeRun(built: ProjectPlan, prompt: PromptFile): Promise<
   const threshold = settings.confirmAboveRequests();
   if (built.plan.total! <= threshold) return true;
   const e = await estimatePlan(built, prompt);
-  const cost = e.cost === undefined ? 'cost unknown (no price for some candidates)' : `about $${e.cost.toFixed(2)}`;
+  const cost = e.cost === undefined ? 'cost unknown (no price for some candidates)' : span(e.cost, (x) => `$${x.toFixed(2)}`);
   const go = await vscode.window.showWarningMessage(
-    `Run ${e.requests.toLocaleString('en-US')} requests (${built.rows} examples × ${built.candidates.length} candidates)? About ${(e.inputTokens / 1000).toFixed(0)}k input and ${(e.outputTokens / 1000).toFixed(0)}k output tokens, ${cost}. Cached responses are not requested again.`,
+    `Run ${e.requests.toLocaleString('en-US')} requests (${built.rows} examples × ${built.candidates.length} candidates)? About ${(e.inputTokens / 1000).toFixed(0)}k input and ${span(e.outputTokens, (x) => `${(x / 1000).toFixed(0)}k`)} output tokens, ${cost} (${e.basis}). Cached responses are not requested again.`,
     { modal: true }, 'Run');
   return go === 'Run';
+}
+
+/** "a–b" (or "a" when both ends read the same). */
+function span(r: Range, fmt: (x: number) => string): string {
+  const [lo, hi] = [fmt(r.low), fmt(r.high)];
+  return lo === hi ? lo : `${lo}–${hi}`;
 }
 
 /** Verdicts to report for `judge`: counts per metric and candidate, as the log and the message show them. */
