@@ -30,11 +30,12 @@ export function refuseOnErrors(problems: readonly Problem[]): void {
 
 /**
  * The errors that would make every request of a run on this test set fail: variables the prompt uses that neither
- * the test set's fields (from its first rows) nor its field mapping provide. An unreadable test set gives none here
- * (reading it for the run reports that itself).
+ * the test set's fields (from its first rows) nor its field mapping provide. An unreadable or empty test set gives
+ * none here (reading it for the run reports that itself).
  */
 export async function renderBlockers(prompt: PromptFile, spec: TestSetSpec, source: TestSetSource): Promise<Problem[]> {
   let fields: string[];
   try { fields = await fieldNames(source); } catch { return []; }
+  if (fields.length === 0) return []; // no rows: reading the test set for the run says so
   return unknownVariables(prompt, { fields, mapped: mappedVariables(spec.fields), label: `test set '${spec.id}'` });
 }
