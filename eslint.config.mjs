@@ -28,6 +28,7 @@ const fsAllowed = [
   'src/core/batch/uploadFiles.ts',                                                                    // batch upload files in the OS temp folder
   'src/core/workspaceFiles.ts',                                                                       // files a workspace file names (checked before reading)
   'src/core/adapt/files.ts',                                                                          // variant files, the adopted candidate row
+  'src/core/runner/runInputs.ts',  // hashes the prompt and test-set files a run was made from (stale results)
   'src/cli/commands/run.ts',      // the endpoints file, the prompt, the --out export
   'src/cli/commands/compare.ts',  // the report file
   'src/cli/commands/validate.ts', // walks the workspace for prompt files

@@ -160,6 +160,18 @@ export interface Thresholds {
 }
 
 /** Everything compared on one test set. */
+/** Results of one prompt on a test set that were computed from inputs changed since (see the run manifest's hashes). */
+export interface StaleResults {
+  /** The prompt, relative to the project file. */
+  prompt: string;
+  /** What changed: 'the prompt', 'the test set', 'the project'. */
+  changed: string[];
+  /** The stale runs whose outputs the comparison uses. */
+  runIds: string[];
+  /** Their candidates (those still in the project): what "Run again" runs. */
+  candidates: string[];
+}
+
 export interface TestSetComparison {
   testSetId: string;
   /** Examples in the test set that have a baseline output. */
@@ -178,6 +190,8 @@ export interface TestSetComparison {
   /** The same table for prompt variants against their parent prompt. */
   variantDecisions?: DecisionRow[];
   notes: Note[];
+  /** Prompts whose results here come from inputs that changed since they were run. */
+  stale?: StaleResults[];
 }
 
 export interface ComparisonReport {

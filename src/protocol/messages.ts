@@ -124,6 +124,8 @@ export interface Requests {
    * format the host asks for one; the host always asks where to save. `path` is absent when cancelled.
    */
   exportReport: { params: { format?: ReportFormatName; estimator?: EstimatorName }; result: { path?: string } };
+  /** Runs a prompt whose results are stale on a test set again (the host takes its candidates from the comparison). */
+  runAgain: { params: { testSetId: string; prompt: string }; result: boolean };
 }
 export type Method = keyof Requests;
 export type RequestMsg = { [M in Method]: { type: 'request'; id: number; method: M; params: Requests[M]['params'] } }[Method];
@@ -177,6 +179,7 @@ const paramCheckers: { [M in Method]: (p: Obj) => boolean } = {
     && optStr(p.testSetId) && (p.estimator === undefined || oneOf(ESTIMATOR_IDS, p.estimator)),
   exportReport: (p) => onlyKeys(p, ['format', 'estimator']) && (p.format === undefined || oneOf(REPORT_FORMAT_NAMES, p.format))
     && (p.estimator === undefined || oneOf(ESTIMATOR_IDS, p.estimator)),
+  runAgain: (p) => onlyKeys(p, ['testSetId', 'prompt']) && str(p.testSetId) && str(p.prompt, 4096),
 };
 
 /** The message if it is exactly one of the shapes the webview may send, else undefined. */

@@ -7,6 +7,23 @@ import { button } from '../ui/controls';
 import { copy, svgText, tableText, type ViewContext } from './context';
 import { forestPlot } from './forestPlot';
 
+/**
+ * Results computed from a prompt, test set or project that changed since: said first, with "Run again" beside it.
+ * (The same fact is in the test set's notes as `stale-results`, for reports; here the banner replaces it.)
+ */
+export function staleBanner(ctx: ViewContext, ts: TestSetComparison): HTMLElement | null {
+  if (!ts.stale?.length) return null;
+  return h('div', { class: 'stale-banner', role: 'alert' }, ...ts.stale.map((s) => h('p', { class: 'note warning', 'data-code': 'stale-results', 'data-prompt': s.prompt },
+    h('strong', {}, 'Stale results: '),
+    `${s.prompt} — ${s.changed.join(' and ')} changed since ${s.runIds.length > 1 ? 'these runs' : 'this run'} (${s.runIds.join(', ')}). The figures below describe the earlier version. `,
+    button('Run again', () => void ctx.host.request('runAgain', { testSetId: ts.testSetId, prompt: s.prompt })
+      .then(() => ctx.status(`Running ${s.prompt} again on ${s.candidates.join(', ')}…`), (err: Error) => ctx.status(`Run again failed: ${err.message}`, 'error')),
+    { title: `Run ${s.prompt} on ${ts.testSetId} again (${s.candidates.join(', ')})` }))));
+}
+
+/** The test set's notes without those a banner already shows. */
+export const testSetNotes = (ts: TestSetComparison): Note[] => ts.notes.filter((n) => n.code !== 'stale-results' || !ts.stale?.length);
+
 export function notesList(notes: readonly Note[], label: string): HTMLElement | null {
   if (!notes.length) return null;
   return h('ul', { class: 'notes', 'aria-label': label },
@@ -78,7 +95,8 @@ function section(ctx: ViewContext, ts: TestSetComparison, rows: readonly SystemR
   const svg = plot.querySelector('svg');
   return h('section', { class: 'testset', 'data-testset': ts.testSetId },
     h('h2', {}, `${title}: ${ts.testSetId}`),
-    notesList(ts.notes, 'Test-set notes'),
+    staleBanner(ctx, ts),
+    notesList(testSetNotes(ts), 'Test-set notes'),
     rowNotes(rows),
     h('div', { class: 'figure-actions' },
       svg ? button('Copy figure (SVG)', () => void copy(ctx, svgText(svg), 'the forest plot'), { secondary: true }) : null,

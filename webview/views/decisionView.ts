@@ -7,7 +7,7 @@ import { h } from '../dom';
 import { pct, pp, usd } from '../format';
 import { badge, button } from '../ui/controls';
 import { copy, tableText, type ViewContext } from './context';
-import { notesList } from './comparisonView';
+import { notesList, staleBanner, testSetNotes } from './comparisonView';
 
 const STATUS_WORD: Record<CellStatus, string> = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' };
 /** Icons are text glyphs (no asset, no markup) so they show in high contrast and survive copy as text. */
@@ -117,7 +117,8 @@ export function decisionView(ctx: ViewContext): HTMLElement {
       h('h2', {}, `Decision: ${ts.testSetId}`),
       t ? h('p', { class: 'muted thresholds' }, `Thresholds: margin ${pp(-t.margin)}, IDK increase ≤ ${pp(t.maxIdkIncrease)}, latency ≤ ×${t.maxLatencyRatio.toFixed(2)}, `
         + `schema failures ≤ ${pct(t.maxSchemaFailure)}, bad style ≤ ${pct(t.maxBadStyle)}.`) : null,
-      notesList(ts.notes, 'Test-set notes'),
+      staleBanner(ctx, ts),
+      notesList(testSetNotes(ts), 'Test-set notes'),
       h('div', { class: 'figure-actions' }, button('Copy table', () => void copy(ctx, tableText(candidates), 'the decision table'), { secondary: true })),
       ts.decisions.length ? h('div', { class: 'table-wrap' }, candidates) : h('p', { class: 'muted' }, 'No candidate besides the baseline has outputs on this test set.'),
       h('h3', {}, 'Prompt variants'),

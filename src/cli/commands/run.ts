@@ -13,6 +13,7 @@ import { parsePromptText, type PromptFile } from '../../core/prompt';
 import { builtInEndpoints, originOf, type EndpointsConfig, type SecretSource } from '../../core/providers/endpoints';
 import { endpointsUsage, parseEndpoints } from '../../core/providers/registry';
 import { planItems, planKey, type PlanCandidate, type RunPlan } from '../../core/runner/plan';
+import { RunRefused } from '../../core/runner/preflight';
 import { buildProjectPlan, exampleRenderer, resolveSelection } from '../../core/runner/projectPlan';
 import { RunSession } from '../../core/run/runSession';
 import type { RunProgress, RunResult } from '../../core/runner/runner';
@@ -177,6 +178,10 @@ async function projectForm(v: Values, prompt: PromptFile, promptText: string): P
   const built = await buildProjectPlan({
     project, prompt, promptText, testSetId: v['test-set'], candidateIds: wanted, endpoints,
     onProblem: (p) => { if (reported++ < 20) console.error(formatProblem(p)); },
+  }).catch((err: unknown) => {
+    // Every problem as `file:line:col: error: message`, as `prompt-adapt validate` prints them.
+    if (err instanceof RunRefused) for (const p of err.problems) console.error(formatProblem(p));
+    throw err;
   });
   return { store: built.store, endpoints, secrets: envSecretSource(), plan: built.plan };
 }

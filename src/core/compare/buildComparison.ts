@@ -22,7 +22,8 @@ import { emptyStates, statesTotal, verdictMargins, type StateTable } from '../st
 import type { CompareResult, Confusion, Diagnostic, EstimatorChoice } from '../stats/types';
 import { resolveStyle } from '../style/config';
 import { StyleChecker } from '../style/check';
-import { shownPoint, type CalibrationSummary, type ComparisonReport, type Interval, type Note, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
+import { shownPoint, type CalibrationSummary, type ComparisonReport, type Interval, type Note, type StaleResults, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
+import { staleParts } from '../runner/runInputs';
 import { ComparisonStore, manifestPromptPath, runsByPrompt, type VerdictIndex, type PromptOutputs } from './gather';
 import { removeImpossibleNumbers } from './guards';
 import { missingVerdictNote, storeProblemNotes } from './storeNotes';
@@ -113,6 +114,8 @@ export async function compareProject(project: ProjectFile, opts: CompareOptions 
       continue;
     }
     const ts = await compareTestSet(ctx, spec, runs);
+    const { stale, notes } = await staleResults(project, dir, runs, ts.chosenRunIds);
+    if (stale.length) { ts.comparison.stale = stale; ts.comparison.notes.unshift(...notes); }
     report.testSets.push(ts.comparison);
     for (const id of ts.runIds) if (!report.runs.includes(id)) report.runs.push(id);
   }
@@ -163,7 +166,37 @@ async function comparedParent(ctx: Ctx, promptPath: string, withOutputs: Readonl
   return undefined;
 }
 
-async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunManifest[]): Promise<{ comparison: TestSetComparison; runIds: string[] }> {
+/** Runs that supply at least one of the outputs compared (a run whose outputs were all superseded does not count). */
+function chosenRunIds(outputs: Iterable<PromptOutputs>): Set<string> {
+  const ids = new Set<string>();
+  for (const o of outputs) for (const byExample of o.byCandidate.values()) for (const c of byExample.values()) ids.add(c.runId);
+  return ids;
+}
+
+/**
+ * The prompts whose compared outputs come from runs made with inputs that changed since (content hashes in the
+ * manifests), with a note each so every report says so too.
+ */
+async function staleResults(project: ProjectFile, dir: string, runs: readonly RunManifest[], chosen: ReadonlySet<string>): Promise<{ stale: StaleResults[]; notes: Note[] }> {
+  const byPrompt = new Map<string, StaleResults>();
+  for (const m of runs) {
+    if (!chosen.has(m.runId) || !m.prompt?.path) continue;
+    const changed = await staleParts(project, m);
+    if (!changed.length) continue;
+    const prompt = rel(dir, path.resolve(dir, m.prompt.path));
+    const s = byPrompt.get(prompt) ?? { prompt, changed: [], runIds: [], candidates: [] };
+    byPrompt.set(prompt, s);
+    s.runIds.push(m.runId);
+    for (const c of changed) if (!s.changed.includes(c)) s.changed.push(c);
+    for (const c of m.candidates) if (!s.candidates.includes(c.id) && project.candidates.some((x) => x.id === c.id)) s.candidates.push(c.id);
+  }
+  const stale = [...byPrompt.values()];
+  const notes = stale.map((s): Note => ({ code: 'stale-results', severity: 'warning',
+    message: `Stale: the results of ${s.prompt} come from run${s.runIds.length > 1 ? 's' : ''} ${s.runIds.join(', ')}, and ${s.changed.join(' and ')} changed since. They describe the earlier version: run it again.` }));
+  return { stale, notes };
+}
+
+async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunManifest[]): Promise<{ comparison: TestSetComparison; runIds: string[]; chosenRunIds: Set<string> }> {
   const notes: Note[] = [];
   const read = await readTestSet(ctx, spec, runs, notes);
   const systemOf = systemMaker(ctx, read, notes);
@@ -204,7 +237,7 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   notes.push(...storeProblemNotes(read.problems, ctx.dir, baseline.n));
   const missing = missingVerdictNote(systemOf.systems.values(), baseline.n, ctx.metricId);
   if (missing) notes.push(missing);
-  return { comparison, runIds: read.runIds };
+  return { comparison, runIds: read.runIds, chosenRunIds: chosenRunIds(read.outputs.values()) };
 }
 
 /** What a test set's comparison reads from the store: the prompts that take part, their outputs, verdicts and labels. */

@@ -1,7 +1,7 @@
 // Pure helpers for editor features (completion, hover, diagnostics about variables); also used by the CLI.
 import { LineIndex, type Position, type Problem, type Range } from '../problems';
 import { didYouMean } from '../fileProblems/reporter';
-import type { ParsedPrompt, PromptMessage, VariableRef } from './types';
+import type { ParsedPrompt, PromptFile, PromptMessage, VariableRef } from './types';
 
 const inRange = (r: Range, p: Position): boolean =>
   (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character)) &&
@@ -56,23 +56,26 @@ export interface VariableSources {
   label?: string;
 }
 
+/** Each use of a variable no source provides (an error at the `{{…}}`): rendering it would fail on every example. */
+export function unknownVariables(prompt: PromptFile, sources: VariableSources): Problem[] {
+  if (!sources.fields && !sources.mapped) return [];
+  const label = sources.label ?? 'the test set';
+  const inline = (prompt.testData ?? []).flatMap((row) => Object.keys(row));
+  const known = [...new Set([...(sources.fields ?? []), ...(sources.mapped ?? []), ...inline])];
+  return prompt.messages.flatMap((m) => m.variables.filter((v) => !known.includes(v.name)).map((v): Problem => ({
+    file: prompt.path, range: v.range, severity: 'error', code: 'unknown-variable',
+    message: `Unknown variable '{{${v.name}}}': ${label} has no field or mapped variable '${v.name}'.${didYouMean(v.name, known)} Map it under the test set's 'fields' in prompt-adapt.yml, or fix the name.`,
+  })));
+}
+
 /**
  * Diagnostics about variables: each use of a variable no source provides (error, at the `{{…}}`), and each
  * mapped variable the prompt never uses (warning, at the `messages` key). Inline `testData` keys count as provided.
  */
 export function checkVariables(parsed: ParsedPrompt, sources: VariableSources): Problem[] {
-  const problems: Problem[] = [];
+  const problems = unknownVariables(parsed.prompt, sources);
   const file = parsed.prompt.path;
   const label = sources.label ?? 'the test set';
-  const inline = (parsed.prompt.testData ?? []).flatMap((row) => Object.keys(row));
-  if (sources.fields || sources.mapped) {
-    const known = [...new Set([...(sources.fields ?? []), ...(sources.mapped ?? []), ...inline])];
-    for (const m of parsed.prompt.messages) for (const v of m.variables) {
-      if (known.includes(v.name)) continue;
-      problems.push({ file, range: v.range, severity: 'error', code: 'unknown-variable',
-        message: `Unknown variable '{{${v.name}}}': ${label} has no field or mapped variable '${v.name}'.${didYouMean(v.name, known)} Map it under the test set's 'fields' in prompt-adapt.yml, or fix the name.` });
-    }
-  }
   const used = new Set(parsed.prompt.messages.flatMap((m) => m.variables.map((v) => v.name)));
   for (const name of sources.mapped ?? []) {
     if (name === 'id' || name === 'groundTruth' || used.has(name)) continue;

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Candidate, Example } from '../project/types';
 import type { RenderedMessage } from '../prompt/types';
+import type { RunInputs } from '../store/runs';
 
 /** The candidate fields the runner needs. */
 export type PlanCandidate = Pick<Candidate, 'id' | 'endpoint' | 'model' | 'price' | 'batchPrice' | 'mode'>;
@@ -28,6 +29,8 @@ export interface RunPlan {
   total?: number;
   prompt?: { path: string; name?: string };
   testSet?: { id: string; path?: string };
+  /** Hashes of what the plan was made from, kept in the run manifest (stale results). */
+  inputs?: RunInputs;
 }
 
 /** Renders one example, or explains why it cannot be rendered. */

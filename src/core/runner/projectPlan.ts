@@ -12,6 +12,8 @@ import type { EndpointsConfig } from '../providers/endpoints';
 import { candidateParameterProblems } from '../providers/registry';
 import { Store } from '../store/store';
 import { planItems, planKey, type PlanCandidate, type RunPlan } from './plan';
+import { refuseOnErrors, renderBlockers } from './preflight';
+import { runInputs } from './runInputs';
 
 /** `file` relative to the project file's folder, with `/` separators (absolute when on another drive). */
 export function projectRelative(project: Pick<ProjectFile, 'path'>, file: string): string {
@@ -68,6 +70,7 @@ export async function buildProjectPlan(opts: {
   const refused = opts.endpoints ? candidateParameterProblems(candidates, prompt.modelParameters, opts.endpoints) : [];
   if (refused.length) throw new UserError(`Model parameters that cannot be sent:\n  ${refused.join('\n  ')}`);
   const source = testSetSource(project, spec);
+  refuseOnErrors(await renderBlockers(prompt, spec, source));
   const rows = await countRows(source, opts.signal);
   const paramsFor = (c: PlanCandidate): Record<string, unknown> => ({ ...prompt.modelParameters, ...candidates.find((x) => x.id === c.id)?.params });
   const promptHash = createHash('sha256').update(opts.promptText).digest('hex').slice(0, 16);
@@ -76,29 +79,8 @@ export async function buildProjectPlan(opts: {
     // Paths relative to the project file, so a store still belongs to its prompts after the project is cloned or moved.
     candidates, total: rows * candidates.length, prompt: { path: projectRelative(project, prompt.path), name: prompt.name },
     testSet: { id: spec.id, path: projectRelative(project, source.path) },
+    inputs: await runInputs({ promptText: opts.promptText, testSetFile: source.path, spec, candidates }),
     items: planItems(readExamples(source, { onProblem: opts.onProblem, signal: opts.signal }), candidates, exampleRenderer(prompt, spec.fields), paramsFor),
   };
   return { plan, store: Store.openForProject(project), source, rows, candidates };
-}
-
-/**
- * A rough token and cost estimate for a plan before it runs: ~4 characters per token for the rendered
- * input of the first examples, scaled to the test set, plus the prompt's maxTokens (or 300) per output.
- */
-export async function estimatePlan(p: ProjectPlan, prompt: PromptFile, sample = 20): Promise<{ requests: number; inputTokens: number; outputTokens: number; cost?: number }> {
-  const render = exampleRenderer(prompt, undefined);
-  let chars = 0, n = 0;
-  for await (const e of readExamples(p.source, { limit: sample })) {
-    const r = render({ ...e, fields: exampleValues(e.fields, p.source.fields) });
-    if ('messages' in r) { chars += r.messages.reduce((s, m) => s + m.content.length, 0); n++; }
-  }
-  const perInput = n ? chars / n / 4 : 0;
-  const perOutput = typeof prompt.modelParameters.maxTokens === 'number' ? Math.min(prompt.modelParameters.maxTokens, 1000) : 300;
-  const requests = p.rows * p.candidates.length;
-  let cost: number | undefined = 0;
-  for (const c of p.candidates) {
-    if (!c.price) { cost = undefined; break; }
-    cost += p.rows * (perInput * c.price.inputPerMTok + perOutput * c.price.outputPerMTok) / 1e6;
-  }
-  return { requests, inputTokens: Math.round(perInput * requests), outputTokens: Math.round(perOutput * requests), cost };
 }

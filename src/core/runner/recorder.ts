@@ -9,6 +9,7 @@ import type { RunCounts, RunIssue, RunManifest, RunStatus } from '../store/runs'
 import type { Store } from '../store/store';
 import { outputHash } from './hash';
 import type { PlanCandidate, PlanItem, RunPlan } from './plan';
+import { finalStatus } from './runStatus';
 
 export interface RunProgress {
   runId: string;
@@ -63,8 +64,6 @@ export class RunRecorder {
   cost = 0;
   /** Pairs settled by a request in this session (the ETA's rate). */
   private settledInSession = 0;
-  private finalErrors = 0;
-  private retriableErrors = 0;
   private readonly issueByKey = new Map<string, RunIssue>();
   private readonly manifest: RunManifest;
   private readonly rows: JsonlAppender;
@@ -80,7 +79,7 @@ export class RunRecorder {
     this.counts = { total: plan.total, requested: 0, cached: 0, resumed: 0, errors: 0, skipped: 0 };
     this.manifest = {
       version: 1, runId: opts.runId, planKey: plan.planKey, status: 'running', createdAt: opts.createdAt ?? new Date().toISOString(),
-      updatedAt: new Date().toISOString(), prompt: plan.prompt, testSet: plan.testSet,
+      updatedAt: new Date().toISOString(), prompt: plan.prompt, testSet: plan.testSet, ...(plan.inputs ? { inputs: plan.inputs } : {}),
       candidates: plan.candidates.map((c) => ({ id: c.id, endpoint: c.endpoint, model: c.model })),
       counts: this.counts, inputTokens: 0, outputTokens: 0, cost: 0, issues: this.issues,
     };
@@ -111,14 +110,13 @@ export class RunRecorder {
   resumed(): void { this.counts.resumed++; }
 
   /** A pair whose final error row is already in this run's file. */
-  resumedFinalError(): void { this.counts.errors++; this.finalErrors++; }
+  resumedFinalError(): void { this.counts.errors++; }
 
   /** A pair not attempted (stopped endpoint or candidate). */
   skipped(n = 1): void { this.counts.skipped += n; }
 
   error(item: PlanItem, hash: string, kind: ErrorKind, message: string): void {
     this.counts.errors++;
-    if (finalErrorKinds.has(kind)) this.finalErrors++; else this.retriableErrors++;
     this.settledInSession++;
     this.write({ exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash, ...sentParams(item), error: { kind, message }, at: new Date().toISOString() });
   }
@@ -173,15 +171,14 @@ export class RunRecorder {
   async settle(): Promise<void> { await this.manifestWrite; }
 
   /**
-   * The run's final status and the pairs without a response; writes the final manifest. Complete = nothing left
-   * that asking again could change (final errors such as bad requests stay errors).
+   * The run's final status and the pairs without a response; writes the final manifest. Complete = every pair has
+   * an output: a run with failures (final errors included) is incomplete or failed, never complete.
    */
   finish(cancelled: boolean): { status: RunStatus; missing: number; elapsedMs: number } {
     const { counts, opts: { plan } } = this;
     const withOutput = counts.requested + counts.cached + counts.resumed;
     const missing = plan.total !== undefined ? Math.max(0, plan.total - withOutput) : counts.errors + counts.skipped;
-    const open = plan.total !== undefined ? plan.total - withOutput - this.finalErrors : this.retriableErrors + counts.skipped;
-    this.manifest.status = cancelled ? 'cancelled' : open > 0 || counts.skipped > 0 || this.retriableErrors > 0 ? 'incomplete' : 'complete';
+    this.manifest.status = finalStatus({ cancelled, total: plan.total, withOutput, errors: counts.errors, skipped: counts.skipped });
     this.checkpoint(true);
     return { status: this.manifest.status, missing, elapsedMs: this.now() - this.started };
   }

@@ -9,7 +9,21 @@ import type { ErrorKind, ResponseRecord } from './records';
 import { forEachJsonLine, writeFileAtomic, writeFileAtomicAsync } from './jsonl';
 import type { OnStoreProblem, StoreProblem } from './problems';
 
-export type RunStatus = 'running' | 'complete' | 'incomplete' | 'cancelled';
+/**
+ * `complete`: every pair has an output. `incomplete`: some pairs have none (errors, skipped). `failed`: no pair
+ * has an output. A run with failures is never `complete`.
+ */
+export type RunStatus = 'running' | 'complete' | 'incomplete' | 'failed' | 'cancelled';
+
+/** Hashes of what a run was made from (see src/core/runner/runInputs.ts); a later change makes its results stale. */
+export interface RunInputs {
+  /** The prompt's text. */
+  prompt?: string;
+  /** The test-set file's bytes. */
+  testSet?: string;
+  /** The project's parts that shape the requests (test-set definition, the run's candidates). */
+  project?: string;
+}
 
 /** An aggregated problem of a run: one per cause, with a count, never one message per example. */
 export interface RunIssue {
@@ -57,6 +71,8 @@ export interface RunManifest {
   outputTokens: number;
   cost: number;
   issues: RunIssue[];
+  /** What the run was made from (runs made before these were recorded have none). */
+  inputs?: RunInputs;
 }
 
 export const runsDir = (root: string): string => path.join(root, 'runs');

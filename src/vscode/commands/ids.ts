@@ -1,6 +1,7 @@
 /** Every command id, written once. package.json `contributes.commands` mirrors this (a unit test checks). */
 export const CommandId = {
   runPrompt: 'promptAdapt.runPrompt',
+  runAgain: 'promptAdapt.runAgain',
   cancelRun: 'promptAdapt.cancelRun',
   configureEndpoint: 'promptAdapt.configureEndpoint',
   compareWithBaseline: 'promptAdapt.compareWithBaseline',

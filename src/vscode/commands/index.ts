@@ -10,6 +10,7 @@ import { ComparePanel } from '../panel/comparePanel';
 import { exportReport, parseExportArgs } from '../panel/exportReport';
 import type { ExampleTests } from '../testing/exampleTests';
 import { openOutputs } from './openOutputs';
+import { runAgain } from './runAgain';
 import { CommandId, type CommandIdValue } from './ids';
 import { createProjectFile, newVariant } from './promptFiles';
 
@@ -18,6 +19,7 @@ export function registerCommands(s: Services, views: { explorer: ExplorerTree; o
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers take the arguments their callers pass
   const table: Record<CommandIdValue, (...args: any[]) => unknown> = {
     [CommandId.runPrompt]: (uri?: vscode.Uri, args?: RunArgs) => s.runs.run(uri instanceof vscode.Uri ? uri : undefined, args),
+    [CommandId.runAgain]: (run?: unknown) => runAgain(s, run),
     [CommandId.cancelRun]: () => s.runs.cancel(),
     [CommandId.configureEndpoint]: (id?: string, key?: string, confirmNewOrigin?: boolean) => configureEndpoint(s.secrets, s.log, id, key, confirmNewOrigin),
     [CommandId.compareWithBaseline]: () => ComparePanel.show(panelDeps(s), { view: 'comparison' }),

@@ -3,6 +3,9 @@ import type { RunManifest } from '../../core/store/runs';
 import type { OutputDocuments } from '../outputs/outputDocuments';
 import type { Services } from '../services';
 
+/** The picker's status icons: a check mark only for a complete run. */
+const STATUS_ICON: Record<RunManifest['status'], string> = { complete: '$(pass)', incomplete: '$(warning)', failed: '$(error)', cancelled: '$(circle-slash)', running: '$(sync)' };
+
 /**
  * Opens a run's outputs for one candidate. Arguments: a run id (or a Runs tree node), a candidate id and an
  * example to reveal; whatever is missing is asked for.
@@ -14,7 +17,7 @@ export async function openOutputs(s: Services, docs: OutputDocuments, run?: unkn
   else if (run && typeof run === 'object' && 'manifest' in run) manifest = (run as { manifest: RunManifest }).manifest;
   if (!manifest) {
     if (runs.length === 0) { void vscode.window.showInformationMessage('Prompt Adapt: there are no runs yet. Run a prompt on candidates first.'); return undefined; }
-    const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.runId, description: `${r.prompt?.name ?? ''} on ${r.testSet?.id ?? ''} · ${r.status}`, r })), { title: 'Open the outputs of which run?' });
+    const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: `${STATUS_ICON[r.status] ?? ''} ${r.runId}`, description: `${r.prompt?.name ?? ''} on ${r.testSet?.id ?? ''} · ${r.status}`, r })), { title: 'Open the outputs of which run?' });
     manifest = pick?.r;
   }
   if (!manifest) return undefined;

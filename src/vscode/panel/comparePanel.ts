@@ -9,6 +9,7 @@ import { toMessage } from '../../core/errors';
 import { estimatorInfos } from '../../core/stats/estimators';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
+import { CommandId } from '../commands/ids';
 import { exportReport } from './exportReport';
 import { renderHtml, webviewOptions } from './html';
 import type { ReviewService } from './reviewService';
@@ -173,6 +174,13 @@ export class ComparePanel extends Disposable {
         if (!target) return {};
         await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
         return { path: target.fsPath };
+      },
+      runAgain: async (p) => {
+        // Only what the comparison itself called stale can be run from here (the webview names it, the host decides).
+        const stale = this.report?.testSets.find((t) => t.testSetId === p.testSetId)?.stale?.find((x) => x.prompt === p.prompt);
+        if (!stale) throw new Error(`No stale results of ${p.prompt} on ${p.testSetId}.`);
+        void vscode.commands.executeCommand(CommandId.runAgain, { prompt: stale.prompt, testSetId: p.testSetId, candidates: stale.candidates });
+        return true;
       },
       exportReport: async (p) => {
         const target = await exportReport(review, this.deps.log, { format: p.format, estimator: p.estimator });

@@ -12,7 +12,9 @@ import { RunSession } from '../../core/run/runSession';
 import type { BatchEvent } from '../../core/batch/driver';
 import type { RunMode } from '../../core/project/types';
 import { describeBatchEvent } from '../../core/batch/describe';
-import { estimatePlan, type ProjectPlan } from '../../core/runner/projectPlan';
+import { RunRefused, refuseOnErrors } from '../../core/runner/preflight';
+import { estimatePlan, type Range } from '../../core/runner/estimate';
+import type { ProjectPlan } from '../../core/runner/projectPlan';
 import type { RunProgress, RunResult } from '../../core/runner/runner';
 import { Disposable } from '../disposable';
 import { type EndpointSecrets, readEndpoints } from '../endpoints';
@@ -47,7 +49,31 @@ export class RunController extends Disposable {
     this.current.abort.abort();
   }
 
+  /**
+   * Runs a prompt. A prompt or project with errors is refused before anything is sent: the message names the first
+   * problem and "Go to Problem" opens it (the result is then undefined).
+   */
   async run(uri?: vscode.Uri, args: RunArgs = {}): Promise<RunResult | undefined> {
+    try {
+      return await this.runChecked(uri, args);
+    } catch (err) {
+      if (!(err instanceof RunRefused)) throw err;
+      this.refused(err);
+      return undefined;
+    }
+  }
+
+  private refused(err: RunRefused): void {
+    for (const p of err.problems.slice(0, 20)) this.log.error(formatProblem(p));
+    const first = err.problems[0]!;
+    void vscode.window.showErrorMessage(`Prompt Adapt: ${err.message}`, 'Go to Problem').then(async (choice) => {
+      if (!choice) return;
+      const range = new vscode.Range(first.range.start.line, first.range.start.character, first.range.end.line, first.range.end.character);
+      await vscode.window.showTextDocument(vscode.Uri.file(first.file), { selection: range });
+    });
+  }
+
+  private async runChecked(uri?: vscode.Uri, args: RunArgs = {}): Promise<RunResult | undefined> {
     // The command checks trust itself: menus hide it, but commands can be invoked from anywhere.
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('Prompt Adapt does not call models in an untrusted workspace. Trust this workspace to run prompts.', 'Manage Workspace Trust')
@@ -59,19 +85,14 @@ export class RunController extends Disposable {
     if (!promptUri) throw new UserError('Open a prompt file to run it.');
     const promptText = (await vscode.workspace.openTextDocument(promptUri)).getText();
     const parsed = parsePromptText(promptText, promptUri.fsPath);
-    const errors = parsed.problems.filter((p) => p.severity === 'error');
-    if (errors.length) {
-      errors.slice(0, 20).forEach((p) => this.log.error(formatProblem(p)));
-      throw new UserError(`${path.basename(promptUri.fsPath)} has ${errors.length} error(s); fix them first (see the Problems panel).`);
-    }
+    refuseOnErrors(parsed.problems);
     const projectFile = await this.project.project();
     if (!projectFile) {
       const choice = await vscode.window.showWarningMessage('Running needs a prompt-adapt.yml project file that names the candidates and test sets.', 'Create Project File');
       if (choice) await vscode.commands.executeCommand(CommandId.createProjectFile);
       return undefined;
     }
-    const projectErrors = projectFile.problems.filter((p) => p.severity === 'error');
-    if (projectErrors.length) throw new UserError(`prompt-adapt.yml has ${projectErrors.length} error(s); fix them first (see the Problems panel).`);
+    refuseOnErrors(projectFile.problems);
     const { project } = projectFile;
 
     const testSet = args.testSet ?? await pickTestSet(project.testSets.map((t) => t.id));
@@ -162,7 +183,7 @@ export class RunController extends Disposable {
   private reportRun(result: RunResult, label: string): void {
     const responses = result.counts.requested + result.counts.cached + result.counts.resumed;
     this.log.info(`run ${result.runId}: ${result.status}, ${responses} responses, ${result.missing} missing, $${result.cost.toFixed(4)}`);
-    const summary = `${result.status === 'cancelled' ? 'Cancelled' : result.status === 'complete' ? 'Finished' : 'Stopped'} ${label}: ${responses} responses, ${result.missing} without a response${result.cost ? `, $${result.cost.toFixed(2)}` : ''}.`;
+    const summary = `${result.status === 'cancelled' ? 'Cancelled' : result.status === 'complete' ? 'Finished' : result.status === 'failed' ? 'Failed' : 'Stopped'} ${label}: ${responses} responses, ${result.missing} without a response${result.cost ? `, $${result.cost.toFixed(2)}` : ''}.`;
     void (result.missing && result.status !== 'cancelled' ? vscode.window.showWarningMessage(`Prompt Adapt: ${summary} Run again to retry what is missing.`, 'Open Log').then((c) => c && this.log.show())
       : vscode.window.showInformationMessage(`Prompt Adapt: ${summary}`));
   }
@@ -179,11 +200,17 @@ async function confirmLargeRun(built: ProjectPlan, prompt: PromptFile): Promise<
   const threshold = settings.confirmAboveRequests();
   if (built.plan.total! <= threshold) return true;
   const e = await estimatePlan(built, prompt);
-  const cost = e.cost === undefined ? 'cost unknown (no price for some candidates)' : `about $${e.cost.toFixed(2)}`;
+  const cost = e.cost === undefined ? 'cost unknown (no price for some candidates)' : span(e.cost, (x) => `$${x.toFixed(2)}`);
   const go = await vscode.window.showWarningMessage(
-    `Run ${e.requests.toLocaleString('en-US')} requests (${built.rows} examples × ${built.candidates.length} candidates)? About ${(e.inputTokens / 1000).toFixed(0)}k input and ${(e.outputTokens / 1000).toFixed(0)}k output tokens, ${cost}. Cached responses are not requested again.`,
+    `Run ${e.requests.toLocaleString('en-US')} requests (${built.rows} examples × ${built.candidates.length} candidates)? About ${(e.inputTokens / 1000).toFixed(0)}k input and ${span(e.outputTokens, (x) => `${(x / 1000).toFixed(0)}k`)} output tokens, ${cost} (${e.basis}). Cached responses are not requested again.`,
     { modal: true }, 'Run');
   return go === 'Run';
+}
+
+/** "a–b" (or "a" when both ends read the same). */
+function span(r: Range, fmt: (x: number) => string): string {
+  const [lo, hi] = [fmt(r.low), fmt(r.high)];
+  return lo === hi ? lo : `${lo}–${hi}`;
 }
 
 /** Verdicts to report for `judge`: counts per metric and candidate, as the log and the message show them. */

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parsePromptText } from '../../core/prompt/load';
+import { staleParts, type StalePart } from '../../core/runner/runInputs';
 import type { RunManifest } from '../../core/store/runs';
 import type { StoreProblem } from '../../core/store/problems';
 import { Store, storeGlobs } from '../../core/store/store';
@@ -12,7 +13,7 @@ import type { ProjectModel } from '../project/projectModel';
 
 type Node =
   | { kind: 'group'; id: 'prompts' | 'testSets' | 'candidates' | 'runs'; label: string }
-  | { kind: 'run'; manifest: RunManifest; batch?: string }
+  | { kind: 'run'; manifest: RunManifest; batch?: string; stale: readonly StalePart[] }
   /** A run whose manifest cannot be read: listed with the file named, not dropped. */
   | { kind: 'damagedRun'; runId: string; problem: StoreProblem }
   | { kind: 'prompt'; uri: vscode.Uri; name: string; variants: PromptEntry[] }
@@ -57,7 +58,9 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
       const store = parsed && Store.openForProject(parsed.project);
       const listed = store ? await store.listRunsChecked().catch(() => undefined) : undefined;
       const batchOf = (runId: string): string | undefined => { try { return describeBatchJobs(store!.readBatchJobs(runId)); } catch { return 'batch: the job list cannot be read'; } };
-      const nodes: Node[] = (listed?.runs ?? []).map((manifest) => ({ kind: 'run', manifest, batch: batchOf(manifest.runId) }));
+      const runs = listed?.runs ?? [];
+      const stale = await Promise.all(runs.map((m) => (parsed ? staleParts(parsed.project, m).catch(() => []) : [])));
+      const nodes: Node[] = runs.map((manifest, i) => ({ kind: 'run', manifest, batch: batchOf(manifest.runId), stale: stale[i]! }));
       for (const problem of listed?.damaged ?? []) nodes.push({ kind: 'damagedRun', runId: path.basename(path.dirname(problem.file)), problem });
       return nodes.sort((a, b) => runIdOf(b).localeCompare(runIdOf(a)));
     }
@@ -93,11 +96,13 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
         const m = node.manifest;
         const item = new vscode.TreeItem(m.runId, vscode.TreeItemCollapsibleState.None);
         const c = m.counts;
-        item.description = `${m.status} · ${c.requested + c.cached + c.resumed}${c.total ? `/${c.total}` : ''}${c.errors ? ` · ${c.errors} errors` : ''}`;
-        item.tooltip = `${m.prompt?.name ?? m.prompt?.path ?? ''} on ${m.testSet?.id ?? ''}\n${m.candidates.map((x) => x.id).join(', ')}${node.batch ? `\n${node.batch}` : ''}`;
+        const stale = node.stale.length > 0;
+        item.description = `${m.status}${stale ? ' · stale' : ''} · ${c.requested + c.cached + c.resumed}${c.total ? `/${c.total}` : ''}${c.errors ? ` · ${c.errors} errors` : ''}`;
+        item.tooltip = `${m.prompt?.name ?? m.prompt?.path ?? ''} on ${m.testSet?.id ?? ''}\n${m.candidates.map((x) => x.id).join(', ')}${node.batch ? `\n${node.batch}` : ''}`
+          + (stale ? `\nStale: ${node.stale.join(', ')} changed since this run, so its results describe an earlier version. Run it again (↻).` : '');
         if (node.batch) item.description += ` · ${node.batch.replace(/ \(.*$/, '')}`;
-        item.iconPath = new vscode.ThemeIcon(m.status === 'complete' ? 'pass' : m.status === 'running' ? 'sync' : m.status === 'cancelled' ? 'circle-slash' : 'warning');
-        item.contextValue = 'run';
+        item.iconPath = runIcon(m.status, stale);
+        item.contextValue = stale ? 'run.stale' : 'run';
         return item;
       }
       case 'damagedRun': {
@@ -137,6 +142,15 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     const sort = (xs: PromptEntry[]): PromptEntry[] => xs.sort((a, b) => a.uri.fsPath.localeCompare(b.uri.fsPath)).map((x) => (sort(x.variants), x));
     return sort(roots);
   }
+}
+
+/** A check mark only for a complete, current run; failures and stale results never look done. */
+function runIcon(status: RunManifest['status'], stale: boolean): vscode.ThemeIcon {
+  if (status === 'running') return new vscode.ThemeIcon('sync');
+  if (status === 'cancelled') return new vscode.ThemeIcon('circle-slash');
+  if (status === 'failed') return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+  if (status !== 'complete') return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  return stale ? new vscode.ThemeIcon('history') : new vscode.ThemeIcon('pass');
 }
 
 const toPromptNode = (e: PromptEntry): Node => ({ kind: 'prompt', uri: e.uri, name: e.name, variants: e.variants });

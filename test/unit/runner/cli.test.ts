@@ -79,4 +79,15 @@ suite('cli: prompt-adapt run', () => {
     assert.ok(server.stats.rateLimited > 0, 'the bucket did refuse requests');
     assert.equal(server.stats.completions, 80, 'no request answered twice');
   });
+
+  test('project form: a prompt with an unknown variable is refused with its location; nothing is sent or stored (issue 13)', async () => {
+    fs.writeFileSync('proj/prompts/typo.prompt.yml', 'name: Typo\nmessages:\n  - role: user\n    content: "{{questoin}}"\n');
+    fs.rmSync('proj/.prompt-adapt', { recursive: true, force: true });
+    const r = await quietly(() => main(['--project', 'proj/prompt-adapt.yml', '--prompt', 'proj/prompts/typo.prompt.yml', '--test-set', 'set']).catch((e: Error) => e));
+    assert.ok(r.value instanceof Error);
+    assert.match((r.value as Error).message, /^Not run: typo\.prompt\.yml:4:15: Unknown variable '\{\{questoin\}\}'.*Did you mean 'question'\?/);
+    assert.match(r.err, /typo\.prompt\.yml:4:15: error: Unknown variable/);
+    assert.equal(server.stats.requests, 0);
+    assert.equal(fs.existsSync('proj/.prompt-adapt/runs'), false);
+  });
 });

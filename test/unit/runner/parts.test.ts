@@ -79,14 +79,15 @@ suite('runner parts: recorder', () => {
     assert.equal((await readManifest(root, 'r1'))!.status, 'incomplete');
   });
 
-  test('final errors (bad requests) leave a run complete; ETA from the session rate', () => {
+  // Issue 13 changed this: a run with failures is never complete (it was, since asking again changes nothing).
+  test('final errors (bad requests) leave a run incomplete, not complete; ETA from the session rate', () => {
     let clock = 0;
     const r = new RunRecorder({ store: Store.openAt(tempRoot()), runId: 'r2', plan: plan(Array.from({ length: 10 }, (_, i) => item(i))), now: () => clock });
     for (let i = 0; i < 5; i++) { clock += 100; r.output(item(i), `h${i}`, answer('a'), false); }
     assert.equal(r.progress(3).etaMs, 500, '5 done in 500 ms, 5 to go');
     assert.equal(r.progress(3).inFlight, 3);
     for (let i = 5; i < 10; i++) r.error(item(i), `h${i}`, 'bad-request', 'bad');
-    assert.equal(r.finish(false).status, 'complete');
+    assert.equal(r.finish(false).status, 'incomplete');
     r.close();
   });
 });

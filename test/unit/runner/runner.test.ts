@@ -170,7 +170,8 @@ suite('runner', () => {
     const r = await runPlan(makePlan(exs, [cands[0]!]), opts(root, { onIssue: (i) => issues.push(i) }));
     assert.equal(r.counts.errors, 9);
     assert.equal(r.counts.requested, 21);
-    assert.equal(r.status, 'complete', 'final errors do not make a run incomplete');
+    // Issue 13: a run with failures is never "complete" (it used to be, since asking again changes nothing).
+    assert.equal(r.status, 'incomplete', 'a run with final errors is incomplete, not complete');
     assert.equal(r.missing, 9);
     assert.deepEqual(issues.map((i) => `${i.kind}:${i.count}`).sort(), ['bad-request:3', 'bad-request:3', 'context-length:3']);
     assert.equal(oai.stats.requests, 27, 'final errors are not retried');
