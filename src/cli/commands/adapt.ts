@@ -31,6 +31,11 @@ ${STRATEGY_IDS.map((id) => `                        ${id}: ${STRATEGIES[id].summ
   --concurrency N     requests in flight per endpoint
   --json              print the adaptation record as JSON
 
+  Verdicts on the sealed part: accepted (every rule passes and something measurably improved), inconclusive
+  (no rule fails but the correctness interval is inconclusive: no evidence of gain; the interval and what would
+  resolve it are printed), no-gain, rejected (a rule fails; the rule is named), not evaluated (off the Pareto front).
+  The judge is calibrated on every label of each test set; the sealed part only limits the questions compared.
+
   Exit code 0 when a variant beat the parent, 2 when none did, 1 on an error or an early stop.`;
 
 const OPTIONS = {

@@ -27,7 +27,7 @@ import { staleParts } from '../runner/runInputs';
 import { ComparisonStore, manifestPromptPath, runsByPrompt, type VerdictIndex, type PromptOutputs } from './gather';
 import { removeImpossibleNumbers } from './guards';
 import { missingVerdictNote, storeProblemNotes } from './storeNotes';
-import { stateOf, systemData, type SystemData } from './systems';
+import { calibrationCounts, stateOf, systemData, type SystemData } from './systems';
 
 
 /** Options of a comparison; unset values come from the project's `decision:` section. */
@@ -245,6 +245,8 @@ interface TestSetRead {
   /** Variant prompt → the prompt it is compared with. */
   parents: Map<string, string>;
   outputs: Map<string, PromptOutputs>;
+  /** Every output of the prompts, when `outputs` keeps only some examples: the judge is calibrated on all of them. */
+  calibrationOutputs?: Map<string, PromptOutputs>;
   verdicts: Map<string, VerdictIndex>;
   labels: Awaited<ReturnType<Ctx['store']['labelIndex']>>;
   runIds: string[];
@@ -268,15 +270,19 @@ async function readTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunManife
   const onProblem = (p: StoreProblem): void => { problems.push(p); };
   const labels = await store.labelIndex(spec.id, onProblem);
   const outputs = new Map<string, PromptOutputs>();
+  const only = ctx.onlyExamples?.get(spec.id);
+  const calibrationOutputs = only ? new Map<string, PromptOutputs>() : undefined;
   const verdicts = new Map<string, VerdictIndex>();
   const runIds: string[] = [];
   for (const p of used) {
     const ms = byPrompt.get(p) ?? [];
-    outputs.set(p, keepOnly(await store.latestOutputs(p, ms, onProblem), ctx.onlyExamples?.get(spec.id)));
+    const all = await store.latestOutputs(p, ms, onProblem);
+    outputs.set(p, keepOnly(all, only));
+    calibrationOutputs?.set(p, all);
     verdicts.set(p, store.verdictIndex(ms.map((m) => m.runId), ctx.metricId, onProblem));
     runIds.push(...ms.map((m) => m.runId));
   }
-  return { parents, outputs, verdicts, labels, runIds, problems };
+  return { parents, outputs, calibrationOutputs, verdicts, labels, runIds, problems };
 }
 
 /** One SystemData per (prompt, candidate), built once: outputs, verdicts, labels and style of that system. */
@@ -289,8 +295,12 @@ function systemMaker(ctx: Ctx, read: TestSetRead, notes: Note[]): ((promptPath: 
       const prompt = await ctx.promptOf(promptPath);
       if (!prompt) notes.push({ code: 'prompt-unreadable', severity: 'warning', message: `Cannot read ${rel(ctx.dir, promptPath)}: its outputs are read as plain text with the project's style.` });
       const checker = new StyleChecker(resolveStyle(ctx.project.style, prompt?.adapt.style));
+      const verdicts = read.verdicts.get(promptPath)!;
       d = systemData({ candidate: c, promptPath, chosen: read.outputs.get(promptPath)?.byCandidate.get(c.id), outputSpec: prompt?.adapt.output,
-        checker, verdicts: read.verdicts.get(promptPath)!, labels: read.labels });
+        checker, verdicts, labels: read.labels });
+      // Compared on some examples only: the labels of the others still calibrate the judge (and this system).
+      const all = read.calibrationOutputs?.get(promptPath)?.byCandidate.get(c.id);
+      if (all) Object.assign(d, calibrationCounts({ chosen: all, outputSpec: prompt?.adapt.output, verdicts, labels: read.labels }));
       for (const problem of checker.problems) pushNotes(notes, [{ code: 'style-rule', severity: 'warning', message: `${problem.ruleId}: ${problem.message}` }]);
       systems.set(key, d);
     }

@@ -58,6 +58,40 @@ export function stateOf(f: ExampleFacts): OutputState | undefined {
   return f.verdict === 1 ? '1' : f.verdict === 0 ? '0' : undefined;
 }
 
+type LabelCounts = Pick<SystemData, 'labels' | 'idkLabels' | 'usedLabels'>;
+
+/** Counts the human label of one output, if it has one, into the system's calibration counts. */
+function addLabel(d: LabelCounts, r: Chosen['r'], idk: boolean, verdict: ExampleFacts['verdict'], labels: ReadonlyMap<string, CombinedLabel>): void {
+  const key = r.outputHash ? labelKey(r.outputHash, r.exampleId) : undefined;
+  const label = key ? labels.get(key) : undefined;
+  if (!key || !label) return;
+  if (idk) {
+    // An IDK output is incorrect by definition; its label says nothing about the judge (METHOD §1).
+    d.usedLabels.set(key, undefined);
+    if (label !== 'unsure') d.idkLabels++;
+  } else if (verdict === 0 || verdict === 1) {
+    const cell = label === 'correct' ? (verdict === 1 ? 'tp' : 'fn') : label === 'incorrect' ? (verdict === 1 ? 'fp' : 'tn') : undefined;
+    d.usedLabels.set(key, cell);
+    if (cell) d.labels[cell]++;
+  }
+}
+
+/**
+ * The calibration counts of a system over outputs other than the compared ones: a comparison restricted to some
+ * examples (the adaptation's sealed part) still calibrates the judge on every labelled output of the test set.
+ */
+export function calibrationCounts(opts: { chosen: ReadonlyMap<string, Chosen> | undefined; outputSpec: OutputSpec | undefined;
+  verdicts: VerdictIndex; labels: ReadonlyMap<string, CombinedLabel> }): LabelCounts {
+  const d: LabelCounts = { labels: { tp: 0, fn: 0, fp: 0, tn: 0 }, idkLabels: 0, usedLabels: new Map() };
+  for (const c of opts.chosen?.values() ?? []) {
+    const { r } = c;
+    if (r.error || typeof r.output !== 'string') continue;
+    const v = opts.verdicts.verdictFor(c);
+    addLabel(d, r, parseOutput(r.output, opts.outputSpec).idk, v ? v.verdict : undefined, opts.labels);
+  }
+  return d;
+}
+
 /** Builds a system's counts from its chosen responses. */
 export function systemData(opts: {
   candidate: Candidate; promptPath: string; chosen: ReadonlyMap<string, Chosen> | undefined; outputSpec: OutputSpec | undefined;
@@ -91,19 +125,7 @@ export function systemData(opts: {
     if (rc !== undefined) { cost += rc; priced = true; }
     answers.push(parsed.answer);
     answered.push(!parsed.idk);
-    const label = r.outputHash ? labels.get(labelKey(r.outputHash, r.exampleId)) : undefined;
-    if (label && parsed.idk) {
-      // An IDK output is incorrect by definition; its label says nothing about the judge (METHOD §1).
-      d.usedLabels.set(labelKey(r.outputHash!, r.exampleId), undefined);
-      if (label !== 'unsure') d.idkLabels++;
-    } else if (r.outputHash && (verdict === 0 || verdict === 1)) {
-      const key = labelKey(r.outputHash, r.exampleId);
-      if (label) {
-        const cell = label === 'correct' ? (verdict === 1 ? 'tp' : 'fn') : label === 'incorrect' ? (verdict === 1 ? 'fp' : 'tn') : undefined;
-        d.usedLabels.set(key, cell);
-        if (cell) d.labels[cell]++;
-      }
-    }
+    addLabel(d, r, parsed.idk, verdict, labels);
   }
   if (latencies.length) d.medianLatencyMs = median(latencies);
   if (priced) d.cost = cost;
