@@ -171,7 +171,10 @@ async function projectForm(v: Values, prompt: PromptFile, promptText: string): P
   for (const p of errors) console.error(formatProblem(p));
   if (errors.length) throw new UserError(`${v.project} has errors.`);
   const wanted = v.candidates?.split(',').map((s) => s.trim()).filter(Boolean);
-  const { candidates } = resolveSelection(project, v['test-set'], wanted);
+  const { candidates } = resolveSelection(project, v['test-set'], wanted, prompt.path);
+  const own = wanted?.length ? [] : project.candidates.filter((c) => !candidates.includes(c));
+  // Adopted candidates keep their own prompt: say why they are not in this run, and how to run them.
+  for (const c of own) console.error(`${c.id} is paired with its own prompt ${c.prompt}: run that prompt for it (--prompt ${c.prompt} --candidates ${c.id}).`);
   const endpoints = loadCliEndpoints();
   for (const c of candidates) if (!endpoints[c.endpoint]) throw new UserError(`candidate '${c.id}' uses endpoint '${c.endpoint}', which is not defined in the endpoints file.`);
   let reported = 0;

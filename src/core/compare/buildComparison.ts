@@ -144,6 +144,9 @@ interface Ctx {
   target: number;
 }
 
+/** The prompt a candidate's row uses (absolute): its own `prompt`, else the baseline prompt. */
+const ownPrompt = (ctx: Ctx, c: Candidate): string => (c.prompt === undefined || c.id === ctx.baselineCandidate.id ? ctx.baselinePrompt : path.resolve(ctx.dir, c.prompt));
+
 function emptyTestSet(ctx: Ctx, testSetId: string, note: Note): TestSetComparison {
   return { testSetId, n: 0, baselineId: ctx.baselineCandidate.id, metricId: ctx.metricId, estimator: ctx.estimator, level: ctx.level, margin: ctx.margin,
     rows: [], variants: [], decisions: [], variantDecisions: [], notes: [note] };
@@ -201,7 +204,8 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   const read = await readTestSet(ctx, spec, runs, notes);
   const systemOf = systemMaker(ctx, read, notes);
   const baseline = await systemOf(ctx.baselinePrompt, ctx.baselineCandidate);
-  const candidateData = await Promise.all(ctx.project.candidates.filter((c) => c.id !== ctx.baselineCandidate.id).map((c) => systemOf(ctx.baselinePrompt, c)));
+  // A candidate's row pairs its model with its own prompt (an adopted variant), else with the baseline prompt.
+  const candidateData = await Promise.all(ctx.project.candidates.filter((c) => c.id !== ctx.baselineCandidate.id).map((c) => systemOf(ownPrompt(ctx, c), c)));
   const variantPairs: { variant: SystemData; parent: SystemData }[] = [];
   for (const [p, parent] of read.parents) {
     const byCand = read.outputs.get(p)!.byCandidate;
@@ -259,13 +263,14 @@ async function readTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunManife
   // Which prompts take part: the baseline prompt and variants whose chain reaches a prompt with runs.
   const withRuns = new Set(byPrompt.keys());
   const parents = new Map<string, string>();
+  const candidatePrompts = new Set(ctx.project.candidates.map((c) => ownPrompt(ctx, c)));
   for (const p of withRuns) {
     if (p === ctx.baselinePrompt) continue;
     const parent = await comparedParent(ctx, p, withRuns);
     if (parent) parents.set(p, parent);
-    else notes.push({ code: 'unrelated-prompt', severity: 'info', message: `Runs of ${rel(dir, p)} are not compared: it is not a variant of a prompt with runs.` });
+    else if (!candidatePrompts.has(p)) notes.push({ code: 'unrelated-prompt', severity: 'info', message: `Runs of ${rel(dir, p)} are not compared: it is not a variant of a prompt with runs.` });
   }
-  const used = new Set<string>([ctx.baselinePrompt, ...parents.keys(), ...parents.values()]);
+  const used = new Set<string>([ctx.baselinePrompt, ...candidatePrompts, ...parents.keys(), ...parents.values()]);
   const problems: StoreProblem[] = [];
   const onProblem = (p: StoreProblem): void => { problems.push(p); };
   const labels = await store.labelIndex(spec.id, onProblem);
