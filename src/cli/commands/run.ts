@@ -17,6 +17,7 @@ import { RunRefused } from '../../core/runner/preflight';
 import { buildProjectPlan, exampleRenderer, resolveSelection } from '../../core/runner/projectPlan';
 import { RunSession } from '../../core/run/runSession';
 import type { RunProgress, RunResult } from '../../core/runner/runner';
+import { costTotalText } from '../../core/runner/recorder';
 import { Store } from '../../core/store/store';
 import { decodeWorkspaceText, readWorkspaceBytes } from '../../core/workspaceFiles';
 import { writeControl } from '../output';
@@ -126,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
   const c = result.counts;
   const secs = (result.elapsedMs / 1000).toFixed(1);
   console.log(`run ${result.runId}: ${result.status}; ${c.requested} requested, ${c.cached} cached, ${c.resumed} resumed, ${c.errors} errors, ${c.skipped} skipped; `
-    + `${result.inputTokens} in / ${result.outputTokens} out tokens, $${result.cost.toFixed(4)}; ${secs}s; store ${path.relative(process.cwd(), result.dir) || '.'}`);
+    + `${result.inputTokens} in / ${result.outputTokens} out tokens, ${costTotalText(result.cost, result.costUnknown)}; ${secs}s; store ${path.relative(process.cwd(), result.dir) || '.'}`);
   for (const i of result.issues) if (i.count > 1 && i.severity !== 'info') console.error(`  ${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message} (×${i.count})`);
   if (c.requested + c.cached + c.resumed + c.errors + c.skipped === 0 && result.status !== 'cancelled') {
     console.error('prompt-adapt run: no example of the test set could be read (see the problems above); nothing was run.');

@@ -1,6 +1,6 @@
 // OpenAI Batch API (and Azure OpenAI's global batch, and any server that speaks it): one JSONL file of
 // chat-completion requests per job, `custom_id` = the store's request hash, results mapped back by custom_id.
-import { classifyHttp, type Completion } from '../providers/provider';
+import { classifyHttp, ProviderError, type Completion } from '../providers/provider';
 import type { BatchBackend, BatchJob, BatchJobState, BatchOutcome, BatchRequest } from './types';
 import { fileBlob, removeUploadFiles, writeUploadFiles } from './uploadFiles';
 
@@ -106,5 +106,8 @@ function outcomeOf(line: string, api: OpenAIBatchApi): BatchOutcome | undefined 
     const message = body?.error?.message ?? `status ${status}`;
     return { key, error: { kind: classifyHttp(status, body?.error?.code ?? body?.error?.type, message), message: `HTTP ${status}: ${message}`.slice(0, 500) } };
   }
-  try { return { key, completion: api.completionOf(body, 0) }; } catch (e) { return { key, error: { kind: 'transient', message: `unreadable batch result: ${(e as Error).message}` } }; }
+  try { return { key, completion: api.completionOf(body, 0) }; } catch (e) {
+    // A reply without an answer keeps its own kind; anything else is an unreadable result.
+    return { key, error: e instanceof ProviderError ? { kind: e.kind, message: e.message } : { kind: 'transient', message: `unreadable batch result: ${(e as Error).message}` } };
+  }
 }

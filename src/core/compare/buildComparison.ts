@@ -26,7 +26,7 @@ import { shownPoint, type CalibrationSummary, type ComparisonReport, type Interv
 import { staleParts } from '../runner/runInputs';
 import { ComparisonStore, manifestPromptPath, runsByPrompt, type VerdictIndex, type PromptOutputs } from './gather';
 import { removeImpossibleNumbers } from './guards';
-import { missingVerdictNote, storeProblemNotes } from './storeNotes';
+import { failedOutputsNote, missingVerdictNote, storeProblemNotes, unknownCostNote } from './storeNotes';
 import { calibrationCounts, stateOf, systemData, type SystemData } from './systems';
 
 
@@ -241,6 +241,8 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   notes.push(...storeProblemNotes(read.problems, ctx.dir, baseline.n));
   const missing = missingVerdictNote(systemOf.systems.values(), baseline.n, ctx.metricId);
   if (missing) notes.push(missing);
+  const systems = [...systemOf.systems.values()];
+  for (const note of [failedOutputsNote(systems, baseline.n), unknownCostNote(systems)]) if (note) notes.push(note);
   return { comparison, runIds: read.runIds, chosenRunIds: chosenRunIds(read.outputs.values()) };
 }
 
@@ -385,7 +387,8 @@ function rowOf(ctx: Ctx, d: SystemData, systemId: string, isBaseline: boolean): 
     badStyleRate: d.style.badStyle, styleRules: d.style.rules,
     medianLatencyMs: d.medianLatencyMs, medianWords: d.style.n ? d.style.medianWords : undefined,
     inputTokens: d.inputTokens, outputTokens: d.outputTokens, cost: d.cost,
-    costPer1k: d.cost !== undefined && d.n ? (1000 * d.cost) / d.n : undefined,
+    // Outputs of unknown cost are left out of the average, not counted as free.
+    costPer1k: d.cost !== undefined && d.n > d.costUnknown ? (1000 * d.cost) / (d.n - d.costUnknown) : undefined,
     errors: d.errors, noVerdict: d.noVerdict, labels: { ...d.labels }, notes: [],
   };
 }

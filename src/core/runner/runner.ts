@@ -57,7 +57,9 @@ export interface RunResult {
   missing: number;
   inputTokens: number;
   outputTokens: number;
+  /** USD of the outputs whose cost is known; `costUnknown` outputs had no price or no usable token counts. */
   cost: number;
+  costUnknown: number;
   issues: RunIssue[];
   elapsedMs: number;
 }
@@ -105,6 +107,6 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
   const { status, missing } = recorder.finish(ac.signal.aborted);
   lock.release();
   opts.onProgress?.(recorder.progress(dispatcher.inFlight));
-  const { counts, inputTokens, outputTokens, cost, issues } = recorder;
-  return { runId, dir, status, counts: { ...counts }, missing, inputTokens, outputTokens, cost, issues, elapsedMs: recorder.progress(0).elapsedMs };
+  const { counts, inputTokens, outputTokens, cost, costUnknown, issues } = recorder;
+  return { runId, dir, status, counts: { ...counts }, missing, inputTokens, outputTokens, cost, costUnknown, issues, elapsedMs: recorder.progress(0).elapsedMs };
 }
