@@ -62,6 +62,8 @@ export interface GridPage extends GridQuery {
   testSetId: string;
   /** Rows matching the query (all pages). */
   total: number;
+  /** Examples in the test set. */
+  size: number;
   offset: number;
   columns: GridColumn[];
   rows: GridRow[];

@@ -157,7 +157,7 @@ export class GridModel {
     const query: GridQuery = { filter: q.filter, ...(q.search ? { search: q.search } : {}), ...(systemId !== undefined ? { systemId } : {}) };
     const ix = this.rows(query);
     const counts = Object.fromEntries(GRID_FILTERS.map((f) => [f, this.rows({ ...query, filter: f }).length])) as Record<GridFilter, number>;
-    return { ...query, testSetId: this.data.testSetId, total: ix.length, offset, columns: this.columns,
+    return { ...query, testSetId: this.data.testSetId, total: ix.length, size: this.n, offset, columns: this.columns,
       rows: ix.slice(offset, offset + limit).map((i) => this.row(i)), counts };
   }
 }

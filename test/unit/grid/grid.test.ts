@@ -132,7 +132,7 @@ suite('results grid (core)', () => {
     assert.equal(reads, n * 6, 'search text is gathered once');
     const page = g.page({ filter: 'all' }, 9_950, 100);
     assert.equal(reads, n * 6 + 50 * 3);
-    assert.deepEqual([page.total, page.rows.length, page.rows[0]!.exampleId, page.rows[0]!.index], [n, 50, 'e9950', 9950]);
+    assert.deepEqual([page.total, page.size, page.rows.length, page.rows[0]!.exampleId, page.rows[0]!.index], [n, n, 50, 'e9950', 9950]);
     console.log(`      grid of ${n} × 3 built, filtered four ways and searched twice in ${(performance.now() - t0).toFixed(0)} ms`);
   });
 
