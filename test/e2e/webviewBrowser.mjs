@@ -10,6 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { fakeHostSource, hostile, report } from '../fixtures/webview/fixtureData.mjs';
+import { verdictFirstChecks } from './verdictFirst.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const OUT = path.resolve(process.argv[2] ?? path.join(ROOT, 'test-results/webview'));
@@ -290,6 +291,8 @@ try {
     check(!errors.length && !(await p.evaluate(() => window.__csp)).length, 'native fallback: no page errors or CSP violations');
     await ctx.close();
   }
+  // The verdict-first tab, the decision table's fit, their screenshots, and the HTML report at 800 px.
+  await verdictFirstChecks({ browser, base, check, out: OUT, report });
 } finally {
   await browser.close();
   server.close();

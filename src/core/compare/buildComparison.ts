@@ -210,7 +210,7 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
       variantPairs.push({ variant: await systemOf(p, c), parent: await systemOf(parent, c) });
     }
   }
-  const { pooled, unsure, decided } = pooledCalibration(systemOf.systems.values(), read.labels, notes);
+  const { pooled, unsure, decided, idkLabels } = pooledCalibration(systemOf.systems.values(), read.labels, notes);
   const opts = { level: ctx.level, draws: ctx.draws, seed: ctx.seed, margin: ctx.margin };
   const baselineRow = rowOf(ctx, baseline, ctx.baselineCandidate.id, true);
   oneSystemEstimate(ctx, baselineRow, baseline, pooled, opts);
@@ -229,6 +229,7 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   applyHolm(ctx, variantFamily, 'prompt variants', pooled, notes);
 
   const calibration = calibrationSummary(ctx, pooled, unsure, decided, family);
+  if (calibration && idkLabels) calibration.idkLabels = idkLabels;
   const comparison: TestSetComparison = {
     testSetId: spec.id, n: baseline.n, baselineId: ctx.baselineCandidate.id, metricId: ctx.metricId, estimator: ctx.estimator,
     level: ctx.level, margin: ctx.margin, rows: [baselineRow, ...rows], variants: variantRows, calibration, decisions: [], variantDecisions: [], notes,
@@ -303,20 +304,25 @@ function systemMaker(ctx: Ctx, read: TestSetRead, notes: Note[]): ((promptPath: 
  * Calibration: every labelled output of every system on this test set, pooled (METHOD §1). A variant that repeats
  * its parent's output for a question shares that output's label: each counts once.
  */
-function pooledCalibration(systems: Iterable<SystemData>, labels: TestSetRead['labels'], notes: Note[]): { pooled: Confusion; unsure: number; decided: number } {
+function pooledCalibration(systems: Iterable<SystemData>, labels: TestSetRead['labels'], notes: Note[]): { pooled: Confusion; unsure: number; decided: number; idkLabels: number } {
   const pooled: Confusion = { tp: 0, fn: 0, fp: 0, tn: 0 };
   const usedLabels = new Map<string, keyof Confusion | undefined>();
-  let idkLabels = 0;
   for (const d of systems) {
-    idkLabels += d.idkLabels;
     for (const [k, cell] of d.usedLabels) if (!usedLabels.has(k)) { usedLabels.set(k, cell); if (cell) pooled[cell]++; }
+  }
+  // Each label is counted once (a variant repeating its parent's output shares that label): in the calibration,
+  // unsure, on an IDK output (matched with no cell), or unmatched (its output is no longer compared).
+  let unsure = 0;
+  let decided = 0;
+  let idkLabels = 0;
+  for (const [key, l] of labels) {
+    if (l === 'unsure') unsure++;
+    else if (!usedLabels.has(key)) decided++;
+    else if (usedLabels.get(key) === undefined) idkLabels++;
   }
   if (idkLabels > 0) notes.push({ code: 'idk-labels-ignored', severity: 'info',
     message: `${idkLabels} label${idkLabels === 1 ? ' is' : 's are'} on IDK outputs: counted and left out of the calibration (an IDK output is incorrect by definition).` });
-  let unsure = 0;
-  let decided = 0;
-  for (const [key, l] of labels) { if (l === 'unsure') unsure++; else if (!usedLabels.has(key)) decided++; }
-  return { pooled, unsure, decided };
+  return { pooled, unsure, decided, idkLabels };
 }
 
 /** The candidates' rows against the baseline, and the family of paired comparisons Holm's correction spans. */
