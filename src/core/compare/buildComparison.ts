@@ -391,7 +391,7 @@ function oneSystemEstimate(ctx: Ctx, row: SystemRow, d: SystemData, pooled: Conf
     if (s === '1') correct++;
     else if (s === 'i') idk++;
   }
-  if (n === 0) return;
+  if (n === 0 || (n === idk && d.n > idk)) return; // answered outputs never judged: no estimate from the IDK ones alone
   try {
     const r = estimateOne(ctx.estimator, { confusion: pooled, judged: correct, n, idk, labels: total(d.labels) > 0 ? d.labels : undefined }, opts);
     row.estimate = r.estimate;
@@ -409,6 +409,26 @@ interface FamilyMember {
   labels: { baseline?: Confusion; candidate?: Confusion };
 }
 
+/**
+ * Answered outputs without a verdict of the primary metric are left out of the paired table, but IDK outputs need
+ * none: a system whose answered outputs were never judged would be compared on its IDK questions alone (a variant
+ * run but not judged showed "+0.0 pp [+0.0, +0.0]"). No comparison then; a warning when only some lack a verdict.
+ */
+function judgedEnough(ctx: Ctx, row: SystemRow, systems: readonly SystemData[]): boolean {
+  for (const d of systems) {
+    const answered = [...d.examples.values()].filter((f) => !f.idk);
+    const unjudged = answered.filter((f) => f.verdict !== 0 && f.verdict !== 1).length;
+    if (unjudged === 0) continue;
+    const who = `${d.candidate.id} on ${rel(ctx.dir, d.promptPath)}`;
+    if (unjudged === answered.length) {
+      row.notes.push({ code: 'not-judged', severity: 'error', message: `No ${ctx.metricId} verdict on any answered output of ${who}: judge that run first (a comparison on its IDK questions alone would mislead).` });
+      return false;
+    }
+    row.notes.push({ code: 'partly-judged', severity: 'warning', message: `${unjudged} of ${answered.length} answered outputs of ${who} have no ${ctx.metricId} verdict and are left out of the comparison; judge them for an unbiased result.` });
+  }
+  return true;
+}
+
 /** The paired difference of `cand` against `base` (on the examples both have a state for), written into `row`. */
 function pairedComparison(ctx: Ctx, row: SystemRow, base: SystemData, cand: SystemData, pooled: Confusion,
   opts: { level: number; draws?: number; seed?: number; margin: number }): Omit<FamilyMember, 'row'> | undefined {
@@ -418,6 +438,7 @@ function pairedComparison(ctx: Ctx, row: SystemRow, base: SystemData, cand: Syst
     row.idkDifference = { point: r.estimate, mean: r.estimate, median: r.estimate, lo: r.lo, hi: r.hi };
   }
   if (!ctx.metricId) return undefined;
+  if (!judgedEnough(ctx, row, [base, cand])) return undefined;
   // The 3 × 3 state table (METHOD §1): IDK outputs need no verdict; answered ones do.
   const states = emptyStates();
   for (const [id, a] of base.examples) {
