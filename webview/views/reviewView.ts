@@ -5,6 +5,7 @@ import { REVIEW_FILTERS } from '../../src/protocol/messages';
 import { h, highlighted, replace } from '../dom';
 import { badge, button, select } from '../ui/controls';
 import type { ViewContext } from './context';
+import { markerLegend, rowMarkers } from './markers';
 import { VirtualList } from './virtualList';
 
 export const PAGE_SIZE = 100;
@@ -117,7 +118,7 @@ export class ReviewView {
       select('Show', REVIEW_FILTERS.map((f) => ({ value: f, label: FILTER_LABELS[f] })), this.review.filter,
         (v) => this.ctx.update({ review: { ...this.review, filter: v, index: 0 } }), 'review-filter'),
       this.count,
-      h('span', { class: 'keys muted' }, '↑/↓ or j/k move · PgUp/PgDn · Home/End · o open in test set'));
+      h('span', { class: 'keys muted' }, '↑/↓ or j/k move · PgUp/PgDn · Home/End · o open in test set'), markerLegend());
     this.count.textContent = p && p.total >= 0 ? `${p.total} example${p.total === 1 ? '' : 's'}` : 'loading…';
   }
 
@@ -134,7 +135,7 @@ export class ReviewView {
     const r = this.pages?.row(i);
     if (!r) return h('div', { class: 'row loading' }, '…');
     const c = r.candidate ?? r.baseline;
-    const flags = [c?.error ? '⚠' : '', c?.idk ? 'IDK' : '', c?.findings.length ? '✎' : '', c?.label ? '✓' : ''].filter(Boolean).join(' ');
+    const flags = rowMarkers(c);
     return h('div', { class: selected ? 'row selected' : 'row', title: r.question },
       h('span', { class: 'row-id' }, r.exampleId), h('span', { class: 'row-q' }, r.question.slice(0, 200)), h('span', { class: 'row-flags' }, flags));
   }
