@@ -1,7 +1,7 @@
 // Loopback model servers that speak the real wire protocols: OpenAI Chat Completions
 // (POST {base}/v1/chat/completions) and Bedrock Converse (POST /model/{modelId}/converse, SigV4 accepted unchecked).
 // Knobs: latency, 429 + retry-after/retry-after-ms, 5xx, hangs, dropped connections, malformed bodies, a cap on
-// requests in flight, per-model answers, and request counting (per request content, to prove no double requests).
+// requests in flight, connections closed after each answer, per-model answers, and request counting (per request content, to prove no double requests).
 // Reusable: start in-process with `startMockServer`, or in a child process with `test/servers/main.ts`.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -47,6 +47,11 @@ export interface Behavior {
   answers?: Record<string, string>;
   /** Output tokens reported (input tokens = content length / 4). */
   outputTokens?: number;
+  /**
+   * Closes the connection after every answer: `header` says so with `Connection: close`; `silent` just closes it
+   * after the answer has gone (as llama.cpp's `llama-server` does in router mode), so a kept-alive socket is dead.
+   */
+  closeConnection?: 'header' | 'silent';
 }
 
 export interface Stats {
@@ -125,6 +130,8 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
   function handle(req: http.IncomingMessage, res: http.ServerResponse, model: string, messages: Msg[]): void {
     stats.requests++;
     stats.byModel[model] = (stats.byModel[model] ?? 0) + 1;
+    if (behavior.closeConnection === 'header') res.setHeader('connection', 'close');
+    if (behavior.closeConnection === 'silent') res.on('finish', () => req.socket.destroySoon());
     const auth = req.headers.authorization;
     if (auth && stats.authHeaders.length < 8 && !stats.authHeaders.includes(auth.slice(0, 40))) stats.authHeaders.push(auth.slice(0, 40));
     if (behavior.maxInFlight !== undefined && inFlight >= behavior.maxInFlight) {

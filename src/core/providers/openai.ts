@@ -1,6 +1,6 @@
 // The only module that imports `openai`. Chat Completions against any OpenAI-compatible server.
 import type OpenAI from 'openai';
-import { isAbortError, toMessage, UserError } from '../errors';
+import { causeMessage, dnsFailureHost, isAbortError, toMessage, UserError } from '../errors';
 import { originOf } from './endpoints';
 import type { ProviderDescriptor } from './descriptor';
 import { createNodeFetch } from './nodeHttpFetch';
@@ -153,8 +153,9 @@ function toProviderError(err: unknown, signal: AbortSignal, secrets: (string | u
   if (signal.aborted || err instanceof SDK.APIUserAbortError || isAbortError(err)) return err;
   if (err instanceof SDK.APIConnectionTimeoutError) return new ProviderError('transient', 'request timed out');
   if (err instanceof SDK.APIConnectionError) {
-    const cause = (err as { cause?: unknown }).cause;
-    return new ProviderError('transient', redact(`connection error: ${cause ? toMessage(cause) : err.message}`, secrets));
+    const dns = dnsFailureHost(err);
+    if (dns) return new ProviderError('config', redact(`the host name '${dns.host}' does not resolve (${causeMessage(err)}); check the endpoint's baseURL`, secrets), { code: dns.code });
+    return new ProviderError('transient', redact(`connection error: ${causeMessage(err)}`, secrets));
   }
   if (err instanceof SDK.APIError) {
     const status = err.status;

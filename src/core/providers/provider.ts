@@ -50,7 +50,7 @@ export type ErrorAction = 'stop-endpoint' | 'stop-candidate' | 'rate-limit' | 'r
 
 export function actionFor(kind: ErrorKind): ErrorAction {
   switch (kind) {
-    case 'auth': case 'quota': return 'stop-endpoint';
+    case 'auth': case 'quota': case 'config': return 'stop-endpoint';
     case 'model-not-found': return 'stop-candidate';
     case 'rate-limit': return 'rate-limit';
     case 'transient': case 'unknown': return 'retry';

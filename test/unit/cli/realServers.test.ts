@@ -1,0 +1,60 @@
+// Issue 16 §6: what real servers do that the CLI must take in stride (llama.cpp's llama-server as the model):
+// connections closed after each answer, a reply naming another model, one slot, a host that does not resolve.
+import { strict as assert } from 'node:assert';
+import fs from 'node:fs';
+import { main } from '../../../src/cli/commands/run';
+import { startMockServer, type MockServer } from '../../servers/mockModelServer';
+import { tempRoot } from '../runner/helpers';
+import { captureConsole } from '../helpers/console';
+
+const rows = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => JSON.stringify({ id: `${prefix}${i}`, question: `${prefix} ${i}` })).join('\n') + '\n';
+const outLines = (file: string) => fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; model: string; output?: string; error?: string });
+
+suite('cli: real-server behaviours (issue 16 §6)', () => {
+  let server: MockServer;
+  let cwd: string;
+  const dir = tempRoot();
+  suiteSetup(async () => { server = await startMockServer('openai'); cwd = process.cwd(); process.chdir(dir); fs.writeFileSync('q.txt', 'Q: {{question}}'); });
+  suiteTeardown(async () => { process.chdir(cwd); await server.close(); });
+  setup(() => { server.setBehavior({}); server.resetStats(); });
+
+  for (const mode of ['silent', 'header'] as const) {
+    test(`a server that closes the connection after every answer (${mode === 'silent' ? 'without a word, as llama-server in router mode' : 'with Connection: close'}): 20 of 20 rows, no retries`, async () => {
+      server.setBehavior({ latencyMs: 5, closeConnection: mode });
+      fs.writeFileSync(`close-${mode}.jsonl`, rows(20, mode));
+      const r = await captureConsole(() => main(['--prompt', 'q.txt', '--models', 'm', '--base-url', server.url, '--dataset', `close-${mode}.jsonl`, '--out', `close-${mode}-out.jsonl`, '--concurrency', '2']));
+      assert.equal(r.value, 0, r.err + r.out);
+      const out = outLines(`close-${mode}-out.jsonl`);
+      assert.equal(out.filter((o) => typeof o.output === 'string').length, 20, 'every row answered');
+      assert.doesNotMatch(r.err + r.out, /retrying|ECONNRESET|fetch failed/, `a closed connection is not a failure: ${r.err}${r.out}`);
+      assert.equal(server.stats.completions, 20, 'nothing answered twice');
+    });
+  }
+});
+
+suite('cli: connection failures keep their cause (issue 16 §6)', () => {
+  let cwd: string;
+  const dir = tempRoot();
+  suiteSetup(() => { cwd = process.cwd(); process.chdir(dir); fs.writeFileSync('q.txt', 'Q: {{question}}'); fs.writeFileSync('two.jsonl', rows(2, 'c')); });
+  suiteTeardown(() => { process.chdir(cwd); });
+
+  test('nothing listening: the message says ECONNREFUSED and the address, on screen and in the stored rows', async function () {
+    this.timeout(60_000);
+    const closed = await startMockServer('openai');
+    const url = closed.url;
+    await closed.close();
+    const port = new URL(url).port;
+    const r = await captureConsole(() => main(['--prompt', 'q.txt', '--models', 'm', '--base-url', url, '--dataset', 'two.jsonl', '--out', 'refused.jsonl']));
+    assert.equal(r.value, 1);
+    assert.match(r.err + r.out, new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
+    assert.doesNotMatch(r.err + r.out, /fetch failed/);
+    for (const row of outLines('refused.jsonl')) assert.match(row.error ?? '', new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
+  });
+
+  test('a host name that does not resolve is a configuration error naming the host, not retried', async () => {
+    const r = await captureConsole(() => main(['--prompt', 'q.txt', '--models', 'm', '--base-url', 'http://no-such-model-host.invalid:8080/v1', '--dataset', 'two.jsonl', '--out', 'dns.jsonl']));
+    assert.equal(r.value, 1);
+    assert.match(r.err + r.out, /configuration error: the host name 'no-such-model-host\.invalid' does not resolve \(getaddrinfo (?:ENOTFOUND|EAI_AGAIN) no-such-model-host\.invalid\); check the endpoint's baseURL/);
+    assert.doesNotMatch(r.err + r.out, /retrying/);
+  });
+});
