@@ -2,7 +2,7 @@
 import type { ConverseCommandInput, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { causeMessage, dnsFailureHost, isAbortError } from '../errors';
-import { originOf, type BedrockBatchConfig } from './endpoints';
+import { DEFAULT_TIMEOUT_MS, originOf, type BedrockBatchConfig } from './endpoints';
 import type { ProviderDescriptor } from './descriptor';
 import { parameterProblems, type ParameterName } from './parameters';
 import { ProviderError, redact, type Completion, type CompletionRequest, type ModelProvider } from './provider';
@@ -49,7 +49,7 @@ export async function createBedrockProvider(opts: BedrockProviderOptions): Promi
     credentials,
     maxAttempts: 1, // the runner's scheduler retries
     // HTTP/1.1: the default HTTP/2 handler breaks behind proxies and against local servers.
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 10_000, requestTimeout: opts.timeoutMs ?? 120_000, throwOnRequestTimeout: true, httpAgent: agent, httpsAgent: agent }),
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 10_000, requestTimeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, throwOnRequestTimeout: true, httpAgent: agent, httpsAgent: agent }),
   });
 
   return {
@@ -151,7 +151,7 @@ export const bedrockKind: ProviderDescriptor = {
   parameters: BEDROCK_PARAMETERS,
   create: (_endpointId, cfg, deps) => createBedrockProvider({
     region: cfg.region, profile: cfg.profile, endpoint: cfg.baseURL, mfaCodeProvider: deps.mfaCodeProvider,
-    credentials: deps.awsCredentials, maxSockets: Math.max(64, cfg.maxConcurrency ?? 16), timeoutMs: deps.timeoutMs,
+    credentials: deps.awsCredentials, maxSockets: Math.max(64, cfg.maxConcurrency ?? 16), timeoutMs: cfg.timeoutMs ?? deps.timeoutMs,
   }),
 };
 

@@ -1,7 +1,7 @@
 // The only module that imports `openai`. Chat Completions against any OpenAI-compatible server.
 import type OpenAI from 'openai';
 import { causeMessage, dnsFailureHost, isAbortError, toMessage, UserError } from '../errors';
-import { originOf } from './endpoints';
+import { DEFAULT_TIMEOUT_MS, originOf } from './endpoints';
 import type { ProviderDescriptor } from './descriptor';
 import { createNodeFetch } from './nodeHttpFetch';
 import { parameterProblems, type ParameterName } from './parameters';
@@ -15,7 +15,7 @@ export interface OpenAIProviderOptions {
   baseURL: string;
   /** Sent only to `baseURL`'s origin. Local servers accept any non-empty key. */
   apiKey: string | undefined;
-  /** Per attempt; default 120 s. */
+  /** Per attempt; default DEFAULT_TIMEOUT_MS (120 s). */
   timeoutMs?: number;
   /**
    * CLI only: send requests over node:http with a keep-alive agent of this many sockets (the run's concurrency)
@@ -46,7 +46,7 @@ async function createClient(opts: OpenAIProviderOptions): Promise<{ client: Open
   };
   const client: OpenAI = new OpenAIClient({
     apiKey, baseURL: opts.baseURL, organization: null, project: null, maxRetries: 0,
-    timeout: opts.timeoutMs ?? 120_000, fetch: guardedFetch, logLevel: 'off',
+    timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, fetch: guardedFetch, logLevel: 'off',
   });
   return { client, SDK: OpenAIClient, close: () => transport?.close() };
 }
@@ -106,7 +106,7 @@ export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise
         if (rateLimits) completion.rateLimits = rateLimits;
         return completion;
       } catch (err) {
-        throw toProviderError(err, signal, secrets, SDK);
+        throw toProviderError(err, signal, secrets, SDK, opts.timeoutMs);
       }
     },
     close,
@@ -148,10 +148,15 @@ export async function createOpenAIBatchApi(opts: OpenAIProviderOptions): Promise
   };
 }
 
-function toProviderError(err: unknown, signal: AbortSignal, secrets: (string | undefined)[], SDK: typeof OpenAI): unknown {
+/** A timeout's message names the limit and where to change it (a slow CPU server needs more than the default). */
+function timedOut(timeoutMs: number): string {
+  return `request timed out after ${timeoutMs / 1000} s (the endpoint's timeoutMs; raise it for a slow server)`;
+}
+
+function toProviderError(err: unknown, signal: AbortSignal, secrets: (string | undefined)[], SDK: typeof OpenAI, timeoutMs = DEFAULT_TIMEOUT_MS): unknown {
   if (err instanceof ProviderError) return err;
   if (signal.aborted || err instanceof SDK.APIUserAbortError || isAbortError(err)) return err;
-  if (err instanceof SDK.APIConnectionTimeoutError) return new ProviderError('transient', 'request timed out');
+  if (err instanceof SDK.APIConnectionTimeoutError) return new ProviderError('transient', timedOut(timeoutMs));
   if (err instanceof SDK.APIConnectionError) {
     const dns = dnsFailureHost(err);
     if (dns) return new ProviderError('config', redact(`the host name '${dns.host}' does not resolve (${causeMessage(err)}); check the endpoint's baseURL`, secrets), { code: dns.code });
@@ -186,6 +191,6 @@ export const openaiKind: ProviderDescriptor = {
   create: async (endpointId, cfg, deps) => {
     if (!cfg.baseURL) throw new UserError(`Endpoint '${endpointId}' has no baseURL.`);
     const apiKey = await deps.secrets.getKey(endpointId, originOf(cfg.baseURL));
-    return createOpenAIProvider({ baseURL: cfg.baseURL, apiKey, timeoutMs: deps.timeoutMs, nodeHttpSockets: deps.nodeHttpSockets });
+    return createOpenAIProvider({ baseURL: cfg.baseURL, apiKey, timeoutMs: cfg.timeoutMs ?? deps.timeoutMs, nodeHttpSockets: deps.nodeHttpSockets });
   },
 };

@@ -18,6 +18,30 @@ suite('cli: real-server behaviours (issue 16 §6)', () => {
   suiteTeardown(async () => { process.chdir(cwd); await server.close(); });
   setup(() => { server.setBehavior({}); server.resetStats(); });
 
+  test('timeoutMs per endpoint (endpoints file) and --timeout-ms: the limit is used, named in the message, and validated', async function () {
+    this.timeout(30_000);
+    fs.writeFileSync('slow.jsonl', rows(2, 'slow'));
+    fs.writeFileSync('endpoints-timeout.json', JSON.stringify({ slow: { kind: 'openai', baseURL: server.url, timeoutMs: 1000 } }));
+    process.env.PROMPT_ADAPT_CONFIG = 'endpoints-timeout.json';
+    try {
+      const { loadCliEndpoints } = await import('../../../src/cli/commands/run');
+      assert.equal(loadCliEndpoints().slow?.timeoutMs, 1000);
+    } finally { delete process.env.PROMPT_ADAPT_CONFIG; }
+    const { parseEndpoints } = await import('../../../src/core/providers/registry');
+    const { problems } = parseEndpoints({ a: { kind: 'openai', baseURL: server.url, timeoutMs: 500 }, b: { kind: 'openai', baseURL: server.url, timeoutMs: '2m' } });
+    assert.deepEqual(problems, ['a: timeoutMs must be a whole number of milliseconds from 1000 to 3600000 (default 120000), not 500', 'b: timeoutMs must be a whole number of milliseconds from 1000 to 3600000 (default 120000), not "2m"']);
+    // A 1.5 s answer: over a 1 s limit every try times out, within 3 s it arrives at once.
+    server.setBehavior({ latencyMs: 1500 });
+    const argv = ['--prompt', 'q.txt', '--models', 'm', '--base-url', server.url, '--dataset', 'slow.jsonl', '--new-run', '--no-cache'];
+    const short = await captureConsole(() => main([...argv, '--timeout-ms', '1000', '--out', 'slow-short.jsonl']));
+    assert.equal(short.value, 1);
+    assert.match(short.err, /request timed out after 1 s \(the endpoint's timeoutMs; raise it for a slow server\)/);
+    const long = await captureConsole(() => main([...argv, '--timeout-ms', '3000', '--out', 'slow-long.jsonl']));
+    assert.equal(long.value, 0, long.err);
+    assert.doesNotMatch(long.err, /timed out/);
+    await assert.rejects(captureConsole(() => main([...argv, '--timeout-ms', '5s', '--out', 'x.jsonl'])), /--timeout-ms must be a whole number of milliseconds from 1000 to 3600000/);
+  });
+
   for (const mode of ['silent', 'header'] as const) {
     test(`a server that closes the connection after every answer (${mode === 'silent' ? 'without a word, as llama-server in router mode' : 'with Connection: close'}): 20 of 20 rows, no retries`, async () => {
       server.setBehavior({ latencyMs: 5, closeConnection: mode });
