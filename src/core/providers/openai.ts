@@ -3,12 +3,12 @@ import type OpenAI from 'openai';
 import { causeMessage, dnsFailureHost, isAbortError, toMessage, UserError } from '../errors';
 import { DEFAULT_TIMEOUT_MS, originOf } from './endpoints';
 import type { ProviderDescriptor } from './descriptor';
-import { createNodeFetch } from './nodeHttpFetch';
+import { createNodeFetch, type SendTiming } from './nodeHttpFetch';
 import { parameterProblems, type ParameterName } from './parameters';
 import { parseRateLimitHeaders } from './rateLimits';
 import { emptyReplyError } from './replies';
 import type { OpenAIBatchApi } from '../batch/openaiBatch';
-import { classifyHttp, parseRetryAfter, ProviderError, redact, type Completion, type CompletionRequest, type ModelProvider } from './provider';
+import { classifyHttp, parseRetryAfter, ProviderError, redact, TIMEOUT_CODE, type Completion, type CompletionRequest, type ModelProvider } from './provider';
 
 export interface OpenAIProviderOptions {
   /** The API root; always explicit (the SDK would otherwise read OPENAI_BASE_URL). */
@@ -41,8 +41,12 @@ async function createClient(opts: OpenAIProviderOptions): Promise<{ client: Open
   const guardedFetch: typeof fetch = (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (!url.startsWith(origin + '/')) return Promise.reject(new ProviderError('auth', `refusing to send a key to ${new URL(url).origin} (endpoint origin is ${origin})`));
-    // The node transport never follows redirects either.
-    return transport ? transport(input, init) : fetch(input, { ...init, redirect: 'error' });
+    // The node transport never follows redirects either. It reports when the request was written; global fetch
+    // does not say, so the call itself counts as the send.
+    if (transport) return transport(input, init);
+    const { onSent, ...rest } = (init ?? {}) as RequestInit & SendTiming;
+    onSent?.(performance.now());
+    return fetch(input, { ...rest, redirect: 'error' });
   };
   const client: OpenAI = new OpenAIClient({
     apiKey, baseURL: opts.baseURL, organization: null, project: null, maxRetries: 0,
@@ -97,11 +101,14 @@ export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise
     kind: 'openai',
     async complete(req: CompletionRequest, signal: AbortSignal): Promise<Completion> {
       const body = chatCompletionBody(req);
-      const start = performance.now();
+      // Latency counts from the moment the request went out, not from time spent waiting for a socket.
+      let sentAt = performance.now();
+      const timing: SendTiming = { onSent: (at) => { sentAt = at; } };
       try {
         // With the response: its rate-limit headers pace the endpoint.
-        const { data, response } = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal }).withResponse();
-        const completion = completionOf(data, performance.now() - start);
+        const { data, response } = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+          { signal, fetchOptions: timing as Record<string, never> }).withResponse();
+        const completion = completionOf(data, performance.now() - sentAt);
         const rateLimits = parseRateLimitHeaders((n) => response.headers.get(n));
         if (rateLimits) completion.rateLimits = rateLimits;
         return completion;
@@ -156,7 +163,7 @@ function timedOut(timeoutMs: number): string {
 function toProviderError(err: unknown, signal: AbortSignal, secrets: (string | undefined)[], SDK: typeof OpenAI, timeoutMs = DEFAULT_TIMEOUT_MS): unknown {
   if (err instanceof ProviderError) return err;
   if (signal.aborted || err instanceof SDK.APIUserAbortError || isAbortError(err)) return err;
-  if (err instanceof SDK.APIConnectionTimeoutError) return new ProviderError('transient', timedOut(timeoutMs));
+  if (err instanceof SDK.APIConnectionTimeoutError) return new ProviderError('transient', timedOut(timeoutMs), { code: TIMEOUT_CODE });
   if (err instanceof SDK.APIConnectionError) {
     const dns = dnsFailureHost(err);
     if (dns) return new ProviderError('config', redact(`the host name '${dns.host}' does not resolve (${causeMessage(err)}); check the endpoint's baseURL`, secrets), { code: dns.code });

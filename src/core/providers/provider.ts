@@ -33,6 +33,9 @@ export interface ModelProvider {
   close?(): void;
 }
 
+/** `details.code` of a request that ran out of time (the scheduler takes it as a sign of a server queueing requests). */
+export const TIMEOUT_CODE = 'timeout';
+
 /** A classified failure. `message` is already redacted (no keys). */
 export class ProviderError extends Error {
   constructor(

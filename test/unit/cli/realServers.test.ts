@@ -82,3 +82,37 @@ suite('cli: connection failures keep their cause (issue 16 §6)', () => {
     assert.doesNotMatch(r.err + r.out, /retrying/);
   });
 });
+
+suite('cli: a server with one slot (issue 16 §6)', () => {
+  let server: MockServer;
+  let cwd: string;
+  const dir = tempRoot();
+  suiteSetup(async () => { server = await startMockServer('openai'); cwd = process.cwd(); process.chdir(dir); fs.writeFileSync('q.txt', 'Q: {{question}}'); });
+  suiteTeardown(async () => { process.chdir(cwd); await server.close(); });
+
+  test('concurrency 16 against one slot: the run finds it, comes down to 1, says so with the figures, and nothing times out', async function () {
+    this.timeout(120_000);
+    server.setBehavior({ slots: 1, latencyMs: 40 });
+    fs.writeFileSync('slot.jsonl', rows(120, 'slot'));
+    const r = await captureConsole(() => main(['--prompt', 'q.txt', '--models', 'm', '--base-url', server.url, '--dataset', 'slot.jsonl', '--out', 'slot-out.jsonl', '--timeout-ms', '5000']));
+    assert.equal(r.value, 0, r.err);
+    assert.equal(outLines('slot-out.jsonl').filter((o) => typeof o.output === 'string').length, 120);
+    assert.doesNotMatch(r.err, /timed out|retrying/);
+    // One or two: with two in flight the client's own round trip overlaps the server's work.
+    assert.match(r.err, /warning: ad-hoc: the server serves about [12] requests? at a time \(median latency \d+\.\d s with 16 in flight, 0\.\d s with ([12])\): concurrency lowered to \1 for this run\. Set "maxConcurrency": \1 on endpoint 'ad-hoc' to start there\./);
+    const last = server.stats.inFlightAtAnswer.slice(-30);
+    assert.ok(Math.max(...last) <= 2, `in flight at the server for the last 30 answers: ${last.join(' ')}`);
+  });
+
+  test('a server that serves everything at once keeps its concurrency (one short measurement at half)', async function () {
+    this.timeout(60_000);
+    server.setBehavior({ latencyMs: 300 });
+    server.resetStats();
+    fs.writeFileSync('wide.jsonl', rows(96, 'wide'));
+    const r = await captureConsole(() => main(['--prompt', 'q.txt', '--models', 'm', '--base-url', server.url, '--dataset', 'wide.jsonl', '--out', 'wide-out.jsonl', '--concurrency', '16']));
+    assert.equal(r.value, 0, r.err);
+    assert.doesNotMatch(r.err, /serves about/);
+    assert.equal(server.stats.maxInFlightSeen, 16);
+    assert.ok(Math.max(...server.stats.inFlightAtAnswer.slice(-48)) >= 15, `back at 16 after the measurement; in flight: ${server.stats.inFlightAtAnswer.join(' ')}`);
+  });
+});
