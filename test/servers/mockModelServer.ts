@@ -50,6 +50,8 @@ export interface Behavior {
    * `latencyMs` once served, so latency grows with the number in flight. No 429s: that is what real servers do.
    */
   slots?: number;
+  /** The model replies name (default: the one asked for); a single-model server names its own, or its file. */
+  replyModel?: string;
   /** Output tokens reported (input tokens = content length / 4). */
   outputTokens?: number;
   /**
@@ -226,7 +228,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
       (shape?.usage === null ? {} : { usage: { ...usual, ...shape?.usage } });
     if (protocol === 'openai') {
       json(res, 200, {
-        id: `chatcmpl-${seq}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model,
+        id: `chatcmpl-${seq}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: behavior.replyModel ?? model,
         choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: shape?.finishReason ?? 'stop', logprobs: null }],
         ...usage({ prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens }),
       }, { 'x-request-id': id, ...extraHeaders });

@@ -88,6 +88,7 @@ function completionOf(data: OpenAI.Chat.ChatCompletion, latencyMs: number): Comp
     inputTokens: data.usage?.prompt_tokens,
     outputTokens: data.usage?.completion_tokens,
     latencyMs,
+    ...(typeof data.model === 'string' && data.model ? { model: data.model } : {}),
     requestId: request_id ?? undefined,
   };
 }

@@ -17,8 +17,10 @@ export interface Completion {
   finishReason?: string;
   inputTokens?: number;
   outputTokens?: number;
-  /** Wall time of the call as seen by the client. */
+  /** Time from the moment the request was sent to the full reply. */
   latencyMs: number;
+  /** The model the server says answered (the reply's `model`), when it names one. */
+  model?: string;
   requestId?: string;
   /** What the server's `x-ratelimit-*` headers said, when it sends them (the scheduler paces by them). */
   rateLimits?: ServerRateLimits;

@@ -174,6 +174,7 @@ export class Dispatcher {
       const value: CachedResponse = {
         output: r.text, finishReason: r.finishReason, inputTokens: r.inputTokens, outputTokens: r.outputTokens,
         latencyMs: Math.round(r.latencyMs), requestId: r.requestId, at: new Date().toISOString(),
+        ...(r.model !== undefined && r.model !== item.candidate.model ? { replyModel: r.model } : {}),
       };
       this.opts.sink.output(item, task.hash, value, false);
       this.pump();

@@ -30,6 +30,8 @@ export interface ResponseRecord {
   outputTokens?: number;
   latencyMs?: number;
   requestId?: string;
+  /** The model the server said answered, when it differs from `model` (a single-model server answers any name). */
+  replyModel?: string;
   cost?: number;
   /** Set when no output could be obtained. */
   error?: { kind: ErrorKind; message: string };

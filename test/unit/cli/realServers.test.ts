@@ -42,6 +42,24 @@ suite('cli: real-server behaviours (issue 16 §6)', () => {
     await assert.rejects(captureConsole(() => main([...argv, '--timeout-ms', '5s', '--out', 'x.jsonl'])), /--timeout-ms must be a whole number of milliseconds from 1000 to 3600000/);
   });
 
+  test('a server that answers every model name with its model file: one warning per candidate (screen and store), rows kept', async () => {
+    server.setBehavior({ replyModel: '/models/stories260K.gguf' });
+    fs.writeFileSync('mismatch.jsonl', rows(6, 'mm'));
+    const r = await captureConsole(() => main(['--prompt', 'q.txt', '--models', 'stories260K,gpt-4o-mini', '--base-url', server.url, '--dataset', 'mismatch.jsonl', '--out', 'mismatch-out.jsonl']));
+    assert.equal(r.value, 0, r.err);
+    // Once each as it happens, then in the summary with the count.
+    assert.match(r.err, /\n {2}warning: ad-hoc\/gpt-4o-mini: the server names its model file .* \(×6\)/);
+    const warnings = r.err.split('\n').filter((l) => l.startsWith('warning:') && l.includes('names its model file'));
+    assert.deepEqual(warnings.map((l) => l.slice(0, l.indexOf(':', 'warning: '.length + 1))), ['warning: ad-hoc/stories260K', 'warning: ad-hoc/gpt-4o-mini']);
+    assert.match(warnings[1]!, /the server names its model file '\/models\/stories260K\.gguf', not the model asked for \('gpt-4o-mini'\): a llama\.cpp-style server serving one file answers every model name with that file/);
+    assert.equal(outLines('mismatch-out.jsonl').filter((o) => typeof o.output === 'string').length, 12);
+    const runDir = /store (\S+)/.exec(r.out)![1]!;
+    const manifest = JSON.parse(fs.readFileSync(`${runDir}/manifest.json`, 'utf8')) as { issues: { candidateId: string; action: string; count: number; message: string }[] };
+    assert.deepEqual(manifest.issues.filter((i) => i.action === 'noted').map((i) => [i.candidateId, i.count]), [['stories260K', 6], ['gpt-4o-mini', 6]]);
+    const stored = fs.readFileSync(`${runDir}/responses.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { replyModel?: string });
+    assert.ok(stored.every((x) => x.replyModel === '/models/stories260K.gguf'));
+  });
+
   for (const mode of ['silent', 'header'] as const) {
     test(`a server that closes the connection after every answer (${mode === 'silent' ? 'without a word, as llama-server in router mode' : 'with Connection: close'}): 20 of 20 rows, no retries`, async () => {
       server.setBehavior({ latencyMs: 5, closeConnection: mode });
