@@ -13,6 +13,7 @@ import { Store } from '../../core/store/store';
 import { describeBatchEvent } from '../../core/batch/describe';
 import { batchFlags, envSecretSource, loadCliEndpoints } from './run';
 import { writeControl } from '../output';
+import { progressLines } from '../progress';
 
 const USAGE = `usage: prompt-adapt judge --project prompt-adapt.yml --run RUN_ID [--metrics a,b] [--rejudge] [--json]
 
@@ -56,13 +57,18 @@ export async function main(argv: string[]): Promise<number> {
   let storeProblems = 0;
   const concurrency = v.concurrency ? Number(v.concurrency) : undefined;
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');
+  // On a terminal one line redrawn in place; in a log (not a terminal) a plain line every few seconds.
+  const lines = process.stderr.isTTY ? undefined : progressLines((line) => console.error(line));
   const session = new RunSession({
     endpoints, providerDeps: { secrets: envSecretSource() }, nodeHttp: true, concurrency, ...batchFlags(v),
     events: {
       batch: (e) => console.error(describeBatchEvent(e)),
       problem: (p) => console.error(formatProblem(p)), note: (m) => console.error(`note: ${m}`),
       storeProblem: (p) => { if (storeProblems++ < 20) console.error(`${p.kind === 'edited-output' ? 'warning' : 'error'}: ${formatStoreProblem(p, store.folder)}`); },
-      judgeProgress: (batch, p) => { if (process.stderr.isTTY) { writeControl(process.stderr, '\r'); process.stderr.write(`${batch}: ${p.done}/${p.total ?? '?'}   `); } },
+      judgeProgress: (batch, p) => {
+        if (lines) return lines(`judge ${batch}`, p);
+        writeControl(process.stderr, '\r'); process.stderr.write(`${batch}: ${p.done}/${p.total ?? '?'}   `);
+      },
     },
   });
   const ac = new AbortController();
