@@ -65,6 +65,12 @@ export interface JudgeRunSummary {
 
 /** Runs `metrics` over a run's responses; resumable (stored verdicts for unchanged outputs are kept). */
 export async function judgeRun(opts: JudgeRunOptions): Promise<JudgeRunSummary> {
+  const lock = opts.store.lockJudging(opts.runId);
+  try { return await judgeLocked(opts); } finally { lock.release(); }
+}
+
+/** `judgeRun` once the run's judge lock is held. */
+async function judgeLocked(opts: JudgeRunOptions): Promise<JudgeRunSummary> {
   const existing = opts.rejudge ? new Map<string, VerdictRecord>() : opts.store.readVerdicts(opts.runId);
   const inputs: MetricInput[] = [];
   let unjudgeable = 0;

@@ -72,6 +72,16 @@ export class Store {
     return lockRun(path.join(this.runDir(runId), 'lock'), runId);
   }
 
+  /**
+   * Takes the lock of judging a run (`runs/<runId>/judge.lock`): one process appends a run's verdicts at a time,
+   * whether `judge` or the editor, so two judges never write two sets of verdicts. Apart from the run's own lock:
+   * a run may be judged while it is resumed.
+   */
+  lockJudging(runId: string): RunLock {
+    fs.mkdirSync(this.runDir(runId), { recursive: true });
+    return lockRun(path.join(this.runDir(runId), 'judge.lock'), runId, { doing: 'judged', hint: 'Wait for that judge to finish, then judge again: verdicts already written are kept.' });
+  }
+
   writeManifest(m: RunManifest): void { writeManifest(this.root, m); }
   /** `writeManifest` off the event loop, for periodic checkpoints; the caller awaits it before any later write. */
   writeManifestAsync(m: RunManifest): Promise<void> { return writeManifestAsync(this.root, m); }
