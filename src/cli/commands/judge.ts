@@ -3,7 +3,9 @@
 // rate limits); a killed judge resumes where it stopped.
 import { parseArgs } from 'node:util';
 import { UserError } from '../../core/errors';
-import type { VerdictCounts } from '../../core/metrics';
+import path from 'node:path';
+import { unusableMetrics, type VerdictCounts } from '../../core/metrics';
+import { verdictsPath } from '../../core/store/verdicts';
 import { formatProblem } from '../../core/problems';
 import { loadProjectFile } from '../../core/project/parseProject';
 import { RunSession } from '../../core/run/runSession';
@@ -36,6 +38,12 @@ const pct = (c: VerdictCounts): string => {
   const judged = c.correct + c.incorrect;
   return judged ? `${((100 * c.correct) / judged).toFixed(1)}%` : '-';
 };
+
+/** A path as shown: relative to the working folder when inside it, else absolute. */
+function shownPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
 
 /** Entry point of `prompt-adapt judge`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -78,7 +86,11 @@ export async function main(argv: string[]): Promise<number> {
     const summary = await session.judge({ project, store, runId: v.run, rejudge: v.rejudge, signal: ac.signal,
       metricIds: v.metrics?.split(',').map((x) => x.trim()).filter(Boolean) });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    if (v.json) { console.log(JSON.stringify(summary)); return ac.signal.aborted ? 130 : 0; }
+    // A metric that judged outputs without one verdict is a failure, however many requests succeeded.
+    const verdictsFile = shownPath(verdictsPath(store.runDir(v.run)));
+    const unusable = unusableMetrics(summary, verdictsFile);
+    const exitCode = ac.signal.aborted ? 130 : unusable.length ? 1 : 0;
+    if (v.json) { console.log(JSON.stringify(summary)); for (const u of unusable) console.error(`error: ${u.message}`); return exitCode; }
     if (storeProblems > 20) console.error(`… and ${storeProblems - 20} more problems in the run's files`);
     console.log(`verdicts written: ${summary.written}, kept from before: ${summary.skipped}, responses without output: ${summary.unjudgeable}`
       + (storeProblems ? `, problems in the run's files: ${storeProblems}` : ''));
@@ -87,7 +99,8 @@ export async function main(argv: string[]): Promise<number> {
         console.log(`${metricId}  ${cand}  correct ${pct(c)} (${c.correct}/${c.correct + c.incorrect})  idk ${c.idk}  no verdict ${c.noVerdict}`);
       }
     }
-    return ac.signal.aborted ? 130 : 0;
+    for (const u of unusable) console.error(`error: ${u.message}`);
+    return exitCode;
   } finally {
     process.removeListener('SIGINT', onSigint);
     session.close();

@@ -421,6 +421,20 @@ interface FamilyMember {
   labels: { baseline?: Confusion; candidate?: Confusion };
 }
 
+/**
+ * Why no example has a verdict on both sides: outputs never judged ("judge both runs first"), or judged without a
+ * verdict — then judging again gives the same, so the note says what the judge did instead.
+ */
+function noPairsReason(base: SystemData, cand: SystemData): string {
+  const facts = [...base.examples.values(), ...cand.examples.values()].filter((f) => !f.idk);
+  if (facts.some((f) => f.verdict === undefined)) return 'judge both runs first.';
+  const reasons = new Map<string, number>();
+  for (const f of facts) if (f.verdict === null) reasons.set(f.noVerdictReason ?? 'no reason given', (reasons.get(f.noVerdictReason ?? 'no reason given') ?? 0) + 1);
+  const [top] = [...reasons].sort((a, b) => b[1] - a[1]);
+  const withoutVerdict = [...reasons.values()].reduce((a, b) => a + b, 0);
+  return `both runs were judged, but ${withoutVerdict} of their outputs got no verdict${top ? ` (mostly "${top[0]}")` : ''}; prompt-adapt judge says what happened. Fix the judge, then judge again (--rejudge).`;
+}
+
 /** The paired difference of `cand` against `base` (on the examples both have a state for), written into `row`. */
 function pairedComparison(ctx: Ctx, row: SystemRow, base: SystemData, cand: SystemData, pooled: Confusion,
   opts: { level: number; draws?: number; seed?: number; margin: number }): Omit<FamilyMember, 'row'> | undefined {
@@ -441,7 +455,7 @@ function pairedComparison(ctx: Ctx, row: SystemRow, base: SystemData, cand: Syst
   const n = statesTotal(states);
   row.pairedN = n;
   if (n === 0) {
-    row.notes.push({ code: 'no-pairs', severity: 'error', message: `No example has a ${ctx.metricId} verdict for both this system and its reference: judge both runs first.` });
+    row.notes.push({ code: 'no-pairs', severity: 'error', message: `No example has a ${ctx.metricId} verdict for both this system and its reference: ${noPairsReason(base, cand)}` });
     return undefined;
   }
   const own = (c: Confusion): Confusion | undefined => (total(c) > 0 ? c : undefined);

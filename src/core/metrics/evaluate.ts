@@ -32,7 +32,11 @@ export function exampleFields(example: Pick<Example, 'fields'>, mapping: FieldMa
 }
 
 /** Counts of one metric for one candidate. */
-export interface VerdictCounts { n: number; correct: number; incorrect: number; noVerdict: number; idk: number }
+export interface VerdictCounts {
+  n: number; correct: number; incorrect: number; noVerdict: number; idk: number;
+  /** Why outputs got no verdict (`no verdict: unparseable judge reply`, `no verdict: judge error: …`), with counts. */
+  noVerdictReasons: Record<string, number>;
+}
 
 /** Options of `judgeRun`. */
 export interface JudgeRunOptions {
@@ -63,6 +67,34 @@ export interface JudgeRunSummary {
   unjudgeable: number;
 }
 
+/** A metric that judged outputs but gave not one verdict: what happened, in words a user can act on. */
+export interface UnusableMetric { metricId: string; outputs: number; message: string }
+
+/** What a "no verdict" reason means, said plainly. */
+function whyNoVerdicts(reason: string): string {
+  if (reason.includes('unparseable judge reply')) return "the judge's replies could not be read (no verdict in the expected format)";
+  if (reason.startsWith('no verdict: judge error')) return `every judge request failed (${reason.slice('no verdict: judge error: '.length) || 'no reply'})`;
+  return reason;
+}
+
+/**
+ * Metrics of a judge session that produced nothing usable: outputs were judged and every one got "no verdict"
+ * (e.g. "63 outputs, 0 verdicts: the judge's replies could not be read — see …/verdicts.jsonl"). `judge` exits non-zero on them.
+ */
+export function unusableMetrics(summary: JudgeRunSummary, verdictsFile: string): UnusableMetric[] {
+  const out: UnusableMetric[] = [];
+  for (const [metricId, byCand] of Object.entries(summary.counts)) {
+    const all = Object.values(byCand);
+    const outputs = all.reduce((s, c) => s + c.n, 0);
+    if (outputs === 0 || all.some((c) => c.correct + c.incorrect > 0)) continue;
+    const reasons = new Map<string, number>();
+    for (const c of all) for (const [r, k] of Object.entries(c.noVerdictReasons)) reasons.set(r, (reasons.get(r) ?? 0) + k);
+    const [top] = [...reasons].sort((a, b) => b[1] - a[1]);
+    out.push({ metricId, outputs, message: `${metricId}: ${outputs} output${outputs === 1 ? '' : 's'}, 0 verdicts: ${top ? whyNoVerdicts(top[0]) : 'no verdict'} — see ${verdictsFile} (each record's reason and the judge's reply).` });
+  }
+  return out;
+}
+
 /** Runs `metrics` over a run's responses; resumable (stored verdicts for unchanged outputs are kept). */
 export async function judgeRun(opts: JudgeRunOptions): Promise<JudgeRunSummary> {
   const lock = opts.store.lockJudging(opts.runId);
@@ -82,9 +114,10 @@ async function judgeLocked(opts: JudgeRunOptions): Promise<JudgeRunSummary> {
   const summary: JudgeRunSummary = { counts: {}, written: 0, skipped: 0, unjudgeable };
   const count = (v: VerdictRecord): void => {
     const byCand = (summary.counts[v.metricId] ??= {});
-    const c = (byCand[v.candidateId] ??= { n: 0, correct: 0, incorrect: 0, noVerdict: 0, idk: 0 });
+    const c = (byCand[v.candidateId] ??= { n: 0, correct: 0, incorrect: 0, noVerdict: 0, idk: 0, noVerdictReasons: {} });
     c.n++;
-    if (v.verdict === 1) c.correct++; else if (v.verdict === 0) c.incorrect++; else c.noVerdict++;
+    if (v.verdict === 1) c.correct++; else if (v.verdict === 0) c.incorrect++;
+    else { c.noVerdict++; const why = v.reason ?? 'no reason given'; c.noVerdictReasons[why] = (c.noVerdictReasons[why] ?? 0) + 1; }
     if (v.reason === 'idk') c.idk++;
   };
   const writer = opts.store.openVerdictWriter(opts.runId);
