@@ -18,6 +18,7 @@ import { buildProjectPlan, exampleRenderer, resolveSelection } from '../../core/
 import { RunSession } from '../../core/run/runSession';
 import type { RunProgress, RunResult } from '../../core/runner/runner';
 import { costTotalText } from '../../core/runner/recorder';
+import { formatStoreProblem } from '../../core/store/problems';
 import { Store } from '../../core/store/store';
 import { decodeWorkspaceText, readWorkspaceBytes } from '../../core/workspaceFiles';
 import { writeControl } from '../output';
@@ -112,6 +113,7 @@ export async function main(argv: string[]): Promise<number> {
     events: {
       runProgress: bar ?? ((p) => lines!(`run ${p.runId}`, p)), issue: (i) => { bar?.clear(); console.error(`${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message}`); },
       batch: (e) => { bar?.clear(); console.error(describeBatchEvent(e)); },
+      storeProblem: (p) => { bar?.clear(); console.error(`warning: ${formatStoreProblem(p, store.folder)}`); },
     },
   });
   const ac = new AbortController();

@@ -127,7 +127,8 @@ export class Store {
   openResponses(runId: string): JsonlAppender { return new JsonlAppender(responsesPath(this.root, runId), { dropCutOff: true }); }
 
   /** The response cache shared by every run of this store. */
-  openCache(): ResponseCache { return new ResponseCache(cacheDir(this.root)); }
+  /** The shared response cache; damaged lines are told to `onProblem` (once each) and ignored. */
+  openCache(onProblem?: OnStoreProblem): ResponseCache { return new ResponseCache(cacheDir(this.root), onProblem); }
 
   // ---- verdicts ----
 
