@@ -32,11 +32,7 @@ export function exampleFields(example: Pick<Example, 'fields'>, mapping: FieldMa
 }
 
 /** Counts of one metric for one candidate. */
-export interface VerdictCounts {
-  n: number; correct: number; incorrect: number; noVerdict: number; idk: number;
-  /** Why outputs got no verdict (`no verdict: unparseable judge reply`, `no verdict: judge error: …`), with counts. */
-  noVerdictReasons: Record<string, number>;
-}
+export interface VerdictCounts { n: number; correct: number; incorrect: number; noVerdict: number; idk: number }
 
 /** Options of `judgeRun`. */
 export interface JudgeRunOptions {
@@ -65,6 +61,8 @@ export interface JudgeRunSummary {
   skipped: number;
   /** Responses without an output (request errors) or without an example; not judged. */
   unjudgeable: number;
+  /** metric id → why outputs got no verdict (`no verdict: unparseable judge reply`, `no verdict: judge error: …`) → count; only when some did. */
+  noVerdictReasons?: Record<string, Record<string, number>>;
 }
 
 /** A metric that judged outputs but gave not one verdict: what happened, in words a user can act on. */
@@ -87,9 +85,7 @@ export function unusableMetrics(summary: JudgeRunSummary, verdictsFile: string):
     const all = Object.values(byCand);
     const outputs = all.reduce((s, c) => s + c.n, 0);
     if (outputs === 0 || all.some((c) => c.correct + c.incorrect > 0)) continue;
-    const reasons = new Map<string, number>();
-    for (const c of all) for (const [r, k] of Object.entries(c.noVerdictReasons)) reasons.set(r, (reasons.get(r) ?? 0) + k);
-    const [top] = [...reasons].sort((a, b) => b[1] - a[1]);
+    const [top] = Object.entries(summary.noVerdictReasons?.[metricId] ?? {}).sort((a, b) => b[1] - a[1]);
     out.push({ metricId, outputs, message: `${metricId}: ${outputs} output${outputs === 1 ? '' : 's'}, 0 verdicts: ${top ? whyNoVerdicts(top[0]) : 'no verdict'} — see ${verdictsFile} (each record's reason and the judge's reply).` });
   }
   return out;
@@ -114,10 +110,15 @@ async function judgeLocked(opts: JudgeRunOptions): Promise<JudgeRunSummary> {
   const summary: JudgeRunSummary = { counts: {}, written: 0, skipped: 0, unjudgeable };
   const count = (v: VerdictRecord): void => {
     const byCand = (summary.counts[v.metricId] ??= {});
-    const c = (byCand[v.candidateId] ??= { n: 0, correct: 0, incorrect: 0, noVerdict: 0, idk: 0, noVerdictReasons: {} });
+    const c = (byCand[v.candidateId] ??= { n: 0, correct: 0, incorrect: 0, noVerdict: 0, idk: 0 });
     c.n++;
     if (v.verdict === 1) c.correct++; else if (v.verdict === 0) c.incorrect++;
-    else { c.noVerdict++; const why = v.reason ?? 'no reason given'; c.noVerdictReasons[why] = (c.noVerdictReasons[why] ?? 0) + 1; }
+    else {
+      c.noVerdict++;
+      const why = v.reason ?? 'no reason given';
+      const reasons = ((summary.noVerdictReasons ??= {})[v.metricId] ??= {});
+      reasons[why] = (reasons[why] ?? 0) + 1;
+    }
     if (v.reason === 'idk') c.idk++;
   };
   const writer = opts.store.openVerdictWriter(opts.runId);
