@@ -1,13 +1,13 @@
 // OpenAI Batch API (and Azure OpenAI's global batch, and any server that speaks it): one JSONL file of
 // chat-completion requests per job, `custom_id` = the store's request hash, results mapped back by custom_id.
-import { classifyHttp, ProviderError, type Completion } from '../providers/provider';
-import type { BatchBackend, BatchJob, BatchJobState, BatchOutcome, BatchRequest } from './types';
+import { classifyHttp, ProviderError, type Completion, type CompletionRequest } from '../providers/provider';
+import { requestOf, type BatchBackend, type BatchJob, type BatchJobState, type BatchOutcome } from './types';
 import { fileBlob, removeUploadFiles, writeUploadFiles } from './uploadFiles';
 
 /** The remote calls, implemented in providers/openai.ts (the only module that imports the SDK). */
 export interface OpenAIBatchApi {
   /** The chat-completions body the live path would send for this request. */
-  bodyOf(request: BatchRequest['request']): Record<string, unknown>;
+  bodyOf(request: CompletionRequest): Record<string, unknown>;
   /** The completion the live path would return for a chat-completions response body. */
   completionOf(body: unknown, latencyMs: number): Completion;
   /** Uploads a JSONL file (a file-backed blob, streamed from disk). */
@@ -51,7 +51,7 @@ export function createOpenAIBatchBackend(api: OpenAIBatchApi, limits = openAIBat
     kind: 'openai',
     limits,
     async submit(endpointId, model, requests, signal) {
-      const files = writeUploadFiles(model, requests, (r) => JSON.stringify({ custom_id: r.key, method: 'POST', url: '/v1/chat/completions', body: api.bodyOf(r.request) }), limits);
+      const files = writeUploadFiles(model, requests, (r) => JSON.stringify({ custom_id: r.key, method: 'POST', url: '/v1/chat/completions', body: api.bodyOf(requestOf(r)) }), limits);
       const jobs: BatchJob[] = [];
       try {
         for (const file of files) {
