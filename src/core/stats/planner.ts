@@ -190,8 +190,9 @@ export function predictAfter(input: PlanInput, extra: number): number {
 
 const mean = (x: Float64Array): number => x.reduce((a, b) => a + b, 0) / Math.max(x.length, 1);
 
+/** A half-width as shown; a projection above 100 pp (possible for the asymptotics, never for a difference) says so instead. */
 function pp(x: number): string {
-  return `${(100 * x).toFixed(1)} pp`;
+  return x > 1 ? 'over 100 pp' : `${(100 * x).toFixed(1)} pp`;
 }
 
 /** A pool of outputs of one system with one judge verdict. */
