@@ -12,7 +12,7 @@ import type { ExampleTests } from '../testing/exampleTests';
 import { openOutputs } from './openOutputs';
 import { runAgain } from './runAgain';
 import { CommandId, type CommandIdValue } from './ids';
-import { createProjectFile, newVariant } from './promptFiles';
+import { createProjectFile, newVariant, type VariantOptions } from './promptFiles';
 
 /** One table registers every command; the type makes a missing handler a compile error. */
 export function registerCommands(s: Services, views: { explorer: ExplorerTree; outputDocuments: OutputDocuments; tests: ExampleTests }): vscode.Disposable {
@@ -24,7 +24,7 @@ export function registerCommands(s: Services, views: { explorer: ExplorerTree; o
     [CommandId.configureEndpoint]: (id?: string, key?: string, confirmNewOrigin?: boolean) => configureEndpoint(s.secrets, s.log, id, key, confirmNewOrigin),
     [CommandId.compareWithBaseline]: () => ComparePanel.show(panelDeps(s), { view: 'comparison' }),
     [CommandId.openOutputs]: (run?: unknown, candidateId?: string, exampleId?: string) => openOutputs(s, views.outputDocuments, run, candidateId, exampleId),
-    [CommandId.newVariant]: (uri?: vscode.Uri, variant?: string) => newVariant(uri, variant),
+    [CommandId.newVariant]: (uri?: vscode.Uri, variant?: string, options?: VariantOptions) => newVariant(uri, variant, options),
     [CommandId.createProjectFile]: () => createProjectFile(),
     [CommandId.refreshExplorer]: () => views.explorer.refresh(),
     [CommandId.showLog]: () => s.log.show(),
