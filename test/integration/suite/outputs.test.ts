@@ -95,8 +95,10 @@ suite('Run outputs and style diagnostics', () => {
     assert.match(doc.getText(), /^ {6}Never use the phrase/m, 'added as a line of the system message block');
     // Surgical: taking the one added line out gives the file back byte for byte.
     assert.equal(doc.getText().replace(/\n {6}Never use the phrase "according to"[^\n]*/, ''), before);
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    const restore = new vscode.WorkspaceEdit();
+    restore.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), before);
+    assert.ok(await vscode.workspace.applyEdit(restore));
+    assert.ok(await doc.save());
     await waitFor(() => !/Never use the phrase "according to"/.test(doc.getText()), () => doc.getText());
 
     assert.ok(await vscode.workspace.applyEdit(off.edit));
