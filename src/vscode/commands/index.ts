@@ -9,6 +9,7 @@ import type { ExplorerTree } from '../views/explorerTree';
 import { ComparePanel } from '../panel/comparePanel';
 import { exportReport, parseExportArgs } from '../panel/exportReport';
 import type { ExampleTests } from '../testing/exampleTests';
+import { QuickCheckPanel, type QuickCheckArgs } from '../quickCheck/quickCheckPanel';
 import { openOutputs } from './openOutputs';
 import { runAgain } from './runAgain';
 import { CommandId, type CommandIdValue } from './ids';
@@ -36,6 +37,8 @@ export function registerCommands(s: Services, views: { explorer: ExplorerTree; o
     [CommandId.labelIncorrect]: (arg?: unknown) => views.tests.label(arg, 'incorrect'),
     [CommandId.labelUnsure]: (arg?: unknown) => views.tests.label(arg, 'unsure'),
     [CommandId.exportReport]: async (arg?: unknown) => (await exportReport(s.review, s.log, parseExportArgs(arg)))?.fsPath,
+    [CommandId.quickCheck]: (uri?: vscode.Uri, args?: QuickCheckArgs) =>
+      QuickCheckPanel.open({ extensionUri: s.context.extensionUri, log: s.log, project: s.project, secrets: s.secrets }, uri instanceof vscode.Uri ? uri : undefined, args),
   };
   return vscode.Disposable.from(
     ...Object.entries(table).map(([id, fn]) => vscode.commands.registerCommand(id, guarded(s.log, id, fn))),

@@ -78,6 +78,13 @@ suite('Run outputs and style diagnostics', () => {
     assert.ok(instruct?.edit && off?.edit && actions.some((a) => a.title.startsWith('Open the outputs')), titles.join(' | '));
 
     const before = doc.getText();
+    // Back to the file as it was, by an edit and a save (reverting the active editor proved unreliable once other editors had come and gone).
+    const restore = async (): Promise<void> => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), before);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await doc.save());
+    };
     const created = await vscode.commands.executeCommand<vscode.Uri>(inVariant.command!.command, ...(inVariant.command!.arguments ?? []));
     try {
       const variantText = Buffer.from(await vscode.workspace.fs.readFile(created)).toString('utf8');
@@ -95,17 +102,12 @@ suite('Run outputs and style diagnostics', () => {
     assert.match(doc.getText(), /^ {6}Never use the phrase/m, 'added as a line of the system message block');
     // Surgical: taking the one added line out gives the file back byte for byte.
     assert.equal(doc.getText().replace(/\n {6}Never use the phrase "according to"[^\n]*/, ''), before);
-    const restore = new vscode.WorkspaceEdit();
-    restore.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), before);
-    assert.ok(await vscode.workspace.applyEdit(restore));
-    assert.ok(await doc.save());
+    await restore();
     await waitFor(() => !/Never use the phrase "according to"/.test(doc.getText()), () => doc.getText());
 
     assert.ok(await vscode.workspace.applyEdit(off.edit));
     assert.match(doc.getText(), /disabledRules:\s*\n\s*- phrase:according-to/);
-    // Revert acts on the active editor: make sure it is this prompt (another test's output document may have focus).
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await restore();
     await waitFor(() => !/disabledRules/.test(doc.getText()), () => doc.getText());
     assert.doesNotMatch(doc.getText(), /disabledRules/);
   });
