@@ -44,8 +44,9 @@ export class ExampleTests extends Disposable {
     this.controller.resolveHandler = (item) => this.resolve(item).catch((err: unknown) => this.log.warn(`test explorer: ${String(err)}`));
     this.controller.refreshHandler = async () => { this.controller.items.replace([]); await this.resolve(undefined); };
     this.register(this.controller.createRunProfile('Show stored results', vscode.TestRunProfileKind.Run, (req, token) => this.run(req, token), true));
+    // After a run, judging or a change in the store: the new results, replayed (computing them at start-up would
+    // slow every window that opens, results or not).
     this.register(review.onDidChangeData(() => this.reload()));
-    this.reload();
   }
 
   /** Rebuilds the tree from the store and replays the stored results into the Test Results view. */

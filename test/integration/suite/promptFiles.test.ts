@@ -25,22 +25,26 @@ suite('Prompt files in the editor', () => {
   });
 
   test('"Did you mean" comes with a quick fix that corrects only the name', async () => {
-    const doc = await openWorkspaceFile('prompts/typo.prompt.yml');
-    const unknown = () => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'unknown-variable');
-    await waitFor(() => unknown().length === 1, () => 'the unknown-variable diagnostic');
-    const before = doc.getText();
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, unknown()[0]!.range);
-    const fix = actions.find((a) => a.title === "Change to '{{question}}'");
-    assert.ok(fix?.edit && fix.isPreferred, actions.map((a) => a.title).join(' | '));
-    assert.ok(await vscode.workspace.applyEdit(fix.edit));
-    assert.equal(doc.getText(), before.replace('{{questoin}}', '{{question}}'));
-    await waitFor(() => unknown().length === 0, () => 'the diagnostic is gone after the fix');
-    // Back as it was (the suites that follow need the typo), saved so the editor holds no change.
-    const back = new vscode.WorkspaceEdit();
-    back.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), before);
-    assert.ok(await vscode.workspace.applyEdit(back));
-    assert.ok(await doc.save());
-    await waitFor(() => unknown().length === 1, () => 'diagnostic back after undoing the fix');
+    // A copy of typo.prompt.yml: the suites that follow need the original with its typo.
+    const uri = workspaceUri('scratch/typo-copy.prompt.yml');
+    await vscode.workspace.fs.writeFile(uri, await vscode.workspace.fs.readFile(workspaceUri('prompts/typo.prompt.yml')));
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const unknown = () => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'unknown-variable');
+      await waitFor(() => unknown().length === 1, () => 'the unknown-variable diagnostic');
+      const before = doc.getText();
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, unknown()[0]!.range);
+      const fix = actions.find((a) => a.title === "Change to '{{question}}'");
+      assert.ok(fix?.edit && fix.isPreferred, actions.map((a) => a.title).join(' | '));
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(doc.getText(), before.replace('{{questoin}}', '{{question}}'));
+      await waitFor(() => unknown().length === 0, () => 'the diagnostic is gone after the fix');
+      await doc.save();
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
   });
 
   test('the expected answer used in a prompt is a warning, and completion says what it is', async () => {

@@ -27,16 +27,19 @@ suite('Runs that would lie: refused with errors, stale after an edit', () => {
   suiteTeardown(async () => { await server.close(); });
 
   test('refuses to run with errors: nothing is sent, no run is made, and the refusal points at the unknown variable', async () => {
+    // Its own file (other suites edit typo.prompt.yml in the editor): a prompt with an unknown variable on line 4.
+    const typo = workspaceUri('scratch/refused.prompt.yml');
+    await vscode.workspace.fs.writeFile(typo, Buffer.from('name: Refused\nmessages:\n  - role: user\n    content: "Article:\\n{{context}}\\n\\nQuestion: {{questoin}}"\n', 'utf8'));
     const before = runIds();
     const requests = server.stats.requests;
-    const result = await vscode.commands.executeCommand<RunResult | undefined>(CommandId.runPrompt, workspaceUri('prompts/typo.prompt.yml'),
+    const result = await vscode.commands.executeCommand<RunResult | undefined>(CommandId.runPrompt, typo,
       { testSet: 'support', candidates: ['model-a', 'model-b'], confirm: false });
     assert.equal(result, undefined, 'no run result');
     assert.equal(server.stats.requests, requests, 'no request reached the server');
     assert.deepEqual(runIds(), before, 'no run was stored');
     const refusal = api.runs.lastRefusal;
     assert.ok(refusal, 'the run was refused');
-    assert.match(refusal.message, /^Not run: .*typo\.prompt\.yml:4:\d+: Unknown variable '\{\{questoin\}\}'.*Did you mean 'question'\?/);
+    assert.match(refusal.message, /^Not run: .*refused\.prompt\.yml:4:\d+: Unknown variable '\{\{questoin\}\}'.*Did you mean 'question'\?/);
     const first = refusal.problems[0]!;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(first.file));
     assert.equal(doc.getText(new vscode.Range(first.range.start.line, first.range.start.character, first.range.end.line, first.range.end.character)), '{{questoin}}',
