@@ -15,6 +15,7 @@ const gateways = [
   { lib: 'csv-parse', only: ['src/core/project/csv.ts'] },
   { lib: 'ajv', only: ['src/core/project/schemaValidator.ts'] },
   { lib: '@vscode/webview-ui-toolkit', only: ['webview/ui/**'] },
+  { lib: 'diff', only: ['webview/wordDiff.ts'] },
 ];
 /**
  * The store-files rule: only src/core/store opens files under `.prompt-adapt/` (through the `Store`). Node's file
@@ -115,18 +116,19 @@ export default tseslint.config(
       }],
     },
   },
-  {
-    files: ['webview/ui/**'],
+  // The webview's own gateways (after the webview rule, which they refine): each imports its library and only protocol.
+  ...gateways.filter((g) => g.only.every((p) => p.startsWith('webview/'))).map((g) => ({
+    files: g.only,
     rules: {
       'no-restricted-imports': ['error', {
         paths: ['vscode'],
         patterns: [
           { group: ['**/src/core/**', '**/src/vscode/**', '**/src/cli/**', 'node:*'], message: 'the webview may import only src/protocol' },
-          ...gatewayPatterns(gateways.find((g) => g.only[0] === 'webview/ui/**')),
+          ...gatewayPatterns(g),
         ],
       }],
     },
-  },
+  })),
   {
     files: ['test/**', 'bench/**', 'scripts/**', '*.mjs'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-restricted-imports': 'off' },

@@ -10,12 +10,13 @@ import { calibrationView } from './views/calibrationView';
 import { comparisonView, variantsView } from './views/comparisonView';
 import type { ViewContext } from './views/context';
 import { decisionView } from './views/decisionView';
+import { GridView } from './views/gridView';
 import { LabelView } from './views/labelView';
 import { ReviewView } from './views/reviewView';
 
 const VIEWS: { value: PanelView; label: string }[] = [
   { value: 'comparison', label: 'Comparison' }, { value: 'calibration', label: 'Calibration' }, { value: 'variants', label: 'Prompt variants' },
-  { value: 'decision', label: 'Decision' }, { value: 'review', label: 'Review' }, { value: 'label', label: 'Blind labelling' },
+  { value: 'decision', label: 'Decision' }, { value: 'grid', label: 'Results grid' }, { value: 'review', label: 'Review' }, { value: 'label', label: 'Blind labelling' },
 ];
 
 export class App implements ViewContext {
@@ -27,6 +28,7 @@ export class App implements ViewContext {
   private readonly main = h('main', { class: 'panel-main' });
   private readonly statusLine = h('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
   private readonly reviewView: ReviewView;
+  private readonly gridView: GridView;
   private readonly labelView: LabelView;
   /** Set after the first render with data: `performance.now()` at that moment (the first-paint measurement). */
   firstDataPaint: number | undefined;
@@ -34,6 +36,7 @@ export class App implements ViewContext {
   constructor(private readonly root: HTMLElement, readonly host: HostClient) {
     this.state = parsePanelState(host.restoredState()) ?? { view: 'comparison' };
     this.reviewView = new ReviewView(this);
+    this.gridView = new GridView(this);
     this.labelView = new LabelView(this);
     replace(root, this.header, this.main, this.statusLine);
     host.onNotification((m) => this.onNotification(m));
@@ -57,6 +60,7 @@ export class App implements ViewContext {
       case 'labels':
         this.labelView.setProgress(m.progress);
         if (this.state.view === 'review') this.reviewView.invalidate();
+        if (this.state.view === 'grid') this.gridView.invalidate();
         return;
     }
   }
@@ -80,7 +84,8 @@ export class App implements ViewContext {
     const setChanged = patch.testSetId !== undefined && patch.testSetId !== this.state.testSetId;
     this.state = { ...this.state, ...patch };
     this.host.saveState(this.state);
-    if (viewChanged || setChanged || this.state.view !== 'review') this.render();
+    if (viewChanged || setChanged || (this.state.view !== 'review' && this.state.view !== 'grid')) this.render();
+    else if (this.state.view === 'grid') this.gridView.render();
     else this.reviewView.render();
   }
 
@@ -134,6 +139,7 @@ export class App implements ViewContext {
       case 'calibration': replace(this.main, calibrationView(this)); break;
       case 'variants': replace(this.main, variantsView(this)); break;
       case 'decision': replace(this.main, decisionView(this)); break;
+      case 'grid': replace(this.main, this.gridView.element); void this.gridView.show(); break;
       case 'review': replace(this.main, this.reviewView.element); void this.reviewView.show(); break;
       case 'label': replace(this.main, this.labelView.element); void this.labelView.show(); break;
     }
@@ -145,7 +151,8 @@ export class App implements ViewContext {
       if (e.key === 'Escape') t.blur();
       return;
     }
-    const handled = this.state.view === 'review' ? this.reviewView.onKey(e) : this.state.view === 'label' ? this.labelView.onKey(e) : false;
+    const views: Partial<Record<PanelView, { onKey(e: KeyboardEvent): boolean }>> = { review: this.reviewView, label: this.labelView, grid: this.gridView };
+    const handled = views[this.state.view]?.onKey(e) ?? false;
     if (handled) e.preventDefault();
   }
 }

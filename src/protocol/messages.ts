@@ -2,11 +2,12 @@
 // sides (Node and the browser bundle) share exactly these types. The webview is an untrusted boundary once it
 // renders model output, so the host accepts only what `parseWebviewMessage` lets through.
 import { ESTIMATOR_IDS, type ComparisonReport, type EstimatorInfo, type EstimatorName } from './comparison';
+import { GRID_FILTERS, MAX_SEARCH, type GridFilter, type GridPage, type PromptPair } from './grid';
 
 export const PROTOCOL_VERSION = 1;
 
-export type PanelView = 'comparison' | 'calibration' | 'variants' | 'decision' | 'review' | 'label';
-export const PANEL_VIEWS: readonly PanelView[] = ['comparison', 'calibration', 'variants', 'decision', 'review', 'label'];
+export type PanelView = 'comparison' | 'calibration' | 'variants' | 'decision' | 'grid' | 'review' | 'label';
+export const PANEL_VIEWS: readonly PanelView[] = ['comparison', 'calibration', 'variants', 'decision', 'grid', 'review', 'label'];
 
 /** Which examples the review list shows (for the selected system unless said otherwise). */
 export type ReviewFilter = 'all' | 'disagreements' | 'failures' | 'idk' | 'style' | 'unlabelled';
@@ -22,7 +23,9 @@ export interface PanelState {
   /** Selected test set; the first one when absent. */
   testSetId?: string;
   estimator?: EstimatorName;
-  review?: { filter: ReviewFilter; systemId?: string; /** Selected row in the filtered list. */ index: number };
+  review?: { filter: ReviewFilter; systemId?: string; /** Selected row in the filtered list. */ index: number; /** Word differences shown. */ diff?: boolean };
+  /** The results grid: query, and the focused cell (row in the filtered list, column index). */
+  grid?: { filter: GridFilter; search?: string; systemId?: string; row: number; col: number };
 }
 
 /** A style finding inside an output: UTF-16 offsets into `ReviewOutput.text` (end exclusive). */
@@ -112,6 +115,9 @@ export const REPORT_FORMAT_NAMES: readonly ReportFormatName[] = ['html', 'md', '
 export interface Requests {
   getComparison: { params: { estimator?: EstimatorName }; result: ComparisonReport };
   getReviewPage: { params: { testSetId: string; systemId?: string; filter: ReviewFilter; offset: number; limit: number }; result: ReviewPage };
+  getGridPage: { params: { testSetId: string; filter: GridFilter; search?: string; systemId?: string; offset: number; limit: number }; result: GridPage };
+  /** A system's prompt messages and, for a prompt variant, its parent's (the one the comparison compares it with). */
+  getPromptPair: { params: { testSetId: string; systemId: string }; result: PromptPair };
   getLabelQueue: { params: { testSetId: string; size: number }; result: LabelQueue };
   label: { params: { testSetId: string; key: string; label: HumanLabelName; note?: string }; result: LabelProgress };
   /** Withdraws this panel's most recent label; the output comes back to the front of the queue. */
@@ -170,6 +176,9 @@ const paramCheckers: { [M in Method]: (p: Obj) => boolean } = {
   getComparison: (p) => onlyKeys(p, ['estimator']) && (p.estimator === undefined || oneOf(ESTIMATOR_IDS, p.estimator)),
   getReviewPage: (p) => onlyKeys(p, ['testSetId', 'systemId', 'filter', 'offset', 'limit']) && str(p.testSetId) && optStr(p.systemId)
     && oneOf(REVIEW_FILTERS, p.filter) && int(p.offset, 0, 1e9) && int(p.limit, 1, MAX_PAGE),
+  getGridPage: (p) => onlyKeys(p, ['testSetId', 'filter', 'search', 'systemId', 'offset', 'limit']) && str(p.testSetId) && oneOf(GRID_FILTERS, p.filter)
+    && optStr(p.search, MAX_SEARCH) && optStr(p.systemId) && int(p.offset, 0, 1e9) && int(p.limit, 1, MAX_PAGE),
+  getPromptPair: (p) => onlyKeys(p, ['testSetId', 'systemId']) && str(p.testSetId) && str(p.systemId),
   getLabelQueue: (p) => onlyKeys(p, ['testSetId', 'size']) && str(p.testSetId) && int(p.size, 1, MAX_PAGE),
   label: (p) => onlyKeys(p, ['testSetId', 'key', 'label', 'note']) && str(p.testSetId) && str(p.key) && oneOf(HUMAN_LABELS, p.label) && optStr(p.note, MAX_NOTE),
   undoLabel: (p) => onlyKeys(p, ['testSetId']) && str(p.testSetId),
@@ -200,7 +209,11 @@ export function parsePanelState(x: unknown): PanelState | undefined {
   const state: PanelState = { view: x.view, testSetId: x.testSetId as string | undefined, estimator: x.estimator as EstimatorName | undefined };
   const r = x.review;
   if (isObj(r) && oneOf(REVIEW_FILTERS, r.filter) && optStr(r.systemId) && int(r.index, 0, 1e9)) {
-    state.review = { filter: r.filter, systemId: r.systemId as string | undefined, index: r.index };
+    state.review = { filter: r.filter, systemId: r.systemId as string | undefined, index: r.index, ...(r.diff === true ? { diff: true } : {}) };
+  }
+  const g = x.grid;
+  if (isObj(g) && oneOf(GRID_FILTERS, g.filter) && optStr(g.search, MAX_SEARCH) && optStr(g.systemId) && int(g.row, 0, 1e9) && int(g.col, 0, 1e4)) {
+    state.grid = { filter: g.filter, search: g.search as string | undefined, systemId: g.systemId as string | undefined, row: g.row, col: g.col };
   }
   return state;
 }

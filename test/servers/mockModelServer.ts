@@ -18,7 +18,12 @@ export type Fault =
   | { kind: 'hang' }
   | { kind: 'drop' }
   | { kind: 'malformed' }
-  | { kind: 'redirect'; location: string };
+  | { kind: 'redirect'; location: string }
+  /**
+   * A 200 reply of an odd but protocol-valid shape: `content` (null: OpenAI's `content: null`, Bedrock's empty content
+   * list), another finish/stop reason, and `usage` (null: none at all; else these fields replace the usual ones).
+   */
+  | { kind: 'reply'; content?: string | null; finishReason?: string; usage?: Record<string, number> | null };
 
 /** Applies `fault` to requests matching `model` / `contentIncludes`, `times` times (forever if absent). */
 export interface FaultRule { model?: string; contentIncludes?: string; times?: number; fault: Fault }
@@ -153,7 +158,8 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     if (fault?.kind === 'hang') return; // the client's timeout or abort ends it
     setTimeout(() => {
       if (done || res.destroyed || req.socket.destroyed) return finish();
-      if (!fault) return answer(res, model, messages, budget?.headers, stream);
+      if (!fault) return answer(res, model, messages, budget?.headers, undefined, stream);
+      if (fault.kind === 'reply') return answer(res, model, messages, budget?.headers, fault);
       switch (fault.kind) {
         case 'rate-limit': stats.rateLimited++; return rateLimit(res, fault.retryAfterMs, fault.retryAfterS, 'rate limited', fault.code);
         case 'quota': return error(res, protocol === 'openai' ? 429 : 400, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'ServiceQuotaExceededException');
@@ -183,26 +189,29 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     return refused ? { headers, refusedForMs: Math.ceil(((1 - bucket.tokens) / rate) * 1000) } : { headers };
   }
 
-  function answer(res: http.ServerResponse, model: string, messages: Msg[], extraHeaders: Record<string, string> = {}, stream?: StreamAsked): void {
+  function answer(res: http.ServerResponse, model: string, messages: Msg[], extraHeaders: Record<string, string> = {}, shape?: Extract<Fault, { kind: 'reply' }>,
+    stream?: StreamAsked): void {
     stats.completions++;
     const key = contentKey(model, messages);
     stats.completionsByKey[key] = (stats.completionsByKey[key] ?? 0) + 1;
     const last = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const text = behavior.answers?.[model] ?? `answer:${model}:${last}`;
+    const text = shape && shape.content !== undefined ? shape.content : behavior.answers?.[model] ?? `answer:${model}:${last}`;
     const inputTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
-    const outputTokens = behavior.outputTokens ?? Math.ceil(text.length / 4);
+    const outputTokens = behavior.outputTokens ?? Math.ceil((text ?? '').length / 4);
     const id = `req-${++seq}`;
-    if (stream) return streamAnswer(res, { id: `chatcmpl-${seq}`, model, text, usage: stream.usage ? { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens } : undefined }, { 'x-request-id': id, ...extraHeaders });
+    if (stream) return streamAnswer(res, { id: `chatcmpl-${seq}`, model, text: text ?? '', usage: stream.usage ? { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens } : undefined }, { 'x-request-id': id, ...extraHeaders });
+    const usage = (usual: Record<string, number>): { usage?: Record<string, number> } =>
+      (shape?.usage === null ? {} : { usage: { ...usual, ...shape?.usage } });
     if (protocol === 'openai') {
       json(res, 200, {
         id: `chatcmpl-${seq}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model,
-        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }],
-        usage: { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens },
+        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: shape?.finishReason ?? 'stop', logprobs: null }],
+        ...usage({ prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens }),
       }, { 'x-request-id': id, ...extraHeaders });
     } else {
       json(res, 200, {
-        output: { message: { role: 'assistant', content: [{ text }] } }, stopReason: 'end_turn',
-        usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }, metrics: { latencyMs: behavior.latencyMs ?? 0 },
+        output: { message: { role: 'assistant', content: text === null ? [] : [{ text }] } }, stopReason: shape?.finishReason ?? 'end_turn',
+        ...usage({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }), metrics: { latencyMs: behavior.latencyMs ?? 0 },
       }, { 'x-amzn-requestid': id });
     }
   }

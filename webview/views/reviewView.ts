@@ -4,10 +4,12 @@ import type { ReviewFilter, ReviewOutput, ReviewPage, ReviewRow, ReviewSystem } 
 import { REVIEW_FILTERS } from '../../src/protocol/messages';
 import { h, highlighted, replace } from '../dom';
 import { badge, button, select } from '../ui/controls';
+import type { PromptPair } from '../../src/protocol/grid';
+import { wordChanges } from '../wordDiff';
 import type { ViewContext } from './context';
-import { VirtualList } from './virtualList';
+import { diffNodes, promptDiffView } from './diffView';
+import { PAGE_SIZE, PagedRows, VirtualList } from './virtualList';
 
-export const PAGE_SIZE = 100;
 const ROW_H = 26;
 
 const FILTER_LABELS: Record<ReviewFilter, string> = {
@@ -15,38 +17,13 @@ const FILTER_LABELS: Record<ReviewFilter, string> = {
 };
 
 /** Pages of one (test set, system, filter) list, fetched on demand. */
-export class ReviewPages {
-  total = -1;
-  systems: ReviewSystem[] = [];
-  systemId: string | undefined;
-  private readonly pages = new Map<number, ReviewRow[] | Promise<void>>();
-  constructor(readonly key: string, private readonly fetch: (offset: number, limit: number) => Promise<ReviewPage>, private readonly changed: () => void) {}
-
-  /** The row if its page is loaded; otherwise starts loading it and returns undefined. */
-  row(i: number): ReviewRow | undefined {
-    const p = Math.floor(i / PAGE_SIZE);
-    const page = this.pages.get(p);
-    if (Array.isArray(page)) return page[i - p * PAGE_SIZE];
-    if (!page) void this.load(p);
-    return undefined;
-  }
-
-  load(p: number): Promise<void> {
-    const existing = this.pages.get(p);
-    if (existing) return Array.isArray(existing) ? Promise.resolve() : existing;
-    const loading = this.fetch(p * PAGE_SIZE, PAGE_SIZE).then((page) => {
-      this.pages.set(p, page.rows);
-      this.total = page.total;
-      this.systems = page.systems;
-      this.systemId = page.systemId;
-      this.changed();
-    }, (err: unknown) => { this.pages.delete(p); throw err; });
-    this.pages.set(p, loading);
-    return loading;
-  }
+export class ReviewPages extends PagedRows<ReviewRow, ReviewPage> {
+  get systems(): ReviewSystem[] { return this.last?.systems ?? []; }
+  get systemId(): string | undefined { return this.last?.systemId; }
 }
 
-function outputPanel(title: string, o: ReviewOutput | undefined, blind = false): HTMLElement {
+/** `diffText`: the text as one side of a word diff, shown instead of the style highlights. */
+function outputPanel(title: string, o: ReviewOutput | undefined, blind = false, diffText?: Node[]): HTMLElement {
   if (!o) return h('div', { class: 'output missing' }, h('h3', {}, title), h('p', { class: 'muted' }, 'No output.'));
   const badges = [
     o.error ? badge('request error', 'error') : null,
@@ -58,7 +35,7 @@ function outputPanel(title: string, o: ReviewOutput | undefined, blind = false):
   return h('div', { class: 'output', 'data-system': o.systemId },
     h('h3', {}, title, h('span', { class: 'muted' }, ` ${o.systemId} · ${o.model}`)),
     h('div', { class: 'badges' }, ...badges),
-    o.error ? h('pre', { class: 'text error-text' }, o.error) : h('pre', { class: 'text output-text' }, ...highlighted(o.text, o.findings)),
+    o.error ? h('pre', { class: 'text error-text' }, o.error) : h('pre', { class: diffText ? 'text output-text diffed' : 'text output-text' }, ...(diffText ?? highlighted(o.text, o.findings))),
     o.raw !== undefined ? h('details', {}, h('summary', {}, 'Raw output'), h('pre', { class: 'text raw' }, o.raw)) : null,
     o.findings.length ? h('ul', { class: 'findings' }, ...o.findings.map((f) => h('li', {}, h('code', {}, f.ruleId), ` ${f.message} (chars ${f.start}–${f.end})`))) : null,
     blind ? null : h('ul', { class: 'verdicts' }, ...o.verdicts.map((v) => h('li', { class: `verdict v${v.verdict ?? 'none'}` },
@@ -81,6 +58,7 @@ export class ReviewView {
   private readonly detail = h('div', { class: 'detail', 'aria-live': 'polite' });
   private readonly toolbar = h('div', { class: 'toolbar' });
   private readonly count = h('span', { class: 'count' });
+  private readonly promptPairs = new Map<string, Promise<PromptPair>>();
 
   constructor(private readonly ctx: ViewContext) {
     this.list = new VirtualList(ROW_H, (i, sel) => this.renderRow(i, sel), 'Examples');
@@ -116,8 +94,10 @@ export class ReviewView {
         (v) => this.ctx.update({ review: { ...this.review, systemId: v, index: 0 } }), 'review-system') : null,
       select('Show', REVIEW_FILTERS.map((f) => ({ value: f, label: FILTER_LABELS[f] })), this.review.filter,
         (v) => this.ctx.update({ review: { ...this.review, filter: v, index: 0 } }), 'review-filter'),
+      button(this.review.diff ? 'Hide differences' : 'Show differences', () => this.toggleDiff(),
+        { secondary: true, id: 'review-diff', title: 'Mark the words that differ between the two outputs (d)' }),
       this.count,
-      h('span', { class: 'keys muted' }, '↑/↓ or j/k move · PgUp/PgDn · Home/End · o open in test set'));
+      h('span', { class: 'keys muted' }, '↑/↓ or j/k move · PgUp/PgDn · Home/End · d differences · o open in test set'));
     this.count.textContent = p && p.total >= 0 ? `${p.total} example${p.total === 1 ? '' : 's'}` : 'loading…';
   }
 
@@ -147,7 +127,36 @@ export class ReviewView {
       h('div', { class: 'detail-head' }, h('h2', {}, `Example ${r.exampleId}`),
         button(`Open in test set (line ${r.line})`, () => void this.ctx.host.request('openInTestSet', { testSetId, exampleId: r.exampleId }), { secondary: true, id: 'open-in-test-set' })),
       exampleFields(r),
-      h('div', { class: 'side-by-side' }, outputPanel('Baseline', r.baseline), outputPanel('Candidate', r.candidate)));
+      this.sideBySide(r),
+      this.promptSection());
+  }
+
+  private toggleDiff(): void { this.ctx.update({ review: { ...this.review, diff: !this.review.diff } }); }
+
+  /** The two outputs; with differences on, each shows its side of a word diff (removed words in the baseline, added in the candidate). */
+  private sideBySide(r: ReviewRow): HTMLElement {
+    const [b, c] = [r.baseline, r.candidate];
+    const changes = this.review.diff && b && c && !b.error && !c.error ? wordChanges(b.text, c.text) : undefined;
+    const note = this.review.diff && b && c && !changes ? h('p', { class: 'muted diff-none' }, b.error || c.error ? 'No word differences: a request failed.' : 'The outputs are too different to compare word by word.') : null;
+    return h('div', {}, note, h('div', { class: 'side-by-side' },
+      outputPanel('Baseline', b, false, changes && diffNodes(changes, 'before')), outputPanel('Candidate', c, false, changes && diffNodes(changes, 'after'))));
+  }
+
+  /** For a prompt variant: its messages against its parent's, loaded once per system. */
+  private promptSection(): HTMLElement | null {
+    const systemId = this.pages?.systemId;
+    const system = this.pages?.systems.find((s) => s.systemId === systemId);
+    const base = this.pages?.systems.find((s) => s.isBaseline);
+    if (!system || !base || system.prompt === base.prompt) return null;
+    const body = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+    const testSetId = this.ctx.testSet()?.testSetId ?? this.ctx.state.testSetId ?? '';
+    let pair = this.promptPairs.get(system.systemId);
+    if (!pair) this.promptPairs.set(system.systemId, (pair = this.ctx.host.request('getPromptPair', { testSetId, systemId: system.systemId })));
+    pair.then((p) => replace(body, promptDiffView(p)), (err: unknown) => {
+      this.promptPairs.delete(system.systemId);
+      replace(body, h('p', { class: 'status error' }, `Could not read the prompts: ${(err as Error).message}`));
+    });
+    return h('details', { class: 'prompt-changes', open: true }, h('summary', {}, `Prompt: ${system.prompt} against its parent`), body);
   }
 
   select(i: number): void {
@@ -169,6 +178,7 @@ export class ReviewView {
     if (e.key in moves) { this.select(i + moves[e.key]!); return true; }
     if (e.key === 'Home') { this.select(0); return true; }
     if (e.key === 'End') { this.select((this.pages?.total ?? 1) - 1); return true; }
+    if (e.key === 'd') { this.toggleDiff(); return true; }
     if (e.key === 'o' || e.key === 'Enter') { (this.detail.querySelector('#open-in-test-set') as HTMLButtonElement | null)?.click(); return true; }
     return false;
   }

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAdaptation } from '../../core/adapt/adaptation';
+import { adoptVariant } from '../../core/adapt/adopt';
 import type { AdaptationRecord, PartFigures } from '../../core/adapt/record';
 import { parseStrategies, STRATEGIES, STRATEGY_IDS } from '../../core/adapt/strategies';
 import { UserError } from '../../core/errors';
@@ -15,6 +16,7 @@ import { Store } from '../../core/store/store';
 import { envSecretSource, loadCliEndpoints } from './run';
 
 const USAGE = `usage: prompt-adapt adapt --project prompt-adapt.yml --prompt FILE --candidate ID [options]
+       prompt-adapt adapt --project prompt-adapt.yml --adopt VARIANT [--candidate ID]
 
   Writes variants of FILE for candidate ID (name.<strategy>-<n>.prompt.yml next to it), learning only from
   the optimisation part of each test set, and accepts a variant only if it beats FILE on the same candidate
@@ -30,13 +32,21 @@ ${STRATEGY_IDS.map((id) => `                        ${id}: ${STRATEGIES[id].summ
   --budget-usd X      stop before spending more than X USD (needs candidate prices)
   --concurrency N     requests in flight per endpoint
   --json              print the adaptation record as JSON
+  --adopt VARIANT     add a candidate row pairing the adaptation's candidate (or --candidate) with VARIANT to the
+                      project file (one new line; the rest of the file is unchanged); the decision table and the
+                      selection then treat it like any other candidate
+
+  Verdicts on the sealed part: accepted (every rule passes and something measurably improved), inconclusive
+  (no rule fails but the correctness interval is inconclusive: no evidence of gain; the interval and what would
+  resolve it are printed), no-gain, rejected (a rule fails; the rule is named), not evaluated (off the Pareto front).
+  The judge is calibrated on every label of each test set; the sealed part only limits the questions compared.
 
   Exit code 0 when a variant beat the parent, 2 when none did, 1 on an error or an early stop.`;
 
 const OPTIONS = {
   project: { type: 'string' }, prompt: { type: 'string' }, candidate: { type: 'string' }, strategies: { type: 'string' }, rounds: { type: 'string' },
   rewriter: { type: 'string' }, seal: { type: 'string' }, seed: { type: 'string' }, 'max-calls': { type: 'string' }, 'budget-usd': { type: 'string' },
-  concurrency: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  concurrency: { type: 'string' }, json: { type: 'boolean' }, adopt: { type: 'string' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -61,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
   let v: Values;
   try { ({ values: v } = parseArgs({ args: argv, options: OPTIONS, strict: true })); } catch (err) { throw new UserError(`${(err as Error).message}\n\n${USAGE}`); }
   if (v.help) { console.log(USAGE); return 0; }
+  if (v.adopt !== undefined && v.project) return adopt(v.project, v.adopt, v.candidate);
   if (!v.project || !v.prompt || !v.candidate) { console.error(USAGE); return 1; }
   let strategies;
   try { strategies = parseStrategies(v.strategies ?? STRATEGY_IDS.join(',')); } catch (err) { throw new UserError(`--strategies: ${(err as Error).message}`); }
@@ -97,6 +108,19 @@ export async function main(argv: string[]): Promise<number> {
   else printRecord(record);
   if (record.stopped) return 1;
   return record.acceptance?.verdicts.some((x) => x.verdict === 'accepted') ? 0 : 2;
+}
+
+/** `--adopt`: writes the candidate row for a variant into the project file. */
+async function adopt(projectPath: string, variant: string, candidate: string | undefined): Promise<number> {
+  const { project, problems } = await loadProjectFile(projectPath).catch((e: Error) => { throw new UserError(`cannot read ${projectPath}: ${e.message}`); });
+  const errors = problems.filter((p) => p.severity === 'error');
+  for (const p of errors) console.error(formatProblem(p));
+  if (errors.length) return 1;
+  const edit = await adoptVariant({ project, store: Store.openForProject(project), variantPath: path.resolve(variant), candidateId: candidate });
+  const prompt = path.relative(path.dirname(project.path), path.resolve(variant)).split(path.sep).join('/');
+  console.log(edit.row ? `added candidate ${edit.candidateId} to ${path.basename(project.path)}: ${edit.row}` : `${path.basename(project.path)} already has candidate ${edit.candidateId} with ${prompt}; nothing changed`);
+  console.log(`run it: prompt-adapt run --project ${projectPath} --prompt ${prompt} --candidates ${edit.candidateId} --test-set ${project.testSets[0]?.id ?? 'T'}`);
+  return 0;
 }
 
 const pc = (x: number | undefined): string => (x === undefined ? '   -  ' : `${(100 * x).toFixed(1).padStart(5)}%`);

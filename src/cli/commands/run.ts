@@ -17,6 +17,7 @@ import { RunRefused } from '../../core/runner/preflight';
 import { buildProjectPlan, exampleRenderer, resolveSelection } from '../../core/runner/projectPlan';
 import { RunSession } from '../../core/run/runSession';
 import type { RunProgress, RunResult } from '../../core/runner/runner';
+import { costTotalText } from '../../core/runner/recorder';
 import { Store } from '../../core/store/store';
 import { decodeWorkspaceText, readWorkspaceBytes } from '../../core/workspaceFiles';
 import { writeControl } from '../output';
@@ -126,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
   const c = result.counts;
   const secs = (result.elapsedMs / 1000).toFixed(1);
   console.log(`run ${result.runId}: ${result.status}; ${c.requested} requested, ${c.cached} cached, ${c.resumed} resumed, ${c.errors} errors, ${c.skipped} skipped; `
-    + `${result.inputTokens} in / ${result.outputTokens} out tokens, $${result.cost.toFixed(4)}; ${secs}s; store ${path.relative(process.cwd(), result.dir) || '.'}`);
+    + `${result.inputTokens} in / ${result.outputTokens} out tokens, ${costTotalText(result.cost, result.costUnknown)}; ${secs}s; store ${path.relative(process.cwd(), result.dir) || '.'}`);
   for (const i of result.issues) if (i.count > 1 && i.severity !== 'info') console.error(`  ${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message} (×${i.count})`);
   if (c.requested + c.cached + c.resumed + c.errors + c.skipped === 0 && result.status !== 'cancelled') {
     console.error('prompt-adapt run: no example of the test set could be read (see the problems above); nothing was run.');
@@ -171,7 +172,10 @@ async function projectForm(v: Values, prompt: PromptFile, promptText: string): P
   for (const p of errors) console.error(formatProblem(p));
   if (errors.length) throw new UserError(`${v.project} has errors.`);
   const wanted = v.candidates?.split(',').map((s) => s.trim()).filter(Boolean);
-  const { candidates } = resolveSelection(project, v['test-set'], wanted);
+  const { candidates } = resolveSelection(project, v['test-set'], wanted, prompt.path);
+  const own = wanted?.length ? [] : project.candidates.filter((c) => !candidates.includes(c));
+  // Adopted candidates keep their own prompt: say why they are not in this run, and how to run them.
+  for (const c of own) console.error(`${c.id} is paired with its own prompt ${c.prompt}: run that prompt for it (--prompt ${c.prompt} --candidates ${c.id}).`);
   const endpoints = loadCliEndpoints();
   for (const c of candidates) if (!endpoints[c.endpoint]) throw new UserError(`candidate '${c.id}' uses endpoint '${c.endpoint}', which is not defined in the endpoints file.`);
   let reported = 0;

@@ -50,6 +50,7 @@ export function judgeVariant(v: VariantEntry, parentPrompt: string, candidateId:
   const verdict: VariantVerdict = { tag: v.tag, verdict: 'not-evaluated', why: '', sealed: [], optimisation: [] };
   const fails: string[] = [];
   const unknown: string[] = [];
+  const inconclusive: string[] = [];
   const got: string[] = [];
   for (const split of splits) {
     const id = split.testSetId;
@@ -61,13 +62,19 @@ export function judgeVariant(v: VariantEntry, parentPrompt: string, candidateId:
     verdict.sealed.push({ testSetId: id, ...(vs.difference ? { difference: { mean: vs.difference.mean, lo: vs.difference.lo, hi: vs.difference.hi } } : {}),
       cells: Object.fromEntries(CELLS.map((k) => [k, d[k].status])), variant: figures(vs), parent: figures(ps) });
     for (const k of CELLS) {
-      if (d[k].status === 'fail') fails.push(`${id} ${k}: ${d[k].detail}`);
+      // An inconclusive correctness interval is no evidence either way, not a failure: it is reported as such.
+      if (k === 'correctness' && vs.verdict === 'inconclusive') inconclusive.push(`${id} correctness ${d[k].detail}`);
+      else if (d[k].status === 'fail') fails.push(`${id} ${k}: ${d[k].detail}`);
       else if (d[k].status === 'unknown') unknown.push(`${id} ${k}: ${d[k].detail}`);
     }
     got.push(...gains(vs, ps, sealed.thresholds ?? DEFAULT_THRESHOLDS).map((g) => `${id} ${g}`));
   }
   if (verdict.sealed.length === 0) return { ...verdict, why: unknown.join('; ') || 'no sealed part was run' };
   if (fails.length) return { ...verdict, verdict: 'rejected', why: fails.join('; ') };
+  if (inconclusive.length) {
+    const also = [...unknown, ...got];
+    return { ...verdict, verdict: 'inconclusive', why: `no evidence of gain: ${inconclusive.join('; ')}${also.length ? ` (also: ${also.join('; ')})` : ''}` };
+  }
   if (unknown.length) return { ...verdict, verdict: 'no-gain', why: `undecided: ${unknown.join('; ')}` };
   if (got.length === 0) return { ...verdict, verdict: 'no-gain', why: 'passes every rule against the parent but improves nothing measurably' };
   return { ...verdict, verdict: 'accepted', why: got.join('; ') };
@@ -77,6 +84,8 @@ export function judgeVariant(v: VariantEntry, parentPrompt: string, candidateId:
 export function headline(verdicts: readonly VariantVerdict[]): string {
   const accepted = verdicts.filter((v) => v.verdict === 'accepted');
   if (accepted.length) return `${accepted.length === 1 ? 'One variant beats' : `${accepted.length} variants beat`} the parent on the sealed part: ${accepted.map((v) => `${v.tag} (${v.why})`).join('; ')}.`;
+  const open = verdicts.filter((v) => v.verdict === 'inconclusive');
+  if (open.length) return `Nothing beat the parent on the sealed part with evidence; undecided: ${open.map((v) => `${v.tag} (${v.why})`).join('; ')}.`;
   const withDiff = verdicts.flatMap((v) => v.sealed.filter((s) => s.difference).map((s) => ({ tag: v.tag, s })));
   if (withDiff.length === 0) return 'Nothing beat the parent on the sealed part: no variant reached an evaluation there.';
   const best = withDiff.sort((a, b) => b.s.difference!.mean - a.s.difference!.mean)[0]!;

@@ -38,8 +38,13 @@ export interface PartFigures {
 
 export interface VariantVerdict {
   tag: string;
-  /** `accepted`: every rule passes against the parent on every sealed part and something got better. */
-  verdict: 'accepted' | 'no-gain' | 'rejected' | 'not-evaluated';
+  /**
+   * `accepted`: every rule passes against the parent on every sealed part and something got better.
+   * `inconclusive`: no rule fails, but the correctness interval on a sealed part is inconclusive: no evidence of
+   * gain (or of harm); `why` gives the interval and what would resolve it (more labels or examples).
+   * `rejected`: a rule fails on a sealed part. `no-gain`: passes but improves nothing measurably.
+   */
+  verdict: 'accepted' | 'inconclusive' | 'no-gain' | 'rejected' | 'not-evaluated';
   /** Why, in one line (the failing rules, or what got better). */
   why: string;
   /** Per test set: the variant−parent difference on the sealed part and the decision cells. */

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { UserError } from '../errors';
 import { classifyHttp } from '../providers/provider';
 import { invocationFormatFor } from './bedrockFormats';
-import { splitAtLimits, type BatchBackend, type BatchJob, type BatchJobState, type BatchOutcome } from './types';
+import { requestOf, splitAtLimits, type BatchBackend, type BatchJob, type BatchJobState, type BatchOutcome } from './types';
 
 /** S3 and the Bedrock control plane, implemented in providers/bedrockBatchApi.ts (the only module importing those SDKs). */
 export interface BedrockBatchApi {
@@ -46,7 +46,7 @@ export function createBedrockBatchBackend(api: BedrockBatchApi, settings: Bedroc
       const format = invocationFormatFor(model);
       if (!format) throw new UserError(`Bedrock batch inference is not set up here for model '${model}' (known families: anthropic, amazon-nova, meta-llama, mistral); run it live.`);
       if (requests.length < limits.minRequests) throw new UserError(`Bedrock batch jobs need at least ${limits.minRequests} records; ${requests.length} given (run these live).`);
-      const lines = requests.map((r) => ({ key: r.key, line: JSON.stringify({ recordId: r.key, modelInput: format.body(r.request) }) + '\n' }));
+      const lines = requests.map((r) => ({ key: r.key, line: JSON.stringify({ recordId: r.key, modelInput: format.body(requestOf(r)) }) + '\n' }));
       const jobs: BatchJob[] = [];
       for (const group of balancedGroups(lines, limits)) {
         // Deterministic names: a crash after upload but before the manifest write re-submits the same job

@@ -3,10 +3,9 @@
 // calls, and re-queue only the requests a job never ran. Stopping to wait (closing the editor, Ctrl-C) leaves the
 // remote jobs running; `cancelBatchJobs` is the explicit cancel.
 import { createHash } from 'node:crypto';
-import type { CompletionRequest } from '../providers/provider';
-import { finishedStates, type BatchBackend, type BatchJob, type BatchOutcome } from './types';
+import { finishedStates, type BatchBackend, type BatchJob, type BatchOutcome, type BatchRequest } from './types';
 
-export interface PendingRequest { key: string; endpointId: string; request: CompletionRequest }
+export interface PendingRequest extends BatchRequest { endpointId: string; model: string }
 
 export type BatchEvent =
   | { type: 'submitted'; job: BatchJob }
@@ -29,6 +28,11 @@ export interface BatchDriverOptions {
   /** Batch rounds for requests a job never ran before they go live (default 2). */
   maxRounds?: number;
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Only wait for the jobs already out and store their results (after a cancel): requests in no job, and those a
+   * job never ran, are handed to `notSent` instead of being submitted.
+   */
+  collectOnly?: { notSent(keys: readonly string[]): void };
 }
 
 /** A job record written before the remote call, so a crash between "created" and "saved" is recognised on resume. */
@@ -37,16 +41,22 @@ export const submittingPrefix = 'submitting:';
 export async function runBatches(pending: readonly PendingRequest[], saved: readonly BatchJob[], opts: BatchDriverOptions): Promise<BatchJob[]> {
   const jobs: BatchJob[] = [...saved];
   const inFlight = new Set(jobs.filter((j) => !j.collected).flatMap((j) => j.keys));
-  const requestOf = new Map(pending.map((p) => [p.key, p]));
+  const byKey = new Map(pending.map((p) => [p.key, p]));
   let queue = pending.filter((p) => !inFlight.has(p.key));
   // Markers of submissions a crash interrupted: submit those keys again; the backends recognise their own jobs.
-  for (const j of jobs.filter((x) => x.jobId.startsWith(submittingPrefix))) queue.push(...j.keys.map((k) => requestOf.get(k)).filter((p): p is PendingRequest => !!p));
+  for (const j of jobs.filter((x) => x.jobId.startsWith(submittingPrefix))) queue.push(...j.keys.map((k) => byKey.get(k)).filter((p): p is PendingRequest => !!p));
   for (let i = jobs.length - 1; i >= 0; i--) if (jobs[i]!.jobId.startsWith(submittingPrefix)) jobs.splice(i, 1);
+  const { collectOnly } = opts;
+  if (collectOnly) {
+    collectOnly.notSent(queue.map((p) => p.key));
+    collectOnly.notSent((await waitAndCollect(jobs, opts)).filter((k) => byKey.has(k)));
+    return jobs;
+  }
   const maxRounds = opts.maxRounds ?? 2;
   for (let round = 0; ; round++) {
     if (queue.length) await submitAll(queue, jobs, opts, round >= maxRounds);
     const requeued = await waitAndCollect(jobs, opts);
-    queue = requeued.map((k) => requestOf.get(k)).filter((p): p is PendingRequest => !!p);
+    queue = requeued.map((k) => byKey.get(k)).filter((p): p is PendingRequest => !!p);
     if (!queue.length) return jobs;
   }
 }
@@ -54,13 +64,13 @@ export async function runBatches(pending: readonly PendingRequest[], saved: read
 async function submitAll(queue: readonly PendingRequest[], jobs: BatchJob[], opts: BatchDriverOptions, liveOnly: boolean): Promise<void> {
   const groups = new Map<string, PendingRequest[]>();
   for (const p of queue) {
-    const g = `${p.endpointId}\0${p.request.model}`;
+    const g = `${p.endpointId}\0${p.model}`;
     const list = groups.get(g) ?? [];
     list.push(p);
     groups.set(g, list);
   }
   for (const group of groups.values()) {
-    const { endpointId, request: { model } } = group[0]!;
+    const { endpointId, model } = group[0]!;
     const backend = await opts.backendFor(endpointId);
     const why = liveOnly ? 'batch jobs did not run them twice in a row' : group.length < backend.limits.minRequests ? `fewer than ${backend.limits.minRequests} requests, the provider's minimum batch` : '';
     if (why) {
@@ -74,7 +84,7 @@ async function submitAll(queue: readonly PendingRequest[], jobs: BatchJob[], opt
     };
     jobs.push(marker);
     await opts.saveJobs(jobs);
-    const submitted = await backend.submit(endpointId, model, group.map((p) => ({ key: p.key, request: p.request })), opts.signal);
+    const submitted = await backend.submit(endpointId, model, group, opts.signal);
     jobs.splice(jobs.indexOf(marker), 1, ...submitted);
     await opts.saveJobs(jobs);
     for (const job of submitted) opts.onEvent?.({ type: 'submitted', job });
@@ -121,9 +131,15 @@ async function collect(job: BatchJob, backend: BatchBackend, opts: BatchDriverOp
   return done;
 }
 
-/** Cancels every unfinished remote job (the user asked to; a closed editor does not). */
+/**
+ * Cancels every unfinished remote job (the user asked to; a closed editor does not) and marks it, so resuming the
+ * run later stores what the job finished without submitting the rest again on its own.
+ */
 export async function cancelBatchJobs(jobs: readonly BatchJob[], backendFor: BatchDriverOptions['backendFor']): Promise<BatchJob[]> {
-  return Promise.all(jobs.map(async (j) => (j.collected || finishedStates.has(j.state) || j.jobId.startsWith(submittingPrefix) ? j : (await backendFor(j.endpointId)).cancel(j))));
+  return Promise.all(jobs.map(async (j) => {
+    if (j.collected || finishedStates.has(j.state) || j.jobId.startsWith(submittingPrefix)) return j;
+    return { ...(await (await backendFor(j.endpointId)).cancel(j)), cancelRequested: true };
+  }));
 }
 
 const digest = (group: readonly PendingRequest[]) => createHash('sha256').update(group.map((p) => p.key).join('\n')).digest('hex').slice(0, 16);

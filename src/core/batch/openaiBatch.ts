@@ -1,13 +1,13 @@
 // OpenAI Batch API (and Azure OpenAI's global batch, and any server that speaks it): one JSONL file of
 // chat-completion requests per job, `custom_id` = the store's request hash, results mapped back by custom_id.
-import { classifyHttp, type Completion } from '../providers/provider';
-import type { BatchBackend, BatchJob, BatchJobState, BatchOutcome, BatchRequest } from './types';
+import { classifyHttp, ProviderError, type Completion, type CompletionRequest } from '../providers/provider';
+import { requestOf, type BatchBackend, type BatchJob, type BatchJobState, type BatchOutcome } from './types';
 import { fileBlob, removeUploadFiles, writeUploadFiles } from './uploadFiles';
 
 /** The remote calls, implemented in providers/openai.ts (the only module that imports the SDK). */
 export interface OpenAIBatchApi {
   /** The chat-completions body the live path would send for this request. */
-  bodyOf(request: BatchRequest['request']): Record<string, unknown>;
+  bodyOf(request: CompletionRequest): Record<string, unknown>;
   /** The completion the live path would return for a chat-completions response body. */
   completionOf(body: unknown, latencyMs: number): Completion;
   /** Uploads a JSONL file (a file-backed blob, streamed from disk). */
@@ -51,7 +51,7 @@ export function createOpenAIBatchBackend(api: OpenAIBatchApi, limits = openAIBat
     kind: 'openai',
     limits,
     async submit(endpointId, model, requests, signal) {
-      const files = writeUploadFiles(model, requests, (r) => JSON.stringify({ custom_id: r.key, method: 'POST', url: '/v1/chat/completions', body: api.bodyOf(r.request) }), limits);
+      const files = writeUploadFiles(model, requests, (r) => JSON.stringify({ custom_id: r.key, method: 'POST', url: '/v1/chat/completions', body: api.bodyOf(requestOf(r)) }), limits);
       const jobs: BatchJob[] = [];
       try {
         for (const file of files) {
@@ -106,5 +106,8 @@ function outcomeOf(line: string, api: OpenAIBatchApi): BatchOutcome | undefined 
     const message = body?.error?.message ?? `status ${status}`;
     return { key, error: { kind: classifyHttp(status, body?.error?.code ?? body?.error?.type, message), message: `HTTP ${status}: ${message}`.slice(0, 500) } };
   }
-  try { return { key, completion: api.completionOf(body, 0) }; } catch (e) { return { key, error: { kind: 'transient', message: `unreadable batch result: ${(e as Error).message}` } }; }
+  try { return { key, completion: api.completionOf(body, 0) }; } catch (e) {
+    // A reply without an answer keeps its own kind; anything else is an unreadable result.
+    return { key, error: e instanceof ProviderError ? { kind: e.kind, message: e.message } : { kind: 'transient', message: `unreadable batch result: ${(e as Error).message}` } };
+  }
 }

@@ -4,8 +4,15 @@
 import type { Completion, CompletionRequest } from '../providers/provider';
 import type { ErrorKind } from '../store/records';
 
-/** One request to send through a batch; `key` is the store's request hash (OpenAI custom_id, Bedrock recordId). */
-export interface BatchRequest { key: string; request: CompletionRequest }
+/**
+ * One request to send through a batch; `key` is the store's request hash (OpenAI custom_id, Bedrock recordId).
+ * The request is kept serialised (`body`, JSON of a CompletionRequest): 100k of them as flat strings take a
+ * fraction of the memory of their message objects, and each is parsed only while its line is written.
+ */
+export interface BatchRequest { key: string; body: string }
+
+export const batchRequest = (key: string, request: CompletionRequest): BatchRequest => ({ key, body: JSON.stringify(request) });
+export const requestOf = (r: BatchRequest): CompletionRequest => JSON.parse(r.body) as CompletionRequest;
 
 export type BatchOutcome =
   | { key: string; completion: Completion }
@@ -32,6 +39,8 @@ export interface BatchJob {
   message?: string;
   /** True once its results were written to the store. */
   collected?: boolean;
+  /** The user cancelled it: a resume stores what it finished and leaves the rest for an explicit run. */
+  cancelRequested?: boolean;
 }
 
 /** Provider limits on one job. */

@@ -46,7 +46,7 @@ export function writeUploadFiles(model: string, requests: readonly BatchRequest[
     current.bytes += size;
     pending.push(line);
     pendingBytes += size;
-    if (pendingBytes >= 1 << 20) flush();
+    if (pendingBytes >= 1 << 16) flush();
   }
   close();
   return files;

@@ -26,8 +26,8 @@ import { shownPoint, type CalibrationSummary, type ComparisonReport, type Interv
 import { staleParts } from '../runner/runInputs';
 import { ComparisonStore, manifestPromptPath, runsByPrompt, type VerdictIndex, type PromptOutputs } from './gather';
 import { removeImpossibleNumbers } from './guards';
-import { missingVerdictNote, storeProblemNotes } from './storeNotes';
-import { stateOf, systemData, type SystemData } from './systems';
+import { failedOutputsNote, missingVerdictNote, storeProblemNotes, unknownCostNote } from './storeNotes';
+import { calibrationCounts, stateOf, systemData, type SystemData } from './systems';
 
 
 /** Options of a comparison; unset values come from the project's `decision:` section. */
@@ -144,6 +144,9 @@ interface Ctx {
   target: number;
 }
 
+/** The prompt a candidate's row uses (absolute): its own `prompt`, else the baseline prompt. */
+const ownPrompt = (ctx: Ctx, c: Candidate): string => (c.prompt === undefined || c.id === ctx.baselineCandidate.id ? ctx.baselinePrompt : path.resolve(ctx.dir, c.prompt));
+
 function emptyTestSet(ctx: Ctx, testSetId: string, note: Note): TestSetComparison {
   return { testSetId, n: 0, baselineId: ctx.baselineCandidate.id, metricId: ctx.metricId, estimator: ctx.estimator, level: ctx.level, margin: ctx.margin,
     rows: [], variants: [], decisions: [], variantDecisions: [], notes: [note] };
@@ -201,7 +204,8 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   const read = await readTestSet(ctx, spec, runs, notes);
   const systemOf = systemMaker(ctx, read, notes);
   const baseline = await systemOf(ctx.baselinePrompt, ctx.baselineCandidate);
-  const candidateData = await Promise.all(ctx.project.candidates.filter((c) => c.id !== ctx.baselineCandidate.id).map((c) => systemOf(ctx.baselinePrompt, c)));
+  // A candidate's row pairs its model with its own prompt (an adopted variant), else with the baseline prompt.
+  const candidateData = await Promise.all(ctx.project.candidates.filter((c) => c.id !== ctx.baselineCandidate.id).map((c) => systemOf(ownPrompt(ctx, c), c)));
   const variantPairs: { variant: SystemData; parent: SystemData }[] = [];
   for (const [p, parent] of read.parents) {
     const byCand = read.outputs.get(p)!.byCandidate;
@@ -237,6 +241,8 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   notes.push(...storeProblemNotes(read.problems, ctx.dir, baseline.n));
   const missing = missingVerdictNote(systemOf.systems.values(), baseline.n, ctx.metricId);
   if (missing) notes.push(missing);
+  const systems = [...systemOf.systems.values()];
+  for (const note of [failedOutputsNote(systems, baseline.n), unknownCostNote(systems)]) if (note) notes.push(note);
   return { comparison, runIds: read.runIds, chosenRunIds: chosenRunIds(read.outputs.values()) };
 }
 
@@ -245,6 +251,8 @@ interface TestSetRead {
   /** Variant prompt → the prompt it is compared with. */
   parents: Map<string, string>;
   outputs: Map<string, PromptOutputs>;
+  /** Every output of the prompts, when `outputs` keeps only some examples: the judge is calibrated on all of them. */
+  calibrationOutputs?: Map<string, PromptOutputs>;
   verdicts: Map<string, VerdictIndex>;
   labels: Awaited<ReturnType<Ctx['store']['labelIndex']>>;
   runIds: string[];
@@ -257,26 +265,31 @@ async function readTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunManife
   // Which prompts take part: the baseline prompt and variants whose chain reaches a prompt with runs.
   const withRuns = new Set(byPrompt.keys());
   const parents = new Map<string, string>();
+  const candidatePrompts = new Set(ctx.project.candidates.map((c) => ownPrompt(ctx, c)));
   for (const p of withRuns) {
     if (p === ctx.baselinePrompt) continue;
     const parent = await comparedParent(ctx, p, withRuns);
     if (parent) parents.set(p, parent);
-    else notes.push({ code: 'unrelated-prompt', severity: 'info', message: `Runs of ${rel(dir, p)} are not compared: it is not a variant of a prompt with runs.` });
+    else if (!candidatePrompts.has(p)) notes.push({ code: 'unrelated-prompt', severity: 'info', message: `Runs of ${rel(dir, p)} are not compared: it is not a variant of a prompt with runs.` });
   }
-  const used = new Set<string>([ctx.baselinePrompt, ...parents.keys(), ...parents.values()]);
+  const used = new Set<string>([ctx.baselinePrompt, ...candidatePrompts, ...parents.keys(), ...parents.values()]);
   const problems: StoreProblem[] = [];
   const onProblem = (p: StoreProblem): void => { problems.push(p); };
   const labels = await store.labelIndex(spec.id, onProblem);
   const outputs = new Map<string, PromptOutputs>();
+  const only = ctx.onlyExamples?.get(spec.id);
+  const calibrationOutputs = only ? new Map<string, PromptOutputs>() : undefined;
   const verdicts = new Map<string, VerdictIndex>();
   const runIds: string[] = [];
   for (const p of used) {
     const ms = byPrompt.get(p) ?? [];
-    outputs.set(p, keepOnly(await store.latestOutputs(p, ms, onProblem), ctx.onlyExamples?.get(spec.id)));
+    const all = await store.latestOutputs(p, ms, onProblem);
+    outputs.set(p, keepOnly(all, only));
+    calibrationOutputs?.set(p, all);
     verdicts.set(p, store.verdictIndex(ms.map((m) => m.runId), ctx.metricId, onProblem));
     runIds.push(...ms.map((m) => m.runId));
   }
-  return { parents, outputs, verdicts, labels, runIds, problems };
+  return { parents, outputs, calibrationOutputs, verdicts, labels, runIds, problems };
 }
 
 /** One SystemData per (prompt, candidate), built once: outputs, verdicts, labels and style of that system. */
@@ -289,8 +302,12 @@ function systemMaker(ctx: Ctx, read: TestSetRead, notes: Note[]): ((promptPath: 
       const prompt = await ctx.promptOf(promptPath);
       if (!prompt) notes.push({ code: 'prompt-unreadable', severity: 'warning', message: `Cannot read ${rel(ctx.dir, promptPath)}: its outputs are read as plain text with the project's style.` });
       const checker = new StyleChecker(resolveStyle(ctx.project.style, prompt?.adapt.style));
+      const verdicts = read.verdicts.get(promptPath)!;
       d = systemData({ candidate: c, promptPath, chosen: read.outputs.get(promptPath)?.byCandidate.get(c.id), outputSpec: prompt?.adapt.output,
-        checker, verdicts: read.verdicts.get(promptPath)!, labels: read.labels });
+        checker, verdicts, labels: read.labels });
+      // Compared on some examples only: the labels of the others still calibrate the judge (and this system).
+      const all = read.calibrationOutputs?.get(promptPath)?.byCandidate.get(c.id);
+      if (all) Object.assign(d, calibrationCounts({ chosen: all, outputSpec: prompt?.adapt.output, verdicts, labels: read.labels }));
       for (const problem of checker.problems) pushNotes(notes, [{ code: 'style-rule', severity: 'warning', message: `${problem.ruleId}: ${problem.message}` }]);
       systems.set(key, d);
     }
@@ -370,7 +387,8 @@ function rowOf(ctx: Ctx, d: SystemData, systemId: string, isBaseline: boolean): 
     badStyleRate: d.style.badStyle, styleRules: d.style.rules,
     medianLatencyMs: d.medianLatencyMs, medianWords: d.style.n ? d.style.medianWords : undefined,
     inputTokens: d.inputTokens, outputTokens: d.outputTokens, cost: d.cost,
-    costPer1k: d.cost !== undefined && d.n ? (1000 * d.cost) / d.n : undefined,
+    // Outputs of unknown cost are left out of the average, not counted as free.
+    costPer1k: d.cost !== undefined && d.n > d.costUnknown ? (1000 * d.cost) / (d.n - d.costUnknown) : undefined,
     errors: d.errors, noVerdict: d.noVerdict, labels: { ...d.labels }, notes: [],
   };
 }

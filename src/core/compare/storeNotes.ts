@@ -79,6 +79,50 @@ export function missingVerdictNote(systems: Iterable<SystemData>, n: number, met
     message: `n = ${n}; ${total} outputs have no verdict of '${metricId}' (${missing.join(', ')}) and are left out of the estimates: judge the runs (prompt-adapt judge).` };
 }
 
+/** Names systems by candidate, adding the prompt file where a candidate runs on several prompts (variants). */
+function systemNamer(systems: Iterable<SystemData>): (d: SystemData) => string {
+  const prompts = new Map<string, Set<string>>();
+  for (const d of systems) prompts.set(d.candidate.id, (prompts.get(d.candidate.id) ?? new Set()).add(d.promptPath));
+  return (d) => (prompts.get(d.candidate.id)!.size > 1 ? `${d.candidate.id} · ${path.basename(d.promptPath)}` : d.candidate.id);
+}
+
+/** What an error kind means to a reader of the comparison. */
+const ERROR_KIND_TEXT: Record<string, [one: string, many: string]> = {
+  truncated: ['cut at the token limit before any answer', 'cut at the token limit before any answer'], 'empty-output': ['empty reply', 'empty replies'],
+  'context-length': ['too long for the model', 'too long for the model'], 'bad-request': ['refused request', 'refused requests'],
+  'rate-limit': ['still rate limited', 'still rate limited'], transient: ['failed request', 'failed requests'],
+};
+const kindText = (kind: string, count: number): string => `${count} ${ERROR_KIND_TEXT[kind]?.[count === 1 ? 0 : 1] ?? kind}`;
+
+/**
+ * A warning per test set when compared systems have rows without an output, by kind ("base 2 cut at the token limit
+ * before any answer, 1 empty reply"): they are not in n, so a reader must see them next to it.
+ */
+export function failedOutputsNote(systems: readonly SystemData[], n: number): Note | undefined {
+  const parts: string[] = [];
+  let total = 0;
+  const name = systemNamer(systems);
+  for (const d of systems) {
+    if (!d.errors) continue;
+    total += d.errors;
+    const kinds = Object.entries(d.errorKinds).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, c]) => kindText(k, c));
+    parts.push(`${name(d)}: ${kinds.join(', ')}`);
+  }
+  if (total === 0) return undefined;
+  return { code: 'failed-outputs', severity: 'warning',
+    message: `n = ${n}; ${total} row${total === 1 ? '' : 's'} without a usable output (${parts.join('; ')}) ${total === 1 ? 'is' : 'are'} counted as errors and left out of the estimates.` };
+}
+
+/** A note when priced systems have outputs of unknown cost (the server reported no usable token counts): never counted as $0. */
+export function unknownCostNote(systems: readonly SystemData[]): Note | undefined {
+  const parts: string[] = [];
+  const name = systemNamer(systems);
+  for (const d of systems) if (d.costUnknown) parts.push(`${name(d)} ${d.costUnknown} of ${d.n}`);
+  if (!parts.length) return undefined;
+  return { code: 'unknown-cost', severity: 'warning',
+    message: `Outputs of unknown cost (the server reported no usable token counts): ${parts.join(', ')}. Costs per 1k requests are from the outputs with a known cost.` };
+}
+
 /** Whether store damage touched the compared data (the CLI exits 1). */
 export function storeDamaged(report: { notes?: Note[]; testSets: TestSetComparison[] }): boolean {
   const bad = (notes: readonly Note[] | undefined): boolean => !!notes?.some((x) => x.code === STORE_DAMAGE && x.severity === 'error');

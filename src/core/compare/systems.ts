@@ -7,6 +7,7 @@ import type { OutputState } from '../stats/stateTable';
 import type { Confusion } from '../stats/types';
 import { median, styleStats, type StyleChecker, type StyleStats } from '../style/check';
 import type { StyleResult } from '../style/types';
+import { checkTokenCount } from '../providers/replies';
 import { labelKey, type Chosen, type CombinedLabel, type VerdictIndex } from './gather';
 
 /** What one example contributes to its system. */
@@ -25,6 +26,10 @@ export interface SystemData {
   examples: Map<string, ExampleFacts>;
   n: number;
   errors: number;
+  /** Rows without an output by error kind (`truncated`, `empty-output`, `transient`…). */
+  errorKinds: Record<string, number>;
+  /** Outputs whose cost is unknown although the candidate has a price (the server reported no usable token counts). */
+  costUnknown: number;
   idk: number;
   schemaFailures: number;
   judged: number;
@@ -45,17 +50,53 @@ export interface SystemData {
   usedLabels: Map<string, keyof Confusion | undefined>;
 }
 
-/** Cost of a response: the stored cost, else the candidate's price times its tokens. */
+/** Cost of a response: the stored cost, else the candidate's price times its tokens; unknown (never $0) without both counts. */
 function costOf(r: Chosen['r'], c: Candidate): number | undefined {
-  if (typeof r.cost === 'number') return r.cost;
-  if (!c.price || (r.inputTokens === undefined && r.outputTokens === undefined)) return undefined;
-  return ((r.inputTokens ?? 0) * c.price.inputPerMTok + (r.outputTokens ?? 0) * c.price.outputPerMTok) / 1e6;
+  if (typeof r.cost === 'number' && Number.isFinite(r.cost) && r.cost >= 0) return r.cost;
+  if (!c.price || !plausibleTokens(r.inputTokens) || !plausibleTokens(r.outputTokens)) return undefined;
+  return (r.inputTokens * c.price.inputPerMTok + r.outputTokens * c.price.outputPerMTok) / 1e6;
 }
+
+const plausibleTokens = (n: number | undefined): n is number => checkTokenCount(n).tokens !== undefined;
 
 /** An output's state for the paired state table: IDK, or answered and judged 1/0; undefined when not judged. */
 export function stateOf(f: ExampleFacts): OutputState | undefined {
   if (f.idk) return 'i';
   return f.verdict === 1 ? '1' : f.verdict === 0 ? '0' : undefined;
+}
+
+type LabelCounts = Pick<SystemData, 'labels' | 'idkLabels' | 'usedLabels'>;
+
+/** Counts the human label of one output, if it has one, into the system's calibration counts. */
+function addLabel(d: LabelCounts, r: Chosen['r'], idk: boolean, verdict: ExampleFacts['verdict'], labels: ReadonlyMap<string, CombinedLabel>): void {
+  const key = r.outputHash ? labelKey(r.outputHash, r.exampleId) : undefined;
+  const label = key ? labels.get(key) : undefined;
+  if (!key || !label) return;
+  if (idk) {
+    // An IDK output is incorrect by definition; its label says nothing about the judge (METHOD §1).
+    d.usedLabels.set(key, undefined);
+    if (label !== 'unsure') d.idkLabels++;
+  } else if (verdict === 0 || verdict === 1) {
+    const cell = label === 'correct' ? (verdict === 1 ? 'tp' : 'fn') : label === 'incorrect' ? (verdict === 1 ? 'fp' : 'tn') : undefined;
+    d.usedLabels.set(key, cell);
+    if (cell) d.labels[cell]++;
+  }
+}
+
+/**
+ * The calibration counts of a system over outputs other than the compared ones: a comparison restricted to some
+ * examples (the adaptation's sealed part) still calibrates the judge on every labelled output of the test set.
+ */
+export function calibrationCounts(opts: { chosen: ReadonlyMap<string, Chosen> | undefined; outputSpec: OutputSpec | undefined;
+  verdicts: VerdictIndex; labels: ReadonlyMap<string, CombinedLabel> }): LabelCounts {
+  const d: LabelCounts = { labels: { tp: 0, fn: 0, fp: 0, tn: 0 }, idkLabels: 0, usedLabels: new Map() };
+  for (const c of opts.chosen?.values() ?? []) {
+    const { r } = c;
+    if (r.error || typeof r.output !== 'string') continue;
+    const v = opts.verdicts.verdictFor(c);
+    addLabel(d, r, parseOutput(r.output, opts.outputSpec).idk, v ? v.verdict : undefined, opts.labels);
+  }
+  return d;
 }
 
 /** Builds a system's counts from its chosen responses. */
@@ -65,7 +106,7 @@ export function systemData(opts: {
 }): SystemData {
   const { candidate, checker, verdicts, labels } = opts;
   const d: SystemData = {
-    candidate, promptPath: opts.promptPath, examples: new Map(), n: 0, errors: 0, idk: 0, schemaFailures: 0, judged: 0, nJudged: 0, noVerdict: 0,
+    candidate, promptPath: opts.promptPath, examples: new Map(), n: 0, errors: 0, errorKinds: {}, costUnknown: 0, idk: 0, schemaFailures: 0, judged: 0, nJudged: 0, noVerdict: 0,
     inputTokens: 0, outputTokens: 0, style: styleStats([], checker.ruleIds), labels: { tp: 0, fn: 0, fp: 0, tn: 0 }, idkLabels: 0, usedLabels: new Map(),
   };
   const latencies: number[] = [];
@@ -75,7 +116,12 @@ export function systemData(opts: {
   let priced = false;
   for (const c of opts.chosen?.values() ?? []) {
     const { r } = c;
-    if (r.error || typeof r.output !== 'string') { d.errors++; continue; }
+    if (r.error || typeof r.output !== 'string') {
+      d.errors++;
+      const kind = r.error?.kind ?? 'no output';
+      d.errorKinds[kind] = (d.errorKinds[kind] ?? 0) + 1;
+      continue;
+    }
     d.n++;
     const parsed = parseOutput(r.output, opts.outputSpec);
     if (parsed.idk) d.idk++;
@@ -85,25 +131,13 @@ export function systemData(opts: {
     if (verdict === 0 || verdict === 1) { d.nJudged++; d.judged += verdict; } else d.noVerdict++;
     d.examples.set(r.exampleId, { idk: parsed.idk, verdict });
     if (typeof r.latencyMs === 'number') latencies.push(r.latencyMs);
-    d.inputTokens += r.inputTokens ?? 0;
-    d.outputTokens += r.outputTokens ?? 0;
+    if (plausibleTokens(r.inputTokens)) d.inputTokens += r.inputTokens;
+    if (plausibleTokens(r.outputTokens)) d.outputTokens += r.outputTokens;
     const rc = costOf(r, candidate);
-    if (rc !== undefined) { cost += rc; priced = true; }
+    if (rc !== undefined) { cost += rc; priced = true; } else if (candidate.price) d.costUnknown++;
     answers.push(parsed.answer);
     answered.push(!parsed.idk);
-    const label = r.outputHash ? labels.get(labelKey(r.outputHash, r.exampleId)) : undefined;
-    if (label && parsed.idk) {
-      // An IDK output is incorrect by definition; its label says nothing about the judge (METHOD §1).
-      d.usedLabels.set(labelKey(r.outputHash!, r.exampleId), undefined);
-      if (label !== 'unsure') d.idkLabels++;
-    } else if (r.outputHash && (verdict === 0 || verdict === 1)) {
-      const key = labelKey(r.outputHash, r.exampleId);
-      if (label) {
-        const cell = label === 'correct' ? (verdict === 1 ? 'tp' : 'fn') : label === 'incorrect' ? (verdict === 1 ? 'fp' : 'tn') : undefined;
-        d.usedLabels.set(key, cell);
-        if (cell) d.labels[cell]++;
-      }
-    }
+    addLabel(d, r, parsed.idk, verdict, labels);
   }
   if (latencies.length) d.medianLatencyMs = median(latencies);
   if (priced) d.cost = cost;

@@ -6,6 +6,7 @@ import { originOf, type BedrockBatchConfig } from './endpoints';
 import type { ProviderDescriptor } from './descriptor';
 import { parameterProblems, type ParameterName } from './parameters';
 import { ProviderError, redact, type Completion, type CompletionRequest, type ModelProvider } from './provider';
+import { emptyReplyError } from './replies';
 import type { ErrorKind } from '../store/records';
 
 export interface BedrockProviderOptions {
@@ -57,8 +58,10 @@ export async function createBedrockProvider(opts: BedrockProviderOptions): Promi
       const start = performance.now();
       try {
         const out = await client.send(new ConverseCommand(toConverse(req)), { abortSignal: signal });
+        const blocks = out.output?.message?.content ?? [];
+        if (!blocks.some((b) => typeof b.text === 'string')) throw emptyReplyError(out.stopReason, `no text in the reply's ${blocks.length} content blocks`);
         let text = '';
-        for (const b of out.output?.message?.content ?? []) if (b.text) text += b.text;
+        for (const b of blocks) if (b.text) text += b.text;
         return {
           text, finishReason: out.stopReason, inputTokens: out.usage?.inputTokens, outputTokens: out.usage?.outputTokens,
           latencyMs: performance.now() - start, requestId: out.$metadata.requestId,

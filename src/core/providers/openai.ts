@@ -6,6 +6,7 @@ import type { ProviderDescriptor } from './descriptor';
 import { createNodeFetch } from './nodeHttpFetch';
 import { parameterProblems, type ParameterName } from './parameters';
 import { parseRateLimitHeaders } from './rateLimits';
+import { emptyReplyError } from './replies';
 import type { OpenAIBatchApi } from '../batch/openaiBatch';
 import { classifyHttp, parseRetryAfter, ProviderError, redact, type Completion, type CompletionRequest } from './provider';
 import type { StreamedCompletion, StreamingProvider } from './streaming';
@@ -73,8 +74,13 @@ function completionOf(data: OpenAI.Chat.ChatCompletion, latencyMs: number): Comp
   const request_id = (data as { _request_id?: string | null })._request_id;
   const choice = data.choices?.[0];
   if (!choice) throw new ProviderError('transient', 'the server returned no choices');
+  const content = choice.message?.content;
+  if (typeof content !== 'string') {
+    const refusal = (choice.message as { refusal?: unknown } | undefined)?.refusal;
+    throw emptyReplyError(choice.finish_reason ?? undefined, typeof refusal === 'string' && refusal ? `a refusal: ${refusal.slice(0, 200)}` : `content: ${content === undefined ? 'missing' : JSON.stringify(content).slice(0, 40)}`);
+  }
   return {
-    text: typeof choice.message?.content === 'string' ? choice.message.content : '',
+    text: content,
     finishReason: choice.finish_reason ?? undefined,
     inputTokens: data.usage?.prompt_tokens,
     outputTokens: data.usage?.completion_tokens,

@@ -54,7 +54,7 @@ export function actionFor(kind: ErrorKind): ErrorAction {
     case 'model-not-found': return 'stop-candidate';
     case 'rate-limit': return 'rate-limit';
     case 'transient': case 'unknown': return 'retry';
-    case 'bad-request': case 'context-length': return 'record';
+    case 'bad-request': case 'context-length': case 'truncated': case 'empty-output': return 'record';
     case 'cancelled': return 'cancel';
   }
 }

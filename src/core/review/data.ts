@@ -44,6 +44,8 @@ export class ReviewData {
   /** A per-session secret: label keys must not reveal the system (blind labelling). */
   private readonly keySecret = randomBytes(16);
   private readonly keys = new Map<string, LabelTarget>();
+  /** Goes up whenever a label changes (views that cache what depends on labels compare it). */
+  labelsVersion = 0;
 
   constructor(input: ReviewInput) {
     this.testSetId = input.testSetId;
@@ -83,12 +85,14 @@ export class ReviewData {
   replaceLabels(labels: ReadonlyMap<string, HumanLabelName>): void {
     this.labels.clear();
     for (const [k, v] of labels) this.labels.set(k, v);
+    this.labelsVersion++;
     for (const k of [...this.indexes.keys()]) if (k.endsWith('\u0000unlabelled')) this.indexes.delete(k);
   }
 
   /** Records (or with undefined, withdraws) the current label of an output; filters depending on labels are recomputed. */
   setLabel(outputHash: string, label: HumanLabelName | undefined): void {
     if (label) this.labels.set(outputHash, label); else this.labels.delete(outputHash);
+    this.labelsVersion++;
     for (const k of [...this.indexes.keys()]) if (k.endsWith('\u0000unlabelled')) this.indexes.delete(k);
   }
 

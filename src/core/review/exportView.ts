@@ -64,6 +64,7 @@ export function viewTables(report: ComparisonReport, view: PanelView, testSetId?
     case 'calibration': return sets.map(calibrationTable);
     case 'decision': return [...sets.flatMap((t) => [decisionTable(t.decisions, `Decision — ${t.testSetId} (${t.estimator})`),
       ...(t.variantDecisions?.length ? [decisionTable(t.variantDecisions, `Prompt-variant decision — ${t.testSetId}`)] : [])]), selectionTable(report.selection)];
+    case 'grid':
     case 'review':
     case 'label': {
       if (!review) return [];

@@ -5,6 +5,9 @@
 import type { ComparisonReport, EstimatorName } from '../../protocol/comparison';
 import { compareProject } from '../compare/buildComparison';
 import { ComparisonStore } from '../compare/gather';
+import type { GridPage, GridQuery, PromptPair } from '../../protocol/grid';
+import { gridOf } from '../grid/grid';
+import { promptPair } from '../grid/promptPair';
 import type { ExportFormat, HumanLabelName, LabelItem, LabelProgress, LabelQueue, PanelView, ReviewFilter, ReviewPage } from '../../protocol/messages';
 import type { LabelLine } from '../store/labels';
 import { MIN_CLASS_LABELS } from '../stats/calibration';
@@ -151,6 +154,19 @@ export class ReviewSession {
     return (await this.data(this.known(testSetId))).page(filter, offset, limit, systemId);
   }
 
+  /** One page of the results grid (examples × every system) matching the query. */
+  async gridPage(testSetId: string, query: GridQuery, offset: number, limit: number): Promise<GridPage> {
+    return gridOf(await this.data(this.known(testSetId))).page(query, offset, limit);
+  }
+
+  /** A system's prompt messages and, for a variant, those of the parent the comparison compares it with. */
+  async promptPair(testSetId: string, systemId: string): Promise<PromptPair> {
+    const system = (await this.data(this.known(testSetId))).systems.find((s) => s.systemId === systemId);
+    if (!system) throw new Error(`No system '${systemId}' on test set '${testSetId}'.`);
+    const parent = this.report?.testSets.find((t) => t.testSetId === testSetId)?.variants.find((v) => v.systemId === systemId)?.parentPrompt;
+    return promptPair(this.project, system, parent);
+  }
+
   async labelQueue(testSetId: string, size: number): Promise<LabelQueue> {
     await this.checkFresh(true);
     const data = await this.data(this.known(testSetId));
@@ -226,7 +242,7 @@ export class ReviewSession {
 
   async exportText(view: PanelView, format: ExportFormat, testSetId?: string, estimator?: EstimatorName): Promise<string> {
     const report = this.lastReport && (estimator === undefined || estimator === this.estimator) ? this.lastReport : await this.comparison(estimator);
-    const review = (view === 'review' || view === 'label') && testSetId ? await this.data(this.known(testSetId)) : undefined;
+    const review = (view === 'review' || view === 'label' || view === 'grid') && testSetId ? await this.data(this.known(testSetId)) : undefined;
     return formatTables(viewTables(report, view, testSetId, review), format);
   }
 

@@ -17,10 +17,11 @@ import type { RunIssue } from '../store/runs';
 import type { Store } from '../store/store';
 import { ProviderPool } from './providerPool';
 import { createBatchBackend } from '../batch/backends';
-import type { BatchEvent } from '../batch/driver';
+import { cancelBatchJobs, type BatchEvent } from '../batch/driver';
+import { UserError } from '../errors';
 import type { BatchBackend } from '../batch/types';
 import type { RunMode } from '../project/types';
-import type { BatchRunOptions } from '../runner/batchPhase';
+import { planFromRecord, type BatchRunOptions } from '../runner/batchPhase';
 
 /** What a session tells its host while it works. Every handler is optional. */
 export interface RunSessionEvents {
@@ -111,10 +112,10 @@ export class RunSession {
   private readonly batchBackends = new Map<string, Promise<BatchBackend | undefined>>();
 
   /** How the runner reaches batch services; the mode of each candidate or judge is its own unless overridden. */
-  private batchOptions(): BatchRunOptions {
+  private batchOptions(mode = this.opts.mode): BatchRunOptions {
     const { opts, events } = this;
     return {
-      modeOf: (c) => opts.mode ?? c.mode ?? 'live',
+      modeOf: (c) => mode ?? c.mode ?? 'live',
       threshold: opts.batchThreshold,
       backendFor: (id) => {
         let b = this.batchBackends.get(id);
@@ -144,16 +145,51 @@ export class RunSession {
   }
 
   /** Runs (or resumes) a plan. */
-  run(plan: RunPlan, target: RunTarget): Promise<RunResult> {
+  run(plan: RunPlan, target: RunTarget, batch = this.batchOptions()): Promise<RunResult> {
     const { opts, events } = this;
     return runPlan(plan, {
       store: target.store, runId: target.runId, cache: target.cache, signal: target.signal, endpoints: opts.endpoints,
       getProvider: this.pool.get, concurrency: opts.concurrency, defaultConcurrency: opts.defaultConcurrency, log: opts.log,
-      batch: this.batchOptions(),
+      batch,
       ...(opts.rateLimitWaitMs ? { retry: { rateLimitWaitMs: opts.rateLimitWaitMs } } : {}),
       onIssue: events.issue && ((i) => events.issue?.(i)),
       onProgress: events.runProgress && ((p) => events.runProgress?.(p)),
     });
+  }
+
+  /**
+   * Resumes a run whose batch jobs are out from the run's own record (no prompt, project or test set needed): waits
+   * for the jobs, stores their results like live ones, and sends what they never ran, in the modes the run was
+   * started with. After the user cancelled the jobs it only stores what they finished. Undefined when the run has
+   * no record (nothing of it is out).
+   */
+  async resumeBatches(target: RunTarget & { runId: string }, collectOnly?: boolean): Promise<RunResult | undefined> {
+    const plan = await planFromRecord(target.store, target.runId);
+    if (!plan) return undefined;
+    const cancelled = collectOnly ?? target.store.readBatchJobs(target.runId).some((j) => j.cancelRequested && !j.collected);
+    // The record keeps each candidate's mode as the run used it; no override of this session applies.
+    const batch = { ...this.batchOptions(undefined), modeOf: (c: { mode?: RunMode }) => c.mode ?? 'live', collectOnly: cancelled };
+    return this.run(plan, target, batch);
+  }
+
+  /**
+   * Cancels a run's unfinished batch jobs at the provider, then stores what they finished (`resumeBatches`): the
+   * requests they never ran stay missing until the run is started again, which sends only those.
+   */
+  async cancelBatches(target: RunTarget & { runId: string }): Promise<RunResult | undefined> {
+    const { store, runId } = target;
+    const lock = store.prepareRun(runId);
+    try {
+      const backendFor = async (id: string) => {
+        const b = await this.batchOptions().backendFor(id);
+        if (!b) throw new UserError(`Endpoint '${id}' has no batch service in your settings now, so its job cannot be cancelled from here.`);
+        return b;
+      };
+      const jobs = await cancelBatchJobs(store.readBatchJobs(runId), backendFor);
+      await store.writeBatchJobs(runId, jobs);
+      for (const job of jobs) if (job.cancelRequested) this.events.batch?.({ type: 'state', job });
+    } finally { lock.release(); }
+    return this.resumeBatches(target, true);
   }
 
   /** Runs the project's metrics over a stored run (judge calls are cached and resumable like a run). */

@@ -73,6 +73,6 @@ function feedItem(item: PlanItem, ep: Endpoint, { resume, recorder, dispatcher, 
   if (!dispatcher.accepts(item, ep)) { recorder.skipped(); return undefined; }
   const hit = recorder.cached(hash);
   if (hit) { recorder.output(item, hash, hit, true); return undefined; }
-  if (batch?.takes(item)) { batch.add(item, hash, ep); return undefined; }
+  if (batch?.takes(item, hash)) { batch.add(item, hash, ep); return undefined; }
   return dispatcher.enqueue(ep, { item, hash, attempts: 0, rateLimits: 0, estTokens: estimateTokens(item) });
 }

@@ -23,10 +23,12 @@ export function requestHash(kind: string, model: string, messages: readonly Rend
     const known = canonicalParams.get(params);
     if (known === undefined) canonicalParams.set(params, p = canonical(params)); else p = known;
   }
-  return h.update(p).digest('hex').slice(0, 32);
+  // The first 16 bytes written as hex: a string of its own (a slice of the 64-digit one would keep that alive, and
+  // runs hold 100k of these keys).
+  return h.update(p).digest().toString('hex', 0, 16);
 }
 
 /** 128-bit hex hash of an output text; human labels are keyed by it. */
 export function outputHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  return createHash('sha256').update(text).digest().toString('hex', 0, 16);
 }

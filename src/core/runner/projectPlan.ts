@@ -30,8 +30,24 @@ export function exampleRenderer(prompt: PromptFile, mapping: FieldMapping | unde
   };
 }
 
+/** The prompt file a candidate is paired with in the comparison (absolute): its own `prompt`, else the baseline prompt. */
+export function candidatePromptPath(project: ProjectFile, c: Candidate): string | undefined {
+  const own = c.prompt ?? project.baseline?.prompt;
+  return own === undefined ? undefined : path.resolve(path.dirname(project.path), own);
+}
+
+/**
+ * The candidates a prompt is run on when none are named: every candidate paired with that prompt, and every
+ * candidate without a prompt of its own (running a new variant on them is how variants are compared). A
+ * candidate adopted with another prompt is left out: its row uses only that prompt's outputs.
+ */
+export function candidatesForPrompt(project: ProjectFile, promptPath: string): Candidate[] {
+  const target = path.resolve(promptPath);
+  return project.candidates.filter((c) => c.prompt === undefined || candidatePromptPath(project, c) === target);
+}
+
 /** The test set and candidates a plan is for, resolved against the project, with clear errors. */
-export function resolveSelection(project: ProjectFile, testSetId: string | undefined, candidateIds?: readonly string[]): { spec: TestSetSpec; candidates: Candidate[] } {
+export function resolveSelection(project: ProjectFile, testSetId: string | undefined, candidateIds?: readonly string[], promptPath?: string): { spec: TestSetSpec; candidates: Candidate[] } {
   const have = (xs: { id: string }[]): string => xs.map((x) => x.id).join(', ') || 'none';
   if (!testSetId) throw new UserError(`Choose a test set (the project has: ${have(project.testSets)}).`);
   const spec = project.testSets.find((t) => t.id === testSetId);
@@ -40,8 +56,10 @@ export function resolveSelection(project: ProjectFile, testSetId: string | undef
     const c = project.candidates.find((x) => x.id === id);
     if (!c) throw new UserError(`No candidate '${id}' in ${path.basename(project.path)} (it has: ${have(project.candidates)}).`);
     return c;
-  }) : project.candidates;
-  if (candidates.length === 0) throw new UserError(`${path.basename(project.path)} defines no candidates.`);
+  }) : promptPath ? candidatesForPrompt(project, promptPath) : project.candidates;
+  if (candidates.length === 0) {
+    throw new UserError(project.candidates.length ? `Every candidate of ${path.basename(project.path)} is paired with another prompt: name the candidates to run this one on (--candidates).` : `${path.basename(project.path)} defines no candidates.`);
+  }
   return { spec, candidates };
 }
 
@@ -66,7 +84,7 @@ export async function buildProjectPlan(opts: {
   endpoints?: EndpointsConfig;
 }): Promise<ProjectPlan> {
   const { project, prompt } = opts;
-  const { spec, candidates } = resolveSelection(project, opts.testSetId, opts.candidateIds);
+  const { spec, candidates } = resolveSelection(project, opts.testSetId, opts.candidateIds, prompt.path);
   const refused = opts.endpoints ? candidateParameterProblems(candidates, prompt.modelParameters, opts.endpoints) : [];
   if (refused.length) throw new UserError(`Model parameters that cannot be sent:\n  ${refused.join('\n  ')}`);
   const source = testSetSource(project, spec);

@@ -7,6 +7,7 @@ import type { ResponseCache, CachedResponse } from '../store/responseCache';
 import type { JsonlAppender } from '../store/jsonl';
 import type { RunCounts, RunIssue, RunManifest, RunStatus } from '../store/runs';
 import type { Store } from '../store/store';
+import { emptyReplyError, stoppedByTokenLimit, checkUsage } from '../providers/replies';
 import { outputHash } from './hash';
 import type { PlanCandidate, PlanItem, RunPlan } from './plan';
 import { finalStatus } from './runStatus';
@@ -27,12 +28,23 @@ export interface RunProgress {
 }
 
 /** Error kinds whose rows are final: asking again gives the same answer. Other error rows are retried on resume. */
-export const finalErrorKinds: ReadonlySet<ErrorKind> = new Set(['bad-request', 'context-length']);
+export const finalErrorKinds: ReadonlySet<ErrorKind> = new Set(['bad-request', 'context-length', 'truncated', 'empty-output']);
 
-/** Cost of a call from a candidate's price table (USD per million tokens); batch calls at the batch price (default half). */
-export function costOf(c: PlanCandidate, inputTokens = 0, outputTokens = 0, batch = false): number | undefined {
+/**
+ * Cost of a call from a candidate's price table (USD per million tokens); batch calls at the batch price (default
+ * half). Unknown (undefined) without a price or when the server did not say how many tokens the call used: never $0.
+ */
+export function costOf(c: PlanCandidate, inputTokens: number | undefined, outputTokens: number | undefined, batch = false): number | undefined {
   const price = batch ? batchPriceOf(c) : c.price;
-  return price ? (inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1e6 : undefined;
+  if (!price || inputTokens === undefined || outputTokens === undefined) return undefined;
+  return (inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1e6;
+}
+
+/** A cost total as shown: "$0.0123", "$0.0123 + 4 rows of unknown cost", or "cost unknown (4 rows)" — never a silent $0. */
+export function costTotalText(cost: number, costUnknown: number, digits = 4): string {
+  if (!costUnknown) return `$${cost.toFixed(digits)}`;
+  const rows = `${costUnknown} row${costUnknown === 1 ? '' : 's'}`;
+  return cost > 0 ? `$${cost.toFixed(digits)} + ${rows} of unknown cost` : `cost unknown (${rows}: no price or no token counts)`;
 }
 
 /** The candidate's batch price: its own `batchPrice`, else half its live price (OpenAI's and Bedrock's batch discount). */
@@ -62,6 +74,8 @@ export class RunRecorder {
   inputTokens = 0;
   outputTokens = 0;
   cost = 0;
+  /** Outputs whose cost is unknown (no price, or no usable token counts): `cost` leaves them out. */
+  costUnknown = 0;
   /** Pairs settled by a request in this session (the ETA's rate). */
   private settledInSession = 0;
   private readonly issueByKey = new Map<string, RunIssue>();
@@ -121,14 +135,29 @@ export class RunRecorder {
     this.write({ exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash, ...sentParams(item), error: { kind, message }, at: new Date().toISOString() });
   }
 
-  /** A response: from the cache (`cached`), or just received (then also put in the cache). */
-  output(item: PlanItem, hash: string, r: CachedResponse, cached: boolean): void {
+  /**
+   * A response: from the cache (`cached`), or just received (then also put in the cache). A reply the token limit
+   * ended before any text is an error row (`truncated`), not an empty answer; impossible token counts are dropped.
+   */
+  output(item: PlanItem, hash: string, received: CachedResponse, cached: boolean): void {
+    const r = this.checkedUsage(item, received);
     const c = costOf(item.candidate, r.inputTokens, r.outputTokens, r.batch === true);
-    if (cached) this.counts.cached++;
-    else { this.counts.requested++; this.settledInSession++; this.cache?.put(hash, r); }
     this.inputTokens += r.inputTokens ?? 0;
     this.outputTokens += r.outputTokens ?? 0;
     this.cost += c ?? 0;
+    if (r.output === '' && stoppedByTokenLimit(r.finishReason)) {
+      const e = emptyReplyError(r.finishReason, 'empty text');
+      this.issue(e.kind, 'error', 'recorded', item.candidate.endpoint, item.candidate.id, e.message);
+      this.counts.errors++;
+      if (!cached) this.settledInSession++;
+      // The tokens were spent all the same: the row keeps them and their cost.
+      this.write({ exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash, ...sentParams(item),
+        error: { kind: e.kind, message: e.message }, finishReason: r.finishReason, inputTokens: r.inputTokens, outputTokens: r.outputTokens, cost: c, at: new Date().toISOString() });
+      return;
+    }
+    if (c === undefined) this.costUnknown++;
+    if (cached) this.counts.cached++;
+    else { this.counts.requested++; this.settledInSession++; this.cache?.put(hash, r); }
     const rec: ResponseRecord = {
       exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash, ...sentParams(item),
       output: r.output, outputHash: outputHash(r.output), finishReason: r.finishReason, inputTokens: r.inputTokens,
@@ -137,6 +166,14 @@ export class RunRecorder {
     if (cached) rec.cached = true;
     if (r.batch) rec.batch = true;
     this.write(rec);
+  }
+
+  /** The response with impossible token counts dropped (and a warning, counted per candidate). */
+  private checkedUsage(item: PlanItem, r: CachedResponse): CachedResponse {
+    const u = checkUsage(r.inputTokens, r.outputTokens);
+    if (!u.problem) return r;
+    this.issue('unknown', 'warning', 'dropped-usage', item.candidate.endpoint, item.candidate.id, u.problem);
+    return { ...r, inputTokens: u.inputTokens, outputTokens: u.outputTokens };
   }
 
   private write(r: ResponseRecord): void {
@@ -160,7 +197,8 @@ export class RunRecorder {
    */
   checkpoint(final = false): void {
     this.rows.checkpoint(); this.cache?.checkpoint();
-    Object.assign(this.manifest, { updatedAt: new Date().toISOString(), inputTokens: this.inputTokens, outputTokens: this.outputTokens, cost: this.cost });
+    Object.assign(this.manifest, { updatedAt: new Date().toISOString(), inputTokens: this.inputTokens, outputTokens: this.outputTokens, cost: this.cost,
+      ...(this.costUnknown ? { costUnknown: this.costUnknown } : {}) });
     if (final) { this.opts.store.writeManifest(this.manifest); return; }
     this.manifestWrite ??= this.opts.store.writeManifestAsync(this.manifest)
       .catch((err: unknown) => this.opts.log?.warn(`cannot update the manifest: ${toMessage(err)}`))

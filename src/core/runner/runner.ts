@@ -9,7 +9,8 @@ import type { ModelProvider } from '../providers/provider';
 import type { ResponseRecord } from '../store/records';
 import { newRunId, type RunCounts, type RunIssue, type RunStatus } from '../store/runs';
 import type { Store } from '../store/store';
-import { BatchPhase, type BatchRunOptions } from './batchPhase';
+import { BatchPhase, keysInFlight, recordedItems, type BatchRunOptions } from './batchPhase';
+import { hasOpenBatchJobs } from '../batch/types';
 import { Dispatcher } from './dispatcher';
 import { defaultRetryPolicy, type RetryPolicy } from './failurePolicy';
 import { feedPlan, ResumeIndex } from './feeder';
@@ -57,7 +58,9 @@ export interface RunResult {
   missing: number;
   inputTokens: number;
   outputTokens: number;
+  /** USD of the outputs whose cost is known; `costUnknown` outputs had no price or no usable token counts. */
   cost: number;
+  costUnknown: number;
   issues: RunIssue[];
   elapsedMs: number;
 }
@@ -86,9 +89,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
   const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!(recorder.progress(dispatcher.inFlight)), opts.progressIntervalMs ?? 200) : undefined;
   const checkpointTimer = setInterval(() => recorder.checkpoint(), opts.checkpointIntervalMs ?? 2000);
   try {
-    const batch = opts.batch && new BatchPhase(opts.batch);
-    await feedPlan(plan, { resume, recorder, dispatcher, signal: ac.signal, batch });
-    await batch?.run({ store, runId, recorder, dispatcher, signal: ac.signal });
+    await feedAndBatch(plan, opts, { runId, resume, recorder, dispatcher, signal: ac.signal });
   } catch (err) {
     ac.abort();
     throw err;
@@ -105,6 +106,22 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
   const { status, missing } = recorder.finish(ac.signal.aborted);
   lock.release();
   opts.onProgress?.(recorder.progress(dispatcher.inFlight));
-  const { counts, inputTokens, outputTokens, cost, issues } = recorder;
-  return { runId, dir, status, counts: { ...counts }, missing, inputTokens, outputTokens, cost, issues, elapsedMs: recorder.progress(0).elapsedMs };
+  const { counts, inputTokens, outputTokens, cost, costUnknown, issues } = recorder;
+  return { runId, dir, status, counts: { ...counts }, missing, inputTokens, outputTokens, cost, costUnknown, issues, elapsedMs: recorder.progress(0).elapsedMs };
+}
+
+/**
+ * Feeds the plan, then sends what the batch phase held. A run that may batch keeps a record of its plan while
+ * any of its jobs is out (see recordedItems), and drops it once every job's results are stored.
+ */
+async function feedAndBatch(plan: RunPlan, opts: RunOptions, ctx: { runId: string; resume: ResumeIndex; recorder: RunRecorder; dispatcher: Dispatcher; signal: AbortSignal }): Promise<void> {
+  const { store } = opts;
+  if (!opts.batch) { await feedPlan(plan, { ...ctx }); return; }
+  const inFlight = keysInFlight(store.readBatchJobs(ctx.runId));
+  const batch = new BatchPhase(opts.batch, inFlight);
+  const recorded = recordedItems(plan, opts.batch, store, ctx.runId, inFlight);
+  try { await feedPlan({ ...plan, items: recorded.items }, { ...ctx, batch }); } catch (err) { recorded.end(false); throw err; }
+  recorded.end(!ctx.signal.aborted);
+  await batch.run({ ...ctx, store });
+  if (!hasOpenBatchJobs(store.readBatchJobs(ctx.runId))) store.removeBatchPlan(ctx.runId);
 }

@@ -59,8 +59,7 @@ function planDraws(input: PlanInput, m: StateMoments, draws: number): PlanDraws 
   const rng = new Rng(input.seed ?? 1);
   const tr = drawTruncated(input.confusion, draws, rng);
   if (!tr) return undefined;
-  const answered = (1 - m.rA) + (1 - m.rB);
-  const jAns = answered > 0 ? (m.jA + m.jB) / answered : 0.5;
+  const c = input.confusion;
   const n = Math.max(m.n, 1);
   const delta = new Float64Array(draws);
   const share = new Float64Array(draws);
@@ -68,7 +67,9 @@ function planDraws(input: PlanInput, m: StateMoments, draws: number): PlanDraws 
     const T = tr.tpr[s]!;
     const F = tr.fpr[s]!;
     delta[s] = input.delta ?? (m.D - F * m.E + Math.sqrt(varW(m, F) / n) * rng.normal()) / (T - F);
-    share[s] = Math.min(1, Math.max(0, (jAns - F) / (T - F)));
+    // The labels are a random sample of answered outputs, so their class split is what tells the share of
+    // human-correct answers: Beta(m₊ + 1, m₋ + 1), independent of (T, F) given the labels.
+    share[s] = rng.beta(c.tp + c.fn + 1, c.fp + c.tn + 1);
   }
   return { t: tr.tpr, f: tr.fpr, delta, share };
 }
@@ -91,12 +92,15 @@ function predictedHalfWidth(d: PlanDraws, m: StateMoments, c: Confusion, extra: 
   const n = Math.max(m.n, 1);
   const inner = new Float64Array(INNER_DRAWS);
   const outer = Math.min(OUTER_DRAWS, d.t.length);
+  // Only answered outputs not labelled yet can be labelled.
+  const pool = Math.max(0, Math.round(m.n * (2 - m.rA - m.rB)) - (c.tp + c.fn + c.fp + c.tn));
+  const k = Math.min(extra, pool);
   let sum = 0;
   for (let s = 0; s < outer; s++) {
     const T = d.t[s]!;
     const F = d.f[s]!;
-    const kPos = extra * d.share[s]!;
-    const kNeg = extra - kPos;
+    const kPos = k * d.share[s]!;
+    const kNeg = k - kPos;
     // Future counts: today's labels plus the expected new ones at the true rates of this draw.
     const tp = c.tp + kPos * T, fn = c.fn + kPos * (1 - T), fp = c.fp + kNeg * F, tn = c.tn + kNeg * (1 - F);
     for (let i = 0; i < INNER_DRAWS; i++) {

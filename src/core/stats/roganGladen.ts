@@ -4,7 +4,8 @@
 // the truncated calibration posteriors plus the judged quantity's sampling noise; everything from counts.
 import { bernoulliVar } from './paired';
 import { type DrawResult } from './paper';
-import { type Rng } from './random';
+import { betaShape, type Rng } from './random';
+import { scratch } from './scratch';
 import { varW, type StateMoments, type SystemStates } from './stateTable';
 import { fractionAbove, summarizeDraws, zFor } from './summary';
 import type { Confusion, CrossCheck } from './types';
@@ -19,17 +20,23 @@ export interface TruncatedDraws {
   rejectedFraction: number;
 }
 
-/** Rejection sampling of (TPR, FPR) from Beta posteriors restricted to TPR > FPR; undefined when almost every draw is rejected. */
-export function drawTruncated(c: Confusion, draws: number, rng: Rng): TruncatedDraws | undefined {
-  const tpr = new Float64Array(draws);
-  const fpr = new Float64Array(draws);
+/**
+ * Rejection sampling of (TPR, FPR) from Beta posteriors restricted to TPR > FPR; undefined when almost every draw
+ * is rejected. With `reuse` the draws live in the shared scratch buffers: for a caller that is done with them
+ * before the next estimate starts (every estimator; not the planner, which keeps them).
+ */
+export function drawTruncated(c: Confusion, draws: number, rng: Rng, reuse = false): TruncatedDraws | undefined {
+  const tpr = reuse ? scratch('tpr', draws) : new Float64Array(draws);
+  const fpr = reuse ? scratch('fpr', draws) : new Float64Array(draws);
+  const tShape = betaShape(c.tp + 1, c.fn + 1);
+  const fShape = betaShape(c.fp + 1, c.tn + 1);
   const budget = draws * MAX_ATTEMPTS_PER_DRAW;
   let attempts = 0;
   for (let s = 0; s < draws; ) {
     if (attempts >= budget) return undefined;
     attempts++;
-    const t = rng.beta(c.tp + 1, c.fn + 1);
-    const f = rng.beta(c.fp + 1, c.tn + 1);
+    const t = rng.betaOf(tShape);
+    const f = rng.betaOf(fShape);
     if (t > f) {
       tpr[s] = t;
       fpr[s] = f;
@@ -76,7 +83,7 @@ export function rgCompare(tr: TruncatedDraws, pooled: Confusion, m: StateMoments
   const shrink = (mPos > 0 ? (bT * bT * tHat * (1 - tHat)) / mPos : 0) + (mNeg > 0 ? (bF * bF * fHat * (1 - fHat)) / mNeg : 0);
   const range = differenceRange(m);
   const draws = tr.tpr.length;
-  const out = new Float64Array(draws);
+  const out = scratch('draws', draws);
   for (let s = 0; s < draws; s++) {
     const T = tr.tpr[s];
     const F = tr.fpr[s];
@@ -96,7 +103,7 @@ export function rgOne(tr: TruncatedDraws, s: SystemStates, level: number, rng: R
   const r = n > 0 ? s.idk / n : 0;
   const sd = Math.sqrt(n > 1 ? (j * (1 - j)) / (n - 1) : 0.25);
   const draws = tr.tpr.length;
-  const out = new Float64Array(draws);
+  const out = scratch('draws', draws);
   for (let k = 0; k < draws; k++) {
     out[k] = clamp((j + sd * rng.normal() - (1 - r) * tr.fpr[k]) / (tr.tpr[k] - tr.fpr[k]), 0, 1 - r);
   }

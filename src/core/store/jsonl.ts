@@ -129,6 +129,31 @@ export async function forEachJsonLine<T>(path: string, fn: (value: T, line: numb
   }
 }
 
+/** `forEachJsonLine` as a stream the reader pulls from: a file far larger than memory is read 1 MB at a time. */
+export async function* readJsonLines<T>(path: string, opts: ReadOptions = {}): AsyncGenerator<T> {
+  const st = await fs.promises.stat(path).catch((err: NodeJS.ErrnoException) => { if (err.code === 'ENOENT') return undefined; throw err; });
+  if (!st || !readable(path, st, opts.onProblem)) return;
+  const fh = await fs.promises.open(path, 'r');
+  try {
+    let ready: T[] = [];
+    const lines = new LineSplitter<T>(path, (v) => { ready.push(v); }, opts);
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let total = 0; ;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      if ((total += bytesRead) > MAX_STORE_FILE_BYTES) { tooLarge(path, opts.onProblem); return; }
+      lines.push(buf.subarray(0, bytesRead));
+      const batch = ready;
+      ready = [];
+      yield* batch;
+    }
+    lines.end();
+    yield* ready;
+  } finally {
+    await fh.close();
+  }
+}
+
 /** `forEachJsonLine` without awaiting (for small files read on the spot, such as a run's verdicts). */
 export function forEachJsonLineSync<T>(path: string, fn: (value: T, line: number) => void, opts: ReadOptions = {}): void {
   let st: fs.Stats;

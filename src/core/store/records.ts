@@ -4,7 +4,8 @@ import type { HumanLabelName } from '../../protocol/messages';
 
 // `.prompt-adapt/runs/<runId>/responses.jsonl`: one line per (example, candidate).
 
-export type ErrorKind = 'auth' | 'model-not-found' | 'rate-limit' | 'transient' | 'bad-request' | 'context-length' | 'quota' | 'cancelled' | 'unknown';
+/** `truncated`: the token limit ended the reply before any answer text; `empty-output`: the reply held no answer (e.g. `content: null`). */
+export type ErrorKind = 'auth' | 'model-not-found' | 'rate-limit' | 'transient' | 'bad-request' | 'context-length' | 'truncated' | 'empty-output' | 'quota' | 'cancelled' | 'unknown';
 
 export interface ResponseRecord {
   exampleId: string;

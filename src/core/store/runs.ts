@@ -32,7 +32,7 @@ export interface RunIssue {
   kind: ErrorKind;
   severity: 'error' | 'warning' | 'info';
   /** What the runner did about it. */
-  action: 'stopped-endpoint' | 'stopped-candidate' | 'recorded' | 'backing-off' | 'retrying';
+  action: 'stopped-endpoint' | 'stopped-candidate' | 'recorded' | 'backing-off' | 'retrying' | 'dropped-usage';
   endpointId: string;
   candidateId?: string;
   /** The first occurrence's message (redacted). */
@@ -69,7 +69,9 @@ export interface RunManifest {
   counts: RunCounts;
   inputTokens: number;
   outputTokens: number;
+  /** USD of the outputs whose cost is known; `costUnknown` outputs (no price, or no usable usage) are not in it. */
   cost: number;
+  costUnknown?: number;
   issues: RunIssue[];
   /** What the run was made from (runs made before these were recorded have none). */
   inputs?: RunInputs;

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BatchJob } from '../batch/types';
+import { batchPlanFile, BatchPlanWriter, openBatchPlan, type BatchPlanHeader } from './batchPlan';
 import type { LabelRecord, ResponseRecord, VerdictRecord } from './records';
 import { JsonlAppender, writeFileAtomic, writeFileAtomicAsync } from './jsonl';
 import { appendLabel, labelsFileStamp, labelsPath, readLabelBook, readLabels, type LabelBook, type LabelLine } from './labels';
@@ -95,6 +96,32 @@ export class Store {
   writeBatchJobs(runId: string, jobs: readonly BatchJob[]): Promise<void> {
     fs.mkdirSync(this.runDir(runId), { recursive: true });
     return writeFileAtomicAsync(path.join(this.runDir(runId), 'batch-jobs.json'), JSON.stringify(jobs) + '\n');
+  }
+
+  /** Starts the run's batch record (see batchPlan.ts); it replaces the previous one only on `commit`. */
+  openBatchPlanWriter(runId: string, header: BatchPlanHeader): BatchPlanWriter { return new BatchPlanWriter(batchPlanFile(this.runDir(runId)), header); }
+  /** The run's batch record, streamed; undefined when it has none. */
+  openBatchPlan(runId: string, onProblem?: OnStoreProblem): ReturnType<typeof openBatchPlan> { return openBatchPlan(batchPlanFile(this.runDir(runId)), onProblem); }
+  /** Drops the run's batch record once no job of the run is out. */
+  removeBatchPlan(runId: string): void { fs.rmSync(batchPlanFile(this.runDir(runId)), { force: true }); }
+  /**
+   * Runs (judge runs included) with submitted batch jobs whose results are not stored yet and a batch record to
+   * resume them from, oldest first.
+   */
+  runsWithOpenBatchJobs(): string[] {
+    const found: string[] = [];
+    const visit = (runId: string) => {
+      const dir = this.runDir(runId);
+      let jobs: BatchJob[];
+      try { jobs = this.readBatchJobs(runId); } catch { return; }
+      if (jobs.some((j) => !j.collected) && fs.existsSync(batchPlanFile(dir))) found.push(runId);
+    };
+    const names = (dir: string) => { try { return fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort(); } catch { return []; } };
+    for (const id of names(path.join(this.root, 'runs'))) {
+      try { visit(id); } catch { continue; }
+      for (const batch of names(path.join(this.root, 'runs', id, 'judges'))) { try { visit(`${id}/judges/${batch}`); } catch { /* not a run id */ } }
+    }
+    return found;
   }
 
   /** Every readable line of a run's responses in file order (several may exist per pair: the last wins). */

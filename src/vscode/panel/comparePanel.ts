@@ -140,6 +140,8 @@ export class ComparePanel extends Disposable {
     const h: Handlers = {
       getComparison: async ({ estimator }) => (this.report = await (await s()).comparison(estimator)),
       getReviewPage: async (p) => (await s()).reviewPage(p.testSetId, p.filter, p.offset, p.limit, p.systemId),
+      getGridPage: async (p) => (await s()).gridPage(p.testSetId, { filter: p.filter, search: p.search, systemId: p.systemId }, p.offset, p.limit),
+      getPromptPair: async (p) => (await s()).promptPair(p.testSetId, p.systemId),
       getLabelQueue: async (p) => (await s()).labelQueue(p.testSetId, p.size),
       label: async (p) => {
         const progress = await (await s()).label(p.testSetId, p.key, p.label, p.note);

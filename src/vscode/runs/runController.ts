@@ -16,6 +16,7 @@ import { RunRefused, refuseOnErrors } from '../../core/runner/preflight';
 import { estimatePlan, type Range } from '../../core/runner/estimate';
 import type { ProjectPlan } from '../../core/runner/projectPlan';
 import type { RunProgress, RunResult } from '../../core/runner/runner';
+import { costTotalText } from '../../core/runner/recorder';
 import { Disposable } from '../disposable';
 import { type EndpointSecrets, readEndpoints } from '../endpoints';
 import type { Log } from '../log';
@@ -186,8 +187,8 @@ export class RunController extends Disposable {
 
   private reportRun(result: RunResult, label: string): void {
     const responses = result.counts.requested + result.counts.cached + result.counts.resumed;
-    this.log.info(`run ${result.runId}: ${result.status}, ${responses} responses, ${result.missing} missing, $${result.cost.toFixed(4)}`);
-    const summary = `${result.status === 'cancelled' ? 'Cancelled' : result.status === 'complete' ? 'Finished' : result.status === 'failed' ? 'Failed' : 'Stopped'} ${label}: ${responses} responses, ${result.missing} without a response${result.cost ? `, $${result.cost.toFixed(2)}` : ''}.`;
+    this.log.info(`run ${result.runId}: ${result.status}, ${responses} responses, ${result.missing} missing, ${costTotalText(result.cost, result.costUnknown)}`);
+    const summary = `${result.status === 'cancelled' ? 'Cancelled' : result.status === 'complete' ? 'Finished' : result.status === 'failed' ? 'Failed' : 'Stopped'} ${label}: ${responses} responses, ${result.missing} without a response${result.cost || result.costUnknown ? `, ${costTotalText(result.cost, result.costUnknown, 2)}` : ''}.`;
     void (result.missing && result.status !== 'cancelled' ? vscode.window.showWarningMessage(`Prompt Adapt: ${summary} Run again to retry what is missing.`, 'Open Log').then((c) => c && this.log.show())
       : vscode.window.showInformationMessage(`Prompt Adapt: ${summary}`));
   }

@@ -3,15 +3,14 @@
 import assert from 'node:assert/strict';
 import { createBedrockBatchBackend, parseS3Uri } from '../../../src/core/batch/bedrockBatch';
 import { invocationFormatFor } from '../../../src/core/batch/bedrockFormats';
-import { finishedStates, type BatchOutcome, type BatchRequest } from '../../../src/core/batch/types';
+import { batchRequest, finishedStates, requestOf, type BatchOutcome, type BatchRequest } from '../../../src/core/batch/types';
 import { createBedrockBatchApi } from '../../../src/core/providers/bedrockBatchApi';
 import { startBedrockBatchServer, type BedrockBatchServer, type BedrockBatchServerOptions } from '../../servers/bedrockBatchServer';
 
 const credentials = { accessKeyId: 'AKIDLOOPBACKTEST', secretAccessKey: 'loopback-secret' };
 const settings = { s3Uri: 's3://prompt-adapt-batch/runs', roleArn: 'arn:aws:iam::111122223333:role/BedrockBatch' };
-const requests = (n: number): BatchRequest[] => Array.from({ length: n }, (_, i) => ({
-  key: `rec-${i}`, request: { model: 'us.amazon.nova-2-lite-v1:0', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: `question ${i}` }], params: { maxTokens: 50 } },
-}));
+const requests = (n: number): BatchRequest[] => Array.from({ length: n }, (_, i) => batchRequest(`rec-${i}`,
+  { model: 'us.amazon.nova-2-lite-v1:0', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: `question ${i}` }], params: { maxTokens: 50 } }));
 
 suite('batch: Bedrock batch inference through the real AWS SDKs', function () {
   // Real SDKs against loopback servers: slow on a loaded machine, never hung.
@@ -21,7 +20,7 @@ suite('batch: Bedrock batch inference through the real AWS SDKs', function () {
   teardown(async () => { await server?.close(); server = undefined; });
   const backendFor = (s: BedrockBatchServer) => createBedrockBatchBackend(createBedrockBatchApi({ region: 'us-east-1', endpoint: s.url, credentials }), settings);
 
-  async function drain(s: BedrockBatchServer, reqs: BatchRequest[], model = reqs[0]!.request.model) {
+  async function drain(s: BedrockBatchServer, reqs: BatchRequest[], model = requestOf(reqs[0]!).model) {
     const backend = backendFor(s);
     let jobs = await backend.submit('bedrock', model, reqs);
     for (let i = 0; i < 20 && !jobs.every((j) => finishedStates.has(j.state)); i++) jobs = await Promise.all(jobs.map((j) => backend.refresh(j)));

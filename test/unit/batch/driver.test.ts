@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { createBedrockBatchBackend } from '../../../src/core/batch/bedrockBatch';
 import { runBatches, submittingPrefix, type BatchDriverOptions, type PendingRequest } from '../../../src/core/batch/driver';
 import { createOpenAIBatchBackend } from '../../../src/core/batch/openaiBatch';
-import type { BatchBackend, BatchJob, BatchOutcome } from '../../../src/core/batch/types';
+import { batchRequest, type BatchBackend, type BatchJob, type BatchOutcome } from '../../../src/core/batch/types';
 import { createBedrockBatchApi } from '../../../src/core/providers/bedrockBatchApi';
 import { createOpenAIBatchApi } from '../../../src/core/providers/openai';
 import { startBedrockBatchServer } from '../../servers/bedrockBatchServer';
 import { startOpenAIBatchServer, type BatchServerOptions, type OpenAIBatchServer } from '../../servers/openaiBatchServer';
 
 const pending = (n: number, endpointId = 'oa', model = 'gpt-test'): PendingRequest[] => Array.from({ length: n }, (_, i) => ({
-  key: `k${i}`, endpointId, request: { model, messages: [{ role: 'user', content: `q ${i}` }] },
+  ...batchRequest(`k${i}`, { model, messages: [{ role: 'user', content: `q ${i}` }] }), endpointId, model,
 }));
 
 function harness(backend: BatchBackend, extra: Partial<BatchDriverOptions> = {}) {

@@ -1,13 +1,12 @@
 // The OpenAI batch backend through the real `openai` SDK against a loopback Files + Batches server.
 import assert from 'node:assert/strict';
 import { createOpenAIBatchBackend } from '../../../src/core/batch/openaiBatch';
-import { finishedStates, type BatchJob, type BatchOutcome, type BatchRequest } from '../../../src/core/batch/types';
+import { batchRequest, finishedStates, type BatchJob, type BatchOutcome, type BatchRequest } from '../../../src/core/batch/types';
 import { createOpenAIBatchApi } from '../../../src/core/providers/openai';
 import { startOpenAIBatchServer, type BatchServerOptions, type OpenAIBatchServer } from '../../servers/openaiBatchServer';
 
-const requests = (n: number, tag = 'q'): BatchRequest[] => Array.from({ length: n }, (_, i) => ({
-  key: `key-${tag}-${i}`, request: { model: 'gpt-test', messages: [{ role: 'user', content: `${tag} ${i}` }], params: { maxTokens: 20, temperature: 0 } },
-}));
+const requests = (n: number, tag = 'q'): BatchRequest[] => Array.from({ length: n }, (_, i) => batchRequest(`key-${tag}-${i}`,
+  { model: 'gpt-test', messages: [{ role: 'user', content: `${tag} ${i}` }], params: { maxTokens: 20, temperature: 0 } }));
 
 async function runToEnd(server: OpenAIBatchServer, opts: { reqs: BatchRequest[]; limits?: { maxRequests: number; maxBytes: number; minRequests: number } }) {
   const backend = createOpenAIBatchBackend(await createOpenAIBatchApi({ baseURL: server.url, apiKey: 'sk-test-batch' }), opts.limits);

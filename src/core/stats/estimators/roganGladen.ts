@@ -13,7 +13,7 @@ export const roganGladenEstimator = {
     diagnostics.push(...calibrationDiagnostics(confusion));
     const crossCheck = rgOneDelta(confusion, states, o.level);
     if (pTprLeFpr(confusion) > UNINFORMATIVE_THRESHOLD) return { draws: 0, crossCheck };
-    const tr = drawTruncated(confusion, o.draws, rng);
+    const tr = drawTruncated(confusion, o.draws, rng, true);
     if (!tr) return { draws: 0, rejectedFraction: 1, crossCheck };
     const r = rgOne(tr, states, o.level, rng);
     const n = states.correct + states.incorrect + states.idk;
@@ -30,7 +30,7 @@ export const roganGladenEstimator = {
     if (p > UNINFORMATIVE_THRESHOLD) {
       return { draws: 0, crossCheck, none: `the judge is uninformative on these labels (P(TPR ≤ FPR) = ${p.toFixed(3)}), so its verdicts cannot be corrected` };
     }
-    const tr = drawTruncated(c, o.draws, rng);
+    const tr = drawTruncated(c, o.draws, rng, true);
     if (!tr) return { draws: 0, rejectedFraction: 1, crossCheck, none: 'almost every calibration draw has TPR ≤ FPR' };
     const r = rgCompare(tr, c, m, classCounts(ctx.baselineLabels), classCounts(ctx.candidateLabels), o.level, o.margin, rng);
     if (m.n > 0 && (m.D !== 0 || m.E !== 0 || m.Vxx !== 0)) diagnostics.push(...crossCheckDiagnostics(r.summary, crossCheck));
