@@ -22,6 +22,8 @@ export interface SimulatedServer {
   readonly served: Record<string, number>;
   /** Every request the simulated rewriter received, in order (the demo checks no sealed question is in one). */
   readonly rewriterRequests: { model: string; messages: Msg[] }[];
+  /** Completed replies per distinct request (model and messages): a request paid for twice shows as 2. */
+  readonly servedRequests: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startSimulatedServer(opts: SimulatedServerOptions = {}): P
   const scale = opts.latencyScale ?? 1;
   const served: Record<string, number> = {};
   const rewriterRequests: { model: string; messages: Msg[] }[] = [];
+  const servedRequests = new Map<string, number>();
   const warned = new Set<string>();
   const warn = (key: string, line: string): void => { if (!warned.has(key)) { warned.add(key); opts.log?.(`${TAG} ${line}`); } };
   const sockets = new Set<Socket>();
@@ -98,6 +101,7 @@ export async function startSimulatedServer(opts: SimulatedServerOptions = {}): P
     setTimeout(() => {
       if (res.destroyed) return;
       served[model] = (served[model] ?? 0) + 1;
+      servedRequests.set(`${model}\u0000${key}`, (servedRequests.get(`${model}\u0000${key}`) ?? 0) + 1);
       const promptTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
       const completionTokens = Math.ceil(text.length / 4);
       json(res, 200, {
@@ -137,7 +141,7 @@ export async function startSimulatedServer(opts: SimulatedServerOptions = {}): P
   const url = `http://127.0.0.1:${port}/v1`;
   opts.log?.(`${TAG} listening on ${url}; simulated models: ${Object.keys(MODELS).join(', ')}; simulated judge: ${Object.keys(JUDGES).join(', ')}`);
   return {
-    url, port, served, rewriterRequests,
+    url, port, served, rewriterRequests, servedRequests,
     close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
   };
 }

@@ -103,6 +103,8 @@ export interface CalibrationSummary {
   /** Labels excluded: unsure, or whose output changed since it was labelled / has no verdict. */
   unsure: number;
   unmatched: number;
+  /** Labels on IDK outputs: counted apart, never in the calibration (an IDK output is incorrect by definition). */
+  idkLabels?: number;
   /** Planner: labels to add for ±target on the difference, or why labels alone cannot get there. */
   plan?: { target: number; labelsNeeded?: number; floor: number; message: string };
   notes: Note[];
@@ -126,6 +128,8 @@ export interface DecisionRow {
   correctness: DecisionCell;
   style: DecisionCell;
   overall: CellStatus;
+  /** What the candidate serves (`region:<r>`, `modality:<m>`), from the project file. */
+  covers?: string[];
 }
 
 /** A set of surviving candidates that covers every required region and modality. */
@@ -135,6 +139,8 @@ export interface CoverSet {
   cost: number;
   covers: string[];
   unpriced?: string[];
+  /** Which member serves each required region/modality (the cheapest member that covers it) and at what cost per 1000 requests. */
+  serving?: { requirement: string; candidate: string; costPer1k?: number }[];
 }
 
 export interface Selection {

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fakeHostSource, hostile, report } from '../fixtures/webview/fixtureData.mjs';
+import { verdictFirstChecks } from './verdictFirst.mjs';
 import { chooseOption, launchBrowser, outDir, rgb, startServer, THEMES } from './webviewHarness.mjs';
 
 const OUT = outDir(process.argv[2]);
@@ -227,6 +228,8 @@ try {
     check(!errors.length && !(await p.evaluate(() => window.__csp)).length, 'native fallback: no page errors or CSP violations');
     await ctx.close();
   }
+  // The verdict-first tab, the decision table's fit, their screenshots, and the HTML report at 800 px.
+  await verdictFirstChecks({ browser, base, check, out: OUT, report });
 } finally {
   await browser.close();
   server.close();

@@ -1,7 +1,7 @@
 // Loopback model servers that speak the real wire protocols: OpenAI Chat Completions
 // (POST {base}/v1/chat/completions) and Bedrock Converse (POST /model/{modelId}/converse, SigV4 accepted unchecked).
 // Knobs: latency, 429 + retry-after/retry-after-ms, 5xx, hangs, dropped connections, malformed bodies, a cap on
-// requests in flight, per-model answers, and request counting (per request content, to prove no double requests).
+// requests in flight, connections closed after each answer, per-model answers, and request counting (per request content, to prove no double requests).
 // Reusable: start in-process with `startMockServer`, or in a child process with `test/servers/main.ts`.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -45,11 +45,23 @@ export interface Behavior {
   faults?: FaultRule[];
   /** Canned answers by model; otherwise `answer:<model>:<last user message>`. */
   answers?: Record<string, string>;
+  /**
+   * Requests served at once (as llama-server's `--parallel N` slots); the rest wait in line, and each takes
+   * `latencyMs` once served, so latency grows with the number in flight. No 429s: that is what real servers do.
+   */
+  slots?: number;
+  /** The model replies name (default: the one asked for); a single-model server names its own, or its file. */
+  replyModel?: string;
   /** Output tokens reported (input tokens = content length / 4). */
   outputTokens?: number;
   /** OpenAI `stream: true`: the answer goes out in this many server-sent events (default 4), this far apart (default 0 ms). */
   streamPieces?: number;
   streamGapMs?: number;
+  /**
+   * Closes the connection after every answer: `header` says so with `Connection: close`; `silent` just closes it
+   * after the answer has gone (as llama.cpp's `llama-server` does in router mode), so a kept-alive socket is dead.
+   */
+  closeConnection?: 'header' | 'silent';
 }
 
 export interface Stats {
@@ -59,6 +71,8 @@ export interface Stats {
   completions: number;
   rateLimited: number;
   maxInFlightSeen: number;
+  /** Requests in flight (being served or waiting for a slot) when each of the first 1000 completions was answered. */
+  inFlightAtAnswer: number[];
   byModel: Record<string, number>;
   /** Completions by content key (model + messages hash): a value above 1 is a double request. */
   completionsByKey: Record<string, number>;
@@ -89,12 +103,15 @@ export function contentKey(model: string, messages: readonly Msg[]): string {
   return createHash('sha256').update(model).update('\0').update(JSON.stringify(messages.map((m) => [m.role, m.content]))).digest('hex').slice(0, 24);
 }
 
-const freshStats = (): Stats => ({ requests: 0, completions: 0, rateLimited: 0, maxInFlightSeen: 0, byModel: {}, completionsByKey: {}, authHeaders: [], bodies: [], streamed: 0 });
+const freshStats = (): Stats => ({ requests: 0, completions: 0, rateLimited: 0, maxInFlightSeen: 0, inFlightAtAnswer: [], byModel: {}, completionsByKey: {}, authHeaders: [], bodies: [], streamed: 0 });
 
 export async function startMockServer(protocol: Protocol, initial: Behavior = {}, port = 0): Promise<MockServer> {
   let behavior: Behavior = structuredClone(initial);
   let stats = freshStats();
   let inFlight = 0;
+  /** Requests being served and waiting for a slot (`slots`). */
+  let serving = 0;
+  const slotQueue: (() => void)[] = [];
   let seq = 0;
   let bucket = { tokens: NaN, at: 0 };
   const sockets = new Set<import('node:net').Socket>();
@@ -134,6 +151,8 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
   function handle(req: http.IncomingMessage, res: http.ServerResponse, model: string, messages: Msg[], stream?: StreamAsked): void {
     stats.requests++;
     stats.byModel[model] = (stats.byModel[model] ?? 0) + 1;
+    if (behavior.closeConnection === 'header') res.setHeader('connection', 'close');
+    if (behavior.closeConnection === 'silent') res.on('finish', () => req.socket.destroySoon());
     const auth = req.headers.authorization;
     if (auth && stats.authHeaders.length < 8 && !stats.authHeaders.includes(auth.slice(0, 40))) stats.authHeaders.push(auth.slice(0, 40));
     if (behavior.maxInFlight !== undefined && inFlight >= behavior.maxInFlight) {
@@ -156,7 +175,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     res.on('close', finish); // also fires when the client goes away first
     const fault = rule?.fault;
     if (fault?.kind === 'hang') return; // the client's timeout or abort ends it
-    setTimeout(() => {
+    withSlot(res, () => setTimeout(() => {
       if (done || res.destroyed || req.socket.destroyed) return finish();
       if (!fault) return answer(res, model, messages, budget?.headers, undefined, stream);
       if (fault.kind === 'reply') return answer(res, model, messages, budget?.headers, fault);
@@ -169,7 +188,22 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
         case 'redirect': res.writeHead(307, { location: fault.location }); res.end(); return;
         case 'malformed': res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"id": "x", "choices": [{"mess'); return;
       }
-    }, behavior.latencyMs ?? 0);
+    }, behavior.latencyMs ?? 0));
+  }
+
+  /** Runs `serve` now, or (with `slots`) once a slot is free: waiting requests are served in arrival order. */
+  function withSlot(res: http.ServerResponse, serve: () => void): void {
+    if (behavior.slots === undefined) return serve();
+    const go = () => {
+      if (res.destroyed) return nextInLine();
+      serving++;
+      res.on('close', () => { serving--; nextInLine(); });
+      serve();
+    };
+    if (serving < behavior.slots) go(); else slotQueue.push(go);
+  }
+  function nextInLine(): void {
+    while (slotQueue.length && serving < (behavior.slots ?? Infinity)) slotQueue.shift()!();
   }
 
   /** Takes a request from the token bucket (when there is one): its headers, and how long until a refused request may come back. */
@@ -192,6 +226,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
   function answer(res: http.ServerResponse, model: string, messages: Msg[], extraHeaders: Record<string, string> = {}, shape?: Extract<Fault, { kind: 'reply' }>,
     stream?: StreamAsked): void {
     stats.completions++;
+    if (stats.inFlightAtAnswer.length < 1000) stats.inFlightAtAnswer.push(inFlight);
     const key = contentKey(model, messages);
     stats.completionsByKey[key] = (stats.completionsByKey[key] ?? 0) + 1;
     const last = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
@@ -199,12 +234,12 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     const inputTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
     const outputTokens = behavior.outputTokens ?? Math.ceil((text ?? '').length / 4);
     const id = `req-${++seq}`;
-    if (stream) return streamAnswer(res, { id: `chatcmpl-${seq}`, model, text: text ?? '', usage: stream.usage ? { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens } : undefined }, { 'x-request-id': id, ...extraHeaders });
+    if (stream) return streamAnswer(res, { id: `chatcmpl-${seq}`, model: behavior.replyModel ?? model, text: text ?? '', usage: stream.usage ? { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens } : undefined }, { 'x-request-id': id, ...extraHeaders });
     const usage = (usual: Record<string, number>): { usage?: Record<string, number> } =>
       (shape?.usage === null ? {} : { usage: { ...usual, ...shape?.usage } });
     if (protocol === 'openai') {
       json(res, 200, {
-        id: `chatcmpl-${seq}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model,
+        id: `chatcmpl-${seq}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: behavior.replyModel ?? model,
         choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: shape?.finishReason ?? 'stop', logprobs: null }],
         ...usage({ prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens }),
       }, { 'x-request-id': id, ...extraHeaders });

@@ -1,5 +1,6 @@
 // Judge calibration (paper Table 1): the confusion matrix of human labels against the metric's verdicts,
 // TPR/FPR with intervals, and the planner's advice on labels vs more test questions.
+import { LABEL_DEFINITION, labelCountText, labelCounts } from '../../src/protocol/legend';
 import { h } from '../dom';
 import { pct } from '../format';
 import { button, progress } from '../ui/controls';
@@ -27,7 +28,8 @@ export function calibrationView(ctx: ViewContext): HTMLElement {
     h('dl', { class: 'rates' },
       h('dt', {}, 'TPR'), h('dd', { id: 'tpr' }, `${pct(c.tpr.mean)} [${pct(c.tpr.lo)}, ${pct(c.tpr.hi)}]`),
       h('dt', {}, 'FPR'), h('dd', { id: 'fpr' }, `${pct(c.fpr.mean)} [${pct(c.fpr.lo)}, ${pct(c.fpr.hi)}]`),
-      h('dt', {}, 'Labels used'), h('dd', { id: 'labels-used' }, `${labelled} (unsure ${c.unsure}, unmatched ${c.unmatched})`)),
+      h('dt', { title: LABEL_DEFINITION }, 'Labels'), h('dd', { id: 'labels-used', title: LABEL_DEFINITION }, labelCountText(labelCounts(c)))),
+    h('p', { class: 'muted label-definition' }, `${LABEL_DEFINITION.charAt(0).toUpperCase()}${LABEL_DEFINITION.slice(1)}.`),
     c.plan ? h('div', { class: 'planner' },
       target ? progress(labelled, target, `${labelled} of about ${target} labels`) : null,
       h('p', { id: 'planner-message' }, c.plan.message)) : null);

@@ -1,10 +1,13 @@
 // The comparison of candidates with the baseline (paper Tables 2/5) and of prompt variants with their parent
 // (Table 4): forest plot, the table behind it, and the estimator's warnings shown as visible notes.
-import { shownPoint, type Note, type SystemRow, type TestSetComparison } from '../../src/protocol/comparison';
+import { shownPoint, type DecisionRow, type Note, type SystemRow, type TestSetComparison } from '../../src/protocol/comparison';
+import { mergedNotes, VERDICT_WORDS } from '../../src/protocol/legend';
 import { h, type Child } from '../dom';
 import { num, pct, pp, prob, rangeWords, usd } from '../format';
 import { button } from '../ui/controls';
 import { copy, svgText, tableText, type ViewContext } from './context';
+import { costLatencyChart } from './costChart';
+import { statusLegend, verdictTable } from './decisionView';
 import { forestPlot } from './forestPlot';
 
 /**
@@ -43,7 +46,7 @@ function differenceText(r: SystemRow): string {
 /** The verdict first, with the estimator behind it and why it was chosen (as the tooltip). */
 function verdictCell(r: SystemRow): HTMLTableCellElement {
   if (r.isBaseline || !r.verdict) return h('td', {}, '—');
-  const words = r.verdict === 'do-not-act' ? 'do not act on this number' : r.verdict;
+  const words = r.verdict === 'do-not-act' ? 'do not act on this number' : VERDICT_WORDS[r.verdict].word;
   return h('td', { class: `verdict ${r.verdict}`, 'data-verdict': r.verdict, title: r.estimatorReason ?? '' },
     h('strong', {}, words), r.estimator ? h('div', { class: 'muted' }, `${r.estimator}${r.estimatorReason ? `: ${r.estimatorReason}` : ''}`) : null);
 }
@@ -76,44 +79,45 @@ export function systemTable(ts: TestSetComparison, rows: readonly SystemRow[], c
       cell(usd(r.cost), 'num')))));
 }
 
-/** The estimator diagnostics of the rows, as visible notes. */
+/** The estimator diagnostics of the rows, as visible notes: the same diagnostic on several systems is one line naming them all. */
 export function rowNotes(rows: readonly SystemRow[]): HTMLElement | null {
-  // The same diagnostic on several systems is one line naming them all, not one line each.
-  const grouped = new Map<string, { note: Note; systems: string[] }>();
-  for (const r of rows) for (const n of r.notes) {
-    const key = `${n.severity}\u0000${n.code}\u0000${n.message}`;
-    const g = grouped.get(key);
-    if (g) g.systems.push(r.systemId); else grouped.set(key, { note: n, systems: [r.systemId] });
-  }
-  const notes = [...grouped.values()].map(({ note, systems }) => ({ ...note, message: `${systems.join(', ')}: ${note.message}` }));
+  const notes = mergedNotes(rows).map(({ note, systems }) => ({ ...note, message: `${systems.join(', ')}: ${note.message}` }));
   return notesList(notes, 'Estimator diagnostics');
 }
 
-function section(ctx: ViewContext, ts: TestSetComparison, rows: readonly SystemRow[], title: string): HTMLElement {
-  const plot = forestPlot(ts, rows);
+/**
+ * One tab (candidates, or prompt variants): one row per system with its verdict first and the legend, the forest
+ * plot and the cost/latency chart in the same colours, the notes, then every figure in a table on demand.
+ */
+function section(ctx: ViewContext, ts: TestSetComparison, rows: readonly SystemRow[], decisions: readonly DecisionRow[], title: string): HTMLElement {
+  const plot = forestPlot(ts, rows, decisions);
   const table = systemTable(ts, rows, `${title} — ${ts.testSetId}, ${ts.estimator}, n = ${ts.n}`);
   const svg = plot.querySelector('svg');
+  const others = rows.filter((r) => !r.isBaseline);
   return h('section', { class: 'testset', 'data-testset': ts.testSetId },
     h('h2', {}, `${title}: ${ts.testSetId}`),
     staleBanner(ctx, ts),
+    decisions.length ? h('div', { class: 'table-fit' }, verdictTable(ctx, ts, decisions, rows, `Verdict first — ${ts.testSetId}, ${ts.estimator}, n = ${ts.n}`)) : null,
+    decisions.length ? statusLegend() : null,
     notesList(testSetNotes(ts), 'Test-set notes'),
     rowNotes(rows),
     h('div', { class: 'figure-actions' },
       svg ? button('Copy figure (SVG)', () => void copy(ctx, svgText(svg), 'the forest plot'), { secondary: true }) : null,
       button('Copy table', () => void copy(ctx, tableText(table), 'the table'), { secondary: true })),
     plot,
-    h('div', { class: 'table-wrap' }, table));
+    costLatencyChart(others.length && rows.some((r) => r.isBaseline) ? rows : others, decisions, 'Cost per 1000 requests and median latency'),
+    h('details', { class: 'all-figures' }, h('summary', {}, 'Every figure, per system (table)'), h('div', { class: 'table-wrap' }, table)));
 }
 
 export function comparisonView(ctx: ViewContext): HTMLElement {
   const ts = ctx.testSet();
   if (!ts) return h('p', { class: 'muted' }, ctx.report ? 'No test set has runs to compare yet. Run a prompt on the candidates first.' : 'Computing the comparison…');
-  return section(ctx, ts, ts.rows, `Candidates vs ${ts.baselineId}`);
+  return section(ctx, ts, ts.rows, ts.decisions, `Candidates vs ${ts.baselineId}`);
 }
 
 export function variantsView(ctx: ViewContext): HTMLElement {
   const ts = ctx.testSet();
   if (!ts) return h('p', { class: 'muted' }, 'No comparison yet.');
   if (!ts.variants.length) return h('p', { class: 'muted' }, 'No prompt variants have runs on this test set. Create one with “New Prompt Variant…” and run it.');
-  return section(ctx, ts, ts.variants, 'Prompt variants vs their parent');
+  return section(ctx, ts, ts.variants, ts.variantDecisions ?? [], 'Prompt variants vs their parent');
 }

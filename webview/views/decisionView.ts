@@ -1,35 +1,33 @@
-// The migration decision (the framework's steps 2–6): per test set, a PASS / FAIL / UNKNOWN table for the
-// candidates and one for the prompt variants, each cell with its number and threshold (the rule's detail on
-// hover), then the selection over all test sets: the cheapest covering set, its runners-up, or why none exists.
+// The migration decision (the framework's steps 2–6): per test set, one row per candidate with its verdict first
+// (overall PASS / FAIL / UNKNOWN, the statistics verdict, the failing rules in words, cost, regions), then a
+// PASS / FAIL / UNKNOWN table for the candidates and one for the prompt variants, each cell with its number and
+// threshold (details on demand), then which candidate serves which region and at what cost.
 // Status is never colour alone: every cell carries an icon and the status word as text.
-import type { CellStatus, ComparisonReport, CoverSet, DecisionCell, DecisionRow, Selection, TestSetComparison } from '../../src/protocol/comparison';
+import type { CellStatus, ComparisonReport, CoverSet, DecisionCell, DecisionRow, Selection, SystemRow, TestSetComparison } from '../../src/protocol/comparison';
+import { failingRules, RULE_NAMES, STATUS_ORDER, STATUS_STYLE, VERDICT_ORDER, VERDICT_WORDS, type RuleKey } from '../../src/protocol/legend';
 import { h } from '../dom';
 import { pct, pp, usd } from '../format';
 import { badge, button } from '../ui/controls';
 import { copy, tableText, type ViewContext } from './context';
 import { notesList, staleBanner, testSetNotes } from './comparisonView';
 
-const STATUS_WORD: Record<CellStatus, string> = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' };
-/** Icons are text glyphs (no asset, no markup) so they show in high contrast and survive copy as text. */
-const STATUS_ICON: Record<CellStatus, string> = { pass: '✓', fail: '✗', unknown: '?' };
 const BADGE_KIND = { pass: 'ok', fail: 'error', unknown: 'warning' } as const;
 
-type Rule = 'schema' | 'idk' | 'latency' | 'correctness' | 'style';
-
 /** The table's columns: the rule, its heading, and how its value and threshold read. */
-const RULES: readonly { key: Rule; label: string; step: string; value: (x: number) => string; limit: (t: number) => string }[] = [
-  { key: 'schema', label: 'Schema failures', step: 'step 2', value: (x) => pct(x), limit: (t) => `≤ ${pct(t)}` },
-  { key: 'idk', label: 'IDK increase', step: 'steps 3–4', value: (x) => pp(x), limit: (t) => `≤ ${pp(t)}` },
-  { key: 'latency', label: 'Latency ratio', step: 'step 4', value: (x) => `×${x.toFixed(2)}`, limit: (t) => `≤ ×${t.toFixed(2)}` },
-  { key: 'correctness', label: 'Correctness (lower end)', step: 'step 4', value: (x) => pp(x), limit: (t) => `> ${pp(t)}` },
-  { key: 'style', label: 'Bad style', step: 'step 5', value: (x) => pct(x), limit: (t) => `≤ ${pct(t)}` },
+const RULES: readonly { key: RuleKey; label: string; step: string; value: (x: number) => string; limit: (t: number) => string }[] = [
+  { key: 'schema', label: `${RULE_NAMES.schema}: failures`, step: 'step 2', value: (x) => pct(x), limit: (t) => `≤ ${pct(t)}` },
+  { key: 'idk', label: `${RULE_NAMES.idk}: increase`, step: 'steps 3–4', value: (x) => pp(x), limit: (t) => `≤ ${pp(t)}` },
+  { key: 'latency', label: `${RULE_NAMES.latency}: latency ratio`, step: 'step 4', value: (x) => `×${x.toFixed(2)}`, limit: (t) => `≤ ×${t.toFixed(2)}` },
+  { key: 'correctness', label: `${RULE_NAMES.correctness}: interval's lower end`, step: 'step 4', value: (x) => pp(x), limit: (t) => `> ${pp(t)}` },
+  { key: 'style', label: `${RULE_NAMES.style}: bad style`, step: 'step 5', value: (x) => pct(x), limit: (t) => `≤ ${pct(t)}` },
 ];
 
 /** A status as icon + word inside a badge (colour comes from the badge kind and the `pass|fail|unknown` class). */
 export function statusMark(status: CellStatus): HTMLElement {
   const b = badge('', BADGE_KIND[status]);
   b.classList.add('decision-status', status);
-  b.append(h('span', { class: 'status-icon', 'aria-hidden': 'true' }, STATUS_ICON[status]), ' ', h('span', { class: 'status-word' }, STATUS_WORD[status]));
+  b.classList.add(`status-${status}`);
+  b.append(h('span', { class: 'status-icon', 'aria-hidden': 'true' }, STATUS_STYLE[status].icon), ' ', h('span', { class: 'status-word' }, STATUS_STYLE[status].word));
   return b;
 }
 
@@ -43,6 +41,45 @@ function ruleCell(rule: (typeof RULES)[number], c: DecisionCell | undefined): HT
     h('div', { class: 'decision-numbers' }, h('span', { class: 'decision-value' }, value), limit ? h('span', { class: 'muted decision-threshold' }, ` (limit ${limit})`) : null),
     // The detail is also in the cell (not only on hover) for keyboard and screen-reader users.
     h('div', { class: 'muted decision-detail' }, c.detail));
+}
+
+/** The legend of the overall status and of the statistics verdicts, in the words every view uses (protocol/legend). */
+export function statusLegend(): HTMLElement {
+  return h('div', { class: 'legend', 'aria-label': 'Legend' },
+    h('ul', { class: 'legend-status' }, ...STATUS_ORDER.map((st) => h('li', { 'data-status': st }, statusMark(st), ' ', STATUS_STYLE[st].meaning))),
+    h('p', { class: 'muted legend-verdicts' }, h('strong', {}, 'Statistics verdict: '),
+      ...VERDICT_ORDER.flatMap((v, i) => [i ? ' · ' : '', h('span', { class: `verdict-word ${v}`, title: VERDICT_WORDS[v].meaning }, VERDICT_WORDS[v].word), ` — ${VERDICT_WORDS[v].meaning}`])));
+}
+
+/**
+ * Actions offered on a candidate's row of the verdict table (e.g. adapting the prompt for a failing candidate).
+ * Each returns an element or null; the row shows them in its last cell.
+ */
+export const candidateActions: ((ctx: ViewContext, ts: TestSetComparison, d: DecisionRow) => HTMLElement | null)[] = [];
+
+const requirementWords = (k: string): string => k.replace(/^region:/, '').replace(/^modality:/, 'modality ');
+
+/** One row per candidate, verdict first: overall status, the statistics verdict, the failing rules in words, cost, regions. */
+export function verdictTable(ctx: ViewContext, ts: TestSetComparison, decisions: readonly DecisionRow[], rows: readonly SystemRow[], caption: string): HTMLTableElement {
+  const rowOf = (id: string): SystemRow | undefined => rows.find((r) => r.systemId === id);
+  return h('table', { class: 'verdicts', 'data-testset': ts.testSetId },
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, ...['Candidate', 'Overall', 'Statistics verdict', 'Why', 'Cost / 1k requests', 'Serves', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, ...decisions.map((d) => {
+      const r = rowOf(d.systemId);
+      const why = failingRules(d);
+      const actions = candidateActions.map((a) => a(ctx, ts, d)).filter((x): x is HTMLElement => x !== null);
+      const verdict = d.verdict ?? r?.verdict;
+      return h('tr', { 'data-system': d.systemId, 'data-overall': d.overall, class: `overall-${d.overall}` },
+        h('th', { scope: 'row' }, d.systemId, r?.model ? h('div', { class: 'muted' }, r.model) : null),
+        h('td', { class: 'overall-cell', 'data-status': d.overall }, statusMark(d.overall)),
+        h('td', { class: `verdict-cell ${verdict ?? 'none'}`, 'data-verdict': verdict ?? '', title: verdict ? VERDICT_WORDS[verdict].meaning : 'no comparison could be made' },
+          h('strong', {}, verdict ? VERDICT_WORDS[verdict].word : '—'), r?.estimator && r.estimator !== 'none' ? h('div', { class: 'muted' }, r.estimator) : null),
+        h('td', { class: 'why' }, why.length ? h('ul', { class: 'failing-rules' }, ...why.map((w) => h('li', { 'data-rule': w.rule, 'data-status': w.status }, w.text))) : h('span', { class: 'muted' }, 'passes every rule')),
+        h('td', { class: 'num cost' }, usd(r?.costPer1k)),
+        h('td', { class: 'serves' }, d.covers?.length ? d.covers.map(requirementWords).join(', ') : '—'),
+        h('td', { class: 'row-actions' }, ...actions));
+    })));
 }
 
 /** The decision table of one family (candidates, or prompt variants against their parent). */
@@ -67,9 +104,19 @@ function costText(s: CoverSet): string {
   return `${usd(s.cost)} per 1000 requests${s.unpriced?.length ? ` (no price: ${s.unpriced.join(', ')})` : ''}`;
 }
 
-/** Step 6: the chosen set and its runners-up, or the reason there is none. */
+/** Which member of the chosen set serves each region (or modality) and what a thousand requests there cost. */
+function servingTable(set: CoverSet): HTMLTableElement | null {
+  if (!set.serving?.length) return null;
+  return h('table', { class: 'grid serving', id: 'selection-serving' },
+    h('caption', {}, 'Who serves what'),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Region'), h('th', { scope: 'col' }, 'Served by'), h('th', { scope: 'col' }, 'Cost per 1000 requests'))),
+    h('tbody', {}, ...set.serving.map((x) => h('tr', { 'data-requirement': x.requirement, 'data-candidate': x.candidate },
+      h('th', { scope: 'row' }, requirementWords(x.requirement)), h('td', {}, x.candidate), h('td', { class: 'num' }, x.costPer1k === undefined ? 'no price' : usd(x.costPer1k))))));
+}
+
+/** The chosen set and its runners-up, or the reason there is none. */
 export function selectionSection(report: ComparisonReport, sel: Selection | undefined): HTMLElement {
-  const section = h('section', { class: 'selection', id: 'selection' }, h('h2', {}, 'Selection (step 6)'));
+  const section = h('section', { class: 'selection', id: 'selection' }, h('h2', {}, 'Which candidates to use'));
   if (!sel) {
     section.append(h('p', { class: 'muted' }, 'No selection was computed for this comparison.'));
     return section;
@@ -86,7 +133,8 @@ export function selectionSection(report: ComparisonReport, sel: Selection | unde
       h('dl', { class: 'rates' },
         h('dt', {}, 'Cost'), h('dd', { class: 'selection-cost' }, costText(b)),
         h('dt', {}, 'Covers'), h('dd', { class: 'selection-covers' }, b.covers.length ? b.covers.join(', ') : '—'),
-        sel.priceBasis ? h('dt', {}, 'Price basis') : null, sel.priceBasis ? h('dd', {}, sel.priceBasis) : null)));
+        sel.priceBasis ? h('dt', {}, 'Price basis') : null, sel.priceBasis ? h('dd', {}, sel.priceBasis) : null),
+      servingTable(b)));
   } else {
     section.append(h('p', { class: 'selection-none', id: 'selection-none' }, statusMark('fail'), ' ', h('strong', {}, 'No selection: '), sel.reason ?? 'no set of surviving candidates covers every requirement.'));
   }
@@ -115,6 +163,8 @@ export function decisionView(ctx: ViewContext): HTMLElement {
     const variants = ts.variantDecisions?.length ? decisionTable(ts, ts.variantDecisions, `Prompt variants vs their parent — ${ts.testSetId}`, parentOf) : null;
     root.append(h('section', { class: 'testset', 'data-testset': ts.testSetId },
       h('h2', {}, `Decision: ${ts.testSetId}`),
+      ts.decisions.length ? verdictTable(ctx, ts, ts.decisions, ts.rows, `Each candidate against ${ts.baselineId}, verdict first`) : null,
+      ts.decisions.length ? statusLegend() : null,
       t ? h('p', { class: 'muted thresholds' }, `Thresholds: margin ${pp(-t.margin)}, IDK increase ≤ ${pp(t.maxIdkIncrease)}, latency ≤ ×${t.maxLatencyRatio.toFixed(2)}, `
         + `schema failures ≤ ${pct(t.maxSchemaFailure)}, bad style ≤ ${pct(t.maxBadStyle)}.`) : null,
       staleBanner(ctx, ts),

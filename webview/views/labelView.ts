@@ -1,6 +1,7 @@
 // Blind labelling: outputs from a stratified random sample (system × judge verdict), shown without the system
 // or any verdict. Keys: c correct, i incorrect, u unsure, n note, z undo. Each label is appended by the host to
 // the test set's labels file; progress is measured against the planner's target.
+import { LABEL_DEFINITION } from '../../src/protocol/legend';
 import type { HumanLabelName, LabelItem, LabelProgress } from '../../src/protocol/messages';
 import { h, replace } from '../dom';
 import { button, progress, textInput } from '../ui/controls';
@@ -53,6 +54,7 @@ export class LabelView {
       h('h2', {}, `Blind labelling${this.testSetId ? `: ${this.testSetId}` : ''}`),
       h('p', { class: 'muted' }, 'Outputs are drawn at random across systems and judge verdicts; the system and the verdicts stay hidden. Keys: c correct · i incorrect · u unsure · n note · z undo.'),
       p ? progress(p.labelled, p.target || p.labelled, p.target ? `${p.labelled} of ${p.target} labels (planner's target)` : `${p.labelled} labels`) : null,
+      p ? h('p', { class: 'muted label-definition', title: LABEL_DEFINITION }, 'Counted as in the calibration: answered outputs labelled correct or incorrect; IDK outputs are not offered.') : null,
       p?.message ? h('p', { class: 'planner', id: 'label-planner' }, p.message) : null);
   }
 

@@ -8,6 +8,7 @@ import type { PromptPair } from '../../src/protocol/grid';
 import { wordChanges } from '../wordDiff';
 import type { ViewContext } from './context';
 import { diffNodes, promptDiffView } from './diffView';
+import { markerLegend, rowMarkers } from './markers';
 import { PAGE_SIZE, PagedRows, VirtualList } from './virtualList';
 
 const ROW_H = 26;
@@ -97,7 +98,7 @@ export class ReviewView {
       button(this.review.diff ? 'Hide differences' : 'Show differences', () => this.toggleDiff(),
         { secondary: true, id: 'review-diff', title: 'Mark the words that differ between the two outputs (d)' }),
       this.count,
-      h('span', { class: 'keys muted' }, '↑/↓ or j/k move · PgUp/PgDn · Home/End · d differences · o open in test set'));
+      h('span', { class: 'keys muted' }, '↑/↓ or j/k move · PgUp/PgDn · Home/End · d differences · o open in test set'), markerLegend());
     this.count.textContent = p && p.total >= 0 ? `${p.total} example${p.total === 1 ? '' : 's'}` : 'loading…';
   }
 
@@ -114,7 +115,7 @@ export class ReviewView {
     const r = this.pages?.row(i);
     if (!r) return h('div', { class: 'row loading' }, '…');
     const c = r.candidate ?? r.baseline;
-    const flags = [c?.error ? '⚠' : '', c?.idk ? 'IDK' : '', c?.findings.length ? '✎' : '', c?.label ? '✓' : ''].filter(Boolean).join(' ');
+    const flags = rowMarkers(c);
     return h('div', { class: selected ? 'row selected' : 'row', title: r.question },
       h('span', { class: 'row-id' }, r.exampleId), h('span', { class: 'row-q' }, r.question.slice(0, 200)), h('span', { class: 'row-flags' }, flags));
   }

@@ -1,6 +1,7 @@
 // `prompt-adapt adapt`: writes prompt variants for a target candidate and accepts one only on the sealed part
 // of every test set. Re-running the same command resumes (the split, variants and every call are kept).
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { runAdaptation } from '../../core/adapt/adaptation';
 import { adoptVariant } from '../../core/adapt/adopt';
@@ -31,6 +32,8 @@ ${STRATEGY_IDS.map((id) => `                        ${id}: ${STRATEGIES[id].summ
   --max-calls N       stop before making more than N model calls (cache hits are free)
   --budget-usd X      stop before spending more than X USD (needs candidate prices)
   --concurrency N     requests in flight per endpoint
+  --yes               go ahead without asking (needed when not run in a terminal); otherwise the estimate of
+                      calls and USD is printed and you are asked to confirm before anything is spent
   --json              print the adaptation record as JSON
   --adopt VARIANT     add a candidate row pairing the adaptation's candidate (or --candidate) with VARIANT to the
                       project file (one new line; the rest of the file is unchanged); the decision table and the
@@ -46,7 +49,7 @@ ${STRATEGY_IDS.map((id) => `                        ${id}: ${STRATEGIES[id].summ
 const OPTIONS = {
   project: { type: 'string' }, prompt: { type: 'string' }, candidate: { type: 'string' }, strategies: { type: 'string' }, rounds: { type: 'string' },
   rewriter: { type: 'string' }, seal: { type: 'string' }, seed: { type: 'string' }, 'max-calls': { type: 'string' }, 'budget-usd': { type: 'string' },
-  concurrency: { type: 'string' }, json: { type: 'boolean' }, adopt: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  concurrency: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, adopt: { type: 'string' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -102,12 +105,26 @@ export async function main(argv: string[]): Promise<number> {
       project, store: Store.openForProject(project), endpoints, getProvider, concurrency, signal: ac.signal, log: (line) => console.log(`adapt: ${line}`),
       promptPath: path.resolve(v.prompt), candidateId: v.candidate, strategies, rounds, seal: seal ?? project.adapt?.seal, seed: v.seed,
       rewriter: rewriterOf(v.rewriter) ?? project.adapt?.rewriter, limits: { maxCalls, maxUsd },
+      confirm: v.yes ? undefined : confirmInTerminal,
     });
   } finally { process.removeListener('SIGINT', onSigint); }
   if (v.json) console.log(JSON.stringify(record, null, 2));
   else printRecord(record);
   if (record.stopped) return 1;
   return record.acceptance?.verdicts.some((x) => x.verdict === 'accepted') ? 0 : 2;
+}
+
+/** Asks in the terminal whether to go ahead (the estimate is already printed); without a terminal, says to pass --yes. */
+async function confirmInTerminal(): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    console.error('adapt: not confirmed: nothing was spent. Run it in a terminal to be asked, or pass --yes to go ahead.');
+    return false;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await new Promise<string>((resolve) => rl.question('Go ahead? [y/N] ', resolve));
+    return /^y(es)?$/iu.test(answer.trim());
+  } finally { rl.close(); }
 }
 
 /** `--adopt`: writes the candidate row for a variant into the project file. */

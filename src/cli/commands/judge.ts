@@ -11,7 +11,7 @@ import { endpointsUsage } from '../../core/providers/registry';
 import { formatStoreProblem } from '../../core/store/problems';
 import { Store } from '../../core/store/store';
 import { describeBatchEvent } from '../../core/batch/describe';
-import { batchFlags, envSecretSource, loadCliEndpoints } from './run';
+import { batchFlags, envSecretSource, loadCliEndpoints, withTimeoutFlag } from './run';
 import { writeControl } from '../output';
 
 const USAGE = `usage: prompt-adapt judge --project prompt-adapt.yml --run RUN_ID [--metrics a,b] [--rejudge] [--json]
@@ -22,13 +22,14 @@ const USAGE = `usage: prompt-adapt judge --project prompt-adapt.yml --run RUN_ID
   --endpoints    endpoints JSON file (default: the same file as \`prompt-adapt run\`: $PROMPT_ADAPT_CONFIG,
                  $PROMPT_ADAPT_ENDPOINTS or ~/.config/prompt-adapt/endpoints.json)
   --concurrency  requests in flight per endpoint
+  --timeout-ms   how long one judge request may take (default: the endpoint's timeoutMs, else 120000)
   --mode M       live | batch | auto for every judge (see prompt-adapt run --help); --batch-threshold N
   endpoints file:
 ${endpointsUsage('  ')}`;
 
 const OPTIONS = {
   project: { type: 'string' }, run: { type: 'string' }, metrics: { type: 'string' }, rejudge: { type: 'boolean' },
-  endpoints: { type: 'string' }, concurrency: { type: 'string' }, mode: { type: 'string' }, 'batch-threshold': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  endpoints: { type: 'string' }, concurrency: { type: 'string' }, 'timeout-ms': { type: 'string' }, mode: { type: 'string' }, 'batch-threshold': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 const pct = (c: VerdictCounts): string => {
@@ -38,7 +39,7 @@ const pct = (c: VerdictCounts): string => {
 
 /** Entry point of `prompt-adapt judge`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  let v: { project?: string; run?: string; metrics?: string; rejudge?: boolean; endpoints?: string; concurrency?: string; mode?: string; 'batch-threshold'?: string; json?: boolean; help?: boolean };
+  let v: { project?: string; run?: string; metrics?: string; rejudge?: boolean; endpoints?: string; concurrency?: string; 'timeout-ms'?: string; mode?: string; 'batch-threshold'?: string; json?: boolean; help?: boolean };
   try {
     ({ values: v } = parseArgs({ args: argv, options: OPTIONS, strict: true }));
   } catch (err) {
@@ -52,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const p of errors) console.error(formatProblem(p));
   if (errors.length) return 1;
   const store = Store.openForProject(project);
-  const endpoints = loadCliEndpoints(v.endpoints ? { ...process.env, PROMPT_ADAPT_CONFIG: v.endpoints } : process.env);
+  const endpoints = withTimeoutFlag(loadCliEndpoints(v.endpoints ? { ...process.env, PROMPT_ADAPT_CONFIG: v.endpoints } : process.env), v['timeout-ms']);
   let storeProblems = 0;
   const concurrency = v.concurrency ? Number(v.concurrency) : undefined;
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');

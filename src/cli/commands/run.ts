@@ -10,7 +10,7 @@ import { UserError } from '../../core/errors';
 import { formatProblem } from '../../core/problems';
 import { countRows, loadProjectFile, readExamples, type Example, type TestSetSource } from '../../core/project';
 import { parsePromptText, type PromptFile } from '../../core/prompt';
-import { builtInEndpoints, originOf, type EndpointsConfig, type SecretSource } from '../../core/providers/endpoints';
+import { builtInEndpoints, originOf, timeoutProblem, type EndpointsConfig, type SecretSource } from '../../core/providers/endpoints';
 import { endpointsUsage, parseEndpoints } from '../../core/providers/registry';
 import { planItems, planKey, type PlanCandidate, type RunPlan } from '../../core/runner/plan';
 import { RunRefused } from '../../core/runner/preflight';
@@ -36,6 +36,8 @@ const USAGE = `usage:
   --dataset       ad-hoc: JSONL, one example per line; fields fill {{vars}}; 'id' names the example
   --out           write one JSON line per (example, model): {"id","model","output",…} or {"id","model","error"}
   --concurrency   requests in flight per endpoint (default: the endpoint's maxConcurrency, else 16)
+  --timeout-ms MS how long one request may take before it is abandoned and retried, for every endpoint
+                  (default: the endpoint's timeoutMs, else 120000; 1000 to 3600000)
   --rate-limit-wait MINUTES
                   how long a rate-limited request keeps waiting and retrying before it is recorded as failed (default 30)
   --no-cache      do not use the shared response cache (re-running then asks again)
@@ -53,7 +55,7 @@ ${endpointsUsage('  ')}
 const OPTIONS = {
   project: { type: 'string' }, prompt: { type: 'string' }, 'test-set': { type: 'string' }, candidates: { type: 'string' },
   models: { type: 'string' }, 'base-url': { type: 'string' }, dataset: { type: 'string' }, out: { type: 'string' },
-  concurrency: { type: 'string' }, mode: { type: 'string' }, 'batch-threshold': { type: 'string' }, 'rate-limit-wait': { type: 'string' }, 'no-cache': { type: 'boolean' }, 'new-run': { type: 'boolean' }, 'run-id': { type: 'string' },
+  concurrency: { type: 'string' }, 'timeout-ms': { type: 'string' }, mode: { type: 'string' }, 'batch-threshold': { type: 'string' }, 'rate-limit-wait': { type: 'string' }, 'no-cache': { type: 'boolean' }, 'new-run': { type: 'boolean' }, 'run-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -95,7 +97,8 @@ export async function main(argv: string[]): Promise<number> {
   const { mode, batchThreshold } = batchFlags(v);
   const { prompt, text: promptText } = await readPrompt(v.prompt);
   const setup = v.project ? await projectForm(v, prompt, promptText) : await adHocForm(v, prompt);
-  const { store, endpoints, secrets } = setup;
+  const { store, secrets } = setup;
+  const endpoints = withTimeoutFlag(setup.endpoints, v['timeout-ms']);
   const plan = setup.plan;
   // An empty test set (no bytes, blank lines, a header only, `[]`) is a mistake, never a complete run.
   if (plan.total === 0) throw new UserError(`the test set ${plan.testSet?.path ?? ''} has no examples (it is empty, or has only a header); nothing was run.`);
@@ -134,6 +137,15 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   return result.missing > 0 || result.status === 'cancelled' ? 1 : 0;
+}
+
+/** The endpoints with `--timeout-ms` (checked) as every endpoint's request time limit; unchanged without the flag. */
+export function withTimeoutFlag(endpoints: EndpointsConfig, flag: string | undefined): EndpointsConfig {
+  if (flag === undefined) return endpoints;
+  const timeoutMs = Number(flag);
+  const problem = timeoutProblem(/^\d+$/.test(flag) ? timeoutMs : flag);
+  if (problem) throw new UserError(`--timeout-ms ${problem}`);
+  return Object.fromEntries(Object.entries(endpoints).map(([id, cfg]) => [id, { ...cfg, timeoutMs }]));
 }
 
 /** `--mode` and `--batch-threshold`, checked. */

@@ -13,7 +13,8 @@ import type { AdaptProvenance, PromptFile } from '../prompt/types';
 import { projectRelative } from '../runner/projectPlan';
 import { ruleLabel } from '../storedOutputs/styleAdvice';
 import { compareOnPart, headline, judgeVariant, rowOf } from './acceptance';
-import { Budget, estimateAdaptation, type AdaptationEstimate, type BudgetLimits } from './budget';
+import { Budget, describeEstimate, type AdaptationEstimate, type BudgetLimits } from './budget';
+import { estimateAdaptationCost } from './estimate';
 import { sampleFailures } from './failures';
 import { existingText, readPromptText, writeTextFile } from './files';
 import { checkRewrite } from './guards';
@@ -22,8 +23,8 @@ import { dominates, paretoFront, type Objectives } from './pareto';
 import type { AdaptationRecord, VariantEntry } from './record';
 import { askRewriter } from './rewriterCall';
 import { readRewriterReply, retryRequest } from './rewriterProtocol';
-import { judgeCallsPerOutput, runAndJudgePart, type AdaptServices } from './runParts';
-import { DEFAULT_SEAL, reuseSplit, splitTestSet, type TestSetSplit } from './split';
+import { runAndJudgePart, type AdaptServices } from './runParts';
+import { DEFAULT_SEAL, reuseSplit, splitTestSet } from './split';
 import { STRATEGIES, type Proposal, type StrategyId } from './strategies';
 import { contentHash, variantPath, variantTag, variantText } from './variantFile';
 
@@ -37,7 +38,7 @@ export interface AdaptOptions extends AdaptServices {
   seed?: string;
   rewriter?: JudgeModel;
   limits: BudgetLimits;
-  /** Asked once with the worst-case estimate before anything is spent; false stops. Absent: go ahead. */
+  /** Asked with the estimate before anything is spent (the parent's run included); false stops. Absent: go ahead. */
   confirm?(estimate: AdaptationEstimate): Promise<boolean>;
 }
 
@@ -73,12 +74,15 @@ const save = (r: Run): void => { r.record.spent = { ...r.budget.spent }; r.recor
 export async function runAdaptation(o: AdaptOptions): Promise<AdaptationRecord> {
   const run = await start(o);
   const { record } = run;
-  if (!record.splits.length || !record.variants.length) await prepare(run);
-  if (record.stopped) return record;
-  const estimate = estimateFor(run);
-  o.log(`estimate (worst case): ${estimate.variants} variants, ${estimate.rewriterCalls} rewriter + ${estimate.candidateCalls} candidate + ${estimate.judgeCalls} judge calls`
-    + `${estimate.usd !== undefined ? `, about $${estimate.usd.toFixed(4)}` : ''}; the cache answers repeated requests for free`);
+  // The estimate and the confirmation come before anything is spent, the parent's own run on the target included.
+  const estimate = await estimateAdaptationCost(o, { parent: run.parent, candidateId: record.candidateId, strategies: record.strategies, rounds: record.rounds,
+    seal: record.seal, rewriter: o.rewriter, splits: record.splits, exampleCounts: new Map([...run.examples].map(([id, m]) => [id, m.size])) });
+  o.log(`estimate: ${describeEstimate(estimate)}`);
+  if (o.limits.maxUsd !== undefined && estimate.usd && o.limits.maxUsd < estimate.usd.low) o.log(`the budget of $${o.limits.maxUsd} is below the lowest estimate: the adaptation will stop early, at the first step that does not fit`);
   if (o.confirm && !(await o.confirm(estimate))) { record.stopped = 'not confirmed'; save(run); return record; }
+  if (!record.splits.length || !record.variants.length) await prepare(run);
+  else for (const spec of o.project.testSets) await readAnswerable(run, spec);
+  if (record.stopped) return record;
   for (const id of record.strategies) {
     const rounds = STRATEGIES[id].variants(record.rounds);
     for (let round = 1; round <= rounds && !record.stopped; round++) await strategyRound(run, id, round);
@@ -118,17 +122,25 @@ async function readFields(o: AdaptOptions, spec: TestSetSpec): Promise<Map<strin
   return out;
 }
 
+/**
+ * The parent's outcomes on a test set, noting which examples some candidate answered correctly with it (reflect
+ * shows IDK on those as failures). Read again on resume, so a resumed round sends the rewriter the same request.
+ */
+async function readAnswerable(run: Run, spec: TestSetSpec): Promise<Map<string, Map<string, Outcome>>> {
+  const outcomes = await readOutcomes(run.o.store, run.o.project, run.parent.prompt, spec);
+  const answerable = new Set<string>();
+  for (const byId of outcomes.values()) for (const [id, x] of byId) if (x.verdict === 1) answerable.add(id);
+  run.answerable.set(spec.id, answerable);
+  return outcomes;
+}
+
 /** The parent on the target over every test set (cached if already run), then the split from its results. */
 async function prepare(run: Run): Promise<void> {
   const { o, record, parent } = run;
   for (const spec of o.project.testSets) {
     const why = await runAndJudgePart(o, { prompt: parent.prompt, promptText: parent.text, spec, candidateId: record.candidateId, part: 'all' }, run.budget);
     if (why) { record.stopped = why; save(run); return; }
-    const outcomes = await readOutcomes(o.store, o.project, parent.prompt, spec);
-    const answerable = new Set<string>();
-    for (const byId of outcomes.values()) for (const [id, x] of byId) if (x.verdict === 1) answerable.add(id);
-    run.answerable.set(spec.id, answerable);
-    const mine = outcomes.get(record.candidateId) ?? new Map<string, Outcome>();
+    const mine = (await readAnswerable(run, spec)).get(record.candidateId) ?? new Map<string, Outcome>();
     const ids = [...run.examples.get(spec.id)!.keys()];
     const stored = record.splits.find((s) => s.testSetId === spec.id);
     const split = stored ? reuseSplit(stored, ids) : splitTestSet(spec.id, ids.map((id) => ({ id, verdict: mine.get(id)?.verdict, idk: mine.get(id)?.idk ?? false })),
@@ -137,15 +149,6 @@ async function prepare(run: Run): Promise<void> {
     if (!stored) o.log(`split ${spec.id}: ${split.optimisation.length} examples to learn from, ${split.sealed.length} sealed${split.wholeSealed ? ' (the whole test set is sealed)' : ''}`);
   }
   save(run);
-}
-
-function estimateFor(run: Run): AdaptationEstimate {
-  const { record, o } = run;
-  const sum = (f: (s: TestSetSplit) => number): number => record.splits.reduce((n, s) => n + f(s), 0);
-  return estimateAdaptation({
-    strategies: record.strategies.map((id) => ({ usesRewriter: STRATEGIES[id].usesRewriter, variants: STRATEGIES[id].variants(record.rounds) })),
-    optimisationExamples: sum((s) => s.optimisation.length), sealedExamples: sum((s) => s.sealed.length), judgeCallsPerOutput: judgeCallsPerOutput(o),
-  });
 }
 
 /** The target candidate's outcomes with a prompt on every optimisation part, keyed `testSet\0example`. */

@@ -34,7 +34,7 @@ export function judgeCallsPerOutput(s: Pick<AdaptServices, 'project' | 'endpoint
   return selectMetrics(s.project, s.endpoints).reduce((n, m) => n + (m.kind === 'judge' ? (Array.isArray(m.judge) ? m.judge.length : 1) : 0), 0);
 }
 
-async function planFor(s: AdaptServices, r: PartRun): Promise<ProjectPlan> {
+export async function planFor(s: AdaptServices, r: PartRun): Promise<ProjectPlan> {
   const built = await buildProjectPlan({ project: s.project, prompt: r.prompt, promptText: r.promptText, testSetId: r.spec.id, candidateIds: [r.candidateId], signal: s.signal });
   if (!r.ids) return built;
   const ids = r.ids;
@@ -45,7 +45,7 @@ async function planFor(s: AdaptServices, r: PartRun): Promise<ProjectPlan> {
 }
 
 /** Requests of the part the cache cannot answer, and their rough cost (undefined without a price). */
-async function uncached(s: AdaptServices, r: PartRun): Promise<{ calls: number; usd?: number }> {
+export async function uncached(s: AdaptServices, r: PartRun): Promise<{ calls: number; usd?: number }> {
   const { plan, candidates } = await planFor(s, r);
   const c = candidates[0]!;
   const kind = s.endpoints[c.endpoint]?.kind ?? 'unknown';

@@ -214,7 +214,7 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
       variantPairs.push({ variant: await systemOf(p, c), parent: await systemOf(parent, c) });
     }
   }
-  const { pooled, unsure, decided } = pooledCalibration(systemOf.systems.values(), read.labels, notes);
+  const { pooled, unsure, decided, idkLabels } = pooledCalibration(systemOf.systems.values(), read.labels, notes);
   const opts = { level: ctx.level, draws: ctx.draws, seed: ctx.seed, margin: ctx.margin };
   const baselineRow = rowOf(ctx, baseline, ctx.baselineCandidate.id, true);
   oneSystemEstimate(ctx, baselineRow, baseline, pooled, opts);
@@ -233,6 +233,7 @@ async function compareTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunMan
   applyHolm(ctx, variantFamily, 'prompt variants', pooled, notes);
 
   const calibration = calibrationSummary(ctx, pooled, unsure, decided, family);
+  if (calibration && idkLabels) calibration.idkLabels = idkLabels;
   const comparison: TestSetComparison = {
     testSetId: spec.id, n: baseline.n, baselineId: ctx.baselineCandidate.id, metricId: ctx.metricId, estimator: ctx.estimator,
     level: ctx.level, margin: ctx.margin, rows: [baselineRow, ...rows], variants: variantRows, calibration, decisions: [], variantDecisions: [], notes,
@@ -320,20 +321,25 @@ function systemMaker(ctx: Ctx, read: TestSetRead, notes: Note[]): ((promptPath: 
  * Calibration: every labelled output of every system on this test set, pooled (METHOD §1). A variant that repeats
  * its parent's output for a question shares that output's label: each counts once.
  */
-function pooledCalibration(systems: Iterable<SystemData>, labels: TestSetRead['labels'], notes: Note[]): { pooled: Confusion; unsure: number; decided: number } {
+function pooledCalibration(systems: Iterable<SystemData>, labels: TestSetRead['labels'], notes: Note[]): { pooled: Confusion; unsure: number; decided: number; idkLabels: number } {
   const pooled: Confusion = { tp: 0, fn: 0, fp: 0, tn: 0 };
   const usedLabels = new Map<string, keyof Confusion | undefined>();
-  let idkLabels = 0;
   for (const d of systems) {
-    idkLabels += d.idkLabels;
     for (const [k, cell] of d.usedLabels) if (!usedLabels.has(k)) { usedLabels.set(k, cell); if (cell) pooled[cell]++; }
+  }
+  // Each label is counted once (a variant repeating its parent's output shares that label): in the calibration,
+  // unsure, on an IDK output (matched with no cell), or unmatched (its output is no longer compared).
+  let unsure = 0;
+  let decided = 0;
+  let idkLabels = 0;
+  for (const [key, l] of labels) {
+    if (l === 'unsure') unsure++;
+    else if (!usedLabels.has(key)) decided++;
+    else if (usedLabels.get(key) === undefined) idkLabels++;
   }
   if (idkLabels > 0) notes.push({ code: 'idk-labels-ignored', severity: 'info',
     message: `${idkLabels} label${idkLabels === 1 ? ' is' : 's are'} on IDK outputs: counted and left out of the calibration (an IDK output is incorrect by definition).` });
-  let unsure = 0;
-  let decided = 0;
-  for (const [key, l] of labels) { if (l === 'unsure') unsure++; else if (!usedLabels.has(key)) decided++; }
-  return { pooled, unsure, decided };
+  return { pooled, unsure, decided, idkLabels };
 }
 
 /** The candidates' rows against the baseline, and the family of paired comparisons Holm's correction spans. */
@@ -403,7 +409,7 @@ function oneSystemEstimate(ctx: Ctx, row: SystemRow, d: SystemData, pooled: Conf
     if (s === '1') correct++;
     else if (s === 'i') idk++;
   }
-  if (n === 0) return;
+  if (n === 0 || (n === idk && d.n > idk)) return; // answered outputs never judged: no estimate from the IDK ones alone
   try {
     const r = estimateOne(ctx.estimator, { confusion: pooled, judged: correct, n, idk, labels: total(d.labels) > 0 ? d.labels : undefined }, opts);
     row.estimate = r.estimate;
@@ -421,6 +427,26 @@ interface FamilyMember {
   labels: { baseline?: Confusion; candidate?: Confusion };
 }
 
+/**
+ * Answered outputs without a verdict of the primary metric are left out of the paired table, but IDK outputs need
+ * none: a system whose answered outputs were never judged would be compared on its IDK questions alone (a variant
+ * run but not judged showed "+0.0 pp [+0.0, +0.0]"). No comparison then; a warning when only some lack a verdict.
+ */
+function judgedEnough(ctx: Ctx, row: SystemRow, systems: readonly SystemData[]): boolean {
+  for (const d of systems) {
+    const answered = [...d.examples.values()].filter((f) => !f.idk);
+    const unjudged = answered.filter((f) => f.verdict !== 0 && f.verdict !== 1).length;
+    if (unjudged === 0) continue;
+    const who = `${d.candidate.id} on ${rel(ctx.dir, d.promptPath)}`;
+    if (unjudged === answered.length) {
+      row.notes.push({ code: 'not-judged', severity: 'error', message: `No ${ctx.metricId} verdict on any answered output of ${who}: judge that run first (a comparison on its IDK questions alone would mislead).` });
+      return false;
+    }
+    row.notes.push({ code: 'partly-judged', severity: 'warning', message: `${unjudged} of ${answered.length} answered outputs of ${who} have no ${ctx.metricId} verdict and are left out of the comparison; judge them for an unbiased result.` });
+  }
+  return true;
+}
+
 /** The paired difference of `cand` against `base` (on the examples both have a state for), written into `row`. */
 function pairedComparison(ctx: Ctx, row: SystemRow, base: SystemData, cand: SystemData, pooled: Confusion,
   opts: { level: number; draws?: number; seed?: number; margin: number }): Omit<FamilyMember, 'row'> | undefined {
@@ -430,6 +456,7 @@ function pairedComparison(ctx: Ctx, row: SystemRow, base: SystemData, cand: Syst
     row.idkDifference = { point: r.estimate, mean: r.estimate, median: r.estimate, lo: r.lo, hi: r.hi };
   }
   if (!ctx.metricId) return undefined;
+  if (!judgedEnough(ctx, row, [base, cand])) return undefined;
   // The 3 × 3 state table (METHOD §1): IDK outputs need no verdict; answered ones do.
   const states = emptyStates();
   for (const [id, a] of base.examples) {

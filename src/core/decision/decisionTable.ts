@@ -1,7 +1,7 @@
 // The framework's decision table (steps 2, 4 and 5) per candidate × test set, and the selection (step 6)
 // over all test sets. Pure functions of the comparison's numbers and the project's thresholds.
 import type { Candidate, DecisionConfig, ProjectFile } from '../project/types';
-import { shownPoint, type CellStatus, type ComparisonReport, type DecisionCell, type DecisionRow, type Selection, type SystemRow, type TestSetComparison, type Thresholds } from '../../protocol/comparison';
+import { shownPoint, type CellStatus, type ComparisonReport, type CoverSet, type DecisionCell, type DecisionRow, type Selection, type SystemRow, type TestSetComparison, type Thresholds } from '../../protocol/comparison';
 import { rangeInWords } from '../stats/verdict';
 import { cheapestCover, EXACT_LIMIT, type CoverItem } from './setCover';
 
@@ -159,9 +159,22 @@ export function selectCandidates(report: ComparisonReport, project: Pick<Project
     return { ...base, reason: `No selection: no passing candidate covers ${names.join(', ')}.` };
   }
   const toSet = (s: { ids: string[]; cost: number; covers: string[]; unpriced: string[] }) =>
-    ({ candidates: s.ids, cost: s.cost, covers: s.covers, ...(s.unpriced.length ? { unpriced: s.unpriced } : {}) });
+    ({ candidates: s.ids, cost: s.cost, covers: s.covers, ...(s.unpriced.length ? { unpriced: s.unpriced } : {}), serving: servingOf(s.ids, items, required) });
   return { ...base, best: toSet(r.best), runnersUp: r.runnersUp.slice(0, 3).map(toSet),
     ...(r.exact ? {} : { reason: `More than ${EXACT_LIMIT} passing candidates: the set was found greedily and may not be the cheapest.` }) };
+}
+
+/**
+ * Which member of a set serves each requirement: the cheapest member that covers it (a priced one before an
+ * unpriced one), with its cost per 1000 requests. With nothing required, each member serves "all requests".
+ */
+export function servingOf(ids: readonly string[], items: readonly CoverItem[], required: readonly string[]): NonNullable<CoverSet['serving']> {
+  const members = ids.map((id) => items.find((i) => i.id === id)!).filter(Boolean);
+  if (required.length === 0) return members.map((m) => ({ requirement: 'all requests', candidate: m.id, ...(m.cost !== undefined ? { costPer1k: m.cost } : {}) }));
+  return required.flatMap((req) => {
+    const best = members.filter((m) => m.covers.includes(req)).sort((a, b) => (a.cost ?? Infinity) - (b.cost ?? Infinity) || (a.id < b.id ? -1 : 1))[0];
+    return best ? [{ requirement: req, candidate: best.id, ...(best.cost !== undefined ? { costPer1k: best.cost } : {}) }] : [];
+  });
 }
 
 /** Fills the decision tables of every test set and the selection, in place. */
@@ -170,6 +183,10 @@ export function applyDecisions(report: ComparisonReport, project: Pick<ProjectFi
     const d = decideTestSet(ts, t);
     ts.decisions = d.decisions;
     ts.variantDecisions = d.variantDecisions;
+    for (const row of [...d.decisions, ...d.variantDecisions]) {
+      const c = project.candidates.find((x) => x.id === row.candidateId);
+      if (c) row.covers = coversOf(c);
+    }
   }
   report.thresholds = t;
   report.selection = selectCandidates(report, project, report.testSets[0]?.baselineId ?? project.baseline?.candidate);

@@ -67,6 +67,7 @@ export interface DecisionConfig {
   level?: number;
   nonInferiorityMargin?: number;
   maxIdkIncrease?: number;
+  /** Largest candidate/baseline ratio of median latency (each request's, from send to full reply). */
   maxLatencyRatio?: number;
   maxSchemaFailure?: number;
   maxBadStyle?: number;

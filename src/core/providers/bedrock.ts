@@ -1,8 +1,8 @@
 // The only module that imports `@aws-sdk/*` and `@smithy/*`. Bedrock Converse over HTTP/1.1.
 import type { ConverseCommandInput, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { isAbortError, toMessage } from '../errors';
-import { originOf, type BedrockBatchConfig } from './endpoints';
+import { causeMessage, dnsFailureHost, isAbortError } from '../errors';
+import { DEFAULT_TIMEOUT_MS, originOf, type BedrockBatchConfig } from './endpoints';
 import type { ProviderDescriptor } from './descriptor';
 import { parameterProblems, type ParameterName } from './parameters';
 import { ProviderError, redact, type Completion, type CompletionRequest, type ModelProvider } from './provider';
@@ -49,7 +49,7 @@ export async function createBedrockProvider(opts: BedrockProviderOptions): Promi
     credentials,
     maxAttempts: 1, // the runner's scheduler retries
     // HTTP/1.1: the default HTTP/2 handler breaks behind proxies and against local servers.
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 10_000, requestTimeout: opts.timeoutMs ?? 120_000, throwOnRequestTimeout: true, httpAgent: agent, httpsAgent: agent }),
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 10_000, requestTimeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, throwOnRequestTimeout: true, httpAgent: agent, httpsAgent: agent }),
   });
 
   return {
@@ -68,7 +68,7 @@ export async function createBedrockProvider(opts: BedrockProviderOptions): Promi
         };
       } catch (err) {
         if (signal.aborted || isAbortError(err) || err instanceof ProviderError) throw err;
-        throw toProviderError(err);
+        throw toProviderError(err, opts);
       }
     },
     close: () => client.destroy(),
@@ -111,9 +111,12 @@ const byName: Record<string, ErrorKind> = {
   InternalServerException: 'transient', TimeoutError: 'transient',
 };
 
-function toProviderError(err: unknown): ProviderError {
+function toProviderError(err: unknown, where: Pick<BedrockProviderOptions, 'region' | 'endpoint'>): ProviderError {
   const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string }; $response?: { headers?: Record<string, string> } };
-  const message = redact(toMessage(err)).slice(0, 500);
+  const message = redact(causeMessage(err)).slice(0, 500);
+  // A wrong region names a host that does not exist: a setting to fix, not a fault to retry.
+  const dns = dnsFailureHost(err);
+  if (dns) return new ProviderError('config', `the host name '${dns.host}' does not resolve (${message}); check the endpoint's ${where.endpoint ? 'baseURL and ' : ''}region${where.region ? ` ('${where.region}')` : ''}`, { code: dns.code });
   const status = e.$metadata?.httpStatusCode;
   let kind: ErrorKind | undefined = status === 401 || status === 403 ? 'auth' : e.name ? byName[e.name] : undefined;
   if (e.name === 'ValidationException' && !kind) {
@@ -148,7 +151,7 @@ export const bedrockKind: ProviderDescriptor = {
   parameters: BEDROCK_PARAMETERS,
   create: (_endpointId, cfg, deps) => createBedrockProvider({
     region: cfg.region, profile: cfg.profile, endpoint: cfg.baseURL, mfaCodeProvider: deps.mfaCodeProvider,
-    credentials: deps.awsCredentials, maxSockets: Math.max(64, cfg.maxConcurrency ?? 16), timeoutMs: deps.timeoutMs,
+    credentials: deps.awsCredentials, maxSockets: Math.max(64, cfg.maxConcurrency ?? 16), timeoutMs: cfg.timeoutMs ?? deps.timeoutMs,
   }),
 };
 

@@ -11,6 +11,7 @@ export interface ProviderDeps {
   mfaCodeProvider?: (mfaSerial: string) => Promise<string>;
   /** Tests: dummy AWS credentials for a loopback Bedrock server. */
   awsCredentials?: BedrockProviderOptions['credentials'];
+  /** A request time limit for endpoints that set no `timeoutMs` (tests; default 120 s). */
   timeoutMs?: number;
   /**
    * CLI only: OpenAI-compatible endpoints use node:http with a keep-alive agent of this many sockets instead of

@@ -17,6 +17,8 @@ export interface EndpointConfig {
   maxConcurrency?: number;
   requestsPerMinute?: number;
   tokensPerMinute?: number;
+  /** How long one request may take before it is abandoned and retried, ms (default 120 000; see `timeoutProblem`). */
+  timeoutMs?: number;
   /**
    * The provider's batch service. OpenAI-compatible: `true` when the server has the Files and Batches API
    * (OpenAI, Azure OpenAI; not vLLM or llama.cpp). Bedrock: where the job files go and the role Bedrock uses.
@@ -32,6 +34,18 @@ export type EndpointsConfig = Record<string, EndpointConfig>;
 /** Where API keys come from. A key is bound to (endpoint id, URL origin): a changed URL never reuses a key. */
 export interface SecretSource {
   getKey(endpointId: string, origin: string): Promise<string | undefined>;
+}
+
+/** A request's time limit when the endpoint sets none. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/**
+ * Why a value cannot be a request time limit, or undefined: whole milliseconds from a second (below that a
+ * loaded server times out on everything) to an hour (a slow CPU server with a long answer).
+ */
+export function timeoutProblem(v: unknown): string | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1000 && v <= 3_600_000 ? undefined
+    : `must be a whole number of milliseconds from 1000 to 3600000 (default ${DEFAULT_TIMEOUT_MS}), not ${JSON.stringify(v)}`;
 }
 
 /** Built-in endpoints that need no configuration. */

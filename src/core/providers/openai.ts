@@ -1,14 +1,14 @@
 // The only module that imports `openai`. Chat Completions against any OpenAI-compatible server.
 import type OpenAI from 'openai';
-import { isAbortError, toMessage, UserError } from '../errors';
-import { originOf } from './endpoints';
+import { causeMessage, dnsFailureHost, isAbortError, toMessage, UserError } from '../errors';
+import { DEFAULT_TIMEOUT_MS, originOf } from './endpoints';
 import type { ProviderDescriptor } from './descriptor';
-import { createNodeFetch } from './nodeHttpFetch';
+import { createNodeFetch, type SendTiming } from './nodeHttpFetch';
 import { parameterProblems, type ParameterName } from './parameters';
 import { parseRateLimitHeaders } from './rateLimits';
 import { emptyReplyError } from './replies';
 import type { OpenAIBatchApi } from '../batch/openaiBatch';
-import { classifyHttp, parseRetryAfter, ProviderError, redact, type Completion, type CompletionRequest } from './provider';
+import { classifyHttp, parseRetryAfter, ProviderError, redact, TIMEOUT_CODE, type Completion, type CompletionRequest } from './provider';
 import type { StreamedCompletion, StreamingProvider } from './streaming';
 
 export interface OpenAIProviderOptions {
@@ -16,7 +16,7 @@ export interface OpenAIProviderOptions {
   baseURL: string;
   /** Sent only to `baseURL`'s origin. Local servers accept any non-empty key. */
   apiKey: string | undefined;
-  /** Per attempt; default 120 s. */
+  /** Per attempt; default DEFAULT_TIMEOUT_MS (120 s). */
   timeoutMs?: number;
   /**
    * CLI only: send requests over node:http with a keep-alive agent of this many sockets (the run's concurrency)
@@ -42,12 +42,16 @@ async function createClient(opts: OpenAIProviderOptions): Promise<{ client: Open
   const guardedFetch: typeof fetch = (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (!url.startsWith(origin + '/')) return Promise.reject(new ProviderError('auth', `refusing to send a key to ${new URL(url).origin} (endpoint origin is ${origin})`));
-    // The node transport never follows redirects either.
-    return transport ? transport(input, init) : fetch(input, { ...init, redirect: 'error' });
+    // The node transport never follows redirects either. It reports when the request was written; global fetch
+    // does not say, so the call itself counts as the send.
+    if (transport) return transport(input, init);
+    const { onSent, ...rest } = (init ?? {}) as RequestInit & SendTiming;
+    onSent?.(performance.now());
+    return fetch(input, { ...rest, redirect: 'error' });
   };
   const client: OpenAI = new OpenAIClient({
     apiKey, baseURL: opts.baseURL, organization: null, project: null, maxRetries: 0,
-    timeout: opts.timeoutMs ?? 120_000, fetch: guardedFetch, logLevel: 'off',
+    timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, fetch: guardedFetch, logLevel: 'off',
   });
   return { client, SDK: OpenAIClient, close: () => transport?.close() };
 }
@@ -85,6 +89,7 @@ function completionOf(data: OpenAI.Chat.ChatCompletion, latencyMs: number): Comp
     inputTokens: data.usage?.prompt_tokens,
     outputTokens: data.usage?.completion_tokens,
     latencyMs,
+    ...(typeof data.model === 'string' && data.model ? { model: data.model } : {}),
     requestId: request_id ?? undefined,
   };
 }
@@ -98,19 +103,22 @@ export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise
     kind: 'openai',
     async complete(req: CompletionRequest, signal: AbortSignal): Promise<Completion> {
       const body = chatCompletionBody(req);
-      const start = performance.now();
+      // Latency counts from the moment the request went out, not from time spent waiting for a socket.
+      let sentAt = performance.now();
+      const timing: SendTiming = { onSent: (at) => { sentAt = at; } };
       try {
         // With the response: its rate-limit headers pace the endpoint.
-        const { data, response } = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal }).withResponse();
-        const completion = completionOf(data, performance.now() - start);
+        const { data, response } = await client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+          { signal, fetchOptions: timing as Record<string, never> }).withResponse();
+        const completion = completionOf(data, performance.now() - sentAt);
         const rateLimits = parseRateLimitHeaders((n) => response.headers.get(n));
         if (rateLimits) completion.rateLimits = rateLimits;
         return completion;
       } catch (err) {
-        throw toProviderError(err, signal, secrets, SDK);
+        throw toProviderError(err, signal, secrets, SDK, opts.timeoutMs);
       }
     },
-    stream: (req, signal, onText) => streamChat({ client, SDK, secrets }, req, signal, onText),
+    stream: (req, signal, onText) => streamChat({ client, SDK, secrets, timeoutMs: opts.timeoutMs }, req, signal, onText),
     close,
   };
 }
@@ -119,7 +127,7 @@ export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise
  * One chat completion streamed (server-sent events): each piece of text goes to `onText` as it arrives; token
  * counts come from the final usage chunk (`stream_options.include_usage`), when the server sends one.
  */
-async function streamChat(c: { client: OpenAI; SDK: typeof OpenAI; secrets: (string | undefined)[] }, req: CompletionRequest, signal: AbortSignal,
+async function streamChat(c: { client: OpenAI; SDK: typeof OpenAI; secrets: (string | undefined)[]; timeoutMs?: number }, req: CompletionRequest, signal: AbortSignal,
   onText: (piece: string) => void): Promise<StreamedCompletion> {
   const body = { ...chatCompletionBody(req), stream: true, stream_options: { include_usage: true } };
   const start = performance.now();
@@ -145,7 +153,7 @@ async function streamChat(c: { client: OpenAI; SDK: typeof OpenAI; secrets: (str
     // The SDK ends a stream quietly when it is aborted: a cut-off reply must not pass for a whole one.
     signal.throwIfAborted();
   } catch (err) {
-    throw toProviderError(err, signal, c.secrets, c.SDK);
+    throw toProviderError(err, signal, c.secrets, c.SDK, c.timeoutMs);
   }
   return { text, finishReason, inputTokens: usage?.prompt_tokens, outputTokens: usage?.completion_tokens, latencyMs: performance.now() - start,
     requestId, firstTokenMs, streamed: true };
@@ -186,13 +194,19 @@ export async function createOpenAIBatchApi(opts: OpenAIProviderOptions): Promise
   };
 }
 
-function toProviderError(err: unknown, signal: AbortSignal, secrets: (string | undefined)[], SDK: typeof OpenAI): unknown {
+/** A timeout's message names the limit and where to change it (a slow CPU server needs more than the default). */
+function timedOut(timeoutMs: number): string {
+  return `request timed out after ${timeoutMs / 1000} s (the endpoint's timeoutMs; raise it for a slow server)`;
+}
+
+function toProviderError(err: unknown, signal: AbortSignal, secrets: (string | undefined)[], SDK: typeof OpenAI, timeoutMs = DEFAULT_TIMEOUT_MS): unknown {
   if (err instanceof ProviderError) return err;
   if (signal.aborted || err instanceof SDK.APIUserAbortError || isAbortError(err)) return err;
-  if (err instanceof SDK.APIConnectionTimeoutError) return new ProviderError('transient', 'request timed out');
+  if (err instanceof SDK.APIConnectionTimeoutError) return new ProviderError('transient', timedOut(timeoutMs), { code: TIMEOUT_CODE });
   if (err instanceof SDK.APIConnectionError) {
-    const cause = (err as { cause?: unknown }).cause;
-    return new ProviderError('transient', redact(`connection error: ${cause ? toMessage(cause) : err.message}`, secrets));
+    const dns = dnsFailureHost(err);
+    if (dns) return new ProviderError('config', redact(`the host name '${dns.host}' does not resolve (${causeMessage(err)}); check the endpoint's baseURL`, secrets), { code: dns.code });
+    return new ProviderError('transient', redact(`connection error: ${causeMessage(err)}`, secrets));
   }
   if (err instanceof SDK.APIError) {
     const status = err.status;
@@ -223,6 +237,6 @@ export const openaiKind: ProviderDescriptor = {
   create: async (endpointId, cfg, deps) => {
     if (!cfg.baseURL) throw new UserError(`Endpoint '${endpointId}' has no baseURL.`);
     const apiKey = await deps.secrets.getKey(endpointId, originOf(cfg.baseURL));
-    return createOpenAIProvider({ baseURL: cfg.baseURL, apiKey, timeoutMs: deps.timeoutMs, nodeHttpSockets: deps.nodeHttpSockets });
+    return createOpenAIProvider({ baseURL: cfg.baseURL, apiKey, timeoutMs: cfg.timeoutMs ?? deps.timeoutMs, nodeHttpSockets: deps.nodeHttpSockets });
   },
 };

@@ -17,8 +17,10 @@ export interface Completion {
   finishReason?: string;
   inputTokens?: number;
   outputTokens?: number;
-  /** Wall time of the call as seen by the client. */
+  /** Time from the moment the request was sent to the full reply. */
   latencyMs: number;
+  /** The model the server says answered (the reply's `model`), when it names one. */
+  model?: string;
   requestId?: string;
   /** What the server's `x-ratelimit-*` headers said, when it sends them (the scheduler paces by them). */
   rateLimits?: ServerRateLimits;
@@ -32,6 +34,9 @@ export interface ModelProvider {
   /** Releases sockets; further calls fail. */
   close?(): void;
 }
+
+/** `details.code` of a request that ran out of time (the scheduler takes it as a sign of a server queueing requests). */
+export const TIMEOUT_CODE = 'timeout';
 
 /** A classified failure. `message` is already redacted (no keys). */
 export class ProviderError extends Error {
@@ -50,7 +55,7 @@ export type ErrorAction = 'stop-endpoint' | 'stop-candidate' | 'rate-limit' | 'r
 
 export function actionFor(kind: ErrorKind): ErrorAction {
   switch (kind) {
-    case 'auth': case 'quota': return 'stop-endpoint';
+    case 'auth': case 'quota': case 'config': return 'stop-endpoint';
     case 'model-not-found': return 'stop-candidate';
     case 'rate-limit': return 'rate-limit';
     case 'transient': case 'unknown': return 'retry';

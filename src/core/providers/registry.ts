@@ -5,7 +5,7 @@
 import { UserError } from '../errors';
 import { bedrockKind } from './bedrock';
 import type { ProviderDeps, ProviderDescriptor } from './descriptor';
-import { originOf, type EndpointConfig, type EndpointsConfig } from './endpoints';
+import { originOf, timeoutProblem, type EndpointConfig, type EndpointsConfig } from './endpoints';
 import { openaiKind } from './openai';
 import type { Candidate } from '../project/types';
 import type { ModelParameters } from '../prompt/types';
@@ -57,6 +57,10 @@ export function parseEndpoints(raw: unknown): { endpoints: EndpointsConfig; prob
     for (const k of ['maxConcurrency', 'requestsPerMinute', 'tokensPerMinute'] as const) {
       if (e[k] === undefined) continue;
       if (typeof e[k] === 'number' && e[k] > 0) cfg[k] = e[k]; else problems.push(`${id}: ${k} must be a positive number`);
+    }
+    if (e.timeoutMs !== undefined) {
+      const problem = timeoutProblem(e.timeoutMs);
+      if (problem) problems.push(`${id}: timeoutMs ${problem}`); else cfg.timeoutMs = e.timeoutMs as number;
     }
     if (e.batch !== undefined) {
       const problem = table[cfg.kind].batchProblem(e.batch);

@@ -1,6 +1,7 @@
 // Shared helpers of the report renderers: number formatting and escaping for each output language.
 // Everything that came from a model, a test set or a file name is untrusted and goes through these.
 import { shownPoint, type CellStatus, type DecisionCell, type Interval, type VerdictName } from '../../protocol/comparison';
+import { STATUS_STYLE, VERDICT_WORDS } from '../../protocol/legend';
 
 /** A fraction as a percentage with one decimal, `–` when absent. */
 export const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`);
@@ -17,7 +18,8 @@ export const num = (x: number | undefined, digits = 0): string => (x === undefin
 
 export const money = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : `$${x < 1 ? x.toFixed(4) : x.toFixed(2)}`);
 
-export const STATUS_WORD: Record<CellStatus, string> = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' };
+/** PASS / FAIL / UNKNOWN, as the shared legend words them (protocol/legend). */
+export const STATUS_WORD: Record<CellStatus, string> = { pass: STATUS_STYLE.pass.word, fail: STATUS_STYLE.fail.word, unknown: STATUS_STYLE.unknown.word };
 
 export const cellText = (c: DecisionCell): string => `${STATUS_WORD[c.status]} ${c.detail}`;
 
@@ -55,7 +57,5 @@ export function csvField(v: string | number | boolean | undefined): string {
   return /[",;\t\r\n]/u.test(s) ? `"${s.replace(/"/gu, '""')}"` : s;
 }
 
-/** A verdict as a report shows it (METHOD §7). */
-export const VERDICT_TEXT: Record<VerdictName, string> = {
-  better: 'better', 'non-inferior': 'non-inferior', worse: 'worse', inconclusive: 'inconclusive', 'do-not-act': 'DO NOT ACT',
-};
+/** A verdict as a report shows it (METHOD §7), from the shared legend; "do not act" in capitals so it stands out in plain text. */
+export const VERDICT_TEXT: Record<VerdictName, string> = { ...Object.fromEntries(Object.entries(VERDICT_WORDS).map(([k, v]) => [k, v.word])) as Record<VerdictName, string>, 'do-not-act': 'DO NOT ACT' };

@@ -1,24 +1,32 @@
 // The self-contained HTML report: inline CSS and an inline SVG forest plot, no scripts and no external
 // resources (a CSP meta tag forbids them too). Every string from the data is escaped: model outputs, ids,
 // file names and notes are untrusted and must show as text.
-import { shownPoint, type CellStatus, type ComparisonReport, type DecisionRow, type Note, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
-import { escapeHtml as h, money, num, pct, pp, ppInterval, STATUS_WORD, VERDICT_TEXT } from './format';
+import { shownPoint, type CellStatus, type ComparisonReport, type CoverSet, type DecisionRow, type Note, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
+import { failingRules, labelCountText, labelCounts, labelLines, LABEL_DEFINITION, mergedNotes, STATUS_ORDER, STATUS_STYLE, VERDICT_ORDER, VERDICT_WORDS } from '../../protocol/legend';
+import { escapeHtml as h, money, num, pct, pp, ppInterval } from './format';
 
-const STATUS_COLOR: Record<CellStatus, string> = { pass: '#1a7f37', fail: '#cf222e', unknown: '#9a6700' };
+/** Status colours from the shared legend (protocol/legend), light and dark, as classes the text and the plot use. */
+const STATUS_CSS = STATUS_ORDER.map((st) => `.${st}{color:${STATUS_STYLE[st].light};font-weight:600}.st-${st} line{stroke:${STATUS_STYLE[st].light}}.st-${st} circle,.sw-${st}{fill:${STATUS_STYLE[st].light};background:${STATUS_STYLE[st].light}}`).join('')
+  + `@media (prefers-color-scheme:dark){${STATUS_ORDER.map((st) => `.${st}{color:${STATUS_STYLE[st].dark}}.st-${st} line{stroke:${STATUS_STYLE[st].dark}}.st-${st} circle,.sw-${st}{fill:${STATUS_STYLE[st].dark};background:${STATUS_STYLE[st].dark}}`).join('')}}`;
 
-const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1f2328;background:#fff}
+// Responsive: the page never scrolls sideways; a wide table scrolls inside its own box, narrow tables wrap,
+// plots scale down to the page (their labels are never cut: they wrap onto lines).
+const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;padding:0 1.5rem;max-width:1200px;color:#1f2328;background:#fff;overflow-wrap:break-word}
 h1{font-size:1.6rem}h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de}h3{margin-top:1.5rem}
+.wrap{max-width:100%;overflow-x:auto}
 table{border-collapse:collapse;margin:.5rem 0;font-size:13px}th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
-th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.pass{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}.unknown{color:#9a6700;font-weight:600}
+th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table.fit{width:100%}table.fit td{overflow-wrap:anywhere}.pass,.fail,.unknown{white-space:nowrap}table.fit td ul{margin:0;padding-left:1rem}table:not(.fit) th,table:not(.fit) td{white-space:nowrap}
 .note-error{color:#cf222e}.note-warning{color:#9a6700}.muted{color:#656d76}svg{max-width:100%;height:auto}
-@media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}th{background:#161b22}th,td{border-color:#30363d}}`;
+.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;font-size:13px}.sw{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.35rem;vertical-align:-1px}
+@media (max-width:700px){body{margin:1rem auto;padding:0 .75rem}}
+@media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}th{background:#161b22}th,td{border-color:#30363d}}${STATUS_CSS}`;
 
-const status = (s: CellStatus, text = STATUS_WORD[s]): string => `<span class="${s}">${h(text)}</span>`;
+const status = (s: CellStatus, text = STATUS_STYLE[s].word): string => `<span class="${s}">${h(text)}</span>`;
 
-function tableHtml(head: string[], rows: string[][]): string {
-  return `<table><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${
-    rows.map((r) => `<tr>${r.join('')}</tr>`).join('')}</tbody></table>`;
+function tableHtml(head: string[], rows: string[][], cls = ''): string {
+  return `<div class="wrap"><table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${
+    rows.map((r) => `<tr>${r.join('')}</tr>`).join('')}</tbody></table></div>`;
 }
 
 const td = (text: string, numeric = false): string => `<td${numeric ? ' class="num"' : ''}>${h(text)}</td>`;
@@ -26,7 +34,24 @@ const td = (text: string, numeric = false): string => `<td${numeric ? ' class="n
 function decisionHtml(rows: readonly DecisionRow[]): string {
   const cell = (c: DecisionRow['schema']): string => `<td>${status(c.status)} ${h(c.detail)}</td>`;
   return tableHtml(['System', 'Verdict', 'Schema', 'IDK', 'Latency', 'Correctness', 'Style', 'Overall'],
-    rows.map((d) => [td(d.systemId), `<td><strong>${h(d.verdict ? VERDICT_TEXT[d.verdict] : '–')}</strong></td>`, cell(d.schema), cell(d.idk), cell(d.latency), cell(d.correctness), cell(d.style), `<td>${status(d.overall)}</td>`]));
+    rows.map((d) => [td(d.systemId), `<td><strong>${h(d.verdict ? VERDICT_WORDS[d.verdict].word : '–')}</strong></td>`, cell(d.schema), cell(d.idk), cell(d.latency), cell(d.correctness), cell(d.style), `<td>${status(d.overall)}</td>`]), 'fit');
+}
+
+/** One row per candidate, verdict first: overall status, statistics verdict, the failing rules in words, cost, what it serves. */
+function verdictHtml(decisions: readonly DecisionRow[], rows: readonly SystemRow[]): string {
+  return tableHtml(['Candidate', 'Overall', 'Statistics verdict', 'Why', 'Cost / 1k', 'Serves'], decisions.map((d) => {
+    const r = rows.find((x) => x.systemId === d.systemId);
+    const why = failingRules(d);
+    return [td(d.systemId), `<td>${status(d.overall)}</td>`, td(d.verdict ? VERDICT_WORDS[d.verdict].word : '–'),
+      `<td>${why.length ? `<ul>${why.map((w) => `<li>${h(w.text)}</li>`).join('')}</ul>` : 'passes every rule'}</td>`,
+      td(money(r?.costPer1k), true), td(d.covers?.map((c) => c.replace(/^region:/, '')).join(', ') || '–')];
+  }), 'fit');
+}
+
+/** What the colours and the verdict words mean (the same legend as the panel's). */
+function legendHtml(): string {
+  return `<ul class="legend">${STATUS_ORDER.map((st) => `<li><span class="sw sw-${st}"></span>${status(st)}: ${h(STATUS_STYLE[st].meaning)}</li>`).join('')}</ul>`
+    + `<p class="muted">Statistics verdict: ${VERDICT_ORDER.map((v) => `<strong>${h(VERDICT_WORDS[v].word)}</strong> — ${h(VERDICT_WORDS[v].meaning)}`).join('; ')}.</p>`;
 }
 
 function systemsHtml(rows: readonly SystemRow[]): string {
@@ -39,14 +64,24 @@ function systemsHtml(rows: readonly SystemRow[]): string {
     td(num(r.medianWords), true), td(`${r.inputTokens} / ${r.outputTokens}`, true), td(money(r.costPer1k), true)]));
 }
 
+/** A label on one or more lines (tspans), right-aligned at x: names are wrapped, never cut. */
+const labelSvg = (name: string, x: number, y: number, lineH: number): string => {
+  const lines = labelLines(name);
+  const y0 = y - ((lines.length - 1) * lineH) / 2;
+  return `<text x="${x}" y="${(y0 + 4).toFixed(1)}" font-size="12" text-anchor="end" fill="currentColor">${lines.map((l, i) => `<tspan x="${x}" y="${(y0 + 4 + i * lineH).toFixed(1)}">${h(l)}</tspan>`).join('')}</text>`;
+};
+
 /**
  * A forest plot of the differences with their intervals: one row per system, a solid zero line and a
- * dashed line at −margin. Colours follow each row's overall decision; `<title>` gives the numbers on hover.
+ * dashed line at −margin. Colours follow each row's overall decision (the shared legend); `<title>` gives the numbers on hover.
  */
 export function forestPlotSvg(rows: readonly SystemRow[], decisions: readonly DecisionRow[], margin: number, title: string): string {
   const shown = rows.filter((r) => r.difference);
   if (shown.length === 0) return '<p class="muted">No calibrated differences to plot.</p>';
-  const labelW = 220, plotW = 460, rowH = 26, top = 30, bottom = 34;
+  const lineH = 13;
+  const lines = shown.map((r) => labelLines(r.systemId));
+  const labelW = Math.max(120, Math.ceil(Math.max(...lines.flat().map((l) => l.length)) * 6.8) + 16), plotW = 460, top = 30, bottom = 34;
+  const rowH = Math.max(26, ...lines.map((l) => l.length * lineH + 6));
   const height = top + bottom + rowH * shown.length;
   let lo = Math.min(-margin, 0, ...shown.map((r) => r.difference!.lo));
   let hi = Math.max(0, ...shown.map((r) => r.difference!.hi));
@@ -59,19 +94,17 @@ export function forestPlotSvg(rows: readonly SystemRow[], decisions: readonly De
   parts.push(`<line x1="${f(x(0))}" y1="${top - 8}" x2="${f(x(0))}" y2="${height - bottom + 4}" stroke="#656d76" stroke-width="1"/>`);
   parts.push(`<text x="${f(x(0))}" y="${top - 12}" font-size="11" text-anchor="middle" fill="#656d76">0</text>`);
   if (margin > 0) {
-    parts.push(`<line x1="${f(x(-margin))}" y1="${top - 8}" x2="${f(x(-margin))}" y2="${height - bottom + 4}" stroke="#cf222e" stroke-width="1" stroke-dasharray="4 3"/>`);
-    parts.push(`<text x="${f(x(-margin))}" y="${height - bottom + 16}" font-size="11" text-anchor="middle" fill="#cf222e">${h(`−margin ${pp(-margin)}`)}</text>`);
+    parts.push(`<line x1="${f(x(-margin))}" y1="${top - 8}" x2="${f(x(-margin))}" y2="${height - bottom + 4}" stroke="#9a6700" stroke-width="1" stroke-dasharray="4 3"/>`);
+    parts.push(`<text x="${f(x(-margin))}" y="${height - bottom + 16}" font-size="11" text-anchor="middle" fill="#9a6700">${h(`−margin ${pp(-margin)}`)}</text>`);
   }
   shown.forEach((r, i) => {
     const d = r.difference!;
     const y = top + rowH * i + rowH / 2;
     const s = decisions.find((x2) => x2.systemId === r.systemId)?.overall ?? 'unknown';
-    const color = STATUS_COLOR[s];
-    const label = r.systemId.length > 32 ? `${r.systemId.slice(0, 31)}…` : r.systemId;
-    parts.push(`<g><title>${h(`${r.systemId}: ${ppInterval(d)}, P(better) ${num(r.pBetter, 3)} — ${STATUS_WORD[s]}`)}</title>` +
-      `<text x="${labelW - 8}" y="${f(y + 4)}" font-size="12" text-anchor="end" fill="currentColor">${h(label)}</text>` +
-      `<line x1="${f(x(d.lo))}" y1="${f(y)}" x2="${f(x(d.hi))}" y2="${f(y)}" stroke="${color}" stroke-width="2"/>` +
-      `<circle cx="${f(x(shownPoint(d)))}" cy="${f(y)}" r="4" fill="${color}"/></g>`);
+    parts.push(`<g class="st-${s}"><title>${h(`${r.systemId}: ${ppInterval(d)}, P(better) ${num(r.pBetter, 3)} — ${STATUS_STYLE[s].word}`)}</title>` +
+      labelSvg(r.systemId, labelW - 8, y, lineH) +
+      `<line x1="${f(x(d.lo))}" y1="${f(y)}" x2="${f(x(d.hi))}" y2="${f(y)}" stroke-width="2"/>` +
+      `<circle cx="${f(x(shownPoint(d)))}" cy="${f(y)}" r="4"/></g>`);
   });
   // Axis ticks every 5 or 10 percentage points depending on the span.
   const step = hi - lo > 0.4 ? 0.1 : hi - lo > 0.15 ? 0.05 : 0.02;
@@ -84,55 +117,73 @@ export function forestPlotSvg(rows: readonly SystemRow[], decisions: readonly De
 const notesHtml = (notes: readonly { note: Note; where?: string }[]): string =>
   notes.length ? `<ul>${notes.map(({ note, where }) => `<li class="note-${note.severity}"><strong>${h(note.severity)}</strong>${where ? ` (${h(where)})` : ''}: ${h(note.message)}</li>`).join('')}</ul>` : '';
 
+/** The judge's calibration, with the label count by the shared definition. */
+function calibrationHtml(c: NonNullable<TestSetComparison['calibration']>): string[] {
+  const out = ['<h3>Judge calibration</h3>', tableHtml(['Metric', 'TP', 'FN', 'FP', 'TN', 'TPR [interval]', 'FPR [interval]', 'P(TPR ≤ FPR)', 'Unsure', 'Unmatched'],
+    [[td(c.metricId), td(String(c.tp), true), td(String(c.fn), true), td(String(c.fp), true), td(String(c.tn), true),
+      td(`${pct(c.tpr.mean)} [${pct(c.tpr.lo)}, ${pct(c.tpr.hi)}]`, true), td(`${pct(c.fpr.mean)} [${pct(c.fpr.lo)}, ${pct(c.fpr.hi)}]`, true),
+      td(num(c.pTprLeFpr, 3) + (c.uninformative ? ' (uninformative)' : ''), true), td(String(c.unsure), true), td(String(c.unmatched), true)]]),
+  `<p class="labels-count">Labels: ${h(labelCountText(labelCounts(c)))}. <span class="muted">(${h(LABEL_DEFINITION)}.)</span></p>`];
+  if (c.plan) out.push(`<p>Planner: ${h(c.plan.message)}</p>`);
+  out.push(notesHtml(c.notes.map((note) => ({ note, where: 'calibration' }))));
+  return out;
+}
+
+/** The notes of a test set and its systems; one diagnostic repeated on several systems is one line naming them. */
+function testSetNotesHtml(ts: TestSetComparison): string {
+  const merged = mergedNotes([...ts.rows, ...ts.variants], (n) => n.severity !== 'info').map(({ note, systems }) => ({ note, where: systems.join(', ') }));
+  const notes = [...ts.notes.map((note) => ({ note })), ...merged];
+  return notes.length ? `<h3>Notes</h3>${notesHtml(notes)}` : '';
+}
+
 function testSetHtml(ts: TestSetComparison): string {
   const out: string[] = [`<h2>Test set ${h(ts.testSetId)}</h2>`,
     `<p>${ts.n} examples with a baseline output; baseline ${h(ts.baselineId)}; metric ${h(ts.metricId ?? 'none')}; estimator ${h(ts.estimator)}; ` +
     `${Math.round(ts.level * 100)}% intervals; non-inferiority margin ${h(pp(-ts.margin))}.</p>`];
   const candidates = ts.rows.filter((r) => !r.isBaseline);
+  if (ts.decisions.length) out.push('<h3>Verdict per candidate</h3>', verdictHtml(ts.decisions, ts.rows), legendHtml());
   out.push('<h3>Difference from the baseline</h3>', forestPlotSvg(candidates, ts.decisions, ts.margin, `Correctness difference vs ${ts.baselineId} on ${ts.testSetId}`));
-  if (ts.decisions.length) out.push('<h3>Decision</h3>', decisionHtml(ts.decisions));
+  if (ts.decisions.length) out.push('<h3>Decision, rule by rule</h3>', decisionHtml(ts.decisions));
   if (ts.rows.length) out.push('<h3>Candidates against the baseline</h3>', systemsHtml(ts.rows));
   const rules = [...new Set(ts.rows.flatMap((r) => Object.keys(r.styleRules)))];
   if (rules.length) {
     out.push('<h3>Style rules (share of answered outputs)</h3>',
       tableHtml(['System', ...rules], ts.rows.map((r) => [td(r.systemId), ...rules.map((id) => td(pct(r.styleRules[id]), true))])));
   }
-  const c = ts.calibration;
-  if (c) {
-    out.push('<h3>Judge calibration</h3>', tableHtml(['Metric', 'TP', 'FN', 'FP', 'TN', 'TPR [interval]', 'FPR [interval]', 'P(TPR ≤ FPR)', 'Unsure', 'Unmatched'],
-      [[td(c.metricId), td(String(c.tp), true), td(String(c.fn), true), td(String(c.fp), true), td(String(c.tn), true),
-        td(`${pct(c.tpr.mean)} [${pct(c.tpr.lo)}, ${pct(c.tpr.hi)}]`, true), td(`${pct(c.fpr.mean)} [${pct(c.fpr.lo)}, ${pct(c.fpr.hi)}]`, true),
-        td(num(c.pTprLeFpr, 3) + (c.uninformative ? ' (uninformative)' : ''), true), td(String(c.unsure), true), td(String(c.unmatched), true)]]));
-    if (c.plan) out.push(`<p>Planner: ${h(c.plan.message)}</p>`);
-    out.push(notesHtml(c.notes.map((note) => ({ note, where: 'calibration' }))));
-  }
+  if (ts.calibration) out.push(...calibrationHtml(ts.calibration));
   if (ts.variants.length) {
-    out.push('<h3>Prompt variants against their parent prompt</h3>',
-      forestPlotSvg(ts.variants, ts.variantDecisions ?? [], ts.margin, `Prompt variants vs their parent on ${ts.testSetId}`), systemsHtml(ts.variants));
+    out.push('<h3>Prompt variants against their parent prompt</h3>');
+    if (ts.variantDecisions?.length) out.push(verdictHtml(ts.variantDecisions, ts.variants));
+    out.push(forestPlotSvg(ts.variants, ts.variantDecisions ?? [], ts.margin, `Prompt variants vs their parent on ${ts.testSetId}`), systemsHtml(ts.variants));
     if (ts.variantDecisions?.length) out.push(decisionHtml(ts.variantDecisions));
   }
-  const notes = [...ts.notes.map((note) => ({ note })),
-    ...[...ts.rows, ...ts.variants].flatMap((r) => r.notes.filter((n) => n.severity !== 'info').map((note) => ({ note, where: r.systemId })))];
-  if (notes.length) out.push('<h3>Notes</h3>', notesHtml(notes));
+  out.push(testSetNotesHtml(ts));
   return out.join('\n');
+}
+
+/** Which member serves each region, at what cost per 1000 requests. */
+const servingHtml = (b: CoverSet): string => (b.serving?.length
+  ? tableHtml(['Region', 'Served by', 'Cost per 1000 requests'], b.serving.map((x) => [td(x.requirement.replace(/^region:/, '')), td(x.candidate), td(x.costPer1k === undefined ? 'no price' : money(x.costPer1k), true)]))
+  : '');
+
+function selectionHtml(s: ComparisonReport['selection']): string {
+  const sel: string[] = [];
+  if (!s) return '';
+  if (s.required.length) sel.push(`<p>Required: ${h(s.required.join(', '))}.</p>`);
+  if (s.eligible) sel.push(`<p>Passing on every test set: ${h(s.eligible.join(', ') || 'none')}.</p>`);
+  if (s.best) {
+    sel.push(`<p><strong>${status('pass', 'Selected')}: ${h(s.best.candidates.join(' + '))}</strong> (${h(money(s.best.cost))} per 1k requests${
+      s.best.unpriced?.length ? `; no price for ${h(s.best.unpriced.join(', '))}` : ''}).</p>`, servingHtml(s.best));
+    if (s.runnersUp.length) sel.push(`<ol>${s.runnersUp.map((x) => `<li>Runner-up: ${h(x.candidates.join(' + '))} (${h(money(x.cost))} per 1k requests)</li>`).join('')}</ol>`);
+  }
+  if (s.reason) sel.push(`<p>${status(s.best ? 'unknown' : 'fail', s.reason)}</p>`);
+  if (s.priceBasis) sel.push(`<p class="muted">Cost: ${h(s.priceBasis)}.</p>`);
+  return sel.join('\n');
 }
 
 /** The whole report as one HTML document with no external resources and no scripts. */
 export function renderHtml(r: ComparisonReport): string {
   const t = r.thresholds;
-  const s = r.selection;
-  const sel: string[] = [];
-  if (s) {
-    if (s.required.length) sel.push(`<p>Required: ${h(s.required.join(', '))}.</p>`);
-    if (s.eligible) sel.push(`<p>Passing on every test set: ${h(s.eligible.join(', ') || 'none')}.</p>`);
-    if (s.best) {
-      sel.push(`<p><strong>${status('pass', 'Selected')}: ${h(s.best.candidates.join(' + '))}</strong> (${h(money(s.best.cost))} per 1k requests${
-        s.best.unpriced?.length ? `; no price for ${h(s.best.unpriced.join(', '))}` : ''}).</p>`);
-      if (s.runnersUp.length) sel.push(`<ol>${s.runnersUp.map((x) => `<li>Runner-up: ${h(x.candidates.join(' + '))} (${h(money(x.cost))} per 1k requests)</li>`).join('')}</ol>`);
-    }
-    if (s.reason) sel.push(`<p>${status(s.best ? 'unknown' : 'fail', s.reason)}</p>`);
-    if (s.priceBasis) sel.push(`<p class="muted">Cost: ${h(s.priceBasis)}.</p>`);
-  }
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -143,8 +194,8 @@ export function renderHtml(r: ComparisonReport): string {
 <h1>Model comparison: ${h(r.project)}</h1>
 <p class="muted">Computed ${h(r.generatedAt)} from runs ${h(r.runs.join(', ') || 'none')}.</p>
 ${t ? `<p>Rules: schema failures ≤ ${h(pct(t.maxSchemaFailure))}; IDK increase ≤ ${h(pp(t.maxIdkIncrease))}; median latency ≤ ×${h(String(t.maxLatencyRatio))} the baseline; correctness interval's lower end above ${h(pp(-t.margin))} (Holm-adjusted across candidates); bad style ≤ ${h(pct(t.maxBadStyle))}.</p>` : ''}
-<h2>Selection</h2>
-${sel.join('\n')}
+<h2>Which candidates to use</h2>
+${selectionHtml(r.selection)}
 ${notesHtml((r.notes ?? []).map((note) => ({ note })))}
 ${r.testSets.map(testSetHtml).join('\n')}
 </body></html>

@@ -3,6 +3,7 @@
 // computed once per (system, filter) and dropped when labels change. Pure: no fs, no vscode.
 import { createHash, randomBytes } from 'node:crypto';
 import type { HumanLabelName, LabelItem, ReviewFilter, ReviewOutput, ReviewPage, ReviewRow, ReviewSystem } from '../../protocol/messages';
+import { countsAsLabel } from '../../protocol/legend';
 import { nextLabels, type Stratum } from '../stats/planner';
 import { Rng } from '../stats/random';
 
@@ -27,6 +28,19 @@ export interface ReviewInput {
   primaryMetric?: string;
   /** outputHash → current label. */
   labels?: Map<string, HumanLabelName>;
+}
+
+/**
+ * The current label of each output from a test set's label records, reviewers combined as the comparison combines
+ * them (compare/gather `combineLabels`): reviewers who disagree make the output "unsure".
+ */
+export function currentLabels(records: Iterable<{ outputHash: string; label: HumanLabelName }>): Map<string, HumanLabelName> {
+  const out = new Map<string, HumanLabelName>();
+  for (const l of records) {
+    const prev = out.get(l.outputHash);
+    out.set(l.outputHash, prev === undefined || prev === l.label ? l.label : 'unsure');
+  }
+  return out;
 }
 
 /** Where an opaque label key points. */
@@ -79,7 +93,21 @@ export class ReviewData {
   }
 
   labelOf(outputHash: string): HumanLabelName | undefined { return this.labels.get(outputHash); }
-  get labelCount(): number { return this.labels.size; }
+  /**
+   * Labels by the definition every view shares (protocol/legend `countsAsLabel`): answered outputs labelled correct
+   * or incorrect that have a verdict of the primary metric, each (output, example) once. Unsure labels, labels on
+   * IDK outputs and labels of outputs not in this review are not counted, as the calibration does not count them.
+   */
+  get labelCount(): number {
+    const counted = new Set<string>();
+    for (const outs of this.outputs.values()) {
+      for (const [exampleId, o] of outs) {
+        if (!o.outputHash) continue;
+        if (countsAsLabel({ label: this.labels.get(o.outputHash), idk: o.idk, verdict: this.verdict(o) })) counted.add(`${o.outputHash}\u0000${exampleId}`);
+      }
+    }
+    return counted.size;
+  }
 
   /** Replaces every label (the labels file changed on disk, e.g. after a git pull). */
   replaceLabels(labels: ReadonlyMap<string, HumanLabelName>): void {
@@ -171,7 +199,8 @@ export class ReviewData {
       for (const e of this.examples) {
         const o = outs.get(e.exampleId);
         const v = this.verdict(o);
-        if (!o?.outputHash || (v !== 0 && v !== 1) || this.labels.has(o.outputHash) || seen.has(o.outputHash)) continue;
+        // IDK outputs are not labelled: an IDK reply is incorrect by definition and its label would not count.
+        if (!o?.outputHash || o.idk || (v !== 0 && v !== 1) || this.labels.has(o.outputHash) || seen.has(o.outputHash)) continue;
         seen.add(o.outputHash);
         const k = `${system.systemId}\u0000${v}`;
         let s = strata.get(k);

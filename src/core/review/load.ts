@@ -2,7 +2,7 @@
 // output per (prompt, candidate, example) over the test set's runs, through src/core/compare/gather), parsed and
 // style-checked, with the verdicts on exactly those outputs, the test set's examples and the human labels.
 import * as path from 'node:path';
-import type { HumanLabelName, ReviewOutput, ReviewSystem, ReviewVerdict } from '../../protocol/messages';
+import type { ReviewOutput, ReviewSystem, ReviewVerdict } from '../../protocol/messages';
 import { latestOutputs, runsByPrompt, VerdictIndex, type Chosen } from '../compare/gather';
 import { parseOutput } from '../answer/parse';
 import { readExamples, testSetSource } from '../project/testSet';
@@ -15,7 +15,7 @@ import type { Store } from '../store/store';
 import { StyleChecker } from '../style/check';
 import { styleTextOf } from '../style/run';
 import { resolveStyle } from '../style/config';
-import { ReviewData, type ReviewExample } from './data';
+import { currentLabels, ReviewData, type ReviewExample } from './data';
 
 export interface LoadReviewOptions {
   project: ProjectFile;
@@ -106,8 +106,7 @@ export async function loadReviewData(opts: LoadReviewOptions): Promise<ReviewDat
     outputs.set(src.system.systemId, buildOutputs(src.system, [...src.chosen.values()], (c) => index.verdictsFor(c), prompt, project));
   }
 
-  const labels = new Map<string, HumanLabelName>();
-  for (const l of await store.readLabels(testSetId)) labels.set(l.outputHash, l.label);
+  const labels = currentLabels(await store.readLabels(testSetId));
   return new ReviewData({ testSetId, examples, systems: sources.map((s) => s.system), outputs, primaryMetric: metricId, labels });
 }
 

@@ -12,7 +12,7 @@ import type { ExportFormat, HumanLabelName, LabelItem, LabelProgress, LabelQueue
 import type { LabelLine } from '../store/labels';
 import { MIN_CLASS_LABELS } from '../stats/calibration';
 import type { ProjectFile } from '../project/types';
-import type { ReviewData, LabelTarget } from './data';
+import { currentLabels, type ReviewData, type LabelTarget } from './data';
 import { formatTables, viewTables } from './exportView';
 import { loadReviewData } from './load';
 import type { Store } from '../store/store';
@@ -123,8 +123,7 @@ export class ReviewSession {
     this.reportCurrent = false;
     const m = this.models.get(testSetId);
     if (!m) return;
-    const labels = new Map<string, HumanLabelName>();
-    for (const l of await this.store.readLabels(testSetId)) labels.set(l.outputHash, l.label);
+    const labels = currentLabels(await this.store.readLabels(testSetId));
     const data = await m;
     const before = data.labelCount;
     data.replaceLabels(labels);

@@ -4,7 +4,7 @@
 // are long.
 import { isAbortError, toMessage } from '../errors';
 import type { EndpointsConfig } from '../providers/endpoints';
-import { ProviderError, redact, type ModelProvider } from '../providers/provider';
+import { ProviderError, redact, TIMEOUT_CODE, type ModelProvider } from '../providers/provider';
 import type { ErrorKind } from '../store/records';
 import type { RunIssue } from '../store/runs';
 import type { CachedResponse } from '../store/responseCache';
@@ -13,6 +13,14 @@ import { asProviderError, decideOnFailure, type RetryPolicy } from './failurePol
 import type { PlanCandidate, PlanItem } from './plan';
 import type { RunRecorder } from './recorder';
 import { EndpointScheduler } from './scheduler';
+import type { SlotFinding } from './slotProbe';
+
+/** What a slow server's user sees when the run lowers its concurrency, with the figures it measured. */
+function slotHint(endpointId: string, f: SlotFinding): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return `the server serves about ${f.servedAtOnce} request${f.servedAtOnce === 1 ? '' : 's'} at a time (median latency ${s(f.latencyAtStartMs)} with ${f.startLevel} in flight, `
+    + `${s(f.latencyAtLimitMs)} with ${f.limit}): concurrency lowered to ${f.limit} for this run. Set "maxConcurrency": ${f.limit} on endpoint '${endpointId}' to start there.`;
+}
 
 /** One request waiting or in flight. `estTokens` is what the TPM bucket was charged. */
 export interface Task { item: PlanItem; hash: string; attempts: number; rateLimits: number; rateLimitedSince?: number; estTokens: number }
@@ -156,13 +164,17 @@ export class Dispatcher {
     this.inFlight++;
     const { item } = task;
     const signal = this.opts.signal;
+    const inFlightAtSend = ep.sched.inFlight;
     ep.provider!.complete({ model: item.candidate.model, messages: item.messages, params: item.params }, signal).then((r) => {
       this.inFlight--;
       ep.sched.release(task.estTokens, (r.inputTokens ?? 0) + (r.outputTokens ?? 0));
       ep.sched.onSuccess(r.latencyMs, r.rateLimits);
+      const slots = ep.sched.onLatency(r.latencyMs, inFlightAtSend);
+      if (slots) this.opts.sink.issue('unknown', 'warning', 'lowered-concurrency', ep.id, undefined, slotHint(ep.id, slots));
       const value: CachedResponse = {
         output: r.text, finishReason: r.finishReason, inputTokens: r.inputTokens, outputTokens: r.outputTokens,
         latencyMs: Math.round(r.latencyMs), requestId: r.requestId, at: new Date().toISOString(),
+        ...(r.model !== undefined && r.model !== item.candidate.model ? { replyModel: r.model } : {}),
       };
       this.opts.sink.output(item, task.hash, value, false);
       this.pump();
@@ -181,6 +193,7 @@ export class Dispatcher {
     const now = performance.now();
     const d = decideOnFailure(e, task, this.opts.retry, item.candidate.model, now);
     if ((d.action === 'retry' || d.action === 'record') && d.rateLimited) ep.sched.onRateLimit(d.rateLimited.retryAfterMs, now, e.details.rateLimits);
+    if (e.details.code === TIMEOUT_CODE) ep.sched.onTimeout(now);
     switch (d.action) {
       case 'stop-endpoint':
         this.stopEndpoint(ep, d.kind, d.message);

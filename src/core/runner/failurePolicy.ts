@@ -30,6 +30,9 @@ export type FailureDecision =
   | { action: 'record'; kind: ErrorKind; message: string; rowMessage: string; rateLimited?: { retryAfterMs?: number } }
   | { action: 'cancel' };
 
+/** Why an endpoint stopped, by error kind (the provider's message follows). */
+const stopReason: Partial<Record<ErrorKind, string>> = { quota: 'out of quota', config: 'configuration error', auth: 'authentication failed' };
+
 /** Any error as a classified, redacted ProviderError (aborts count as transient). */
 export function asProviderError(err: unknown): ProviderError {
   return err instanceof ProviderError ? err : new ProviderError(isAbortError(err) ? 'transient' : 'unknown', redact(toMessage(err)));
@@ -42,7 +45,7 @@ export function asProviderError(err: unknown): ProviderError {
 export function decideOnFailure(e: ProviderError, a: Attempts, policy: RetryPolicy, candidateModel: string, now: number, random: () => number = Math.random): FailureDecision {
   switch (actionFor(e.kind)) {
     case 'stop-endpoint':
-      return { action: 'stop-endpoint', kind: e.kind, message: e.kind === 'quota' ? `out of quota: ${e.message}` : `authentication failed: ${e.message}` };
+      return { action: 'stop-endpoint', kind: e.kind, message: `${stopReason[e.kind] ?? 'authentication failed'}: ${e.message}` };
     case 'stop-candidate':
       return { action: 'stop-candidate', kind: e.kind, message: `model '${candidateModel}' not found: ${e.message}` };
     case 'rate-limit': {

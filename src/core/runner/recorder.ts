@@ -1,5 +1,6 @@
 // Recording a run's results: the rows of responses.jsonl, the shared response cache, the counts, tokens and
 // cost, the aggregated issues, progress snapshots, checkpoints of the manifest, and the final status.
+import { replyModelWarning } from '../providers/replyModel';
 import { toMessage } from '../errors';
 import type { Logger } from '../ports';
 import type { ErrorKind, ResponseRecord } from '../store/records';
@@ -141,6 +142,8 @@ export class RunRecorder {
    */
   output(item: PlanItem, hash: string, received: CachedResponse, cached: boolean): void {
     const r = this.checkedUsage(item, received);
+    const otherModel = replyModelWarning(item.candidate.model, r.replyModel);
+    if (otherModel) this.issue('unknown', 'warning', 'noted', item.candidate.endpoint, item.candidate.id, otherModel, 'reply-model');
     const c = costOf(item.candidate, r.inputTokens, r.outputTokens, r.batch === true);
     this.inputTokens += r.inputTokens ?? 0;
     this.outputTokens += r.outputTokens ?? 0;
@@ -162,6 +165,7 @@ export class RunRecorder {
       exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash, ...sentParams(item),
       output: r.output, outputHash: outputHash(r.output), finishReason: r.finishReason, inputTokens: r.inputTokens,
       outputTokens: r.outputTokens, latencyMs: r.latencyMs, requestId: r.requestId, cost: c, at: cached ? new Date().toISOString() : r.at,
+      ...(r.replyModel !== undefined ? { replyModel: r.replyModel } : {}),
     };
     if (cached) rec.cached = true;
     if (r.batch) rec.batch = true;

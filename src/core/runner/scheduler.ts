@@ -2,6 +2,7 @@
 // requests/tokens-per-minute token buckets from the endpoint's settings, budgets learned from the server's
 // `x-ratelimit-*` headers, and a pause when the server asks for a long wait.
 import type { LimitState, ServerRateLimits } from '../providers/rateLimits';
+import { SlotProbe, type SlotFinding } from './slotProbe';
 
 /** A token bucket refilled continuously; `take` may go into debt so a large request is not starved. */
 export class TokenBucket {
@@ -82,7 +83,8 @@ export class EndpointScheduler {
   limit: number;
   inFlight = 0;
   pausedUntil = 0;
-  readonly max: number;
+  /** The most requests in flight: the configured concurrency, or less once the server showed it serves fewer. */
+  max: number;
   private readonly rpm?: TokenBucket;
   private readonly tpm?: TokenBucket;
   private readonly serverRequests = new ServerBudget();
@@ -90,10 +92,13 @@ export class EndpointScheduler {
   private lastDecreaseAt = -Infinity;
   /** Smoothed request latency; one "window" for AIMD purposes. */
   private latencyMs = 1000;
+  /** Finds out, at the start, whether the server serves fewer requests at once than `max` (see slotProbe.ts). */
+  private readonly probe: SlotProbe;
 
   constructor(limits: SchedulerLimits) {
     this.max = Math.max(1, Math.floor(limits.maxConcurrency));
     this.limit = this.max;
+    this.probe = new SlotProbe(this.max);
     if (limits.requestsPerMinute) this.rpm = new TokenBucket(limits.requestsPerMinute);
     if (limits.tokensPerMinute) this.tpm = new TokenBucket(limits.tokensPerMinute);
   }
@@ -120,8 +125,21 @@ export class EndpointScheduler {
 
   onSuccess(latencyMs: number, rateLimits?: ServerRateLimits, now = performance.now()): void {
     this.latencyMs += (latencyMs - this.latencyMs) * 0.1;
-    if (this.limit < this.max) this.limit = Math.min(this.max, this.limit + 1 / Math.max(1, this.limit));
+    if (this.limit < this.max && this.probe.level === undefined) this.limit = Math.min(this.max, this.limit + 1 / Math.max(1, this.limit));
     if (rateLimits) this.observe(rateLimits, now);
+  }
+
+  /**
+   * A request sent with `inFlightAtSend` in flight (itself included) answered in `latencyMs` (from send). While the
+   * slot probe runs, its level is the limit; a finding lowers `max` for the rest of the run and is returned.
+   */
+  onLatency(latencyMs: number, inFlightAtSend: number): SlotFinding | undefined {
+    const step = this.probe.observe(latencyMs, inFlightAtSend);
+    if (!step) return undefined;
+    if ('next' in step) { this.limit = step.next; return undefined; }
+    if (step.settled) this.max = step.settled.limit;
+    this.limit = this.max;
+    return step.settled;
   }
 
   /**
@@ -131,11 +149,30 @@ export class EndpointScheduler {
    * of 429s from one overload counts as one decrease.
    */
   onRateLimit(retryAfterMs: number | undefined, now: number, rateLimits?: ServerRateLimits): void {
+    this.stopProbe();
     if (rateLimits && this.observe(rateLimits, now, retryAfterMs)) return;
     let next = Math.min(this.limit, Math.max(1, this.inFlight));
     if (now - this.lastDecreaseAt > this.latencyMs) { next = Math.min(next, this.limit * 0.9); this.lastDecreaseAt = now; }
     this.limit = Math.max(1, next);
     if (retryAfterMs !== undefined && retryAfterMs >= pauseThresholdMs) this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs, 120_000));
+  }
+
+  /**
+   * A request timed out: on a server that queues what it cannot serve, the others in flight will too, so the limit
+   * halves (once per latency window: a wave of timeouts is one signal) and the probe stops.
+   */
+  onTimeout(now: number): void {
+    this.stopProbe();
+    if (now - this.lastDecreaseAt <= this.latencyMs) return;
+    this.lastDecreaseAt = now;
+    this.limit = Math.max(1, Math.floor(Math.min(this.limit, this.inFlight + 1) / 2));
+  }
+
+  /** A server that rate limits is paced by its 429s and headers: the slot probe stops, back at full concurrency. */
+  private stopProbe(): void {
+    if (this.probe.level === undefined) return;
+    this.probe.abandon();
+    this.limit = this.max;
   }
 
   /** Feeds the server's budgets; true when one of them is spent (which explains a 429). */

@@ -4,8 +4,12 @@ import type { HumanLabelName } from '../../protocol/messages';
 
 // `.prompt-adapt/runs/<runId>/responses.jsonl`: one line per (example, candidate).
 
-/** `truncated`: the token limit ended the reply before any answer text; `empty-output`: the reply held no answer (e.g. `content: null`). */
-export type ErrorKind = 'auth' | 'model-not-found' | 'rate-limit' | 'transient' | 'bad-request' | 'context-length' | 'truncated' | 'empty-output' | 'quota' | 'cancelled' | 'unknown';
+/**
+ * Why a request failed. `config`: the endpoint cannot work as configured (e.g. its host name does not resolve);
+ * `truncated`: the token limit ended the reply before any answer text; `empty-output`: the reply held no answer
+ * (e.g. `content: null`).
+ */
+export type ErrorKind = 'auth' | 'config' | 'model-not-found' | 'rate-limit' | 'transient' | 'bad-request' | 'context-length' | 'truncated' | 'empty-output' | 'quota' | 'cancelled' | 'unknown';
 
 export interface ResponseRecord {
   exampleId: string;
@@ -26,6 +30,8 @@ export interface ResponseRecord {
   outputTokens?: number;
   latencyMs?: number;
   requestId?: string;
+  /** The model the server said answered, when it differs from `model` (a single-model server answers any name). */
+  replyModel?: string;
   cost?: number;
   /** Set when no output could be obtained. */
   error?: { kind: ErrorKind; message: string };

@@ -13,6 +13,8 @@ export interface CachedResponse {
   outputTokens?: number;
   latencyMs?: number;
   requestId?: string;
+  /** The model the server said answered, when it differs from the one asked for. */
+  replyModel?: string;
   /** Answered through the provider's batch service (batch prices apply; no latency is measured). */
   batch?: true;
   at: string;

@@ -32,7 +32,7 @@ export interface RunIssue {
   kind: ErrorKind;
   severity: 'error' | 'warning' | 'info';
   /** What the runner did about it. */
-  action: 'stopped-endpoint' | 'stopped-candidate' | 'recorded' | 'backing-off' | 'retrying' | 'dropped-usage';
+  action: 'stopped-endpoint' | 'stopped-candidate' | 'recorded' | 'backing-off' | 'retrying' | 'dropped-usage' | 'lowered-concurrency' | 'noted';
   endpointId: string;
   candidateId?: string;
   /** The first occurrence's message (redacted). */

@@ -3,50 +3,22 @@
 // the rewriter, acceptance on the sealed part, a garbage-replying rewriter, the budget stop and resume.
 import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { runAdaptation, type AdaptOptions } from '../../../src/core/adapt/adaptation';
 import { compareProject } from '../../../src/core/compare/buildComparison';
-import { judgeStoredRun } from '../../../src/core/metrics/judgeStoredRun';
-import { loadProjectFile } from '../../../src/core/project/parseProject';
 import { parsePromptYml } from '../../../src/core/prompt/parsePromptYml';
-import type { EndpointsConfig } from '../../../src/core/providers/endpoints';
-import type { ModelProvider } from '../../../src/core/providers/provider';
-import { createProvider } from '../../../src/core/providers/registry';
-import { buildProjectPlan } from '../../../src/core/runner/projectPlan';
-import { runPlan } from '../../../src/core/runner/runner';
-import { Store } from '../../../src/core/store/store';
 import { startSimulatedServer, type SimulatedServer } from '../../../scripts/demo/simulatedModelServer';
 import { supportExamples } from '../../../scripts/demo/supportData';
-
-const EXAMPLE = path.resolve(__dirname, '../../../examples/support-qa');
+import { services, simProject, twoCandidates } from './simProject';
 
 /** A copy of the bundled example with two candidates, the baseline prompt run and judged on both. */
 async function project(server: SimulatedServer): Promise<{ dir: string; base: Omit<AdaptOptions, 'strategies' | 'rounds' | 'limits' | 'rewriter'> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adapt-test-'));
-  fs.cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !/\.prompt-adapt[\\/](runs|cache|adaptations)/u.test(src) });
-  const yml = fs.readFileSync(path.join(dir, 'prompt-adapt.yml'), 'utf8').replace(/\n {2}- \{ id: sim-(fast|cheap|loose|slow|tiny),[^}]*\}[^}]*\}/gu, '')
-    // Latency on a loaded test machine says nothing about the prompt: this copy does not judge it.
-    .replace(/maxLatencyRatio: [\d.]+/u, 'maxLatencyRatio: 1000')
-    // Half the labels of two candidates are too few for auto's checks; Rogan–Gladen gives the interval this test reads.
-    .replace(/estimator: [\w+-]+/u, 'estimator: rogan-gladen');
-  fs.writeFileSync(path.join(dir, 'prompt-adapt.yml'), yml);
-  const { project: p, problems } = await loadProjectFile(path.join(dir, 'prompt-adapt.yml'));
-  assert.deepEqual(problems.filter((x) => x.severity === 'error'), []);
+  const sim = simProject(server, twoCandidates);
+  const p = await sim.load();
   assert.deepEqual(p.candidates.map((c) => c.id), ['sim-baseline', 'sim-verbose']);
-  const endpoints: EndpointsConfig = { demo: { kind: 'openai', baseURL: server.url, maxConcurrency: 16 } };
-  const made = new Map<string, Promise<ModelProvider>>();
-  const getProvider = (id: string): Promise<ModelProvider> => {
-    if (!made.has(id)) made.set(id, createProvider(id, endpoints[id]!, { secrets: { getKey: async () => 'sim-key' } }));
-    return made.get(id)!;
-  };
-  const store = Store.openForProject(p);
-  const promptPath = path.join(dir, 'prompts/support.prompt.yml');
-  const built = await buildProjectPlan({ project: p, prompt: parsePromptYml(fs.readFileSync(promptPath, 'utf8'), promptPath).prompt, promptText: fs.readFileSync(promptPath, 'utf8'), testSetId: 'support' });
-  const run = await runPlan(built.plan, { store, endpoints, getProvider });
-  await judgeStoredRun({ project: p, store, runId: run.runId, endpoints, getProvider });
+  await sim.runAndJudge(p, path.join(sim.dir, 'prompts/support.prompt.yml'));
   const lines: string[] = [];
-  return { dir, base: { project: p, store, endpoints, getProvider, promptPath, candidateId: 'sim-verbose', log: (l) => lines.push(l) } };
+  return { dir: sim.dir, base: { ...(await services(sim, (l) => lines.push(l))), candidateId: 'sim-verbose' } };
 }
 
 suite('adapt: end to end against the simulated server (real openai SDK)', function () {

@@ -3,24 +3,14 @@
 // any other candidate (run through the real openai SDK against the simulated server on 127.0.0.1).
 import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { runAdaptation } from '../../../src/core/adapt/adaptation';
 import { adoptedCandidateId, adoptRowText, adoptVariant } from '../../../src/core/adapt/adopt';
 import { compareProject } from '../../../src/core/compare/buildComparison';
-import { judgeStoredRun } from '../../../src/core/metrics/judgeStoredRun';
-import { loadProjectFile } from '../../../src/core/project/parseProject';
-import type { ProjectFile } from '../../../src/core/project/types';
-import { parsePromptYml } from '../../../src/core/prompt/parsePromptYml';
-import type { EndpointsConfig } from '../../../src/core/providers/endpoints';
-import type { ModelProvider } from '../../../src/core/providers/provider';
-import { createProvider } from '../../../src/core/providers/registry';
-import { buildProjectPlan } from '../../../src/core/runner/projectPlan';
-import { runPlan } from '../../../src/core/runner/runner';
 import { Store } from '../../../src/core/store/store';
 import { startSimulatedServer, type SimulatedServer } from '../../../scripts/demo/simulatedModelServer';
+import { EXAMPLE, services, simProject } from './simProject';
 
-const EXAMPLE = path.resolve(__dirname, '../../../examples/support-qa');
 const PROJECT = fs.readFileSync(path.join(EXAMPLE, 'prompt-adapt.yml'), 'utf8');
 
 /** The text with one line removed. */
@@ -67,33 +57,14 @@ suite('adapt: an adopted row in run, compare, the decision table and the selecti
   suiteTeardown(() => server.close());
 
   test('sim-verbose paired with its style variant is a candidate row that passes style and becomes the selection', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adopt-test-'));
-    fs.cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !/\.prompt-adapt[\\/](runs|cache|adaptations)/u.test(src) });
-    const file = path.join(dir, 'prompt-adapt.yml');
-    // Latency on a loaded test machine says nothing about the prompt: this copy does not judge it.
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/maxLatencyRatio: [\d.]+/u, 'maxLatencyRatio: 1000'));
-    const endpoints: EndpointsConfig = { demo: { kind: 'openai', baseURL: server.url, maxConcurrency: 16 } };
-    const made = new Map<string, Promise<ModelProvider>>();
-    const getProvider = (id: string): Promise<ModelProvider> => {
-      if (!made.has(id)) made.set(id, createProvider(id, endpoints[id]!, { secrets: { getKey: async () => 'sim-key' } }));
-      return made.get(id)!;
-    };
-    const load = async (): Promise<ProjectFile> => (await loadProjectFile(file)).project;
-    const runAndJudge = async (p: ProjectFile, promptFile: string, candidateIds?: string[]): Promise<string[]> => {
-      const text = fs.readFileSync(promptFile, 'utf8');
-      const built = await buildProjectPlan({ project: p, prompt: parsePromptYml(text, promptFile).prompt, promptText: text, testSetId: 'support', candidateIds });
-      const store = Store.openForProject(p);
-      const run = await runPlan(built.plan, { store, endpoints, getProvider });
-      await judgeStoredRun({ project: p, store, runId: run.runId, endpoints, getProvider });
-      return built.candidates.map((c) => c.id);
-    };
+    const sim = simProject(server);
+    const { dir, load, runAndJudge } = sim;
     const baselinePrompt = path.join(dir, 'prompts/support.prompt.yml');
     let project = await load();
     await runAndJudge(project, baselinePrompt);
     const before = await compareProject(project);
     assert.deepEqual(before.selection?.best?.candidates.slice().sort(), ['sim-cheap', 'sim-fast'], 'sim-verbose fails style');
-    const record = await runAdaptation({ project, store: Store.openForProject(project), endpoints, getProvider, promptPath: baselinePrompt,
-      candidateId: 'sim-verbose', strategies: ['style'], rounds: 1, limits: {}, log: () => undefined });
+    const record = await runAdaptation({ ...(await services(sim)), candidateId: 'sim-verbose', strategies: ['style'], rounds: 1, limits: {} });
     const variant = path.join(dir, record.variants[0]!.file);
 
     const edit = await adoptVariant({ project, store: Store.openForProject(project), variantPath: variant });

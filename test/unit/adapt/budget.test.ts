@@ -1,23 +1,33 @@
 import { strict as assert } from 'node:assert';
-import { Budget, estimateAdaptation } from '../../../src/core/adapt/budget';
+import { Budget, describeEstimate, estimateAdaptation } from '../../../src/core/adapt/budget';
 
 suite('adapt: budget', () => {
-  test('the estimate counts a retry per rewrite and every variant on both parts', () => {
+  test('the estimate is a range: one variant on the sealed part and no retry, up to every variant on both parts with a retry each', () => {
     const e = estimateAdaptation({
       strategies: [{ usesRewriter: true, variants: 1 }, { usesRewriter: true, variants: 3 }, { usesRewriter: false, variants: 1 }],
-      optimisationExamples: 36, sealedExamples: 36, judgeCallsPerOutput: 2, candidateUsdPerCall: 0.001, rewriterUsdPerCall: 0.01, judgeUsdPerCall: 0.002,
+      testSets: [{ optimisation: 36, sealed: 36, parentCalls: 72, candidateUsdPerCall: { low: 0.001, high: 0.002 } }, { optimisation: 0, sealed: 10, parentCalls: 0, candidateUsdPerCall: { low: 0.001, high: 0.002 } }],
+      judgeCallsPerOutput: 2, rewriterUsdPerCall: { low: 0.01, high: 0.02 }, judgeUsdPerCall: { low: 0.002, high: 0.003 },
     });
     assert.equal(e.variants, 5);
-    assert.equal(e.rewriterCalls, 8);
-    assert.equal(e.candidateCalls, 5 * 72);
-    assert.equal(e.judgeCalls, 5 * 72 * 2);
-    assert.equal(e.calls, 8 + 360 + 720);
-    assert.ok(Math.abs(e.usd! - (360 * 0.001 + 8 * 0.01 + 720 * 0.002)) < 1e-9);
+    assert.deepEqual(e.rewriterCalls, { low: 4, high: 8 });
+    assert.equal(e.parentCalls, 72);
+    assert.deepEqual(e.candidateCalls, { low: 72 + 5 * 36 + 36 + 10, high: 72 + 5 * 72 + 5 * 10 });
+    assert.deepEqual(e.judgeCalls, { low: 2 * 298, high: 2 * 482 });
+    assert.deepEqual(e.calls, { low: 4 + 298 + 596, high: 8 + 482 + 964 });
+    assert.ok(Math.abs(e.usd!.low - (298 * 0.001 + 4 * 0.01 + 596 * 0.002)) < 1e-9);
+    assert.ok(Math.abs(e.usd!.high - (482 * 0.002 + 8 * 0.02 + 964 * 0.003)) < 1e-9);
+    assert.deepEqual(e.unpriced, []);
+    assert.match(describeEstimate(e), /^at most 5 variants: 898–1454 model calls \(4–8 rewriter, 298–482 target-candidate of which 72 for the parent, 596–964 judge\), about \$\d\.\d+–\$\d\.\d+\. Requests already answered/u);
   });
 
-  test('without a price there is no USD estimate', () => {
-    const e = estimateAdaptation({ strategies: [{ usesRewriter: true, variants: 1 }], optimisationExamples: 10, sealedExamples: 10, judgeCallsPerOutput: 1, candidateUsdPerCall: 0.001 });
-    assert.equal(e.usd, undefined);
+  test('unpriced calls are named; without the candidate\'s price there is no USD figure', () => {
+    const input = { strategies: [{ usesRewriter: true, variants: 1 }], judgeCallsPerOutput: 1 };
+    const e = estimateAdaptation({ ...input, testSets: [{ optimisation: 10, sealed: 10, parentCalls: 0, candidateUsdPerCall: { low: 0.001, high: 0.001 } }] });
+    assert.deepEqual(e.unpriced, ['rewriter', 'judge']);
+    assert.match(describeEstimate(e), /about \$0\.0200 \(not counting the rewriter and judge calls, which have no price\)/u);
+    const none = estimateAdaptation({ ...input, testSets: [{ optimisation: 10, sealed: 10, parentCalls: 0 }] });
+    assert.equal(none.usd, undefined);
+    assert.match(describeEstimate(none), /no USD figure \(the target candidate has no price\)/u);
   });
 
   test('a step that would pass the call limit is refused with what is left; spending accumulates', () => {

@@ -175,6 +175,15 @@ suite('selection over test sets', () => {
     assert.deepEqual(s.best?.candidates, ['b']);
   });
 
+  test('the selection says which member serves each required region and what a thousand requests there cost', () => {
+    const wide = { ...project, decision: { requiredRegions: ['us', 'eu', 'ap'] } };
+    const s = selectCandidates(report([ts('t1', ['a', 'b', 'c'], [])]), wide, 'base');
+    assert.deepEqual(s.best?.candidates, ['b', 'c']);
+    // us is covered by b only within the set {b, c}; ap by c; each at its own cost per 1k requests.
+    assert.deepEqual(s.best?.serving, [
+      { requirement: 'region:us', candidate: 'b', costPer1k: 2 }, { requirement: 'region:eu', candidate: 'b', costPer1k: 2 }, { requirement: 'region:ap', candidate: 'c', costPer1k: 2 }]);
+  });
+
   test('no passing candidate, or coverage that cannot be met, gives a reason and no selection', () => {
     const none = selectCandidates(report([ts('t1', [], ['a', 'b', 'c'])]), project, 'base');
     assert.equal(none.best, undefined);
