@@ -1,7 +1,8 @@
 // `npm run demo`: the bundled example end to end, offline. Builds the CLI, starts the SIMULATED model server
 // on 127.0.0.1, points a temporary endpoints file's `demo` endpoint at it, and drives the real CLI through
 // the migration: run (baseline prompt × every candidate, then both prompt variants on the baseline model)
-// → judge → compare (prints the decision table) → report (writes examples/support-qa/report.html).
+// → judge → compare (prints the decision table) → report (writes examples/support-qa/report.html) → adapt the
+// baseline prompt for sim-verbose, adopt the style variant and compare again (on a copy: see adaptStep.ts).
 //
 //   npm run demo [-- --check] [-- --no-build]
 // --check also asserts that the decisions are the ones the simulated models were designed to produce
@@ -12,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { shownPoint, type ComparisonReport, type DecisionRow, type TestSetComparison } from '../../src/protocol/comparison';
+import { adaptStep, checkAdaptStep, type AdaptStepResult } from './adaptStep';
 import { labelsText } from './makeLabels';
 import { startSimulatedServer, type SimulatedServer } from './simulatedModelServer';
 import { loadPromptFile } from '../../src/core/prompt/load';
@@ -44,9 +46,9 @@ function exec(cmd: string, argv: string[], opts: { cwd?: string; env?: NodeJS.Pr
   });
 }
 
-/** Runs the CLI in the example folder; a non-zero exit (other than the allowed ones) stops the demo. */
-async function cli(env: NodeJS.ProcessEnv, argv: string[], allowed: number[] = [0], echo = false): Promise<{ code: number; out: string }> {
-  const r = await exec(process.execPath, [CLI, ...argv], { cwd: EXAMPLE, env, echo });
+/** Runs the CLI in the example folder (or `cwd`); a non-zero exit (other than the allowed ones) stops the demo. */
+async function cli(env: NodeJS.ProcessEnv, argv: string[], allowed: number[] = [0], echo = false, cwd = EXAMPLE): Promise<{ code: number; out: string }> {
+  const r = await exec(process.execPath, [CLI, ...argv], { cwd, env, echo });
   if (!allowed.includes(r.code)) throw new Error(`prompt-adapt ${argv.join(' ')} exited with ${r.code}\n${r.out}`);
   return r;
 }
@@ -114,13 +116,16 @@ async function main(): Promise<number> {
     await cli(env, ['report', '--project', 'prompt-adapt.yml', '--format', 'html', '--out', REPORT]);
     say(`HTML report: ${rel(REPORT)}`);
 
+    const adapted = await adaptStep(EXAMPLE, server, (cwd, argv, allowed, echo) => cli(env, argv, allowed, echo, cwd), say);
     let failures = 0;
-    if (args.has('--check')) {
-      const json = path.join(tmp, 'comparison.json');
-      await cli(env, ['report', '--project', 'prompt-adapt.yml', '--format', 'json', '--out', json]);
-      const report = JSON.parse(fs.readFileSync(json, 'utf8')) as ComparisonReport;
-      failures = await check(report, compare.code);
-    }
+    try {
+      if (args.has('--check')) {
+        const json = path.join(tmp, 'comparison.json');
+        await cli(env, ['report', '--project', 'prompt-adapt.yml', '--format', 'json', '--out', json]);
+        const report = JSON.parse(fs.readFileSync(json, 'utf8')) as ComparisonReport;
+        failures = await check(report, compare.code, adapted);
+      }
+    } finally { fs.rmSync(adapted.copy, { recursive: true, force: true }); }
     say(`simulated requests served this time: ${Object.values(server.served).reduce((a, b) => a + b, 0)} (the rest came from the cache)`);
     say(`done in ${secs()}; compare exited ${compare.code} (${compare.code === 0 ? 'a selection exists' : 'no selection'})`);
     return failures ? 1 : 0;
@@ -132,7 +137,7 @@ async function main(): Promise<number> {
 }
 
 /** The decisions the simulated models were designed to produce; returns the number of failed checks. */
-async function check(report: ComparisonReport, compareExit: number): Promise<number> {
+async function check(report: ComparisonReport, compareExit: number, adapted: AdaptStepResult): Promise<number> {
   let failures = 0;
   const ok = (cond: boolean, what: string): void => { console.log(`${cond ? 'ok  ' : 'FAIL'} ${what}`); if (!cond) failures++; };
   say('check: decisions against the simulated models\' designed qualities');
@@ -192,6 +197,8 @@ async function check(report: ComparisonReport, compareExit: number): Promise<num
   const best = report.selection?.best?.candidates.slice().sort().join(', ');
   ok(best === 'sim-cheap, sim-fast', `selection: sim-cheap + sim-fast cover us-east-1, eu-central-1 and ap-southeast-2 (got ${best ?? 'none'})`);
   ok(compareExit === 0, `compare exits 0 when a selection exists (got ${compareExit})`);
+  say('check: the adaptation step');
+  checkAdaptStep(adapted, ok);
   say(failures ? `check: ${failures} FAILED` : 'check: all decisions as designed');
   return failures;
 }

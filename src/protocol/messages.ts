@@ -90,6 +90,8 @@ export interface LabelItem {
   context: string;
   groundTruth: string[];
   output: string;
+  /** Why the planner chose this output next, in words that name neither the system nor the verdict. */
+  reason?: string;
 }
 
 /** Progress toward the planner's target. */

@@ -1,5 +1,5 @@
 // End-to-end check of `npm run demo` for CI: a cold run as on a fresh clone (no cached replies, no runs),
-// which must finish in under 2 minutes with every decision as the simulated models were designed
+// (its adaptation step included), which must finish in under 2 minutes with every decision as the simulated models were designed
 // (`--check`), a self-contained HTML report, then a warm re-run that the cache answers entirely.
 //   node test/e2e/demo.mjs        (Node >= 22; `bash scripts/with-node.sh node test/e2e/demo.mjs` otherwise)
 import { spawnSync } from 'node:child_process';
@@ -28,6 +28,8 @@ const cold = demo('--check');
 check(cold.code === 0, `npm run demo -- --check exits 0 (got ${cold.code})`);
 check(cold.seconds < 120, `the cold demo takes under 2 minutes (${cold.seconds.toFixed(1)} s)`);
 check(/Selected: sim-cheap \+ sim-fast/u.test(cold.out), 'the printed decision table ends with the designed selection');
+check(/Selected: sim-verbose\.support\.style-1 /u.test(cold.out), 'after the adaptation step adopts the style variant for sim-verbose, the selection changes to it');
+check(/^ok {3}no sealed question reached the rewriter \(36 sealed, [1-9]\d* rewriter requests/mu.test(cold.out), 'the cold demo asked the rewriter, and no sealed question reached it');
 
 const html = fs.existsSync(REPORT) ? fs.readFileSync(REPORT, 'utf8') : '';
 check(html.length > 0, `the HTML report is written (${path.relative(ROOT, REPORT)})`);

@@ -52,7 +52,7 @@ export class LabelView {
     const p = this.progressInfo;
     replace(this.head,
       h('h2', {}, `Blind labelling${this.testSetId ? `: ${this.testSetId}` : ''}`),
-      h('p', { class: 'muted' }, 'Outputs are drawn at random across systems and judge verdicts; the system and the verdicts stay hidden. Keys: c correct · i incorrect · u unsure · n note · z undo.'),
+      h('p', { class: 'muted' }, 'Outputs come in the planner\'s order (systems the judge is not yet checked on first, then spread over systems and verdicts); the system and the verdicts stay hidden. Keys: c correct · i incorrect · u unsure · n note · z undo.'),
       p ? progress(p.labelled, p.target || p.labelled, p.target ? `${p.labelled} of ${p.target} labels (planner's target)` : `${p.labelled} labels`) : null,
       p ? h('p', { class: 'muted label-definition', title: LABEL_DEFINITION }, 'Counted as in the calibration: answered outputs labelled correct or incorrect; IDK outputs are not offered.') : null,
       p?.message ? h('p', { class: 'planner', id: 'label-planner' }, p.message) : null);
@@ -66,6 +66,7 @@ export class LabelView {
       return;
     }
     replace(this.body,
+      item.reason ? h('p', { class: 'muted label-reason', id: 'label-reason' }, `Why this one: ${item.reason}.`) : null,
       exampleFields(item),
       h('div', { class: 'output blind', 'data-key': item.key }, h('h3', {}, 'Output'), h('pre', { class: 'text output-text' }, item.output)),
       h('div', { class: 'label-actions' },

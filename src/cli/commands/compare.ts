@@ -104,7 +104,15 @@ export async function main(argv: string[]): Promise<number> {
   // With --format and no --out the report itself goes to stdout (for piping); otherwise the table does.
   console.log(inv.format && !inv.out ? renderReport(report, format).trimEnd() : renderDecisionText(report));
   // Damage to the compared data makes the numbers untrustworthy, whatever they say: an error, not a verdict.
-  if (storeDamaged(report)) { console.error('error: the store is damaged where this comparison reads it (see the notes above); its numbers leave those records out.'); return 1; }
+  return damageExitCode(report) ?? (report.selection?.best ? 0 : 2);
+}
+
+/**
+ * 1, with the reason on stderr, when the report's numbers cannot be trusted: store damage or verdicts missing where it
+ * reads, or impossible figures. `compare` and `report` both exit so.
+ */
+export function damageExitCode(report: ComparisonReport): 1 | undefined {
+  if (storeDamaged(report)) { console.error('error: the store is damaged or incomplete where this comparison reads it (see the notes above); its numbers leave those records out.'); return 1; }
   if (hasImpossibleNumbers(report)) { console.error('error: the comparison produced impossible figures (a bug; see the notes above); they are not shown.'); return 1; }
-  return report.selection?.best ? 0 : 2;
+  return undefined;
 }

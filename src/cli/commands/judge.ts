@@ -3,7 +3,9 @@
 // rate limits); a killed judge resumes where it stopped.
 import { parseArgs } from 'node:util';
 import { UserError } from '../../core/errors';
-import type { VerdictCounts } from '../../core/metrics';
+import path from 'node:path';
+import { unusableMetrics, type VerdictCounts } from '../../core/metrics';
+import { verdictsPath } from '../../core/store/verdicts';
 import { formatProblem } from '../../core/problems';
 import { loadProjectFile } from '../../core/project/parseProject';
 import { RunSession } from '../../core/run/runSession';
@@ -13,6 +15,7 @@ import { Store } from '../../core/store/store';
 import { describeBatchEvent } from '../../core/batch/describe';
 import { batchFlags, envSecretSource, loadCliEndpoints, withTimeoutFlag } from './run';
 import { writeControl } from '../output';
+import { progressLines } from '../progress';
 
 const USAGE = `usage: prompt-adapt judge --project prompt-adapt.yml --run RUN_ID [--metrics a,b] [--rejudge] [--json]
 
@@ -37,6 +40,12 @@ const pct = (c: VerdictCounts): string => {
   return judged ? `${((100 * c.correct) / judged).toFixed(1)}%` : '-';
 };
 
+/** A path as shown: relative to the working folder when inside it, else absolute. */
+function shownPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
 /** Entry point of `prompt-adapt judge`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let v: { project?: string; run?: string; metrics?: string; rejudge?: boolean; endpoints?: string; concurrency?: string; 'timeout-ms'?: string; mode?: string; 'batch-threshold'?: string; json?: boolean; help?: boolean };
@@ -57,13 +66,18 @@ export async function main(argv: string[]): Promise<number> {
   let storeProblems = 0;
   const concurrency = v.concurrency ? Number(v.concurrency) : undefined;
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UserError('--concurrency must be a positive integer');
+  // On a terminal one line redrawn in place; in a log (not a terminal) a plain line every few seconds.
+  const lines = process.stderr.isTTY ? undefined : progressLines((line) => console.error(line));
   const session = new RunSession({
     endpoints, providerDeps: { secrets: envSecretSource() }, nodeHttp: true, concurrency, ...batchFlags(v),
     events: {
       batch: (e) => console.error(describeBatchEvent(e)),
       problem: (p) => console.error(formatProblem(p)), note: (m) => console.error(`note: ${m}`),
       storeProblem: (p) => { if (storeProblems++ < 20) console.error(`${p.kind === 'edited-output' ? 'warning' : 'error'}: ${formatStoreProblem(p, store.folder)}`); },
-      judgeProgress: (batch, p) => { if (process.stderr.isTTY) { writeControl(process.stderr, '\r'); process.stderr.write(`${batch}: ${p.done}/${p.total ?? '?'}   `); } },
+      judgeProgress: (batch, p) => {
+        if (lines) return lines(`judge ${batch}`, p);
+        writeControl(process.stderr, '\r'); process.stderr.write(`${batch}: ${p.done}/${p.total ?? '?'}   `);
+      },
     },
   });
   const ac = new AbortController();
@@ -73,7 +87,11 @@ export async function main(argv: string[]): Promise<number> {
     const summary = await session.judge({ project, store, runId: v.run, rejudge: v.rejudge, signal: ac.signal,
       metricIds: v.metrics?.split(',').map((x) => x.trim()).filter(Boolean) });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    if (v.json) { console.log(JSON.stringify(summary)); return ac.signal.aborted ? 130 : 0; }
+    // A metric that judged outputs without one verdict is a failure, however many requests succeeded.
+    const verdictsFile = shownPath(verdictsPath(store.runDir(v.run)));
+    const unusable = unusableMetrics(summary, verdictsFile);
+    const exitCode = ac.signal.aborted ? 130 : unusable.length ? 1 : 0;
+    if (v.json) { console.log(JSON.stringify(summary)); for (const u of unusable) console.error(`error: ${u.message}`); return exitCode; }
     if (storeProblems > 20) console.error(`… and ${storeProblems - 20} more problems in the run's files`);
     console.log(`verdicts written: ${summary.written}, kept from before: ${summary.skipped}, responses without output: ${summary.unjudgeable}`
       + (storeProblems ? `, problems in the run's files: ${storeProblems}` : ''));
@@ -82,7 +100,8 @@ export async function main(argv: string[]): Promise<number> {
         console.log(`${metricId}  ${cand}  correct ${pct(c)} (${c.correct}/${c.correct + c.incorrect})  idk ${c.idk}  no verdict ${c.noVerdict}`);
       }
     }
-    return ac.signal.aborted ? 130 : 0;
+    for (const u of unusable) console.error(`error: ${u.message}`);
+    return exitCode;
   } finally {
     process.removeListener('SIGINT', onSigint);
     session.close();

@@ -18,9 +18,11 @@ import { buildProjectPlan, exampleRenderer, resolveSelection } from '../../core/
 import { RunSession } from '../../core/run/runSession';
 import type { RunProgress, RunResult } from '../../core/runner/runner';
 import { costTotalText } from '../../core/runner/recorder';
+import { formatStoreProblem } from '../../core/store/problems';
 import { Store } from '../../core/store/store';
 import { decodeWorkspaceText, readWorkspaceBytes } from '../../core/workspaceFiles';
 import { writeControl } from '../output';
+import { formatDuration, progressLines } from '../progress';
 import { describeBatchEvent } from '../../core/batch/describe';
 import type { RunMode } from '../../core/project/types';
 
@@ -107,11 +109,14 @@ export async function main(argv: string[]): Promise<number> {
   if (runId && !v['run-id']) console.error(`resuming run ${runId}`);
 
   const bar = process.stderr.isTTY ? progressBar() : undefined;
+  // Not a terminal (a CI log, a redirected stderr): a plain line every few seconds instead of the bar.
+  const lines = bar ? undefined : progressLines((line) => console.error(line));
   const session = new RunSession({
     endpoints, providerDeps: { secrets }, nodeHttp: true, concurrency, mode, batchThreshold, ...(waitMinutes ? { rateLimitWaitMs: waitMinutes * 60_000 } : {}),
     events: {
-      runProgress: bar, issue: (i) => { bar?.clear(); console.error(`${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message}`); },
+      runProgress: bar ?? ((p) => lines!(`run ${p.runId}`, p)), issue: (i) => { bar?.clear(); console.error(`${i.severity}: ${i.endpointId}${i.candidateId ? `/${i.candidateId}` : ''}: ${i.message}`); },
       batch: (e) => { bar?.clear(); console.error(describeBatchEvent(e)); },
+      storeProblem: (p) => { bar?.clear(); console.error(`warning: ${formatStoreProblem(p, store.folder)}`); },
     },
   });
   const ac = new AbortController();
@@ -254,7 +259,7 @@ function progressBar(): ((p: RunProgress) => void) & { clear(): void } {
     const width = 28;
     const frac = p.total ? Math.min(1, p.done / p.total) : 0;
     const filled = Math.round(frac * width);
-    const eta = p.etaMs !== undefined ? ` ETA ${fmtTime(p.etaMs)}` : '';
+    const eta = p.etaMs !== undefined ? ` ETA ${formatDuration(p.etaMs)}` : '';
     const errs = p.counts.errors ? ` ${p.counts.errors} errors` : '';
     const text = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done}/${p.total ?? '?'} in flight ${p.inFlight}${errs} $${p.cost.toFixed(4)}${eta}`;
     writeControl(process.stderr, `\r${text.slice(0, (process.stderr.columns || 100) - 1)}\x1b[K`);
@@ -263,4 +268,3 @@ function progressBar(): ((p: RunProgress) => void) & { clear(): void } {
   return Object.assign(draw, { clear: () => { if (shown) { writeControl(process.stderr, '\r\x1b[K'); shown = false; } } });
 }
 
-const fmtTime = (ms: number): string => (ms < 60_000 ? `${Math.ceil(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${String(Math.ceil((ms % 60_000) / 1000)).padStart(2, '0')}s`);

@@ -27,7 +27,7 @@ import { staleParts } from '../runner/runInputs';
 import { ComparisonStore, manifestPromptPath, runsByPrompt, type VerdictIndex, type PromptOutputs } from './gather';
 import { removeImpossibleNumbers } from './guards';
 import { failedOutputsNote, missingVerdictNote, storeProblemNotes, unknownCostNote } from './storeNotes';
-import { calibrationCounts, stateOf, systemData, type SystemData } from './systems';
+import { calibrationCounts, stateOf, systemData, type ExampleFacts, type SystemData } from './systems';
 
 
 /** Options of a comparison; unset values come from the project's `decision:` section. */
@@ -428,6 +428,28 @@ interface FamilyMember {
 }
 
 /**
+ * Why no example has a verdict on both sides: outputs never judged ("judge both runs first"), or judged without a
+ * verdict — then judging again gives the same, so the note says what the judge did instead.
+ */
+function noPairsReason(base: SystemData, cand: SystemData): string {
+  return judgedWithoutVerdicts([...base.examples.values(), ...cand.examples.values()], 'both runs were', 'their') ?? 'judge both runs first.';
+}
+
+/**
+ * When every answered output among `facts` was judged and none got a verdict: what happened ("both runs were
+ * judged, but 12 of their outputs got no verdict (mostly "no verdict: unparseable judge reply")…"); else undefined.
+ */
+function judgedWithoutVerdicts(facts: readonly ExampleFacts[], subject: string, their: string): string | undefined {
+  const answered = facts.filter((f) => !f.idk);
+  if (answered.length === 0 || answered.some((f) => f.verdict === undefined)) return undefined;
+  const reasons = new Map<string, number>();
+  for (const f of answered) if (f.verdict === null) reasons.set(f.noVerdictReason ?? 'no reason given', (reasons.get(f.noVerdictReason ?? 'no reason given') ?? 0) + 1);
+  const [top] = [...reasons].sort((a, b) => b[1] - a[1]);
+  const withoutVerdict = [...reasons.values()].reduce((a, b) => a + b, 0);
+  return `${subject} judged, but ${withoutVerdict} of ${their} outputs got no verdict${top ? ` (mostly "${top[0]}")` : ''}; prompt-adapt judge says what happened. Fix the judge, then judge again (--rejudge).`;
+}
+
+/**
  * Answered outputs without a verdict of the primary metric are left out of the paired table, but IDK outputs need
  * none: a system whose answered outputs were never judged would be compared on its IDK questions alone (a variant
  * run but not judged showed "+0.0 pp [+0.0, +0.0]"). No comparison then; a warning when only some lack a verdict.
@@ -439,7 +461,9 @@ function judgedEnough(ctx: Ctx, row: SystemRow, systems: readonly SystemData[]):
     if (unjudged === 0) continue;
     const who = `${d.candidate.id} on ${rel(ctx.dir, d.promptPath)}`;
     if (unjudged === answered.length) {
-      row.notes.push({ code: 'not-judged', severity: 'error', message: `No ${ctx.metricId} verdict on any answered output of ${who}: judge that run first (a comparison on its IDK questions alone would mislead).` });
+      // Judged without one verdict is not "never judged": judging again would give the same, so say what happened.
+      const judged = judgedWithoutVerdicts(answered, 'that run was', 'its');
+      row.notes.push({ code: 'not-judged', severity: 'error', message: `No ${ctx.metricId} verdict on any answered output of ${who}: ${judged ?? 'judge that run first (a comparison on its IDK questions alone would mislead).'}` });
       return false;
     }
     row.notes.push({ code: 'partly-judged', severity: 'warning', message: `${unjudged} of ${answered.length} answered outputs of ${who} have no ${ctx.metricId} verdict and are left out of the comparison; judge them for an unbiased result.` });
@@ -468,7 +492,7 @@ function pairedComparison(ctx: Ctx, row: SystemRow, base: SystemData, cand: Syst
   const n = statesTotal(states);
   row.pairedN = n;
   if (n === 0) {
-    row.notes.push({ code: 'no-pairs', severity: 'error', message: `No example has a ${ctx.metricId} verdict for both this system and its reference: judge both runs first.` });
+    row.notes.push({ code: 'no-pairs', severity: 'error', message: `No example has a ${ctx.metricId} verdict for both this system and its reference: ${noPairsReason(base, cand)}` });
     return undefined;
   }
   const own = (c: Confusion): Confusion | undefined => (total(c) > 0 ? c : undefined);

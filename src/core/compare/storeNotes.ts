@@ -64,18 +64,24 @@ export function storeProblemNotes(problems: readonly StoreProblem[], base: strin
   return notes;
 }
 
-/** A warning when outputs of the compared systems have no verdict of the primary metric at all (never judged, or verdicts lost). */
+/**
+ * A note when outputs of the compared systems have no verdict of the primary metric at all. A system judged in part
+ * (verdicts lost, an interrupted judge, outputs edited since) makes it an error: the numbers would stand on a subset
+ * nobody chose, so `compare` exits 1. A system never judged is a warning (its comparison says to judge it).
+ */
 export function missingVerdictNote(systems: Iterable<SystemData>, n: number, metricId: string | undefined): Note | undefined {
   if (!metricId) return undefined;
   const missing: string[] = [];
   let total = 0;
+  let partial = false;
   for (const d of systems) {
     let k = 0;
     for (const e of d.examples.values()) if (e.verdict === undefined) k++;
     if (k) { missing.push(`${d.candidate.id} ${k}`); total += k; }
+    if (k && k < d.examples.size) partial = true;
   }
   if (total === 0) return undefined;
-  return { code: MISSING_VERDICTS, severity: 'warning',
+  return { code: MISSING_VERDICTS, severity: partial ? 'error' : 'warning',
     message: `n = ${n}; ${total} outputs have no verdict of '${metricId}' (${missing.join(', ')}) and are left out of the estimates: judge the runs (prompt-adapt judge).` };
 }
 
@@ -123,8 +129,8 @@ export function unknownCostNote(systems: readonly SystemData[]): Note | undefine
     message: `Outputs of unknown cost (the server reported no usable token counts): ${parts.join(', ')}. Costs per 1k requests are from the outputs with a known cost.` };
 }
 
-/** Whether store damage touched the compared data (the CLI exits 1). */
+/** Whether store damage, or verdicts missing from judged runs, touched the compared data (the CLI exits 1). */
 export function storeDamaged(report: { notes?: Note[]; testSets: TestSetComparison[] }): boolean {
-  const bad = (notes: readonly Note[] | undefined): boolean => !!notes?.some((x) => x.code === STORE_DAMAGE && x.severity === 'error');
+  const bad = (notes: readonly Note[] | undefined): boolean => !!notes?.some((x) => (x.code === STORE_DAMAGE || x.code === MISSING_VERDICTS) && x.severity === 'error');
   return bad(report.notes) || report.testSets.some((t) => bad(t.notes));
 }

@@ -15,6 +15,8 @@ export interface ExampleFacts {
   idk: boolean;
   /** 1 / 0 from the primary metric; null when the metric gave no verdict; undefined when never judged. */
   verdict: 0 | 1 | null | undefined;
+  /** Why the metric gave no verdict (when `verdict` is null). */
+  noVerdictReason?: string;
 }
 
 /** Counts and aggregates of one system. */
@@ -129,7 +131,7 @@ export function systemData(opts: {
     const v = verdicts.verdictFor(c);
     const verdict = v ? v.verdict : undefined;
     if (verdict === 0 || verdict === 1) { d.nJudged++; d.judged += verdict; } else d.noVerdict++;
-    d.examples.set(r.exampleId, { idk: parsed.idk, verdict });
+    d.examples.set(r.exampleId, { idk: parsed.idk, verdict, ...(verdict === null && v?.reason ? { noVerdictReason: v.reason } : {}) });
     if (typeof r.latencyMs === 'number') latencies.push(r.latencyMs);
     if (plausibleTokens(r.inputTokens)) d.inputTokens += r.inputTokens;
     if (plausibleTokens(r.outputTokens)) d.outputTokens += r.outputTokens;

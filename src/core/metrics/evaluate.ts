@@ -61,10 +61,44 @@ export interface JudgeRunSummary {
   skipped: number;
   /** Responses without an output (request errors) or without an example; not judged. */
   unjudgeable: number;
+  /** metric id → why outputs got no verdict (`no verdict: unparseable judge reply`, `no verdict: judge error: …`) → count; only when some did. */
+  noVerdictReasons?: Record<string, Record<string, number>>;
+}
+
+/** A metric that judged outputs but gave not one verdict: what happened, in words a user can act on. */
+export interface UnusableMetric { metricId: string; outputs: number; message: string }
+
+/** What a "no verdict" reason means, said plainly. */
+function whyNoVerdicts(reason: string): string {
+  if (reason.includes('unparseable judge reply')) return "the judge's replies could not be read (no verdict in the expected format)";
+  if (reason.startsWith('no verdict: judge error')) return `every judge request failed (${reason.slice('no verdict: judge error: '.length) || 'no reply'})`;
+  return reason;
+}
+
+/**
+ * Metrics of a judge session that produced nothing usable: outputs were judged and every one got "no verdict"
+ * (e.g. "63 outputs, 0 verdicts: the judge's replies could not be read — see …/verdicts.jsonl"). `judge` exits non-zero on them.
+ */
+export function unusableMetrics(summary: JudgeRunSummary, verdictsFile: string): UnusableMetric[] {
+  const out: UnusableMetric[] = [];
+  for (const [metricId, byCand] of Object.entries(summary.counts)) {
+    const all = Object.values(byCand);
+    const outputs = all.reduce((s, c) => s + c.n, 0);
+    if (outputs === 0 || all.some((c) => c.correct + c.incorrect > 0)) continue;
+    const [top] = Object.entries(summary.noVerdictReasons?.[metricId] ?? {}).sort((a, b) => b[1] - a[1]);
+    out.push({ metricId, outputs, message: `${metricId}: ${outputs} output${outputs === 1 ? '' : 's'}, 0 verdicts: ${top ? whyNoVerdicts(top[0]) : 'no verdict'} — see ${verdictsFile} (each record's reason and the judge's reply).` });
+  }
+  return out;
 }
 
 /** Runs `metrics` over a run's responses; resumable (stored verdicts for unchanged outputs are kept). */
 export async function judgeRun(opts: JudgeRunOptions): Promise<JudgeRunSummary> {
+  const lock = opts.store.lockJudging(opts.runId);
+  try { return await judgeLocked(opts); } finally { lock.release(); }
+}
+
+/** `judgeRun` once the run's judge lock is held. */
+async function judgeLocked(opts: JudgeRunOptions): Promise<JudgeRunSummary> {
   const existing = opts.rejudge ? new Map<string, VerdictRecord>() : opts.store.readVerdicts(opts.runId);
   const inputs: MetricInput[] = [];
   let unjudgeable = 0;
@@ -78,7 +112,13 @@ export async function judgeRun(opts: JudgeRunOptions): Promise<JudgeRunSummary> 
     const byCand = (summary.counts[v.metricId] ??= {});
     const c = (byCand[v.candidateId] ??= { n: 0, correct: 0, incorrect: 0, noVerdict: 0, idk: 0 });
     c.n++;
-    if (v.verdict === 1) c.correct++; else if (v.verdict === 0) c.incorrect++; else c.noVerdict++;
+    if (v.verdict === 1) c.correct++; else if (v.verdict === 0) c.incorrect++;
+    else {
+      c.noVerdict++;
+      const why = v.reason ?? 'no reason given';
+      const reasons = ((summary.noVerdictReasons ??= {})[v.metricId] ??= {});
+      reasons[why] = (reasons[why] ?? 0) + 1;
+    }
     if (v.reason === 'idk') c.idk++;
   };
   const writer = opts.store.openVerdictWriter(opts.runId);

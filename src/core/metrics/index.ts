@@ -6,7 +6,7 @@ export { contextJudgeMessages, contradictionJudgeMessages, retryRequest, type Ju
 export { parseVerdictReply, parseContradictionReply, type JudgeReading } from './judgeReply';
 export { runJudge, combine, judgeName, judgeParams, DEFAULT_JUDGE_PARAMS, type JudgeBackend, type JudgeRequest, type JudgeReply, type JudgeMetricSpec } from './judge';
 export { verdictKey, verdictStands } from '../store/verdicts';
-export { judgeRun, exampleFields, type ExampleFields, type JudgeRunOptions, type JudgeRunSummary, type VerdictCounts } from './evaluate';
+export { judgeRun, unusableMetrics, exampleFields, type ExampleFields, type JudgeRunOptions, type JudgeRunSummary, type VerdictCounts } from './evaluate';
 export { METRIC_KINDS, metricKindOf, runMetric, type MetricKind, type MetricKindDescriptor } from './kinds';
 export { providerJudgeBackend } from './providerBackend';
 export { runnerJudgeBackend, type RunnerJudgeBackendOptions } from './runnerBackend';

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { HumanLabelName, LabelItem, ReviewFilter, ReviewOutput, ReviewPage, ReviewRow, ReviewSystem } from '../../protocol/messages';
 import { countsAsLabel } from '../../protocol/legend';
-import { nextLabels, type Stratum } from '../stats/planner';
+import { labelOrder, type Stratum } from '../stats/planner';
 import { Rng } from '../stats/random';
 
 /** An example of the test set, with the mapped fields as text. */
@@ -186,22 +186,26 @@ export class ReviewData {
   resolveKey(key: string): LabelTarget | undefined { return this.keys.get(key); }
 
   /**
-   * A stratified random sample of unlabelled outputs to label blind: the strata are system × primary verdict, each
-   * filled in proportion to its size (planner's `nextLabels`), then shuffled so the order reveals neither the system
-   * nor the verdict. Outputs whose text was already queued (same hash) appear once.
+   * The next outputs to label blind, in the planner's order (`labelOrder`, METHOD §4/§8): the outputs of systems the
+   * judge is not yet checked on come first (candidates before the baseline), then every system × primary-verdict stratum
+   * in proportion to its size; within a stratum the pick is random. Each item says why it was chosen without naming the
+   * system or the verdict. Outputs whose text was already queued (same hash) appear once.
    */
   labelSample(size: number, seed = Date.now() >>> 0): LabelItem[] {
     const strata = new Map<string, { system: ReviewSystem; verdict: 0 | 1; items: LabelTarget[] }>();
+    const labelled = new Map<string, number>();
     const seen = new Set<string>();
     for (const system of this.systems) {
       const outs = this.outputs.get(system.systemId);
       if (!outs) continue;
+      labelled.set(system.systemId, 0);
       for (const e of this.examples) {
         const o = outs.get(e.exampleId);
         const v = this.verdict(o);
         // IDK outputs are not labelled: an IDK reply is incorrect by definition and its label would not count.
-        if (!o?.outputHash || o.idk || (v !== 0 && v !== 1) || this.labels.has(o.outputHash) || seen.has(o.outputHash)) continue;
+        if (!o?.outputHash || o.idk || (v !== 0 && v !== 1) || seen.has(o.outputHash)) continue;
         seen.add(o.outputHash);
+        if (this.labels.has(o.outputHash)) { labelled.set(system.systemId, labelled.get(system.systemId)! + 1); continue; }
         const k = `${system.systemId}\u0000${v}`;
         let s = strata.get(k);
         if (!s) strata.set(k, (s = { system, verdict: v, items: [] }));
@@ -209,14 +213,17 @@ export class ReviewData {
       }
     }
     const list = [...strata.values()];
-    const counts = nextLabels(list.map((s): Stratum => ({ system: s.system.systemId, verdict: s.verdict, unlabelled: s.items.length })), size);
     const rng = new Rng(seed || 1);
-    const picked: LabelTarget[] = [];
-    list.forEach((s, i) => picked.push(...shuffle(s.items.slice(), rng).slice(0, counts[i]!.count)));
-    return shuffle(picked, rng).map((t) => {
+    list.forEach((s) => shuffle(s.items, rng));
+    const picks = labelOrder(list.map((s): Stratum => ({ system: s.system.systemId, verdict: s.verdict, unlabelled: s.items.length })),
+      this.systems.filter((s) => labelled.has(s.systemId)).map((s) => ({ system: s.systemId, isBaseline: s.isBaseline, labelled: labelled.get(s.systemId)! })), size);
+    const next = list.map(() => 0);
+    return picks.map((p) => {
+      const i = list.findIndex((s) => s.system.systemId === p.system && s.verdict === p.verdict);
+      const t = list[i]!.items[next[i]!++]!;
       const e = this.exampleById.get(t.exampleId)!;
       return { key: this.keyOf(t), exampleId: t.exampleId, question: e.question, context: e.context, groundTruth: e.groundTruth,
-        output: this.outputs.get(t.systemId)!.get(t.exampleId)!.text };
+        output: this.outputs.get(t.systemId)!.get(t.exampleId)!.text, reason: p.reason };
     });
   }
 

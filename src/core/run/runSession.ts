@@ -153,6 +153,7 @@ export class RunSession {
       batch,
       ...(opts.rateLimitWaitMs ? { retry: { rateLimitWaitMs: opts.rateLimitWaitMs } } : {}),
       onIssue: events.issue && ((i) => events.issue?.(i)),
+      onStoreProblem: events.storeProblem && ((p) => events.storeProblem?.(p)),
       onProgress: events.runProgress && ((p) => events.runProgress?.(p)),
     });
   }

@@ -4,6 +4,7 @@ import { replyModelWarning } from '../providers/replyModel';
 import { toMessage } from '../errors';
 import type { Logger } from '../ports';
 import type { ErrorKind, ResponseRecord } from '../store/records';
+import type { OnStoreProblem } from '../store/problems';
 import type { ResponseCache, CachedResponse } from '../store/responseCache';
 import type { JsonlAppender } from '../store/jsonl';
 import type { RunCounts, RunIssue, RunManifest, RunStatus } from '../store/runs';
@@ -63,6 +64,8 @@ export interface RecorderOptions {
   cache?: boolean;
   onResponse?(r: ResponseRecord): void;
   onIssue?(i: RunIssue): void;
+  /** A damaged line of the response cache (it is ignored: its request is sent again). */
+  onStoreProblem?: OnStoreProblem;
   log?: Logger;
   /** Clock for elapsed time and ETA (ms). */
   now?(): number;
@@ -100,7 +103,7 @@ export class RunRecorder {
     };
     opts.store.writeManifest(this.manifest);
     this.rows = opts.store.openResponses(opts.runId);
-    this.cache = opts.cache === false ? undefined : opts.store.openCache();
+    this.cache = opts.cache === false ? undefined : opts.store.openCache(opts.onStoreProblem);
   }
 
   /** Counts a cause of trouble; the first occurrence is logged and reported, later ones only counted. */

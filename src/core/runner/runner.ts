@@ -2,6 +2,7 @@
 // (dispatcher.ts) admits and sends requests per endpoint with retries and backoff, and the recorder
 // (recorder.ts) writes rows, cache and manifest. A run killed at any moment resumes without losing a
 // completed response and without requesting it again.
+import type { StoreProblem } from '../store/problems';
 import { UserError } from '../errors';
 import type { Logger } from '../ports';
 import type { EndpointsConfig } from '../providers/endpoints';
@@ -42,6 +43,8 @@ export interface RunOptions {
   onResponse?(r: ResponseRecord): void;
   /** Each new cause of trouble, once; counts keep growing in the result. */
   onIssue?(i: RunIssue): void;
+  /** A damaged line of the shared response cache (with file and line): it is ignored and its request sent again. */
+  onStoreProblem?(p: StoreProblem): void;
   log?: Logger;
   /** How often rows are fsynced and the manifest updated. */
   checkpointIntervalMs?: number;
@@ -78,7 +81,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunResul
   const resume = new ResumeIndex();
   await store.forEachResponse(runId, (r) => resume.add(r));
 
-  const recorder = new RunRecorder({ store, runId, plan, createdAt: previous?.createdAt, cache: opts.cache, onResponse: opts.onResponse, onIssue: opts.onIssue, log: opts.log });
+  const recorder = new RunRecorder({ store, runId, plan, createdAt: previous?.createdAt, cache: opts.cache, onResponse: opts.onResponse, onIssue: opts.onIssue, onStoreProblem: opts.onStoreProblem, log: opts.log });
   const ac = new AbortController();
   const onAbort = () => ac.abort();
   if (opts.signal?.aborted) ac.abort(); else opts.signal?.addEventListener('abort', onAbort, { once: true });

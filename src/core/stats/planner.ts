@@ -190,8 +190,9 @@ export function predictAfter(input: PlanInput, extra: number): number {
 
 const mean = (x: Float64Array): number => x.reduce((a, b) => a + b, 0) / Math.max(x.length, 1);
 
+/** A half-width as shown; a projection above 100 pp (possible for the asymptotics, never for a difference) says so instead. */
 function pp(x: number): string {
-  return `${(100 * x).toFixed(1)} pp`;
+  return x > 1 ? 'over 100 pp' : `${(100 * x).toFixed(1)} pp`;
 }
 
 /** A pool of outputs of one system with one judge verdict. */
@@ -279,4 +280,75 @@ export function whatWouldResolve(input: ResolveInput): string {
   const pl = plan({ states: input.states, confusion: input.pooled, targetHalfWidth: needed, level: input.level, draws: 300 });
   if (!pl.reachableWithLabels) return `about ${Math.max(pl.questionsForTarget - statesTotal(input.states), 1)} more test questions (labels alone cannot narrow it enough)`;
   return `about ${Math.max(pl.moreLabels, 1)} more labels, from ${from} outputs, both verdicts`;
+}
+
+/** A system's share of the blind-labelling queue: its strata and how many of its answered outputs are labelled. */
+export interface SystemLabels {
+  system: string;
+  isBaseline: boolean;
+  labelled: number;
+}
+
+/** One pick of the steered queue: from which stratum the next output comes, and why (no system, no verdict named). */
+export interface LabelPick {
+  system: string;
+  verdict: 0 | 1;
+  reason: string;
+}
+
+/** Own labels per system before the non-differential assumption can be tested (the judge-free cross-check's minimum). */
+const UNTESTED_BELOW = 30;
+
+export const REASON_UNTESTED = 'the judge is not yet checked on the outputs of every system, so this one comes first';
+export const REASON_SPREAD = 'a random output, spread over the systems and the judge verdicts, to narrow the interval';
+
+/**
+ * The planner's order for the next `count` labels (METHOD §4, §8): while the non-differential assumption is untested,
+ * outputs of the systems with fewer than 30 labels come first, candidates before the baseline; then every stratum in
+ * proportion to its size. Within a system the verdicts stay in proportion at every point of the queue (the next pick
+ * is the verdict furthest behind its share), so wherever a labeller stops the calibration is not tilted toward one
+ * verdict, which would bias TPR and FPR.
+ */
+export function labelOrder(strata: readonly Stratum[], systems: readonly SystemLabels[], count: number): LabelPick[] {
+  const left = strata.map((s) => s.unlabelled);
+  const labelled = new Map(systems.map((s) => [s.system, s.labelled]));
+  const picks: LabelPick[] = [];
+  const untested = systems.filter((s) => s.labelled < UNTESTED_BELOW).sort((a, b) => Number(a.isBaseline) - Number(b.isBaseline) || a.labelled - b.labelled);
+  for (const s of untested) {
+    const mine = strata.map((x, i) => (x.system === s.system ? i : -1)).filter((i) => i >= 0);
+    const taken = mine.map(() => 0);
+    const sizes = mine.map((i) => left[i]!);
+    while (picks.length < count && (labelled.get(s.system) ?? 0) < UNTESTED_BELOW) {
+      const j = behindMost(sizes, taken, mine.map((i) => left[i]!));
+      if (j < 0) break;
+      taken[j]++;
+      left[mine[j]!]--;
+      labelled.set(s.system, (labelled.get(s.system) ?? 0) + 1);
+      picks.push({ system: s.system, verdict: strata[mine[j]!]!.verdict, reason: REASON_UNTESTED });
+    }
+  }
+  const sizes = left.slice();
+  const taken = strata.map(() => 0);
+  while (picks.length < count) {
+    const i = behindMost(sizes, taken, left);
+    if (i < 0) break;
+    taken[i]++;
+    left[i]--;
+    picks.push({ system: strata[i]!.system, verdict: strata[i]!.verdict, reason: REASON_SPREAD });
+  }
+  return picks;
+}
+
+/** The stratum furthest behind its proportional share after one more pick (-1 when every stratum is empty). */
+function behindMost(sizes: readonly number[], taken: readonly number[], left: readonly number[]): number {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const next = taken.reduce((a, b) => a + b, 0) + 1;
+  let best = -1;
+  let bestGap = -Infinity;
+  sizes.forEach((size, i) => {
+    if (left[i]! <= 0) return;
+    const gap = (next * size) / total - taken[i]!;
+    if (gap > bestGap) { bestGap = gap; best = i; }
+  });
+  return best;
 }

@@ -33,8 +33,13 @@ function stale(owner: LockOwner | undefined, file: string): boolean {
   return owner.host === os.hostname() && (owner.pid === process.pid || !alive(owner.pid));
 }
 
+/** What a lock guards, for the refusal: writing a run's responses, or judging it (its verdicts). */
+export interface LockPurpose { doing: string; hint: string }
+
+const WRITING: LockPurpose = { doing: 'written', hint: 'Wait for it to finish, or start a separate run (CLI: --new-run).' };
+
 /** Takes the lock of a run, or throws RunLockedError naming the process that holds it. */
-export function lockRun(file: string, runId: string): RunLock {
+export function lockRun(file: string, runId: string, purpose: LockPurpose = WRITING): RunLock {
   const me: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -48,8 +53,7 @@ export function lockRun(file: string, runId: string): RunLock {
     const owner = ownerOf(file);
     if (!stale(owner, file)) {
       const who = owner ? `process ${owner.pid} on ${owner.host === me.host ? 'this machine' : `host ${owner.host}`}${owner.since ? ` (since ${owner.since})` : ''}` : 'another process';
-      throw new RunLockedError(`Run ${runId} is being written by ${who}.`,
-        `Wait for it to finish, or start a separate run (CLI: --new-run). If that process is gone for good, delete ${file}.`);
+      throw new RunLockedError(`Run ${runId} is being ${purpose.doing} by ${who}.`, `${purpose.hint} If that process is gone for good, delete ${file}.`);
     }
     // Take over a stale lock: move it aside (only one taker can), check it was the stale one, then retry.
     const aside = `${file}.${process.pid}.stale`;

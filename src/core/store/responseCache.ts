@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { JsonlAppender } from './jsonl';
+import type { OnStoreProblem } from './problems';
 
 /** What the cache keeps of a response. */
 export interface CachedResponse {
@@ -25,7 +26,27 @@ interface Shard { fd: number; index: Map<string, number>; lengths: Map<string, n
 export class ResponseCache {
   private readonly shards = new Map<string, Shard>();
 
-  constructor(readonly dir: string) { fs.mkdirSync(dir, { recursive: true }); }
+  /** Lines already reported (`file:line`): a shard is indexed again after our own appends. */
+  private readonly reported = new Set<string>();
+
+  constructor(readonly dir: string, private readonly onProblem?: OnStoreProblem) { fs.mkdirSync(dir, { recursive: true }); }
+
+  /** Reports a damaged line once; the entry is ignored, so its request is sent again rather than answered wrongly. */
+  private damaged(file: string, line: number, why: string): void {
+    const key = `${file}:${line}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.onProblem?.({ file, line, kind: 'unreadable-line', message: `${why}; the cache entry is ignored and its request is sent again` });
+  }
+
+  /** The 1-based line of the byte at `offset` in a shard (only computed for a damaged entry). */
+  private lineAt(shard: Shard, offset: number): number {
+    const buf = Buffer.allocUnsafe(offset);
+    const n = fs.readSync(shard.fd, buf, 0, offset, 0);
+    let line = 1;
+    for (let i = buf.indexOf(0x0a); i !== -1 && i < n; i = buf.indexOf(0x0a, i + 1)) line++;
+    return line;
+  }
 
   get(hash: string): CachedResponse | undefined {
     const shard = this.shard(hash);
@@ -35,7 +56,11 @@ export class ResponseCache {
     const len = shard.lengths.get(hash)!;
     const buf = Buffer.allocUnsafe(len);
     fs.readSync(shard.fd, buf, 0, len, off);
-    try { return JSON.parse(buf.toString('utf8')) as CachedResponse; } catch { return undefined; }
+    let value: Partial<CachedResponse> | undefined;
+    try { value = JSON.parse(buf.toString('utf8')) as Partial<CachedResponse>; } catch { /* reported below */ }
+    if (value && typeof value === 'object' && typeof value.output === 'string') return value as CachedResponse;
+    this.damaged(this.shardPath(hash[0]!), this.lineAt(shard, off), value === undefined ? 'not valid JSON' : 'not a cached response (no output text)');
+    return undefined;
   }
 
   put(hash: string, value: CachedResponse): void {
@@ -69,15 +94,18 @@ export class ResponseCache {
 
   private reindex(s: Shard, c: string): void {
     s.appender?.flush();
-    const buf = fs.readFileSync(this.shardPath(c));
+    const file = this.shardPath(c);
+    const buf = fs.readFileSync(file);
     let start = 0;
+    let line = 0;
     for (let nl = buf.indexOf(0x0a); nl !== -1; nl = buf.indexOf(0x0a, start)) {
+      line++;
       const tab = buf.indexOf(0x09, start);
       if (tab > start && tab < nl) {
         const key = buf.toString('latin1', start, tab);
         s.index.set(key, tab + 1);
         s.lengths.set(key, nl - tab - 1);
-      }
+      } else if (nl > start) this.damaged(file, line, 'not a cache entry (no request hash and tab)');
       start = nl + 1;
     }
   }

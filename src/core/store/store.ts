@@ -73,6 +73,16 @@ export class Store {
     return lockRun(path.join(this.runDir(runId), 'lock'), runId);
   }
 
+  /**
+   * Takes the lock of judging a run (`runs/<runId>/judge.lock`): one process appends a run's verdicts at a time,
+   * whether `judge` or the editor, so two judges never write two sets of verdicts. Apart from the run's own lock:
+   * a run may be judged while it is resumed.
+   */
+  lockJudging(runId: string): RunLock {
+    fs.mkdirSync(this.runDir(runId), { recursive: true });
+    return lockRun(path.join(this.runDir(runId), 'judge.lock'), runId, { doing: 'judged', hint: 'Wait for that judge to finish, then judge again: verdicts already written are kept.' });
+  }
+
   writeManifest(m: RunManifest): void { writeManifest(this.root, m); }
   /** `writeManifest` off the event loop, for periodic checkpoints; the caller awaits it before any later write. */
   writeManifestAsync(m: RunManifest): Promise<void> { return writeManifestAsync(this.root, m); }
@@ -144,7 +154,8 @@ export class Store {
   openResponses(runId: string): JsonlAppender { return new JsonlAppender(responsesPath(this.root, runId), { dropCutOff: true }); }
 
   /** The response cache shared by every run of this store. */
-  openCache(): ResponseCache { return new ResponseCache(cacheDir(this.root)); }
+  /** The shared response cache; damaged lines are told to `onProblem` (once each) and ignored. */
+  openCache(onProblem?: OnStoreProblem): ResponseCache { return new ResponseCache(cacheDir(this.root), onProblem); }
 
   // ---- verdicts ----
 

@@ -3,7 +3,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toMessage, UserError } from '../../core/errors';
-import type { JudgeRunSummary } from '../../core/metrics/evaluate';
+import { unusableMetrics, type JudgeRunSummary } from '../../core/metrics/evaluate';
+import { verdictsPath } from '../../core/store/verdicts';
 import type { ProjectFile } from '../../core/project/types';
 import { formatProblem } from '../../core/problems';
 import { parsePromptText } from '../../core/prompt/load';
@@ -160,6 +161,9 @@ export class RunController extends Disposable {
           });
           const r = await session.runAndJudge(built.plan, { store: built.store, project, judge: args.judge, signal: abort.signal });
           if (r.judged) for (const line of verdictLines(r.judged)) this.log.info(`run ${r.run.runId}: ${line}`);
+          // A judge that gave not one verdict is reported like a judge that failed, with what happened.
+          const unusable = r.judged ? unusableMetrics(r.judged, verdictsPath(built.store.runDir(r.run.runId))) : [];
+          if (unusable.length) this.reportJudgeFailure(r.run.runId, new Error(unusable.map((u) => u.message).join(' ')));
           if (r.judgeError !== undefined) this.reportJudgeFailure(r.run.runId, r.judgeError);
           return r.run;
         });

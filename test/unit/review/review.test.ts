@@ -56,22 +56,38 @@ suite('review model', () => {
     assert.equal(d.page('all', 0, 10, 'nope').systemId, 'b', 'an unknown system falls back to the default');
   });
 
-  test('blind sample: stratified by system × verdict in proportion, shuffled, opaque keys, skips labelled outputs', () => {
+  test("blind sample in the planner's order: the candidate's outputs first while the judge is unchecked on it, verdicts in proportion, opaque keys, skips labelled outputs", () => {
     const d = model(1000);
     const items = d.labelSample(100, 42);
     assert.equal(items.length, 100);
     assert.ok(items.every((i) => !/^(a|b)\b/.test(i.key) && !('systemId' in i)), 'keys and items reveal no system');
+    assert.ok(items.every((i) => i.reason && !/baseline|candidate|correct|verdict [01]/.test(i.reason)), 'every item says why, without naming the system or the verdict');
     const targets = items.map((i) => d.resolveKey(i.key)!);
-    const count = (sys: string, v: 0 | 1): number => targets.filter((t) => t.systemId === sys && d.verdict(d.output(sys, t.exampleId)) === v).length;
-    // IDK outputs are not offered (their labels would not count): a: 500/500; b without its 200 IDK outputs:
-    // 267 correct / 533 incorrect → about 28/28/15/29 of 100.
-    assert.deepEqual([count('a', 1), count('a', 0), count('b', 1), count('b', 0)], [28, 28, 15, 29]);
+    const verdictOf = (t: { systemId: string; exampleId: string }): number | null | undefined => d.verdict(d.output(t.systemId, t.exampleId));
     assert.ok(targets.every((t) => !d.output(t.systemId, t.exampleId)!.idk), 'no IDK output is offered for labelling');
-    assert.notDeepEqual(targets.slice(0, 10).map((t) => t.systemId), Array(10).fill(targets[0]!.systemId), 'shuffled across strata');
+    // Nothing is labelled: the judge is unchecked on both; the candidate (b) comes first, 30 outputs, then the baseline (a).
+    assert.deepEqual(targets.slice(0, 30).map((t) => t.systemId), Array(30).fill('b'));
+    assert.deepEqual(targets.slice(30, 60).map((t) => t.systemId), Array(30).fill('a'));
+    // b is judged correct on a third of its outputs: at every point of its run the verdicts stay in that proportion.
+    for (const k of [3, 9, 15, 30]) assert.equal(targets.slice(0, k).filter((t) => verdictOf(t) === 1).length, k / 3, `b's first ${k}`);
+    assert.equal(targets.slice(30, 60).filter((t) => verdictOf(t) === 1).length, 15, "a's run is half correct, as a's outputs are");
+    assert.ok(items.slice(0, 60).every((i) => i.reason === items[0]!.reason) && items[60]!.reason !== items[0]!.reason, 'the reason changes with the phase');
+    // Then in proportion over what is left (a 470/470; b without its 200 IDK outputs 257/513): 11/11/6/12 of the last 40.
+    const rest = targets.slice(60);
+    const count = (sys: string, v: 0 | 1): number => rest.filter((t) => t.systemId === sys && verdictOf(t) === v).length;
+    assert.deepEqual([count('a', 1), count('a', 0), count('b', 1), count('b', 0)], [11, 11, 6, 12]);
     for (const t of targets) d.setLabel(t.outputHash, 'correct');
     const next = d.labelSample(2000, 1);
     assert.equal(next.length, 1700);
     assert.ok(next.every((i) => !targets.some((t) => t.exampleId === i.exampleId && d.resolveKey(i.key)!.systemId === t.systemId)));
+    assert.ok(next.every((i) => i.reason === next[0]!.reason), 'with 30+ labels on each system nothing is untested: proportional from the start');
+  });
+
+  test('blind sample: a candidate already labelled enough is not put first; a system below 30 labels is', () => {
+    const d = model(200);
+    for (let i = 0; i < 40; i++) d.setLabel(`b-${i}`, 'correct');
+    const targets = d.labelSample(20, 3).map((i) => d.resolveKey(i.key)!);
+    assert.deepEqual(targets.map((t) => t.systemId), Array(20).fill('a'), 'the baseline (unchecked) comes first now');
   });
 });
 

@@ -12,7 +12,9 @@ import { judgeRun } from '../../../src/core/metrics/evaluate';
 import type { StoreProblem } from '../../../src/core/store/problems';
 import { Store } from '../../../src/core/store/store';
 import type { ComparisonReport, SystemRow } from '../../../src/protocol/comparison';
+import { startMockServer } from '../../servers/mockModelServer';
 import { makeCompareFixture } from '../compare/fixture';
+import { judgedProject } from '../helpers/cliProcess';
 import { captureConsole } from '../helpers/console';
 
 const BAD = path.join(__dirname, '../../fixtures/bad/store');
@@ -146,7 +148,7 @@ suite('damaged store (issue 16 §3)', function () {
     assert.equal(s.written, 1);
   });
 
-  test('a third of the verdicts missing: counted per candidate and warned, not silently "n = 72"', async () => {
+  test('a third of the verdicts missing: counted per candidate, an error, and compare and report exit 1 — not silently "n = 72"', async () => {
     const f = damagedFixture();
     const ls = lines(f.verdicts);
     writeLines(f.verdicts, ls.filter((_, i) => i % 3 !== 0));
@@ -155,7 +157,34 @@ suite('damaged store (issue 16 §3)', function () {
     const note = report.testSets[0]!.notes.find((n) => n.code === 'missing-verdicts')!;
     const per = (c: string): number => dropped.filter((v) => v.candidateId === c).length;
     assert.equal(note.message, `n = ${report.testSets[0]!.n}; ${dropped.length} outputs have no verdict of 'f1' (base ${per('base')}, good ${per('good')}) and are left out of the estimates: judge the runs (prompt-adapt judge).`);
+    // Changed behaviour (issue 16 §3): missing verdicts in judged runs are damage to the compared data, not a warning.
+    assert.equal(note.severity, 'error');
+    const r = await compare(f.project);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.err, /the store is damaged or incomplete where this comparison reads it/);
+  });
+
+  test('a never-judged candidate is a warning, not damage: compare does not exit 1 for it', async () => {
+    const f = damagedFixture();
+    writeLines(f.verdicts, lines(f.verdicts).filter((l) => JSON.parse(l).candidateId !== 'good'));
+    const report = await buildComparison(f.project, { draws: 2000, seed: 3 });
+    const note = report.testSets[0]!.notes.find((n) => n.code === 'missing-verdicts')!;
+    assert.match(note.message, /72 outputs have no verdict of 'f1' \(good 72\)/);
     assert.equal(note.severity, 'warning');
+    assert.notEqual((await compare(f.project)).code, 1);
+  });
+
+  test('report exits 1 on damage where it reads, and still writes the report with the damage in its notes', async () => {
+    const f = damagedFixture();
+    const clean = await captureConsole(() => main(['report', '--project', f.project, ...fast, '--format', 'md']));
+    assert.equal(clean.code, 0, clean.err);
+    const text = fs.readFileSync(f.responses);
+    fs.writeFileSync(f.responses, text.subarray(0, Math.floor(text.length * 0.6)));
+    const out = path.join(f.dir, 'report.md');
+    const r = await captureConsole(() => main(['report', '--project', f.project, ...fast, '--out', out]));
+    assert.equal(r.code, 1);
+    assert.match(r.err, /the store is damaged or incomplete/);
+    assert.match(fs.readFileSync(out, 'utf8'), /responses\.jsonl lacks \d+ of the 144 responses its manifest records/);
   });
 
   test('responses.jsonl pointing at /dev/zero or a FIFO, or holding a huge line: compare and judge finish with a clear error', async () => {
@@ -194,5 +223,30 @@ suite('damaged store (issue 16 §3)', function () {
     assert.equal(row.nonInferior, undefined);
     assert.match(row.notes[0]!.message, /difference with the baseline of cand came out as -19\.64 \[-36\.77, -0\.97\], outside \[−1, 1\]/);
     assert.equal(hasImpossibleNumbers(report), true);
+  });
+
+  test('damaged lines of the response cache are reported with file:line, ignored, and their requests sent again', async () => {
+    const server = await startMockServer('openai');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-cache-bad-'));
+    judgedProject(dir, server.url, 20);
+    process.env.PROMPT_ADAPT_CONFIG = path.join(dir, 'endpoints.json');
+    const run = () => captureConsole(() => main(['run', '--project', path.join(dir, 'prompt-adapt.yml'), '--prompt', path.join(dir, 'qa.prompt.yml'), '--test-set', 't', '--new-run']));
+    try {
+      assert.equal((await run()).code, 0);
+      assert.equal(server.stats.completions, 20);
+      const cache = path.join(dir, '.prompt-adapt', 'cache');
+      const shard = fs.readdirSync(cache).map((f) => path.join(cache, f)).find((f) => lines(f).length >= 2)!;
+      const ls = lines(shard);
+      ls[0] = ls[0]!.split('\t')[0] + '\t{"output": "cut';
+      ls.splice(1, 0, 'junk without a tab');
+      writeLines(shard, ls);
+      const r = await run();
+      assert.equal(r.code, 0, r.err);
+      const rel = path.relative(dir, shard).split(path.sep).join('/');
+      assert.match(r.err, new RegExp(`warning: ${rel}:1: not valid JSON; the cache entry is ignored and its request is sent again`));
+      assert.match(r.err, new RegExp(`warning: ${rel}:2: not a cache entry \\(no request hash and tab\\)`));
+      assert.equal(server.stats.completions, 21, 'only the damaged entry is asked again');
+      assert.match(r.out, /1 requested, 19 cached/);
+    } finally { delete process.env.PROMPT_ADAPT_CONFIG; await server.close(); }
   });
 });
