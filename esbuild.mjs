@@ -82,6 +82,11 @@ const bundles = [
     sourcesContent: false, logLevel: 'warning', plugins: [problemMatcher, noFocusVisibleProbe],
     entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js',
   },
+  // The quick side-by-side check's own view (no UI toolkit: a form and columns of text).
+  {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, sourcemap: 'linked',
+    sourcesContent: false, logLevel: 'warning', plugins: [problemMatcher], entryPoints: ['webview/quickCheck/main.ts'], outfile: 'dist/webview/quickCheck.js',
+  },
 ];
 if (withTests) {
   // Integration suites run inside the extension host: `vscode` comes from the host, mocha from node_modules.
@@ -106,6 +111,7 @@ if (watch) {
   const results = await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
   fs.copyFileSync('webview/main.css', 'dist/webview/main.css');
+  fs.copyFileSync('webview/quickCheck/quickCheck.css', 'dist/webview/quickCheck.css');
   for (const r of results) {
     for (const [file, out] of Object.entries(r.metafile.outputs)) {
       if (!file.endsWith('.map') && !file.startsWith('out/')) console.log(`${file.padEnd(28)} ${(out.bytes / 1024).toFixed(0).padStart(6)} KB`);

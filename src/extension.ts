@@ -8,6 +8,8 @@ import { ComparePanel, registerComparePanel } from './vscode/panel/comparePanel'
 import { createServices } from './vscode/services';
 import { ExampleTests } from './vscode/testing/exampleTests';
 import { ExplorerTree } from './vscode/views/explorerTree';
+import { WalkthroughProgress } from './vscode/commands/walkthrough';
+import { QuickCheckPanel } from './vscode/quickCheck/quickCheckPanel';
 
 /** Wiring only: every feature registers itself and is disposed with the extension. */
 export function activate(context: vscode.ExtensionContext): Api {
@@ -17,10 +19,11 @@ export function activate(context: vscode.ExtensionContext): Api {
   const outputDocuments = new OutputDocuments(services.outputs);
   const promptStyle = new PromptStyle(services.outputs, services.project);
   const tests = new ExampleTests(services.review, services.log);
-  context.subscriptions.push(services, language, explorer, outputDocuments, promptStyle, tests, registerCodeLens(),
+  const walkthrough = new WalkthroughProgress(services);
+  context.subscriptions.push(services, language, explorer, outputDocuments, promptStyle, tests, walkthrough, registerCodeLens(),
     registerComparePanel(panelDeps(services)), registerCommands(services, { explorer, outputDocuments, tests }));
   services.log.info(`activated (VS Code ${vscode.version})`);
-  return { language, explorer, project: services.project, runs: services.runs, outputDocuments, promptStyle, review: services.review, tests, comparePanel: () => ComparePanel.current };
+  return { language, explorer, project: services.project, runs: services.runs, outputDocuments, promptStyle, review: services.review, tests, walkthrough, comparePanel: () => ComparePanel.current, quickCheck: () => QuickCheckPanel.current };
 }
 
 export function deactivate(): void {}
@@ -37,5 +40,8 @@ export interface Api {
   tests: ExampleTests;
   /** The open comparison panel, if any. */
   comparePanel: () => ComparePanel | undefined;
+  walkthrough: WalkthroughProgress;
+  /** The open quick check, if any. */
+  quickCheck: () => QuickCheckPanel | undefined;
 }
 type Services = ReturnType<typeof createServices>;

@@ -224,27 +224,6 @@ function documentToEdit(text: string): Document {
   return doc;
 }
 
-/**
- * Returns `text` with the value at `path` set (maps are created as needed), keeping comments, key order and
- * the layout of untouched nodes. Throws a UserError when the text is not a single valid YAML mapping.
- */
-export function setYamlValue(text: string, path: string[], value: string): string {
-  const doc = documentToEdit(text);
-  if (doc.contents !== null && !isMap(doc.contents)) throw new UserError('The file is not a YAML mapping of keys to values.');
-  let node: unknown = doc.contents;
-  for (let i = 0; i < path.length - 1; i++) {
-    const next: unknown = isMap(node) ? node.get(path[i]!, true) : undefined;
-    if (next !== undefined && next !== null && !isMap(next) && !(isScalar(next) && next.value === null)) {
-      throw new UserError(`'${path.slice(0, i + 1).join('.')}' is not a mapping, so '${path.join('.')}' cannot be set.`);
-    }
-    node = next;
-  }
-  const scalar = new Scalar(value);
-  doc.setIn(path, scalar);
-  // lineWidth 0: never re-fold long strings we did not touch.
-  return doc.toString({ lineWidth: 0 });
-}
-
 /** One change for `editYaml`: the value at `path` (list indices as numbers) becomes `value`. */
 export interface YamlEdit { path: (string | number)[]; value: unknown }
 
@@ -267,45 +246,6 @@ export function editYaml(text: string, edits: readonly YamlEdit[]): string {
       doc.setIn(e.path, doc.createNode(e.value));
     }
   }
-  return doc.toString({ lineWidth: 0 });
-}
-
-/**
- * Returns `text` with `value` appended to the list at `path` (created, with its parent maps, when missing);
- * a value already in the list is not added twice. Comments and untouched layout are kept.
- */
-export function appendYamlListItem(text: string, path: string[], value: string): string {
-  const doc = documentToEdit(text);
-  if (doc.contents !== null && !isMap(doc.contents)) throw new UserError('The file is not a YAML mapping of keys to values.');
-  const existing: unknown = doc.getIn(path, true);
-  if (existing === undefined || existing === null || (isScalar(existing) && existing.value === null)) {
-    doc.setIn(path, doc.createNode([value]));
-  } else if (isSeq(existing)) {
-    if (!existing.items.some((i) => isScalar(i) && i.value === value)) existing.add(new Scalar(value));
-  } else {
-    throw new UserError(`'${path.join('.')}' is not a list, so '${value}' cannot be added to it.`);
-  }
-  return doc.toString({ lineWidth: 0 });
-}
-
-/**
- * Returns prompt.yml `text` with `sentence` added to the first system message (on a new line in block
- * scalars, after a space otherwise); without a system message, one is inserted first. Keeps the scalar style.
- */
-export function appendToSystemMessage(text: string, sentence: string): string {
-  const doc = documentToEdit(text);
-  const messages: unknown = doc.getIn(['messages'], true);
-  if (!isSeq(messages)) throw new UserError("The prompt has no 'messages' list to add an instruction to.");
-  const system = messages.items.find((m) => isMap(m) && (m.get('role') === 'system'));
-  if (!isMap(system)) {
-    messages.items.unshift(doc.createNode({ role: 'system', content: sentence }));
-    return doc.toString({ lineWidth: 0 });
-  }
-  const content: unknown = system.get('content', true);
-  if (!isScalar(content) || typeof content.value !== 'string') throw new UserError('The system message content is not text.');
-  const block = content.type === Scalar.BLOCK_LITERAL || content.type === Scalar.BLOCK_FOLDED;
-  const trailing = /\n$/.test(content.value) ? '\n' : '';
-  content.value = `${content.value.replace(/\s+$/, '')}${block ? '\n' : ' '}${sentence}${trailing}`;
   return doc.toString({ lineWidth: 0 });
 }
 

@@ -54,6 +54,9 @@ export interface Behavior {
   replyModel?: string;
   /** Output tokens reported (input tokens = content length / 4). */
   outputTokens?: number;
+  /** OpenAI `stream: true`: the answer goes out in this many server-sent events (default 4), this far apart (default 0 ms). */
+  streamPieces?: number;
+  streamGapMs?: number;
   /**
    * Closes the connection after every answer: `header` says so with `Connection: close`; `silent` just closes it
    * after the answer has gone (as llama.cpp's `llama-server` does in router mode), so a kept-alive socket is dead.
@@ -76,6 +79,8 @@ export interface Stats {
   authHeaders: string[];
   /** The first 200 request bodies on the model routes, as parsed JSON (tests check what exactly was sent). */
   bodies: Record<string, unknown>[];
+  /** Completions answered as a stream of server-sent events. */
+  streamed: number;
 }
 
 export interface MockServer {
@@ -90,13 +95,15 @@ export interface MockServer {
 }
 
 interface Msg { role: string; content: string }
+/** What an OpenAI request asked of a stream: the final usage chunk or not. */
+interface StreamAsked { usage: boolean }
 
 /** The key a test uses to look up `completionsByKey` for one request. */
 export function contentKey(model: string, messages: readonly Msg[]): string {
   return createHash('sha256').update(model).update('\0').update(JSON.stringify(messages.map((m) => [m.role, m.content]))).digest('hex').slice(0, 24);
 }
 
-const freshStats = (): Stats => ({ requests: 0, completions: 0, rateLimited: 0, maxInFlightSeen: 0, inFlightAtAnswer: [], byModel: {}, completionsByKey: {}, authHeaders: [], bodies: [] });
+const freshStats = (): Stats => ({ requests: 0, completions: 0, rateLimited: 0, maxInFlightSeen: 0, inFlightAtAnswer: [], byModel: {}, completionsByKey: {}, authHeaders: [], bodies: [], streamed: 0 });
 
 export async function startMockServer(protocol: Protocol, initial: Behavior = {}, port = 0): Promise<MockServer> {
   let behavior: Behavior = structuredClone(initial);
@@ -119,11 +126,13 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
       if (req.method === 'POST' && url === '/__reset') { stats = freshStats(); return json(res, 200, {}); }
       let model: string | undefined;
       let messages: Msg[] = [];
+      let stream: StreamAsked | undefined;
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
         if (stats.bodies.length < 200 && req.method === 'POST') stats.bodies.push(body);
         if (protocol === 'openai' && req.method === 'POST' && /\/chat\/completions$/.test(url)) {
           model = body.model; messages = body.messages ?? [];
+          if (body.stream === true) stream = { usage: body.stream_options?.include_usage === true };
         } else if (protocol === 'bedrock' && req.method === 'POST') {
           const m = /^\/model\/([^/]+)\/converse$/.exec(url);
           if (m) {
@@ -134,12 +143,12 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
         }
       } catch { return error(res, 400, 'invalid JSON body', 'invalid_request_error', 'ValidationException'); }
       if (!model) return error(res, 404, `no route ${req.method} ${url}`, 'not_found', 'UnknownOperationException');
-      handle(req, res, model, messages);
+      handle(req, res, model, messages, stream);
     });
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
 
-  function handle(req: http.IncomingMessage, res: http.ServerResponse, model: string, messages: Msg[]): void {
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, model: string, messages: Msg[], stream?: StreamAsked): void {
     stats.requests++;
     stats.byModel[model] = (stats.byModel[model] ?? 0) + 1;
     if (behavior.closeConnection === 'header') res.setHeader('connection', 'close');
@@ -168,7 +177,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     if (fault?.kind === 'hang') return; // the client's timeout or abort ends it
     withSlot(res, () => setTimeout(() => {
       if (done || res.destroyed || req.socket.destroyed) return finish();
-      if (!fault) return answer(res, model, messages, budget?.headers);
+      if (!fault) return answer(res, model, messages, budget?.headers, undefined, stream);
       if (fault.kind === 'reply') return answer(res, model, messages, budget?.headers, fault);
       switch (fault.kind) {
         case 'rate-limit': stats.rateLimited++; return rateLimit(res, fault.retryAfterMs, fault.retryAfterS, 'rate limited', fault.code);
@@ -214,7 +223,8 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     return refused ? { headers, refusedForMs: Math.ceil(((1 - bucket.tokens) / rate) * 1000) } : { headers };
   }
 
-  function answer(res: http.ServerResponse, model: string, messages: Msg[], extraHeaders: Record<string, string> = {}, shape?: Extract<Fault, { kind: 'reply' }>): void {
+  function answer(res: http.ServerResponse, model: string, messages: Msg[], extraHeaders: Record<string, string> = {}, shape?: Extract<Fault, { kind: 'reply' }>,
+    stream?: StreamAsked): void {
     stats.completions++;
     if (stats.inFlightAtAnswer.length < 1000) stats.inFlightAtAnswer.push(inFlight);
     const key = contentKey(model, messages);
@@ -224,6 +234,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     const inputTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
     const outputTokens = behavior.outputTokens ?? Math.ceil((text ?? '').length / 4);
     const id = `req-${++seq}`;
+    if (stream) return streamAnswer(res, { id: `chatcmpl-${seq}`, model: behavior.replyModel ?? model, text: text ?? '', usage: stream.usage ? { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens } : undefined }, { 'x-request-id': id, ...extraHeaders });
     const usage = (usual: Record<string, number>): { usage?: Record<string, number> } =>
       (shape?.usage === null ? {} : { usage: { ...usual, ...shape?.usage } });
     if (protocol === 'openai') {
@@ -238,6 +249,27 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
         ...usage({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }), metrics: { latencyMs: behavior.latencyMs ?? 0 },
       }, { 'x-amzn-requestid': id });
     }
+  }
+
+  /** Chat Completions streaming: `chat.completion.chunk` events, the usage chunk when asked for, then `[DONE]`. */
+  function streamAnswer(res: http.ServerResponse, a: { id: string; model: string; text: string; usage?: Record<string, number> }, headers: Record<string, string>): void {
+    stats.streamed++;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
+    const n = Math.max(1, behavior.streamPieces ?? 4);
+    const size = Math.ceil(a.text.length / n);
+    const pieces = Array.from({ length: Math.ceil(a.text.length / size) || 1 }, (_, i) => a.text.slice(i * size, (i + 1) * size));
+    const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}): string =>
+      `data: ${JSON.stringify({ id: a.id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: a.model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...extra })}\n\n`;
+    const events = [chunk({ role: 'assistant', content: '' }, null), ...pieces.map((p) => chunk({ content: p }, null)), chunk({}, 'stop'),
+      ...(a.usage ? [`data: ${JSON.stringify({ id: a.id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: a.model, choices: [], usage: a.usage })}\n\n`] : []),
+      'data: [DONE]\n\n'];
+    const send = (i: number): void => {
+      if (res.destroyed) return;
+      if (i >= events.length) { res.end(); return; }
+      res.write(events[i]);
+      if (behavior.streamGapMs) setTimeout(() => send(i + 1), behavior.streamGapMs); else send(i + 1);
+    };
+    send(0);
   }
 
   function rateLimit(res: http.ServerResponse, ms?: number, s?: number, message = 'rate limited', code?: string): void {

@@ -2,7 +2,7 @@
 // CLI's `validate` need.
 import { access } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { VariableSources } from '../prompt/editorSupport';
+import { groundTruthVariables, type VariableSources } from '../prompt/editorSupport';
 import { mappedVariables } from '../prompt/render';
 import { PROJECT_FILE_NAME } from './parseProject';
 import { fieldNames, testSetSource } from './testSet';
@@ -28,8 +28,10 @@ export async function testSetVariables(project: ProjectFile, rows = 20): Promise
  */
 export async function projectVariableSources(project: ProjectFile, rows = 20): Promise<VariableSources> {
   const sets = (await testSetVariables(project, rows)).filter((s) => s.readable);
-  if (!sets.length) return { mapped: project.testSets.flatMap((t) => mappedVariables(t.fields)) };
+  const groundTruth = [...new Set(project.testSets.flatMap((t) => groundTruthVariables(t.fields)))];
+  if (!sets.length) return { mapped: project.testSets.flatMap((t) => mappedVariables(t.fields)), groundTruth };
   return {
+    groundTruth,
     fields: [...new Set(sets.flatMap((s) => s.fields))],
     mapped: [...new Set(sets.flatMap((s) => s.mapped))],
     label: sets.length === 1 ? `test set '${sets[0]!.id}'` : `the test sets (${sets.map((s) => s.id).join(', ')})`,

@@ -1,7 +1,7 @@
 // Pure helpers for editor features (completion, hover, diagnostics about variables); also used by the CLI.
 import { LineIndex, type Position, type Problem, type Range } from '../problems';
-import { didYouMean } from '../fileProblems/reporter';
-import type { ParsedPrompt, PromptFile, PromptMessage, VariableRef } from './types';
+import { didYouMean, suggest } from '../fileProblems/reporter';
+import type { FieldMapping, ParsedPrompt, PromptFile, PromptMessage, VariableRef } from './types';
 
 const inRange = (r: Range, p: Position): boolean =>
   (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character)) &&
@@ -54,14 +54,33 @@ export interface VariableSources {
   mapped?: readonly string[];
   /** A label for messages, e.g. "test set 'hotpot'". */
   label?: string;
+  /** Variables that hold the expected answer: `groundTruth` when mapped, and the raw field(s) it maps to. */
+  groundTruth?: readonly string[];
+}
+
+/** The names a prompt may use: fields, mapped variables and inline testData keys. */
+function knownVariables(prompt: PromptFile, sources: VariableSources): string[] {
+  const inline = (prompt.testData ?? []).flatMap((row) => Object.keys(row));
+  return [...new Set([...(sources.fields ?? []), ...(sources.mapped ?? []), ...inline])];
+}
+
+/** The known variable an unknown name is most likely a typo of (the "Did you mean" quick fix), if any. */
+export function suggestVariable(prompt: PromptFile, sources: VariableSources, name: string): string | undefined {
+  return suggest(name, knownVariables(prompt, sources));
+}
+
+/** The names that hold a test set's expected answer under its field mapping. */
+export function groundTruthVariables(mapping: FieldMapping): string[] {
+  const gt = mapping.groundTruth;
+  if (gt === undefined) return [];
+  return ['groundTruth', ...(Array.isArray(gt) ? gt : [gt])];
 }
 
 /** Each use of a variable no source provides (an error at the `{{…}}`): rendering it would fail on every example. */
 export function unknownVariables(prompt: PromptFile, sources: VariableSources): Problem[] {
   if (!sources.fields && !sources.mapped) return [];
   const label = sources.label ?? 'the test set';
-  const inline = (prompt.testData ?? []).flatMap((row) => Object.keys(row));
-  const known = [...new Set([...(sources.fields ?? []), ...(sources.mapped ?? []), ...inline])];
+  const known = knownVariables(prompt, sources);
   return prompt.messages.flatMap((m) => m.variables.filter((v) => !known.includes(v.name)).map((v): Problem => ({
     file: prompt.path, range: v.range, severity: 'error', code: 'unknown-variable',
     message: `Unknown variable '{{${v.name}}}': ${label} has no field or mapped variable '${v.name}'.${didYouMean(v.name, known)} Map it under the test set's 'fields' in prompt-adapt.yml, or fix the name.`,
@@ -82,5 +101,15 @@ export function checkVariables(parsed: ParsedPrompt, sources: VariableSources): 
     problems.push({ file, range: parsed.anchors.messages ?? parsed.anchors.top, severity: 'warning', code: 'unused-field',
       message: `The mapped field '${name}' of ${label} is never used in this prompt; add '{{${name}}}' where it belongs, or remove it from the mapping.` });
   }
+  problems.push(...groundTruthUses(parsed.prompt, sources));
   return problems;
+}
+
+/** Each use of the expected answer in the prompt (a warning): the model would be shown what it is graded against. */
+function groundTruthUses(prompt: PromptFile, sources: VariableSources): Problem[] {
+  const leaked = new Set(sources.groundTruth ?? []);
+  return prompt.messages.flatMap((m) => m.variables.filter((v) => leaked.has(v.name)).map((v): Problem => ({
+    file: prompt.path, range: v.range, severity: 'warning', code: 'ground-truth-variable',
+    message: `'{{${v.name}}}' is the expected answer of the test set: putting it in the prompt shows the model what it is graded against, so every score would be inflated. Remove it, unless this prompt is a judge's.`,
+  })));
 }

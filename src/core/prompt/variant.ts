@@ -2,7 +2,8 @@
 // points at its parent.
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { setYamlValue } from '../yaml';
+import { pairOf, parseYaml } from '../yaml';
+import { setValueInPlace } from '../yamlInPlace';
 
 const VARIANT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -28,8 +29,22 @@ export function variantFileName(parentPath: string, variant: string): string {
 
 /**
  * The text of a new variant: the parent's text with `adapt.variantOf` set to `parentFileName` (relative to the
- * variant, which sits next to its parent). Comments, key order and message text are kept.
+ * variant, which sits next to its parent). Key order, message text and comments inside the file are kept. With a
+ * `variant` name, the variant also gets a name of its own ("Support QA (concise)") and its own header comment in
+ * place of the parent's (which describes the parent, e.g. "the baseline"), so the two are never confused.
  */
-export function makeVariantText(parentText: string, parentFileName: string): string {
-  return setYamlValue(parentText, ['adapt', 'variantOf'], path.basename(parentFileName));
+export function makeVariantText(parentText: string, parentFileName: string, variant?: string): string {
+  const parent = path.basename(parentFileName);
+  const linked = setValueInPlace(parentText, ['adapt', 'variantOf'], parent);
+  if (variant === undefined) return linked;
+  const name = pairOf(parseYaml(parentText).root, 'name')?.value;
+  const parentName = name?.kind === 'scalar' && typeof name.value === 'string' && name.value.trim() ? name.value.trim() : undefined;
+  const named = parentName ? setValueInPlace(linked, ['name'], `${parentName} (${variant})`) : linked;
+  return `# Variant '${variant}' of ${parent}${parentName ? ` (${parentName})` : ''}.\n${withoutHeaderComment(named)}`;
+}
+
+/** The text without its leading comment block (comment and blank lines before the first key). */
+function withoutHeaderComment(text: string): string {
+  const m = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*/.exec(text);
+  return text.slice(m ? m[0].length : 0);
 }

@@ -8,7 +8,8 @@ import { parameterProblems, type ParameterName } from './parameters';
 import { parseRateLimitHeaders } from './rateLimits';
 import { emptyReplyError } from './replies';
 import type { OpenAIBatchApi } from '../batch/openaiBatch';
-import { classifyHttp, parseRetryAfter, ProviderError, redact, TIMEOUT_CODE, type Completion, type CompletionRequest, type ModelProvider } from './provider';
+import { classifyHttp, parseRetryAfter, ProviderError, redact, TIMEOUT_CODE, type Completion, type CompletionRequest } from './provider';
+import type { StreamedCompletion, StreamingProvider } from './streaming';
 
 export interface OpenAIProviderOptions {
   /** The API root; always explicit (the SDK would otherwise read OPENAI_BASE_URL). */
@@ -94,7 +95,7 @@ function completionOf(data: OpenAI.Chat.ChatCompletion, latencyMs: number): Comp
 }
 
 /** Creates a provider; loads the SDK on first use so activation stays cheap. */
-export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise<ModelProvider> {
+export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise<StreamingProvider> {
   const { client, SDK, close } = await createClient(opts);
   const secrets = [opts.apiKey];
 
@@ -117,8 +118,45 @@ export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise
         throw toProviderError(err, signal, secrets, SDK, opts.timeoutMs);
       }
     },
+    stream: (req, signal, onText) => streamChat({ client, SDK, secrets, timeoutMs: opts.timeoutMs }, req, signal, onText),
     close,
   };
+}
+
+/**
+ * One chat completion streamed (server-sent events): each piece of text goes to `onText` as it arrives; token
+ * counts come from the final usage chunk (`stream_options.include_usage`), when the server sends one.
+ */
+async function streamChat(c: { client: OpenAI; SDK: typeof OpenAI; secrets: (string | undefined)[]; timeoutMs?: number }, req: CompletionRequest, signal: AbortSignal,
+  onText: (piece: string) => void): Promise<StreamedCompletion> {
+  const body = { ...chatCompletionBody(req), stream: true, stream_options: { include_usage: true } };
+  const start = performance.now();
+  let text = '';
+  let firstTokenMs: number | undefined;
+  let finishReason: string | undefined;
+  let usage: OpenAI.CompletionUsage | undefined;
+  let requestId: string | undefined;
+  try {
+    const { data: stream, response } = await c.client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, { signal }).withResponse();
+    requestId = response.headers.get('x-request-id') ?? undefined;
+    for await (const chunk of stream) {
+      const choice = chunk.choices?.[0];
+      const piece = choice?.delta?.content;
+      if (piece) {
+        firstTokenMs ??= performance.now() - start;
+        text += piece;
+        onText(piece);
+      }
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    // The SDK ends a stream quietly when it is aborted: a cut-off reply must not pass for a whole one.
+    signal.throwIfAborted();
+  } catch (err) {
+    throw toProviderError(err, signal, c.secrets, c.SDK, c.timeoutMs);
+  }
+  return { text, finishReason, inputTokens: usage?.prompt_tokens, outputTokens: usage?.completion_tokens, latencyMs: performance.now() - start,
+    requestId, firstTokenMs, streamed: true };
 }
 
 /** Files + Batches calls for the batch backend (core/batch/openaiBatch.ts). */

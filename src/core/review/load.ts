@@ -13,6 +13,7 @@ import type { VerdictRecord } from '../store/records';
 import type { RunManifest } from '../store/runs';
 import type { Store } from '../store/store';
 import { StyleChecker } from '../style/check';
+import { styleTextOf } from '../style/run';
 import { resolveStyle } from '../style/config';
 import { currentLabels, ReviewData, type ReviewExample } from './data';
 
@@ -119,7 +120,7 @@ export function buildOutputs(system: ReviewSystem, chosen: readonly Chosen[], ve
   const spec = prompt?.adapt.output;
   const responses = chosen.map((c) => c.r);
   const parsed = responses.map((r) => (r.error || typeof r.output !== 'string' ? undefined : parseOutput(r.output, spec)));
-  const answered = parsed.flatMap((p, i) => (p ? [{ i, text: p.answer || responses[i]!.output! }] : []));
+  const answered = parsed.flatMap((p, i) => { const text = p && styleTextOf(p); return text ? [{ i, text }] : []; });
   const checked = checker.checkMany(answered.map((a) => a.text));
   const style = new Map(answered.map((a, k) => [a.i, checked[k]!]));
   const out = new Map<string, ReviewOutput>();

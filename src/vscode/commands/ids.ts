@@ -18,6 +18,7 @@ export const CommandId = {
   labelIncorrect: 'promptAdapt.labelIncorrect',
   labelUnsure: 'promptAdapt.labelUnsure',
   exportReport: 'promptAdapt.exportReport',
+  quickCheck: 'promptAdapt.quickCheck',
 } as const;
 
 export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];

@@ -9,10 +9,11 @@ import type { ExplorerTree } from '../views/explorerTree';
 import { ComparePanel } from '../panel/comparePanel';
 import { exportReport, parseExportArgs } from '../panel/exportReport';
 import type { ExampleTests } from '../testing/exampleTests';
+import { QuickCheckPanel, type QuickCheckArgs } from '../quickCheck/quickCheckPanel';
 import { openOutputs } from './openOutputs';
 import { runAgain } from './runAgain';
 import { CommandId, type CommandIdValue } from './ids';
-import { createProjectFile, newVariant } from './promptFiles';
+import { createProjectFile, newVariant, type VariantOptions } from './promptFiles';
 
 /** One table registers every command; the type makes a missing handler a compile error. */
 export function registerCommands(s: Services, views: { explorer: ExplorerTree; outputDocuments: OutputDocuments; tests: ExampleTests }): vscode.Disposable {
@@ -24,7 +25,7 @@ export function registerCommands(s: Services, views: { explorer: ExplorerTree; o
     [CommandId.configureEndpoint]: (id?: string, key?: string, confirmNewOrigin?: boolean) => configureEndpoint(s.secrets, s.log, id, key, confirmNewOrigin),
     [CommandId.compareWithBaseline]: () => ComparePanel.show(panelDeps(s), { view: 'comparison' }),
     [CommandId.openOutputs]: (run?: unknown, candidateId?: string, exampleId?: string) => openOutputs(s, views.outputDocuments, run, candidateId, exampleId),
-    [CommandId.newVariant]: (uri?: vscode.Uri, variant?: string) => newVariant(uri, variant),
+    [CommandId.newVariant]: (uri?: vscode.Uri, variant?: string, options?: VariantOptions) => newVariant(uri, variant, options),
     [CommandId.createProjectFile]: () => createProjectFile(),
     [CommandId.refreshExplorer]: () => views.explorer.refresh(),
     [CommandId.showLog]: () => s.log.show(),
@@ -36,6 +37,8 @@ export function registerCommands(s: Services, views: { explorer: ExplorerTree; o
     [CommandId.labelIncorrect]: (arg?: unknown) => views.tests.label(arg, 'incorrect'),
     [CommandId.labelUnsure]: (arg?: unknown) => views.tests.label(arg, 'unsure'),
     [CommandId.exportReport]: async (arg?: unknown) => (await exportReport(s.review, s.log, parseExportArgs(arg)))?.fsPath,
+    [CommandId.quickCheck]: (uri?: vscode.Uri, args?: QuickCheckArgs) =>
+      QuickCheckPanel.open({ extensionUri: s.context.extensionUri, log: s.log, project: s.project, secrets: s.secrets }, uri instanceof vscode.Uri ? uri : undefined, args),
   };
   return vscode.Disposable.from(
     ...Object.entries(table).map(([id, fn]) => vscode.commands.registerCommand(id, guarded(s.log, id, fn))),

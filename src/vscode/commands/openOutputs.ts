@@ -12,7 +12,12 @@ const STATUS_ICON: Record<RunManifest['status'], string> = { complete: '$(pass)'
  */
 export async function openOutputs(s: Services, docs: OutputDocuments, run?: unknown, candidateId?: string, exampleId?: string): Promise<vscode.TextEditor | undefined> {
   let manifest: RunManifest | undefined;
-  const runs = await s.outputs.allRuns();
+  let runs = await s.outputs.allRuns();
+  if (typeof run === 'string' && !runs.some((r) => r.runId === run)) {
+    // A run written since the store was last read (its file watcher event may not have arrived yet).
+    s.outputs.refresh();
+    runs = await s.outputs.allRuns();
+  }
   if (typeof run === 'string') manifest = runs.find((r) => r.runId === run);
   else if (run && typeof run === 'object' && 'manifest' in run) manifest = (run as { manifest: RunManifest }).manifest;
   if (!manifest) {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { projectScaffold } from '../../core/project/scaffold';
 import { checkVariantName, makeVariantText, variantFileName } from '../../core/prompt/variant';
+import { appendToSystemMessage } from '../../core/yamlInPlace';
 import { PROJECT_FILE } from '../language/selectors';
 
 /** The prompt file a command acts on: its argument (CodeLens, menus), else the active editor. */
@@ -11,8 +12,22 @@ function targetUri(arg?: vscode.Uri): vscode.Uri | undefined {
   return doc?.languageId === 'prompt-adapt' ? doc.uri : undefined;
 }
 
-/** Copies a prompt to `name.<variant>.prompt.yml` with `adapt.variantOf` set, and opens it. */
-export async function newVariant(arg?: vscode.Uri, variantArg?: string): Promise<vscode.Uri | undefined> {
+/** What a new variant changes from its parent besides its name: an instruction added to its system message (style quick fix). */
+export interface VariantOptions { instruction?: string }
+
+/** `base`, else `base-2`, `base-3`…: the first variant name of `parent` whose file does not exist yet. */
+export async function freeVariantName(parent: vscode.Uri, base: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? base : `${base}-${n}`;
+    try { await vscode.workspace.fs.stat(parent.with({ path: variantFileName(parent.path, name) })); } catch { return name; }
+  }
+}
+
+/**
+ * Copies a prompt to `name.<variant>.prompt.yml` with `adapt.variantOf` set, a name and header of its own, and opens
+ * it. With `options.instruction`, the variant's system message gets that sentence.
+ */
+export async function newVariant(arg?: vscode.Uri, variantArg?: string, options: VariantOptions = {}): Promise<vscode.Uri | undefined> {
   const parent = targetUri(arg);
   if (!parent) { void vscode.window.showWarningMessage('Prompt Adapt: open a .prompt.yml file to make a variant of it.'); return undefined; }
   const variant = variantArg ?? await vscode.window.showInputBox({
@@ -27,7 +42,9 @@ export async function newVariant(arg?: vscode.Uri, variantArg?: string): Promise
     return undefined;
   } catch { /* does not exist: good */ }
   const parentText = (await vscode.workspace.openTextDocument(parent)).getText();
-  await vscode.workspace.fs.writeFile(target, Buffer.from(makeVariantText(parentText, path.basename(parent.path)), 'utf8'));
+  const variantText = makeVariantText(parentText, path.basename(parent.path), variant);
+  const text = options.instruction ? appendToSystemMessage(variantText, options.instruction) : variantText;
+  await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
   await vscode.window.showTextDocument(target);
   return target;
 }

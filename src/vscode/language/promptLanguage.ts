@@ -8,13 +8,14 @@ import { schemaCompletions, valueKeyAt } from '../../core/project/schemaCompleti
 import { readEndpoints } from '../endpoints';
 import { settings } from '../settings';
 import { exampleValues, formatValue } from '../../core/prompt/render';
-import { checkVariables, completionContext, messageAt, variableAt } from '../../core/prompt/editorSupport';
+import { checkVariables, completionContext, groundTruthVariables, messageAt, variableAt, type VariableSources } from '../../core/prompt/editorSupport';
 import { isPromptFileName, parsePromptText } from '../../core/prompt/load';
 import type { ParsedPrompt } from '../../core/prompt/types';
 import { toDiagnostic, toPosition, toRange } from '../convert';
 import { Disposable } from '../disposable';
 import type { ProjectModel, TestSetInfo } from '../project/projectModel';
 import { importedPromptSelector, PROJECT_FILE, promptSelector } from './selectors';
+import { unknownVariableFixes } from './variableFixes';
 
 const isPromptDocument = (d: vscode.TextDocument): boolean =>
   d.languageId === 'prompt-adapt' || (d.uri.scheme === 'file' && /\.(prompty|prompt)$/i.test(d.uri.fsPath) && isPromptFileName(d.uri.fsPath));
@@ -35,13 +36,14 @@ class ParseCache {
 }
 
 /** Field names and mapped variables across all test sets, for variable checks and completion. */
-function variableSources(infos: TestSetInfo[]): { fields?: string[]; mapped?: string[]; label: string } {
+function variableSources(infos: TestSetInfo[]): VariableSources {
   if (infos.length === 0) return { label: 'the test sets' };
+  const groundTruth = [...new Set(infos.flatMap((i) => groundTruthVariables(i.spec.fields)))];
   const readable = infos.filter((i) => !i.error);
   const fields = readable.length ? [...new Set(readable.flatMap((i) => i.fields))] : undefined;
   const mapped = [...new Set(infos.flatMap((i) => Object.keys(i.spec.fields).filter((k) => i.spec.fields[k] !== undefined)))];
   const label = infos.length === 1 ? `test set '${infos[0]!.spec.id}'` : `the test sets (${infos.map((i) => i.spec.id).join(', ')})`;
-  return { fields, mapped, label };
+  return { fields, mapped, label, groundTruth };
 }
 
 export class PromptLanguage extends Disposable {
@@ -57,6 +59,8 @@ export class PromptLanguage extends Disposable {
     this.register(vscode.languages.registerCompletionItemProvider(selector, { provideCompletionItems: (d, p) => this.complete(d, p) }, '{'));
     this.register(vscode.languages.registerCompletionItemProvider({ pattern: `**/${PROJECT_FILE}` }, { provideCompletionItems: (d, p) => this.completeProject(d, p) }, ':', ' '));
     this.register(vscode.languages.registerHoverProvider(selector, { provideHover: (d, p) => this.hover(d, p) }));
+    this.register(vscode.languages.registerCodeActionsProvider(selector, { provideCodeActions: (d, _r, c) => this.fixes(d, c) },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
     this.register(vscode.languages.registerDocumentLinkProvider([...selector, { pattern: `**/${PROJECT_FILE}` }], { provideDocumentLinks: (d) => this.links(d) }));
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
@@ -126,6 +130,11 @@ export class PromptLanguage extends Disposable {
     this.diagnostics.set(doc.uri, problems.map(toDiagnostic));
   }
 
+  private async fixes(doc: vscode.TextDocument, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    if (!context.diagnostics.some((d) => d.code === 'unknown-variable')) return [];
+    return unknownVariableFixes(doc, context.diagnostics, this.parses.get(doc), variableSources(await this.project.testSetInfos()));
+  }
+
   private async complete(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {
     const ctx = completionContext(doc.getText(), toPosition(pos));
     if (!ctx) return undefined;
@@ -133,6 +142,7 @@ export class PromptLanguage extends Disposable {
     if (parsed.prompt.format === 'prompt.yml' && !messageAt(parsed, toPosition(pos))) return undefined;
     const infos = await this.project.testSetInfos();
     const items = new Map<string, vscode.CompletionItem>();
+    const leaks = new Set(variableSources(infos).groundTruth);
     for (const info of infos) {
       const mapped = Object.entries(info.spec.fields).filter(([, v]) => v !== undefined);
       const names = [...mapped.map(([k]) => k), ...info.fields];
@@ -145,6 +155,7 @@ export class PromptLanguage extends Disposable {
         item.range = toRange(ctx.replace);
         item.insertText = ctx.needsClose ? `${name}}}` : name;
         item.sortText = (field !== undefined ? '0' : '1') + name;
+        if (leaks.has(name)) markLeak(item);
         items.set(name, item);
       }
     }
@@ -209,6 +220,12 @@ export class PromptLanguage extends Disposable {
       return link;
     });
   }
+}
+
+/** The expected answer offered as a variable: listed last and said plainly (using it gets a warning). */
+function markLeak(item: vscode.CompletionItem): void {
+  item.detail = `${item.detail ?? ''} · the expected answer: the model would see what it is graded against`;
+  item.sortText = `9${String(item.label)}`;
 }
 
 /** A value as shown in hovers: text, cut at a readable length. */

@@ -33,13 +33,16 @@ export class OutputsModel extends Disposable {
 
   constructor(private readonly project: ProjectModel, runFinished: vscode.Event<unknown>) {
     super();
-    const reset = (): void => { this.runs.clear(); this.docs.clear(); this.manifests = undefined; this.changed.fire(); };
+    const reset = (): void => this.refresh();
     this.register(runFinished(reset));
     this.register(project.onDidChange(reset));
     const verdicts = this.register(vscode.workspace.createFileSystemWatcher(storeGlobs.runOutputs));
     this.register(verdicts.onDidChange(reset));
     this.register(verdicts.onDidCreate(reset));
   }
+
+  /** Forgets what was read: the next use reads the store again (a file watcher can be late). */
+  refresh(): void { this.runs.clear(); this.docs.clear(); this.manifests = undefined; this.changed.fire(); }
 
   private async root(): Promise<{ store: Store; project?: import('../../core/project/types').ProjectFile } | undefined> {
     const parsed = await this.project.project();

@@ -1,11 +1,13 @@
 // Style findings of a prompt's latest run, aggregated onto the prompt file ("'according to' in 37/500
 // outputs of nova-2-lite (7.4%)"), with related information pointing at examples and three quick fixes:
-// add an instruction to the system message, open the outputs, turn the rule off for this prompt.
+// add an instruction to the system message (in a new variant first, else in place), open the outputs, turn the rule off
+// for this prompt. In-place edits replace only the text that changes.
 import * as vscode from 'vscode';
 import { instructionFor, ruleLabel, styleSummaries, type StyleSummary } from '../../core/storedOutputs/styleAdvice';
 import { LineIndex } from '../../core/problems';
 import { parsePromptText } from '../../core/prompt/load';
-import { appendToSystemMessage, appendYamlListItem } from '../../core/yaml';
+import { appendListItemInPlace, appendToSystemMessage, changedPart } from '../../core/yamlInPlace';
+import { freeVariantName } from '../commands/promptFiles';
 import { toRange } from '../convert';
 import { Disposable } from '../disposable';
 import type { ProjectModel } from '../project/projectModel';
@@ -70,7 +72,7 @@ export class PromptStyle extends Disposable implements vscode.CodeActionProvider
     return diags;
   }
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const actions: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
       const f = this.findings.get(d) ?? this.lookup(doc, d);
@@ -80,10 +82,16 @@ export class PromptStyle extends Disposable implements vscode.CodeActionProvider
       const label = ruleLabel(ruleId, prompt);
       const sentence = instructionFor(ruleId, label, prompt.adapt.style?.maxWords ?? f.maxWords);
 
-      const instruct = new vscode.CodeAction(`Add to the system message: "${sentence}"`, vscode.CodeActionKind.QuickFix);
+      const variant = await freeVariantName(doc.uri, 'style');
+      const inVariant = new vscode.CodeAction(`Add to the system message in a new variant '${variant}': "${sentence}"`, vscode.CodeActionKind.QuickFix);
+      inVariant.diagnostics = [d];
+      inVariant.isPreferred = true;
+      inVariant.command = { title: 'New prompt variant', command: CommandId.newVariant, arguments: [doc.uri, variant, { instruction: sentence }] };
+      actions.push(inVariant);
+
+      const instruct = new vscode.CodeAction(`Add to the system message of this prompt: "${sentence}"`, vscode.CodeActionKind.QuickFix);
       instruct.diagnostics = [d];
-      instruct.isPreferred = true;
-      instruct.edit = wholeDocumentEdit(doc, () => appendToSystemMessage(doc.getText(), sentence));
+      instruct.edit = changedTextEdit(doc, () => appendToSystemMessage(doc.getText(), sentence));
       if (instruct.edit) actions.push(instruct);
 
       const open = new vscode.CodeAction(`Open the outputs of ${candidateId} with ${label}`, vscode.CodeActionKind.QuickFix);
@@ -93,7 +101,7 @@ export class PromptStyle extends Disposable implements vscode.CodeActionProvider
 
       const off = new vscode.CodeAction(`Turn off ${label} for this prompt`, vscode.CodeActionKind.QuickFix);
       off.diagnostics = [d];
-      off.edit = wholeDocumentEdit(doc, () => appendYamlListItem(doc.getText(), ['adapt', 'style', 'disabledRules'], ruleId));
+      off.edit = changedTextEdit(doc, () => appendListItemInPlace(doc.getText(), ['adapt', 'style', 'disabledRules'], ruleId));
       if (off.edit) actions.push(off);
     }
     return actions;
@@ -107,12 +115,13 @@ export class PromptStyle extends Disposable implements vscode.CodeActionProvider
   }
 }
 
-/** A whole-document replacement computed by a core edit; no action when the edit cannot be made. */
-function wholeDocumentEdit(doc: vscode.TextDocument, compute: () => string): vscode.WorkspaceEdit | undefined {
+/** The edit a core text change makes, as one replacement of only the part that differs; none when it cannot be made. */
+function changedTextEdit(doc: vscode.TextDocument, compute: () => string): vscode.WorkspaceEdit | undefined {
   let text: string;
   try { text = compute(); } catch { return undefined; }
-  if (text === doc.getText()) return undefined;
+  const change = changedPart(doc.getText(), text);
+  if (!change) return undefined;
   const edit = new vscode.WorkspaceEdit();
-  edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+  edit.replace(doc.uri, new vscode.Range(doc.positionAt(change.start), doc.positionAt(change.end)), change.text);
   return edit;
 }

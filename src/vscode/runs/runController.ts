@@ -65,7 +65,11 @@ export class RunController extends Disposable {
     }
   }
 
+  /** The last refusal and the problem its "Go to Problem" opens (tests check what the user is pointed at). */
+  lastRefusal: RunRefused | undefined;
+
   private refused(err: RunRefused): void {
+    this.lastRefusal = err;
     for (const p of err.problems.slice(0, 20)) this.log.error(formatProblem(p));
     const first = err.problems[0]!;
     void vscode.window.showErrorMessage(`Prompt Adapt: ${err.message}`, 'Go to Problem').then(async (choice) => {

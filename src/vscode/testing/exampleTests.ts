@@ -1,8 +1,12 @@
 // Test Explorer: a run's examples as test items, created lazily (test set → system → the failures and the
 // review sample; never all 10k). "Run" replays the stored verdicts (no model call): failures carry a
-// TestMessage.diff of baseline vs candidate output, with label actions on the peek (contextValue).
+// TestMessage.diff of baseline vs candidate output, with label actions on the peek (contextValue). After every
+// change of the stored data (a run, a judge, labels) the stored results are replayed once, so the Test Results view
+// shows the last run's results without a click; each system says its comparison with the estimator and its reason.
 import * as vscode from 'vscode';
 import type { ReviewData } from '../../core/review/data';
+import { ppInterval } from '../../core/report/format';
+import type { ComparisonReport, SystemRow } from '../../protocol/comparison';
 import type { HumanLabelName } from '../../protocol/messages';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
@@ -16,9 +20,23 @@ const SAMPLE = 30;
 
 interface ExampleRef { testSetId: string; systemId: string; exampleId: string }
 
+/** One system's comparison in words: verdict, difference, and the estimator with the reason it was chosen. */
+export function comparisonLine(row: SystemRow | undefined): string | undefined {
+  if (!row || row.isBaseline) return undefined;
+  const figure = row.difference ? `${ppInterval(row.difference)} vs the baseline` : 'no difference estimated';
+  const estimator = row.estimator ? ` (estimator: ${row.estimator}${row.estimatorReason ? ` — ${row.estimatorReason}` : ''})` : '';
+  return `${row.verdict ?? 'no verdict'}: ${figure}${estimator}`;
+}
+
 export class ExampleTests extends Disposable {
   readonly controller: vscode.TestController;
   private readonly refs = new WeakMap<vscode.TestItem, ExampleRef>();
+  /** The comparison the messages quote (computed once per data change). */
+  private comparison: Promise<ComparisonReport | undefined> | undefined;
+  /** The last replay of the stored results (tests wait for it). */
+  lastReplay: Promise<void> = Promise.resolve();
+  /** What the latest test run reported per item id: the state and, for a failure, the message (what Test Results shows). */
+  readonly lastResults = new Map<string, { state: 'passed' | 'failed' | 'skipped'; message?: string }>();
 
   constructor(private readonly review: ReviewService, private readonly log: Log) {
     super();
@@ -26,7 +44,24 @@ export class ExampleTests extends Disposable {
     this.controller.resolveHandler = (item) => this.resolve(item).catch((err: unknown) => this.log.warn(`test explorer: ${String(err)}`));
     this.controller.refreshHandler = async () => { this.controller.items.replace([]); await this.resolve(undefined); };
     this.register(this.controller.createRunProfile('Show stored results', vscode.TestRunProfileKind.Run, (req, token) => this.run(req, token), true));
-    this.register(review.onDidChangeData(() => { this.controller.items.replace([]); void this.resolve(undefined).catch(() => undefined); }));
+    // After a run, judging or a change in the store: the new results, replayed (computing them at start-up would
+    // slow every window that opens, results or not).
+    this.register(review.onDidChangeData(() => this.reload()));
+  }
+
+  /** Rebuilds the tree from the store and replays the stored results into the Test Results view. */
+  private reload(): void {
+    this.comparison = undefined;
+    this.controller.items.replace([]);
+    this.lastReplay = this.resolve(undefined)
+      .then(() => (this.controller.items.size ? this.run(new vscode.TestRunRequest(), new vscode.CancellationTokenSource().token) : undefined))
+      .catch((err: unknown) => this.log.warn(`test explorer: ${String(err)}`));
+  }
+
+  /** The comparison row of a system on a test set, for the messages. */
+  private async comparisonOf(testSetId: string, systemId: string): Promise<SystemRow | undefined> {
+    this.comparison ??= this.review.session().then((s) => s.comparison()).catch(() => undefined);
+    return (await this.comparison)?.testSets.find((t) => t.testSetId === testSetId)?.rows.find((r) => r.systemId === systemId);
   }
 
   /** The example behind a test item (label commands receive the item from the peek). */
@@ -45,9 +80,11 @@ export class ExampleTests extends Disposable {
     if (item.id.startsWith('ts:')) {
       const testSetId = item.id.slice(3);
       const data = await session.data(testSetId);
-      item.children.replace(data.systems.filter((s) => !s.isBaseline).map((s) => {
+      const systems = data.systems.filter((s) => !s.isBaseline);
+      const lines = await Promise.all(systems.map(async (s) => comparisonLine(await this.comparisonOf(testSetId, s.systemId))));
+      item.children.replace(systems.map((s, i) => {
         const c = this.controller.createTestItem(`sys:${testSetId}:${s.systemId}`, s.systemId, item.uri);
-        c.description = `${s.model} vs ${data.baseline?.systemId ?? 'no baseline'}`;
+        c.description = `${s.model} vs ${data.baseline?.systemId ?? 'no baseline'}${lines[i] ? ` · ${lines[i]}` : ''}`;
         c.canResolveChildren = true;
         return c;
       }));
@@ -78,6 +115,7 @@ export class ExampleTests extends Disposable {
 
   private async run(req: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
     const run = this.controller.createTestRun(req, 'Stored results', false);
+    this.lastResults.clear();
     try {
       const session = await this.review.session();
       const queue: vscode.TestItem[] = req.include ? [...req.include] : [];
@@ -95,15 +133,21 @@ export class ExampleTests extends Disposable {
         run.started(item);
         const reasoning = o?.verdicts.map((x) => `${x.metricId}: ${x.verdict ?? 'no verdict'}${x.reason ? ` (${x.reason})` : ''}${x.reasoning ? ` — ${x.reasoning}` : ''}`).join('\r\n');
         if (reasoning) run.appendOutput(`${reasoning.replace(/\r?\n/g, '\r\n')}\r\n`, undefined, item);
-        if (!o) { run.skipped(item); continue; }
+        if (!o) { run.skipped(item); this.lastResults.set(item.id, { state: 'skipped' }); continue; }
         const failed = !!o.error || !o.schemaValid || v === 0;
-        if (!failed) { if (v === 1) run.passed(item, o.latencyMs); else run.skipped(item); continue; }
+        if (!failed) {
+          if (v === 1) run.passed(item, o.latencyMs); else run.skipped(item);
+          this.lastResults.set(item.id, { state: v === 1 ? 'passed' : 'skipped' });
+          continue;
+        }
         const why = o.error ? `request error: ${o.error}` : !o.schemaValid ? 'the output does not follow the schema' : `judged incorrect by ${data.primaryMetric ?? 'the metric'}`;
         // Plain strings (never trusted Markdown): model output must not become links or commands.
-        const msg = vscode.TestMessage.diff(`${ref.systemId} on ${ref.exampleId}: ${why}`, b?.text ?? '(no baseline output)', o.error ?? o.text);
+        const overall = comparisonLine(await this.comparisonOf(ref.testSetId, ref.systemId));
+        const msg = vscode.TestMessage.diff(`${ref.systemId} on ${ref.exampleId}: ${why}.${overall ? ` On the test set, ${overall}.` : ''}`, b?.text ?? '(no baseline output)', o.error ?? o.text);
         msg.contextValue = LABELABLE;
         if (item.uri && item.range) msg.location = new vscode.Location(item.uri, item.range);
         run.failed(item, msg, o.latencyMs);
+        this.lastResults.set(item.id, { state: 'failed', message: String(msg.message) });
       }
     } catch (err) {
       this.log.warn(`test explorer run: ${String(err)}`);

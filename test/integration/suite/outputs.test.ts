@@ -70,22 +70,44 @@ suite('Run outputs and style diagnostics', () => {
 
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
     const titles = actions.map((a) => a.title);
-    const instruct = actions.find((a) => a.title.startsWith('Add to the system message'));
+    // The instruction is offered in a new variant first (the baseline prompt stays as it is), then in place.
+    const inVariant = actions[0]!;
+    assert.match(inVariant.title, /^Add to the system message in a new variant 'style'/, titles.join(' | '));
+    const instruct = actions.find((a) => a.title.startsWith('Add to the system message of this prompt'));
     const off = actions.find((a) => a.title.startsWith('Turn off'));
     assert.ok(instruct?.edit && off?.edit && actions.some((a) => a.title.startsWith('Open the outputs')), titles.join(' | '));
+
+    const before = doc.getText();
+    // Back to the file as it was, by an edit and a save (reverting the active editor proved unreliable once other editors had come and gone).
+    const restore = async (): Promise<void> => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), before);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await doc.save());
+    };
+    const created = await vscode.commands.executeCommand<vscode.Uri>(inVariant.command!.command, ...(inVariant.command!.arguments ?? []));
+    try {
+      const variantText = Buffer.from(await vscode.workspace.fs.readFile(created)).toString('utf8');
+      assert.match(variantText, /^ {6}Never use the phrase "according to"/m, 'the variant has the instruction');
+      assert.match(variantText, /^name: Support QA \(style\)$/m);
+      assert.match(variantText, /variantOf: qa\.prompt\.yml/);
+      assert.equal(doc.getText(), before, 'the parent prompt is unchanged');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(created);
+    }
 
     assert.ok(await vscode.workspace.applyEdit(instruct.edit));
     assert.match(doc.getText(), /Never use the phrase "according to"/);
     assert.match(doc.getText(), /^ {6}Never use the phrase/m, 'added as a line of the system message block');
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    // Surgical: taking the one added line out gives the file back byte for byte.
+    assert.equal(doc.getText().replace(/\n {6}Never use the phrase "according to"[^\n]*/, ''), before);
+    await restore();
     await waitFor(() => !/Never use the phrase "according to"/.test(doc.getText()), () => doc.getText());
 
     assert.ok(await vscode.workspace.applyEdit(off.edit));
     assert.match(doc.getText(), /disabledRules:\s*\n\s*- phrase:according-to/);
-    // Revert acts on the active editor: make sure it is this prompt (another test's output document may have focus).
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await restore();
     await waitFor(() => !/disabledRules/.test(doc.getText()), () => doc.getText());
     assert.doesNotMatch(doc.getText(), /disabledRules/);
   });

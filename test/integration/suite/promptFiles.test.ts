@@ -24,6 +24,48 @@ suite('Prompt files in the editor', () => {
     assert.equal(doc.getText(d.range), '{{questoin}}');
   });
 
+  test('"Did you mean" comes with a quick fix that corrects only the name', async () => {
+    // A copy of typo.prompt.yml: the suites that follow need the original with its typo.
+    const uri = workspaceUri('scratch/typo-copy.prompt.yml');
+    await vscode.workspace.fs.writeFile(uri, await vscode.workspace.fs.readFile(workspaceUri('prompts/typo.prompt.yml')));
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const unknown = () => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'unknown-variable');
+      await waitFor(() => unknown().length === 1, () => 'the unknown-variable diagnostic');
+      const before = doc.getText();
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, unknown()[0]!.range);
+      const fix = actions.find((a) => a.title === "Change to '{{question}}'");
+      assert.ok(fix?.edit && fix.isPreferred, actions.map((a) => a.title).join(' | '));
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(doc.getText(), before.replace('{{questoin}}', '{{question}}'));
+      await waitFor(() => unknown().length === 0, () => 'the diagnostic is gone after the fix');
+      await doc.save();
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
+  test('the expected answer used in a prompt is a warning, and completion says what it is', async () => {
+    const uri = workspaceUri('scratch/leak.prompt.yml');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('name: Leak\nmessages:\n  - role: user\n    content: "{{question}} Expected: {{groundTruth}} / {{answer}}"\n', 'utf8'));
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const leaks = () => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'ground-truth-variable');
+      await waitFor(() => leaks().length === 2, () => JSON.stringify(vscode.languages.getDiagnostics(doc.uri).map((d) => d.message)));
+      assert.deepEqual(leaks().map((d) => [doc.getText(d.range), d.severity]), [['{{groundTruth}}', vscode.DiagnosticSeverity.Warning], ['{{answer}}', vscode.DiagnosticSeverity.Warning]]);
+      const at = doc.positionAt(doc.getText().indexOf('{{groundTruth}}') + 2);
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, at, '{');
+      const gt = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'groundTruth');
+      assert.match(String(gt?.detail), /expected answer/);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   test('diagnostics follow edits and are cleared when the file is closed', async () => {
     const doc = await openWorkspaceFile('prompts/typo.prompt.yml');
     const unknown = () => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'unknown-variable');
@@ -87,7 +129,15 @@ suite('Prompt files in the editor', () => {
     assert.ok(created.path.endsWith('/prompts/qa.friendly.prompt.yml'), created.path);
     const text = Buffer.from(await vscode.workspace.fs.readFile(created)).toString('utf8');
     assert.match(text, /variantOf: qa\.prompt\.yml/);
+    assert.match(text, /^name: Support QA \(friendly\)$/m, 'a name of its own');
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), created.toString());
+    const { explorer } = await api();
+    await waitFor(async () => {
+      const prompts = await explorer.getChildren((await explorer.getChildren())[0]);
+      const qa = prompts.find((p) => explorer.getTreeItem(p).label === 'Support QA');
+      const labels = qa ? (await explorer.getChildren(qa)).map((v) => explorer.getTreeItem(v).label) : [];
+      return labels.includes('Support QA (friendly)');
+    }, () => 'the tree shows the variant under its own name');
   });
 });
 

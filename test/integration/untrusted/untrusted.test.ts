@@ -27,6 +27,10 @@ suite('Untrusted workspace', () => {
       ]);
       assert.notEqual(result, 'timeout', 'the command hung (a modal?)');
       assert.equal(result, undefined);
+      // So is the quick check: no panel opens and nothing is sent.
+      const quick = await vscode.commands.executeCommand(CommandId.quickCheck, workspaceUri('prompts/qa.prompt.yml'),
+        { testSetId: 'support', rowId: 'ex-1', candidateIds: ['model-a'], run: true });
+      assert.equal(quick, undefined, 'the quick check refuses in an untrusted workspace');
       assert.equal(server.stats.requests, 0, 'no request reached the model server');
     } finally {
       await server.close();

@@ -6,6 +6,7 @@ import {
   checkVariables, completionContext, detectPromptFormat, loadPromptFile, makeVariantText, parsePromptText, parsePromptYml,
   renderExample, renderMessages, variableAt, variantFileName, checkVariantName, MissingVariableError, type ParsedPrompt,
 } from '../../../src/core/prompt';
+import { groundTruthVariables, suggestVariable } from '../../../src/core/prompt/editorSupport';
 
 const GOOD = path.join(__dirname, '../../fixtures/good/prompts');
 
@@ -76,6 +77,18 @@ suite('prompt.yml', () => {
     assert.throws(() => makeVariantText('a: [', 'p.prompt.yml'), /not valid YAML/);
   });
 
+  test('a named variant gets a name of its own and drops the header that describes its parent', () => {
+    const text = readFileSync(file, 'utf8');
+    const out = makeVariantText(text, 'qa.prompt.yml', 'concise');
+    assert.doesNotMatch(out, /the baseline prompt/, 'the parent\'s header comment is gone');
+    assert.match(out, /^# Variant 'concise' of qa\.prompt\.yml \(Support QA\)\.\n/);
+    const again = parsePromptYml(out, path.join(GOOD, 'qa.concise.prompt.yml'));
+    assert.equal(again.prompt.name, 'Support QA (concise)');
+    assert.equal(again.prompt.adapt.variantOf, 'qa.prompt.yml');
+    assert.match(out, /# snake_case is accepted and normalised/, 'comments inside the file are kept');
+    assert.deepEqual(again.prompt.messages.map((m) => m.content), parsed.prompt.messages.map((m) => m.content));
+  });
+
   test('a variant links to its parent', async () => {
     const v = await loadPromptFile(path.join(GOOD, 'qa.concise.prompt.yml'));
     assert.deepEqual(v.problems, []);
@@ -115,6 +128,18 @@ suite('render', () => {
     const noTestData = { ...parsed, prompt: { ...parsed.prompt, testData: undefined } };
     assert.deepEqual(checkVariables(noTestData, { fields: ['context'] }).map((p) => `${p.code}:${p.range.start.line}`), ['unknown-variable:14']);
     assert.deepEqual(checkVariables(noTestData, {}), []);
+  });
+
+  test('the expected answer used as a variable is a warning at each use; a typo gets a suggestion', () => {
+    const noTestData = { ...parsed, prompt: { ...parsed.prompt, testData: undefined } };
+    const groundTruth = groundTruthVariables({ context: 'ctx', question: 'question', groundTruth: 'answer' });
+    assert.deepEqual(groundTruth, ['groundTruth', 'answer']);
+    const leaking = parsePromptText('messages:\n  - role: user\n    content: "{{question}} (expected: {{answer}}, {{ groundTruth }})"\n', '/w/leak.prompt.yml');
+    const warnings = checkVariables(leaking, { fields: ['question', 'answer'], mapped: ['question', 'groundTruth'], groundTruth }).filter((p) => p.code === 'ground-truth-variable');
+    assert.deepEqual(warnings.map((w) => [w.severity, w.range.start.character]), [['warning', 38], ['warning', 50]]);
+    assert.match(warnings[0]!.message, /expected answer/);
+    assert.equal(suggestVariable(noTestData.prompt, { fields: ['context', 'question'] }, 'questoin'), 'question');
+    assert.equal(suggestVariable(noTestData.prompt, { fields: ['context', 'question'] }, 'zzz'), undefined);
   });
 });
 

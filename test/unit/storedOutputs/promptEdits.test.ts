@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { appendToSystemMessage, appendYamlListItem } from '../../../src/core/yaml';
+import { appendListItemInPlace as appendYamlListItem, appendToSystemMessage, changedPart, setValueInPlace } from '../../../src/core/yamlInPlace';
+import { makeVariantText } from '../../../src/core/prompt/variant';
 import { parsePromptText } from '../../../src/core/prompt/load';
 
 const prompt = `# our support prompt
@@ -40,5 +41,53 @@ suite('prompt edits for style quick fixes', () => {
     assert.deepEqual(parsePromptText(once, '/w/p.prompt.yml').prompt.adapt.style?.disabledRules, ['phrase:according-to']);
     const more = appendYamlListItem(once, ['adapt', 'style', 'disabledRules'], 'markdown');
     assert.deepEqual(parsePromptText(more, '/w/p.prompt.yml').prompt.adapt.style?.disabledRules, ['phrase:according-to', 'markdown']);
+  });
+});
+
+suite('in-place prompt edits change only what they must', () => {
+  // A user message written as a double-quoted string over several lines: re-serialising the document reflowed it.
+  const wrapped = `name: Support   # shown in the tree
+messages:
+  - role: system
+    content: |
+      Answer from the article only.
+  - role: user
+    content: "Article:\\n{{context}}\\n\\n
+      Question: {{question}}"
+adapt: { output: { format: xml, answer: response.answer } }
+`;
+  const linesOf = (t: string): string[] => t.split('\n');
+
+  test('the instruction is one new line; every other line stays byte-identical', () => {
+    const out = appendToSystemMessage(wrapped, 'Be brief.');
+    const added = linesOf(out).filter((l) => !linesOf(wrapped).includes(l));
+    assert.deepEqual(added, ['      Be brief.']);
+    assert.equal(out.replace('\n      Be brief.', ''), wrapped);
+  });
+
+  test('turning a rule off and naming a variant touch only their own text', () => {
+    const off = appendYamlListItem(wrapped, ['adapt', 'style', 'disabledRules'], 'markdown');
+    assert.equal(off, wrapped.replace('answer: response.answer } }', 'answer: response.answer }, style: { disabledRules: [markdown] } }'));
+    const variant = makeVariantText(wrapped, 'qa.prompt.yml', 'v2');
+    const message = wrapped.slice(wrapped.indexOf('messages:'), wrapped.indexOf('adapt:'));
+    assert.ok(variant.includes(message), `the messages are kept byte for byte:\n${variant}`);
+    assert.match(variant, /^name: Support \(v2\) {3}# shown in the tree$/m);
+  });
+
+  test('a rule id with a colon is written plain and reads back as the same id; odd values are quoted', () => {
+    const out = appendYamlListItem(prompt, ['adapt', 'style', 'disabledRules'], 'phrase:according-to');
+    assert.match(out, /disabledRules:\n {6}- phrase:according-to\n/);
+    for (const v of ['yes', 'a: b', 'x #y', '[1]', ' lead', 'null', 'it\'s "q"']) {
+      assert.deepEqual(parsePromptText(setValueInPlace(prompt, ['name'], v), '/w/p.prompt.yml').prompt.name, v, v);
+    }
+  });
+
+  test('invalid YAML is refused, not rewritten', () => {
+    assert.throws(() => appendToSystemMessage('messages: [', 'x'), /not valid YAML/);
+  });
+
+  test('changedPart is the span between the common start and end', () => {
+    assert.deepEqual(changedPart('abcXdef', 'abcYYdef'), { start: 3, end: 4, text: 'YY' });
+    assert.equal(changedPart('same', 'same'), undefined);
   });
 });
