@@ -81,7 +81,10 @@ suite('real llama-server (issue 16 §6)', function () {
     fs.writeFileSync(env.PROMPT_ADAPT_CONFIG!, JSON.stringify({ single: { kind: 'openai', baseURL: single.url }, router: { kind: 'openai', baseURL: router.url } }));
     fs.mkdirSync(path.join(project, 'data'), { recursive: true });
     fs.writeFileSync(path.join(project, 'qa.prompt.yml'), 'name: QA\nmodelParameters: { temperature: 0 }\nmessages:\n  - role: user\n    content: "Q: {{question}}"\n');
-    fs.writeFileSync(path.join(project, 'data', 'set.jsonl'), Array.from({ length: 48 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `What is ${i} + ${i}?`, answer: String(2 * i) })).join('\n') + '\n');
+    const questions = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ id: `q${i}`, question: `What is ${i} + ${i}?`, answer: String(2 * i) })).join('\n') + '\n';
+    fs.writeFileSync(path.join(project, 'data', 'set.jsonl'), questions(24));
+    // Enough requests for the slot probe to go 16 → 8 → 4 → 2 → 1 with four measured answers at each level.
+    fs.writeFileSync(path.join(project, 'data', 'many.jsonl'), questions(72));
     fs.writeFileSync(path.join(project, 'prompt-adapt.yml'), [
       'baseline: { prompt: qa.prompt.yml, candidate: base }',
       'candidates:',
@@ -91,6 +94,7 @@ suite('real llama-server (issue 16 §6)', function () {
       '  - { id: lookalike, endpoint: single, model: gpt-4o-mini }',
       'testSets:',
       '  - { id: set, path: data/set.jsonl, fields: { id: id, question: question, groundTruth: answer } }',
+      '  - { id: many, path: data/many.jsonl, fields: { id: id, question: question, groundTruth: answer } }',
       'metrics:',
       '  - { id: correct, kind: judge, rubric: context, judge: { endpoint: router, model: tiny-a } }',
       '  - { id: f1, kind: token-f1, threshold: 0.5 }',
@@ -100,8 +104,8 @@ suite('real llama-server (issue 16 §6)', function () {
   });
   suiteTeardown(() => { for (const p of servers) p.kill(); });
 
-  const run = async (candidates: string) => {
-    const r = await cli(['run', '--project', 'prompt-adapt.yml', '--prompt', 'qa.prompt.yml', '--test-set', 'set', '--candidates', candidates], project, env);
+  const run = async (candidates: string, testSet = 'set') => {
+    const r = await cli(['run', '--project', 'prompt-adapt.yml', '--prompt', 'qa.prompt.yml', '--test-set', testSet, '--candidates', candidates], project, env);
     const m = /^run (\S+): /m.exec(r.out);
     if (m) runs[candidates] = path.join(project, '.prompt-adapt', 'runs', m[1]!);
     return r;
@@ -112,18 +116,18 @@ suite('real llama-server (issue 16 §6)', function () {
     assert.equal(r.code, 0, r.err + r.out);
     assert.doesNotMatch(r.err, /ECONNRESET|socket hang up|fetch failed|retrying|timed out/, r.err);
     const rows = responses(runs['base,cand']!);
-    assert.equal(rows.filter((x) => typeof x.output === 'string').length, 96);
+    assert.equal(rows.filter((x) => typeof x.output === 'string').length, 48);
     assert.ok(rows.every((x) => x.replyModel === undefined), 'the router names the model asked for');
   });
 
   test('single-model server: the model-file warning once per candidate; one slot found (16 → 1 or 2) with no timeout; latency from send', async () => {
-    const r = await run('lookalike');
+    const r = await run('lookalike', 'many');
     assert.equal(r.code, 0, r.err + r.out);
     assert.match(r.err, /^warning: single\/lookalike: the server names its model file '[^']*tiny-a\.gguf', not the model asked for \('gpt-4o-mini'\)/m);
     assert.match(r.err, /^warning: single: the server serves about [12] requests? at a time \(median latency [\d.]+ s with 16 in flight, [\d.]+ s with [12]\): concurrency lowered to [12]/m);
     assert.doesNotMatch(r.err, /timed out|retrying/);
     const latencies = responses(runs.lookalike!).map((x) => x.latencyMs!).filter((x) => x !== undefined);
-    assert.equal(latencies.length, 48);
+    assert.equal(latencies.length, 72);
     // Once the run sends one or two at a time, a request's latency is the server's own time, not its queue's.
     assert.ok(median(latencies.slice(-8)) * 4 < Math.max(...latencies.slice(0, 20)), `latencies: ${latencies.join(' ')}`);
   });
