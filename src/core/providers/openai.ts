@@ -130,14 +130,17 @@ export async function createOpenAIProvider(opts: OpenAIProviderOptions): Promise
 async function streamChat(c: { client: OpenAI; SDK: typeof OpenAI; secrets: (string | undefined)[]; timeoutMs?: number }, req: CompletionRequest, signal: AbortSignal,
   onText: (piece: string) => void): Promise<StreamedCompletion> {
   const body = { ...chatCompletionBody(req), stream: true, stream_options: { include_usage: true } };
-  const start = performance.now();
+  // Time to first token and latency count from the moment the request went out, as for complete().
+  let start = performance.now();
+  const timing: SendTiming = { onSent: (at) => { start = at; } };
   let text = '';
   let firstTokenMs: number | undefined;
   let finishReason: string | undefined;
   let usage: OpenAI.CompletionUsage | undefined;
   let requestId: string | undefined;
   try {
-    const { data: stream, response } = await c.client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, { signal }).withResponse();
+    const { data: stream, response } = await c.client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming,
+      { signal, fetchOptions: timing as Record<string, never> }).withResponse();
     requestId = response.headers.get('x-request-id') ?? undefined;
     for await (const chunk of stream) {
       const choice = chunk.choices?.[0];

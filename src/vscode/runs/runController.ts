@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toMessage, UserError } from '../../core/errors';
 import { unusableMetrics, type JudgeRunSummary } from '../../core/metrics/evaluate';
+import { formatStoreProblem } from '../../core/store/problems';
 import { verdictsPath } from '../../core/store/verdicts';
 import type { ProjectFile } from '../../core/project/types';
 import { formatProblem } from '../../core/problems';
@@ -117,6 +118,8 @@ export class RunController extends Disposable {
         problem: (p) => this.log.warn(formatProblem(p)),
         issue: (i) => { this.log.warn(`${i.message}`); void vscode.window.showWarningMessage(`Prompt Adapt: ${i.message}`); },
         note: (m) => this.log.info(m),
+        // Damaged lines of the response cache (ignored and asked again) or of a judged run's responses.
+        storeProblem: (p) => this.log.warn(formatStoreProblem(p)),
       },
     });
     try {
