@@ -15,8 +15,12 @@ const TOOLS = process.env.PROMPT_ADAPT_TOOLS ?? path.join(ROOT, '.tools');
 const SERVER = path.join(TOOLS, 'llama-server', 'bin', 'llama-server');
 const GGUF_PY = path.join(TOOLS, 'llama-server', 'gguf-py');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-/** Tokens per answer: short answers keep a CPU run quick; every answer is cut at this length. */
-const N_PREDICT = '4';
+/**
+ * Tokens per answer (every answer is cut there): short on the router to keep the run quick; longer on the
+ * single-model server so that, even on an idle machine, 16 requests queued behind one slot take well over the
+ * 250 ms below which the run does not bother to look for slots.
+ */
+const N_PREDICT = { router: '4', single: '48' };
 
 interface Ran { code: number; out: string; err: string }
 
@@ -36,10 +40,10 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts llama-server with `args` on a free loopback port and waits until /health says ok. */
-async function startServer(args: string[], log: string): Promise<{ url: string; proc: ChildProcess }> {
+async function startServer(args: string[], log: string, nPredict: string): Promise<{ url: string; proc: ChildProcess }> {
   const port = await freePort();
   const out = fs.openSync(log, 'w');
-  const proc = spawn(SERVER, [...args, '--host', '127.0.0.1', '--port', String(port), '--parallel', '1', '-c', '1024', '-n', N_PREDICT], { stdio: ['ignore', out, out] });
+  const proc = spawn(SERVER, [...args, '--host', '127.0.0.1', '--port', String(port), '--parallel', '1', '-c', '1024', '-n', nPredict], { stdio: ['ignore', out, out] });
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`llama-server exited (${proc.exitCode}); see ${log}`);
@@ -75,8 +79,8 @@ suite('real llama-server (issue 16 §6)', function () {
     fs.mkdirSync(models);
     makeModel(path.join(models, 'tiny-a.gguf'), 'tiny-a', 1);
     makeModel(path.join(models, 'tiny-b.gguf'), 'tiny-b', 2);
-    const single = await startServer(['-m', path.join(models, 'tiny-a.gguf')], path.join(work, 'single.log'));
-    const router = await startServer(['--models-dir', models], path.join(work, 'router.log'));
+    const single = await startServer(['-m', path.join(models, 'tiny-a.gguf')], path.join(work, 'single.log'), N_PREDICT.single);
+    const router = await startServer(['--models-dir', models], path.join(work, 'router.log'), N_PREDICT.router);
     servers.push(single.proc, router.proc);
     fs.writeFileSync(env.PROMPT_ADAPT_CONFIG!, JSON.stringify({ single: { kind: 'openai', baseURL: single.url }, router: { kind: 'openai', baseURL: router.url } }));
     fs.mkdirSync(path.join(project, 'data'), { recursive: true });
@@ -105,7 +109,8 @@ suite('real llama-server (issue 16 §6)', function () {
   suiteTeardown(() => { for (const p of servers) p.kill(); });
 
   const run = async (candidates: string, testSet = 'set') => {
-    const r = await cli(['run', '--project', 'prompt-adapt.yml', '--prompt', 'qa.prompt.yml', '--test-set', testSet, '--candidates', candidates], project, env);
+    const r = await cli(['run', '--project', 'prompt-adapt.yml', '--prompt', 'qa.prompt.yml', '--test-set', testSet, '--candidates', candidates], project,
+      { ...env, PROMPT_ADAPT_PROGRESS_SECONDS: '0.2' });
     const m = /^run (\S+): /m.exec(r.out);
     if (m) runs[candidates] = path.join(project, '.prompt-adapt', 'runs', m[1]!);
     return r;
@@ -124,19 +129,28 @@ suite('real llama-server (issue 16 §6)', function () {
     const r = await run('lookalike', 'many');
     assert.equal(r.code, 0, r.err + r.out);
     assert.match(r.err, /^warning: single\/lookalike: the server names its model file '[^']*tiny-a\.gguf', not the model asked for \('gpt-4o-mini'\)/m);
-    assert.match(r.err, /^warning: single: the server serves about [12] requests? at a time \(median latency (?:[\d.]+ s|\d+ ms) with 16 in flight, (?:[\d.]+ s|\d+ ms) with [12]\): concurrency lowered to [12]/m);
     assert.doesNotMatch(r.err, /timed out|retrying/);
+    // Not a terminal (as in CI): plain progress lines while it runs.
+    assert.match(r.err, /^run \S+: \d+\/72 \(\d+%\), [\d.]+\/s, .*in flight$/m);
     const latencies = responses(runs.lookalike!).map((x) => x.latencyMs!).filter((x) => x !== undefined);
     assert.equal(latencies.length, 72);
-    // Once the run sends one or two at a time, a request's latency is the server's own time, not its queue's.
-    assert.ok(median(latencies.slice(-8)) * 4 < Math.max(...latencies.slice(0, 20)), `latencies: ${latencies.join(' ')}`);
+    // On an idle machine this tiny model answers 16 queued requests within the 250 ms below which the run does not
+    // look for slots; on a busy one (CI, the machine building) the queue costs seconds and the run must find it.
+    const queued = Math.min(...latencies.slice(16, 20));
+    if (queued >= 250) {
+      assert.match(r.err, /^warning: single: the server serves about [12] requests? at a time \(answers took (?:[\d.]+ s|\d+ ms) with 16 in flight, (?:[\d.]+ s|\d+ ms) with [12]\): concurrency lowered to [12]/m);
+      // Once the run sends one or two at a time, a request's latency is the server's own time, not its queue's.
+      assert.ok(median(latencies.slice(-8)) * 4 < Math.max(...latencies.slice(0, 20)), `latencies: ${latencies.join(' ')}`);
+    } else assert.doesNotMatch(r.err, /serves about/, `latencies: ${latencies.join(' ')}`);
   });
 
   test('judge and compare run through the CLI on the stored runs', async () => {
     const judged = await cli(['judge', '--project', 'prompt-adapt.yml', '--run', path.basename(runs['base,cand']!)], project, env);
     assert.doesNotMatch(judged.err, /ECONNRESET|fetch failed|timed out|Error:/, judged.err);
-    // A random-weight judge cannot give verdicts: what matters is that every judge call was answered and counted.
-    assert.match(judged.out, /correct\s+(base|cand)\s+correct/);
+    // The judge prompt does not fit the server's 1024-token context: every judge call is refused, and judge says
+    // so and fails instead of reporting 48 "no verdict" outputs as a success.
+    assert.equal(judged.code, 1, judged.out + judged.err);
+    assert.match(judged.err, /error: correct: 48 outputs, 0 verdicts: every judge request failed \(HTTP 400: .*context size.*\) — see /);
     const compared = await cli(['compare', '--project', 'prompt-adapt.yml', '--test-set', 'set'], project, env);
     assert.ok([0, 1, 2].includes(compared.code), compared.err);
     assert.match(compared.out + compared.err, /cand/);

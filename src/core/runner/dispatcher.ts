@@ -18,7 +18,7 @@ import type { SlotFinding } from './slotProbe';
 /** What a slow server's user sees when the run lowers its concurrency, with the figures it measured. */
 function slotHint(endpointId: string, f: SlotFinding): string {
   const s = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
-  return `the server serves about ${f.servedAtOnce} request${f.servedAtOnce === 1 ? '' : 's'} at a time (median latency ${s(f.latencyAtStartMs)} with ${f.startLevel} in flight, `
+  return `the server serves about ${f.servedAtOnce} request${f.servedAtOnce === 1 ? '' : 's'} at a time (answers took ${s(f.latencyAtStartMs)} with ${f.startLevel} in flight, `
     + `${s(f.latencyAtLimitMs)} with ${f.limit}): concurrency lowered to ${f.limit} for this run. Set "maxConcurrency": ${f.limit} on endpoint '${endpointId}' to start there.`;
 }
 

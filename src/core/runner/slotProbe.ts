@@ -4,11 +4,14 @@
 // was (latency halves with it) and stops at the first halving that costs throughput; a server that serves
 // everything in parallel costs one measurement at half concurrency.
 
-/** Completed requests measured at one level before it is judged. */
+/**
+ * Completed requests measured at one level before it is judged. A level's latency is the fastest of them: queueing
+ * delay is steady at a level, while a busy machine or a long answer only ever adds time.
+ */
 const SAMPLES_PER_LEVEL = 4;
 /** A halving "keeps throughput" when latency drops at least this much (ideal 2 for a saturated server, 1 for an idle one). */
 const QUEUEING_RATIO = 1.5;
-/** Below this median latency at the starting level the probe stops at once: nothing slow is queueing. */
+/** Below this latency at the starting level the probe stops at once: nothing slow is queueing. */
 const MIN_LATENCY_MS = 250;
 /** Levels whose throughput is within this share of the best count as equal; the lowest of them wins. */
 const THROUGHPUT_TOLERANCE = 0.85;
@@ -18,7 +21,7 @@ export interface SlotFinding {
   limit: number;
   /** What the probe measured: about how many requests the server serves at once, and the latencies behind it. */
   servedAtOnce: number;
-  /** Median latency (ms, from send) at the level started from and at the level chosen. */
+  /** Latency (ms, from send; the fastest measured) at the level started from and at the level chosen. */
   latencyAtStartMs: number;
   latencyAtLimitMs: number;
   startLevel: number;
@@ -54,8 +57,8 @@ export class SlotProbe {
     if (current.samples.length < SAMPLES_PER_LEVEL) return undefined;
     const previous = this.levels[this.levels.length - 2];
     // Queueing that costs less than this is not worth a slower start (and a busy client adds that much itself).
-    if (previous === undefined && median(current.samples) < MIN_LATENCY_MS) { this.done = true; return { settled: undefined }; }
-    const keptThroughput = previous === undefined || median(previous.samples) >= QUEUEING_RATIO * median(current.samples);
+    if (previous === undefined && fastest(current.samples) < MIN_LATENCY_MS) { this.done = true; return { settled: undefined }; }
+    const keptThroughput = previous === undefined || fastest(previous.samples) >= QUEUEING_RATIO * fastest(current.samples);
     if (keptThroughput && current.level > 1) {
       const next = Math.max(1, Math.floor(current.level / 2));
       this.levels.push({ level: next, samples: [] });
@@ -67,22 +70,18 @@ export class SlotProbe {
 
   /** The lowest level whose throughput (level ÷ latency) is near the best; undefined when that is the start. */
   private finding(): SlotFinding | undefined {
-    const throughput = (l: Level) => l.level / median(l.samples);
+    const throughput = (l: Level) => l.level / fastest(l.samples);
     const best = Math.max(...this.levels.map(throughput));
     const chosen = [...this.levels].reverse().find((l) => throughput(l) >= THROUGHPUT_TOLERANCE * best)!;
     const start = this.levels[0]!;
     if (chosen === start) return undefined;
     // Throughput × the time one request takes unqueued (the least-loaded level's latency) = requests served at once.
-    const serviceMs = Math.min(...this.levels.map((l) => median(l.samples)));
+    const serviceMs = Math.min(...this.levels.map((l) => fastest(l.samples)));
     return {
       limit: chosen.level, startLevel: start.level, servedAtOnce: Math.max(1, Math.round(best * serviceMs)),
-      latencyAtStartMs: median(start.samples), latencyAtLimitMs: median(chosen.samples),
+      latencyAtStartMs: fastest(start.samples), latencyAtLimitMs: fastest(chosen.samples),
     };
   }
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
+const fastest = (xs: readonly number[]): number => Math.min(...xs);

@@ -117,7 +117,7 @@ suite('cli: a server with one slot (issue 16 §6)', () => {
     assert.equal(outLines('slot-out.jsonl').filter((o) => typeof o.output === 'string').length, 120);
     assert.doesNotMatch(r.err, /timed out|retrying/);
     // One or two: with two in flight the client's own round trip overlaps the server's work.
-    assert.match(r.err, /warning: ad-hoc: the server serves about [12] requests? at a time \(median latency (?:\d+\.\d s|\d+ ms) with 16 in flight, \d+ ms with ([12])\): concurrency lowered to \1 for this run\. Set "maxConcurrency": \1 on endpoint 'ad-hoc' to start there\./);
+    assert.match(r.err, /warning: ad-hoc: the server serves about [12] requests? at a time \(answers took (?:\d+\.\d s|\d+ ms) with 16 in flight, \d+ ms with ([12])\): concurrency lowered to \1 for this run\. Set "maxConcurrency": \1 on endpoint 'ad-hoc' to start there\./);
     const last = server.stats.inFlightAtAnswer.slice(-30);
     assert.ok(Math.max(...last) <= 2, `in flight at the server for the last 30 answers: ${last.join(' ')}`);
   });
