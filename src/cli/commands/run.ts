@@ -48,7 +48,11 @@ const USAGE = `usage:
   --mode M        live | batch | auto: override every candidate's mode. batch sends the requests through the
                   provider's batch service (half price, results within 24 h; the endpoint needs "batch" in its
                   settings); auto does so for endpoints with more than --batch-threshold requests (default 1000).
-                  Interrupting leaves submitted batches running: the same command picks them up.
+                  Interrupting (Ctrl-C) only stops waiting: submitted batches keep running at the provider and
+                  the same command picks them up (no request is paid twice).
+  --cancel        cancel this run's submitted batch jobs at the provider (the run the same command would resume,
+                  or --run-id): results the jobs finished are stored, the rest stays missing; running the command
+                  again without --cancel sends only what the jobs never ran.
 
   Endpoints (project form): $PROMPT_ADAPT_CONFIG, $PROMPT_ADAPT_ENDPOINTS or ~/.config/prompt-adapt/endpoints.json,
 ${endpointsUsage('  ')}
@@ -57,7 +61,7 @@ ${endpointsUsage('  ')}
 const OPTIONS = {
   project: { type: 'string' }, prompt: { type: 'string' }, 'test-set': { type: 'string' }, candidates: { type: 'string' },
   models: { type: 'string' }, 'base-url': { type: 'string' }, dataset: { type: 'string' }, out: { type: 'string' },
-  concurrency: { type: 'string' }, 'timeout-ms': { type: 'string' }, mode: { type: 'string' }, 'batch-threshold': { type: 'string' }, 'rate-limit-wait': { type: 'string' }, 'no-cache': { type: 'boolean' }, 'new-run': { type: 'boolean' }, 'run-id': { type: 'string' },
+  concurrency: { type: 'string' }, 'timeout-ms': { type: 'string' }, mode: { type: 'string' }, 'batch-threshold': { type: 'string' }, 'rate-limit-wait': { type: 'string' }, 'no-cache': { type: 'boolean' }, 'new-run': { type: 'boolean' }, 'run-id': { type: 'string' }, cancel: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -106,7 +110,8 @@ export async function main(argv: string[]): Promise<number> {
   if (plan.total === 0) throw new UserError(`the test set ${plan.testSet?.path ?? ''} has no examples (it is empty, or has only a header); nothing was run.`);
 
   const runId = v['run-id'] ?? (v['new-run'] ? undefined : (await store.findResumableRun(plan.planKey))?.runId);
-  if (runId && !v['run-id']) console.error(`resuming run ${runId}`);
+  if (v.cancel && !runId) throw new UserError('--cancel: this plan has no unfinished run to cancel (name one with --run-id).');
+  if (runId && !v['run-id']) console.error(`${v.cancel ? 'cancelling the batch jobs of' : 'resuming'} run ${runId}`);
 
   const bar = process.stderr.isTTY ? progressBar() : undefined;
   // Not a terminal (a CI log, a redirected stderr): a plain line every few seconds instead of the bar.
@@ -124,7 +129,11 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', onSigint);
   let result: RunResult;
   try {
-    result = await session.run(plan, { store, runId, cache: !v['no-cache'], signal: ac.signal });
+    if (v.cancel) {
+      const cancelled = await session.cancelBatches({ store, runId: runId!, signal: ac.signal });
+      if (!cancelled) throw new UserError(`run ${runId} has no batch jobs out; nothing to cancel.`);
+      result = cancelled;
+    } else result = await session.run(plan, { store, runId, cache: !v['no-cache'], signal: ac.signal });
   } finally {
     process.removeListener('SIGINT', onSigint);
     bar?.clear();
@@ -140,6 +149,10 @@ export async function main(argv: string[]): Promise<number> {
   if (c.requested + c.cached + c.resumed + c.errors + c.skipped === 0 && result.status !== 'cancelled') {
     console.error('prompt-adapt run: no example of the test set could be read (see the problems above); nothing was run.');
     return 1;
+  }
+  if (v.cancel) {
+    console.error(`batch jobs cancelled: ${c.requested} results they finished are stored; ${c.skipped} requests they never ran are left for the next run of this command.`);
+    return 0;
   }
   return result.missing > 0 || result.status === 'cancelled' ? 1 : 0;
 }
@@ -212,8 +225,8 @@ async function adHocForm(v: Values, prompt: PromptFile): Promise<Setup> {
   if (missing.length) throw new UserError(`missing ${missing.map((k) => `--${k}`).join(', ')} (or use --project)\n\n${USAGE}`);
   originOf(v['base-url']!);
   const models = v.models!.split(',').map((s) => s.trim()).filter(Boolean);
-  // Asking for batch or auto mode says the server at --base-url has the Files and Batches API.
-  const endpoints: EndpointsConfig = { 'ad-hoc': { kind: 'openai', baseURL: v['base-url']!, ...(v.mode && v.mode !== 'live' ? { batch: true } : {}) } };
+  // Asking for batch or auto mode (or to cancel batch jobs) says the server at --base-url has the Files and Batches API.
+  const endpoints: EndpointsConfig = { 'ad-hoc': { kind: 'openai', baseURL: v['base-url']!, ...((v.mode && v.mode !== 'live') || v.cancel ? { batch: true } : {}) } };
   const candidates: PlanCandidate[] = models.map((m) => ({ id: m, endpoint: 'ad-hoc', model: m }));
   const source: TestSetSource = { path: path.resolve(v.dataset!), format: 'jsonl', id: path.basename(v.dataset!), fields: { id: 'id' } };
   const rows = await countRows(source);

@@ -138,7 +138,13 @@ async function collect(job: BatchJob, backend: BatchBackend, opts: BatchDriverOp
 export async function cancelBatchJobs(jobs: readonly BatchJob[], backendFor: BatchDriverOptions['backendFor']): Promise<BatchJob[]> {
   return Promise.all(jobs.map(async (j) => {
     if (j.collected || finishedStates.has(j.state) || j.jobId.startsWith(submittingPrefix)) return j;
-    return { ...(await (await backendFor(j.endpointId)).cancel(j)), cancelRequested: true };
+    const backend = await backendFor(j.endpointId);
+    try { return { ...(await backend.cancel(j)), cancelRequested: true }; } catch (err) {
+      // Refused because the job finished meanwhile: there is nothing left to cancel, only results to store.
+      const now = await backend.refresh(j).catch(() => j);
+      if (finishedStates.has(now.state)) return { ...now, cancelRequested: true };
+      throw err;
+    }
   }));
 }
 

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startOpenAIBatchServer } from '../../servers/openaiBatchServer';
+import { startOpenAIBatchServer, type OpenAIBatchServer } from '../../servers/openaiBatchServer';
 import { tempRoot } from '../runner/helpers';
 
 const repo = path.join(__dirname, '../../..');
@@ -26,35 +26,46 @@ function jobsFile(dir: string): string | undefined {
 suite('cli: batch mode survives SIGKILL', function () {
   // Real SDKs against loopback servers and child processes: slow on a loaded machine, never hung.
   this.timeout(180000);
+  /** Starts `run --mode batch` in a temp folder and SIGKILLs it once its batch is submitted. */
+  async function submitThenKill(server: OpenAIBatchServer, n: number): Promise<{ dir: string; args: string[] }> {
+    const dir = tempRoot();
+    fs.writeFileSync(path.join(dir, 'q.txt'), 'Question: {{question}}\n');
+    fs.writeFileSync(path.join(dir, 'data.jsonl'), Array.from({ length: n }, (_, i) => JSON.stringify({ id: `x${i}`, question: `what ${i}` })).join('\n') + '\n');
+    const args = ['--prompt', 'q.txt', '--models', 'm1', '--base-url', server.url, '--dataset', 'data.jsonl', '--out', 'out.jsonl', '--mode', 'batch'];
+    const first = run(dir, args);
+    let err = '';
+    first.stderr.on('data', (d) => { err += d; });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const f = jobsFile(dir);
+      const jobs = f ? JSON.parse(fs.readFileSync(f, 'utf8') || '[]') as { jobId: string }[] : [];
+      if (jobs.some((j) => !j.jobId.startsWith('submitting:'))) break;
+      assert.ok(Date.now() < deadline, `no batch submitted in time: ${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    assert.equal(server.stats.batchesCreated, 1);
+    return { dir, args };
+  }
+
+  /** Runs the CLI to its end: exit code, stdout, stderr. */
+  async function finish(dir: string, args: string[]): Promise<{ code: unknown; out: string; err: string }> {
+    const p = run(dir, args);
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { err += d; });
+    const code = await new Promise((r) => p.once('exit', r));
+    return { code, out, err };
+  }
+
   test('killed between submit and completion, resumed: every row, the same batch, 0 requests paid twice', async () => {
     const server = await startOpenAIBatchServer({ advanceOnPoll: false });
     try {
-      const dir = tempRoot();
-      fs.writeFileSync(path.join(dir, 'q.txt'), 'Question: {{question}}\n');
-      fs.writeFileSync(path.join(dir, 'data.jsonl'), Array.from({ length: 150 }, (_, i) => JSON.stringify({ id: `x${i}`, question: `what ${i}` })).join('\n') + '\n');
-      const args = ['--prompt', 'q.txt', '--models', 'm1', '--base-url', server.url, '--dataset', 'data.jsonl', '--out', 'out.jsonl', '--mode', 'batch'];
-      const first = run(dir, args);
-      let err = '';
-      first.stderr.on('data', (d) => { err += d; });
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const f = jobsFile(dir);
-        const jobs = f ? JSON.parse(fs.readFileSync(f, 'utf8') || '[]') as { jobId: string }[] : [];
-        if (jobs.some((j) => !j.jobId.startsWith('submitting:'))) break;
-        assert.ok(Date.now() < deadline, `no batch submitted in time: ${err}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      first.kill('SIGKILL');
-      await new Promise((r) => first.once('exit', r));
-      assert.equal(server.stats.batchesCreated, 1);
+      const { dir, args } = await submitThenKill(server, 150);
       for (let i = 0; i < 4; i++) server.advance();
-
-      const second = run(dir, args);
-      let out = '';
-      let err2 = '';
-      second.stdout.on('data', (d) => { out += d; });
-      second.stderr.on('data', (d) => { err2 += d; });
-      const code = await new Promise((r) => second.once('exit', r));
+      const { code, out, err: err2 } = await finish(dir, args);
       assert.equal(code, 0, err2);
       assert.match(err2, /resuming run/);
       assert.match(out, /complete; 150 requested/);
@@ -65,5 +76,30 @@ suite('cli: batch mode survives SIGKILL', function () {
       assert.equal(rows.length, 150);
       assert.equal(rows.find((r) => r.id === 'x42').output, 'answer:m1:Question: what 42\n');
     } finally { await server.close(); }
+  });
+
+  test('--cancel cancels the remote batch and keeps what it finished; the next run sends only the rest', async () => {
+    const server = await startOpenAIBatchServer({ advanceOnPoll: false, perStep: 40 });
+    // The provider's clock, once the cancel is in: batches move a step every 300 ms (the CLI polls every 5 s and more).
+    const clock = setInterval(() => { if (server.stats.cancels) server.advance(); }, 300);
+    try {
+      const { dir, args } = await submitThenKill(server, 160);
+      server.advance(); server.advance(); // in progress: 40 of 160 done
+      const cancelled = await finish(dir, [...args, '--cancel']);
+      assert.equal(cancelled.code, 0, cancelled.err);
+      assert.equal(server.stats.cancels, 1, 'the provider was told');
+      assert.match(cancelled.err, /batch jobs cancelled: (\d+) results they finished are stored; (\d+) requests they never ran/);
+      const [, stored, left] = /(\d+) results they finished are stored; (\d+) requests/.exec(cancelled.err)!.map(Number);
+      assert.deepEqual([stored, left], [40, 120], cancelled.err);
+      const jobs = JSON.parse(fs.readFileSync(jobsFile(dir)!, 'utf8')) as { state: string; cancelRequested?: boolean; collected?: boolean }[];
+      assert.deepEqual(jobs.map((j) => [j.state, j.cancelRequested, j.collected]), [['cancelled', true, true]]);
+
+      const again = await finish(dir, args);
+      assert.equal(again.code, 0, again.err);
+      assert.match(again.out, new RegExp(`complete; ${left} requested, 0 cached, ${stored} resumed`));
+      assert.equal(server.stats.batchesCreated, 2);
+      assert.equal(server.stats.processed, 160, 'the second batch held only what the first never ran');
+      assert.equal(Math.max(...Object.values(server.stats.processedByKey)), 1, 'no request paid twice');
+    } finally { clearInterval(clock); await server.close(); }
   });
 });
