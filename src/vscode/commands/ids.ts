@@ -3,6 +3,7 @@ export const CommandId = {
   runPrompt: 'promptAdapt.runPrompt',
   runAgain: 'promptAdapt.runAgain',
   cancelRun: 'promptAdapt.cancelRun',
+  cancelBatchJobs: 'promptAdapt.cancelBatchJobs',
   configureEndpoint: 'promptAdapt.configureEndpoint',
   compareWithBaseline: 'promptAdapt.compareWithBaseline',
   newVariant: 'promptAdapt.newVariant',

@@ -12,6 +12,7 @@ import type { ExampleTests } from '../testing/exampleTests';
 import { QuickCheckPanel, type QuickCheckArgs } from '../quickCheck/quickCheckPanel';
 import { openOutputs } from './openOutputs';
 import { runAgain } from './runAgain';
+import { cancelBatchJobs } from './cancelBatchJobs';
 import { CommandId, type CommandIdValue } from './ids';
 import { createProjectFile, newVariant, type VariantOptions } from './promptFiles';
 
@@ -22,6 +23,7 @@ export function registerCommands(s: Services, views: { explorer: ExplorerTree; o
     [CommandId.runPrompt]: (uri?: vscode.Uri, args?: RunArgs) => s.runs.run(uri instanceof vscode.Uri ? uri : undefined, args),
     [CommandId.runAgain]: (run?: unknown) => runAgain(s, run),
     [CommandId.cancelRun]: () => s.runs.cancel(),
+    [CommandId.cancelBatchJobs]: (run?: unknown) => cancelBatchJobs(s, run),
     [CommandId.configureEndpoint]: (id?: string, key?: string, confirmNewOrigin?: boolean) => configureEndpoint(s.secrets, s.log, id, key, confirmNewOrigin),
     [CommandId.compareWithBaseline]: () => ComparePanel.show(panelDeps(s), { view: 'comparison' }),
     [CommandId.openOutputs]: (run?: unknown, candidateId?: string, exampleId?: string) => openOutputs(s, views.outputDocuments, run, candidateId, exampleId),

@@ -20,6 +20,10 @@ import type { ProjectPlan } from '../../core/runner/projectPlan';
 import type { RunProgress, RunResult } from '../../core/runner/runner';
 import { costTotalText } from '../../core/runner/recorder';
 import { Disposable } from '../disposable';
+import { BatchWatcher } from './batchWatcher';
+import { hasOpenBatchJobs } from '../../core/batch/types';
+import { newRunId } from '../../core/store/runs';
+import type { Store } from '../../core/store/store';
 import { type EndpointSecrets, readEndpoints } from '../endpoints';
 import type { Log } from '../log';
 import { settings } from '../settings';
@@ -35,13 +39,17 @@ export interface RunArgs {
 
 export class RunController extends Disposable {
   private readonly status = this.register(vscode.window.createStatusBarItem('promptAdapt.run', vscode.StatusBarAlignment.Left, 50));
-  private current: { abort: AbortController; label: string } | undefined;
+  private current: { abort: AbortController; label: string; runId: string; done?: Promise<unknown> } | undefined;
   private readonly finished = this.register(new vscode.EventEmitter<RunResult>());
   /** Fires after every run, complete or not (the tree refreshes on it). */
   readonly onDidFinishRun = this.finished.event;
 
+  /** Runs whose batch jobs are out, resumed in the background; cancelling jobs at the provider. */
+  readonly batches: BatchWatcher;
+
   constructor(private readonly project: ProjectModel, private readonly secrets: EndpointSecrets, private readonly log: Log) {
     super();
+    this.batches = this.register(new BatchWatcher(project, secrets, log, (r) => this.finished.fire(r)));
     this.status.name = 'Prompt Adapt run';
     this.status.command = CommandId.cancelRun;
   }
@@ -141,12 +149,13 @@ export class RunController extends Disposable {
     if (args.confirm !== false && !(await confirmLargeRun(built, input.prompt))) return undefined;
 
     const abort = new AbortController();
-    this.current = { abort, label };
+    const runId = newRunId();
+    this.current = { abort, label, runId };
     this.status.text = `$(sync~spin) ${label}`;
     this.status.tooltip = 'Prompt Adapt run in progress. Click to cancel.';
     this.status.show();
     try {
-      const result = await vscode.window.withProgress(
+      const running = vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Prompt Adapt: ${label}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
@@ -162,7 +171,7 @@ export class RunController extends Disposable {
             batch: (e) => this.showBatch(e, label, (m) => progress.report({ message: m })),
             judgeProgress: (batch, p) => progress.report({ message: `judging (${batch}) ${p.done}/${p.total ?? '?'}` }),
           });
-          const r = await session.runAndJudge(built.plan, { store: built.store, project, judge: args.judge, signal: abort.signal });
+          const r = await session.runAndJudge(built.plan, { store: built.store, runId, project, judge: args.judge, signal: abort.signal });
           if (r.judged) for (const line of verdictLines(r.judged)) this.log.info(`run ${r.run.runId}: ${line}`);
           // A judge that gave not one verdict is reported like a judge that failed, with what happened.
           const unusable = r.judged ? unusableMetrics(r.judged, verdictsPath(built.store.runDir(r.run.runId))) : [];
@@ -170,13 +179,37 @@ export class RunController extends Disposable {
           if (r.judgeError !== undefined) this.reportJudgeFailure(r.run.runId, r.judgeError);
           return r.run;
         });
+      this.current.done = Promise.resolve(running).catch(() => undefined);
+      const result = await running;
       this.reportRun(result, label);
       this.finished.fire(result);
+      if (result.status === 'cancelled' && !this.cancellingJobs && hasOpenBatchJobs(built.store.readBatchJobs(runId))) void this.askAboutBatchJobs(built.store, runId);
       return result;
     } finally {
       this.current = undefined;
       this.status.hide();
     }
+  }
+
+  /** Set while "Cancel Batch Jobs" stops this window's run first (no question then). */
+  private cancellingJobs = false;
+
+  /** Cancels a run's batch jobs at the provider, after stopping this window's wait for them (foreground or background). */
+  async cancelBatchJobs(runId: string): Promise<RunResult | undefined> {
+    if (this.current?.runId === runId) {
+      this.cancellingJobs = true;
+      try { this.current.abort.abort(); await this.current.done; } finally { this.cancellingJobs = false; }
+    }
+    return this.batches.cancel(runId);
+  }
+
+  /** A run stopped while its batch jobs are out: cancel them at the provider too, or keep waiting in the background. */
+  private async askAboutBatchJobs(store: Store, runId: string): Promise<void> {
+    const choice = await vscode.window.showWarningMessage(
+      `Prompt Adapt: run ${runId} stopped, but its batch jobs keep running at the provider (and are paid for). Cancel them too?`,
+      'Cancel Batch Jobs', 'Keep Them Running');
+    if (choice === 'Cancel Batch Jobs') await this.batches.cancel(runId);
+    else if (choice === 'Keep Them Running') void this.batches.resume(store, runId);
   }
 
   /** Batch jobs show in the status bar (state, submitted, expected by) and the log; stored results get a notification. */
@@ -187,7 +220,7 @@ export class RunController extends Disposable {
     if (e.type === 'submitted' || e.type === 'state') {
       const expected = new Date(Date.parse(e.job.submittedAt) + 24 * 3600_000).toLocaleString();
       this.status.text = `$(cloud-upload) batch ${e.job.state}: ${label}`;
-      this.status.tooltip = `${line}\nSubmitted ${new Date(e.job.submittedAt).toLocaleString()}; results expected by ${expected}.\nYou can keep working or close VS Code: running the same prompt again picks the job up. Click to stop waiting.`;
+      this.status.tooltip = `${line}\nSubmitted ${new Date(e.job.submittedAt).toLocaleString()}; results expected by ${expected}.\nYou can keep working or close VS Code: waiting resumes when the project opens. Click to stop waiting.`;
     }
     if (e.type === 'collected') void vscode.window.showInformationMessage(`Prompt Adapt: batch results arrived for ${label} (${e.results} stored${e.requeued ? `, ${e.requeued} sent again` : ''}).`);
   }

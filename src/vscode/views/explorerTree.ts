@@ -7,13 +7,13 @@ import { staleParts, type StalePart } from '../../core/runner/runInputs';
 import type { RunManifest } from '../../core/store/runs';
 import type { StoreProblem } from '../../core/store/problems';
 import { Store, storeGlobs } from '../../core/store/store';
-import { describeBatchJobs } from '../../core/batch/types';
+import { describeBatchJobs, hasOpenBatchJobs } from '../../core/batch/types';
 import { Disposable } from '../disposable';
 import type { ProjectModel } from '../project/projectModel';
 
 type Node =
   | { kind: 'group'; id: 'prompts' | 'testSets' | 'candidates' | 'runs'; label: string }
-  | { kind: 'run'; manifest: RunManifest; batch?: string; stale: readonly StalePart[] }
+  | { kind: 'run'; manifest: RunManifest; batch?: string; batchOut?: boolean; stale: readonly StalePart[] }
   /** A run whose manifest cannot be read: listed with the file named, not dropped. */
   | { kind: 'damagedRun'; runId: string; problem: StoreProblem }
   | { kind: 'prompt'; uri: vscode.Uri; name: string; variants: PromptEntry[] }
@@ -57,10 +57,12 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
       const parsed = await this.project.project();
       const store = parsed && Store.openForProject(parsed.project);
       const listed = store ? await store.listRunsChecked().catch(() => undefined) : undefined;
-      const batchOf = (runId: string): string | undefined => { try { return describeBatchJobs(store!.readBatchJobs(runId)); } catch { return 'batch: the job list cannot be read'; } };
+      const batchOf = (runId: string): { batch?: string; batchOut?: boolean } => {
+        try { const jobs = store!.readBatchJobs(runId); return { batch: describeBatchJobs(jobs), batchOut: hasOpenBatchJobs(jobs) }; } catch { return { batch: 'batch: the job list cannot be read' }; }
+      };
       const runs = listed?.runs ?? [];
       const stale = await Promise.all(runs.map((m) => (parsed ? staleParts(parsed.project, m).catch(() => []) : [])));
-      const nodes: Node[] = runs.map((manifest, i) => ({ kind: 'run', manifest, batch: batchOf(manifest.runId), stale: stale[i]! }));
+      const nodes: Node[] = runs.map((manifest, i) => ({ kind: 'run', manifest, ...batchOf(manifest.runId), stale: stale[i]! }));
       for (const problem of listed?.damaged ?? []) nodes.push({ kind: 'damagedRun', runId: path.basename(path.dirname(problem.file)), problem });
       return nodes.sort((a, b) => runIdOf(b).localeCompare(runIdOf(a)));
     }
@@ -102,7 +104,8 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
           + (stale ? `\nStale: ${node.stale.join(', ')} changed since this run, so its results describe an earlier version. Run it again (↻).` : '');
         if (node.batch) item.description += ` · ${node.batch.replace(/ \(.*$/, '')}`;
         item.iconPath = runIcon(m.status, stale);
-        item.contextValue = stale ? 'run.stale' : 'run';
+        // `.batchOut`: the run's batch jobs are out (the tree offers Cancel Batch Jobs).
+        item.contextValue = (stale ? 'run.stale' : 'run') + (node.batchOut ? '.batchOut' : '');
         return item;
       }
       case 'damagedRun': {
