@@ -25,6 +25,10 @@ export interface BedrockBatchStats {
   processed: number; processedByKey: Record<string, number>;
   /** Authorization headers that were not SigV4. */
   unsigned: number;
+  /** Live Converse calls (the runtime API, for records sent live). */
+  live: number;
+  /** Requests paid, batch and live together, by model and last user message: a value above 1 is one paid twice. */
+  paidByText: Record<string, number>;
 }
 
 interface Job { arn: string; name: string; token: string; modelId: string; roleArn: string; inputUri: string; outputUri: string; status: string; message?: string; submitTime: string; records: { file: string; line: string }[]; next: number; out: Map<string, string[]>; errors: number }
@@ -34,7 +38,8 @@ export interface BedrockBatchServer { readonly url: string; readonly stats: Bedr
 export async function startBedrockBatchServer(opts: BedrockBatchServerOptions = {}): Promise<BedrockBatchServer> {
   const objects = new Map<string, Buffer>(); // "bucket/key" -> bytes
   const jobs = new Map<string, Job>();
-  const stats: BedrockBatchStats = { puts: 0, gets: 0, lists: 0, jobsCreated: 0, stops: 0, processed: 0, processedByKey: {}, unsigned: 0 };
+  const stats: BedrockBatchStats = { puts: 0, gets: 0, lists: 0, jobsCreated: 0, stops: 0, processed: 0, processedByKey: {}, unsigned: 0, live: 0, paidByText: {} };
+  const paid = (model: string, text: string) => { const k = `${model}\0${text}`; stats.paidByText[k] = (stats.paidByText[k] ?? 0) + 1; };
   let seq = 0;
 
   const server = http.createServer((req, res) => {
@@ -53,6 +58,7 @@ export async function startBedrockBatchServer(opts: BedrockBatchServerOptions = 
     const path = decodeURIComponent(url.pathname);
     let m: RegExpExecArray | null;
     if (req.method === 'POST' && path === '/model-invocation-job') return createJob(res, JSON.parse(body.toString()));
+    if (req.method === 'POST' && (m = /^\/model\/([^/]+)\/converse$/.exec(path))) return converse(res, m[1]!, JSON.parse(body.toString()));
     if ((m = /^\/model-invocation-job\/(.+?)(\/stop)?$/.exec(path))) {
       const job = jobs.get(m[1]!) ?? [...jobs.values()].find((j) => j.name === m![1]);
       if (!job) return send(res, 404, { message: `Could not find job ${m[1]}` }, 'ResourceNotFoundException');
@@ -128,6 +134,7 @@ export async function startBedrockBatchServer(opts: BedrockBatchServerOptions = 
     const key = createHash('sha256').update(job.modelId).update(JSON.stringify(r.modelInput)).digest('hex').slice(0, 24);
     stats.processedByKey[key] = (stats.processedByKey[key] ?? 0) + 1;
     stats.processed++;
+    paid(job.modelId, lastUser(r.modelInput));
     const lines = job.out.get(rec.file) ?? [];
     job.out.set(rec.file, lines);
     if (opts.failContent && text.includes(opts.failContent)) {
@@ -136,6 +143,15 @@ export async function startBedrockBatchServer(opts: BedrockBatchServerOptions = 
       return;
     }
     lines.push(JSON.stringify({ recordId: r.recordId, modelInput: r.modelInput, modelOutput: answerFor(job.modelId, `answer:${job.modelId}:${lastUser(r.modelInput)}`, Math.ceil(text.length / 4)) }));
+  }
+
+  /** The runtime's Converse call, answered like a batch record (and like the live mock server). */
+  function converse(res: http.ServerResponse, modelId: string, body: Record<string, any>): void {
+    stats.live++;
+    const last = lastUser(body);
+    paid(modelId, last);
+    const inputTokens = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
+    send(res, 200, { ...answerFor(modelId, `answer:${modelId}:${last}`, inputTokens), metrics: { latencyMs: 1 } });
   }
 
   function finish(job: Job, status: string): void {
