@@ -11,10 +11,13 @@ import type { RunController } from '../../../src/vscode/runs/runController';
 import { startOpenAIBatchServer, type OpenAIBatchServer } from '../../servers/openaiBatchServer';
 import { extensionId, waitFor, workspaceUri } from './helpers';
 
-suite('Batch jobs in the editor', () => {
+suite('Batch jobs in the editor', function () {
+  // Each run has two jobs (one per candidate's model) and polls at the editor's own pace.
+  this.timeout(180_000);
   let server: OpenAIBatchServer;
   let api: { runs: RunController; activationMs: number; explorer: { getChildren(n?: unknown): Promise<unknown[]>; getTreeItem(n: unknown): vscode.TreeItem } };
   let before: unknown;
+  const started: string[] = [];
   suiteSetup(async () => {
     server = await startOpenAIBatchServer({ advanceOnPoll: false, perStep: 2 });
     const config = vscode.workspace.getConfiguration('promptAdapt');
@@ -25,6 +28,7 @@ suite('Batch jobs in the editor', () => {
     console.log(`    activation: activate() took ${api.activationMs.toFixed(0)} ms`);
   });
   suiteTeardown(async () => {
+    for (const runId of started) await api.runs.batches.stop(runId);
     await vscode.workspace.getConfiguration('promptAdapt').update('endpoints', before, vscode.ConfigurationTarget.Global);
     await server.close();
   });
@@ -38,9 +42,11 @@ suite('Batch jobs in the editor', () => {
     const created = server.stats.batchesCreated;
     const running = vscode.commands.executeCommand<RunResult>(CommandId.runPrompt, workspaceUri(prompt),
       { testSet: 'support', candidates: ['model-a', 'model-b'], confirm: false, judge: false, mode: 'batch' });
-    await waitFor(() => server.stats.batchesCreated > created, () => 'no batch was submitted', 60_000);
+    // Both candidates' jobs are out (one per model) before the wait stops.
+    await waitFor(() => server.stats.batchesCreated >= created + 2, () => 'the batches were not submitted', 90_000);
     await vscode.commands.executeCommand(CommandId.cancelRun);
     const result = await running;
+    started.push(result.runId);
     assert.equal(result.status, 'cancelled');
     assert.ok(jobsOf(result.runId).some((j) => !j.collected), 'the job is still out');
     return result;

@@ -1,0 +1,19 @@
+// The client side of the comparison benchmark, in a fresh process (bundled by bench/compare.ts like the CLI):
+// opens the store of the project and compares baseline and candidate over every question, as `prompt-adapt
+// compare` and the panel do. Prints one JSON line: time, questions compared, peak RSS.
+import fs from 'node:fs';
+import { buildComparison } from '../src/core/compare';
+
+export interface CompareScenarioResult { ms: number; n: number; peakRss: number; systems: number }
+
+async function main(): Promise<void> {
+  const project = process.argv[2]!;
+  const t0 = performance.now();
+  const report = await buildComparison(project, {});
+  const ms = performance.now() - t0;
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  const out: CompareScenarioResult = { ms, n: report.testSets[0]?.n ?? 0, peakRss: m ? Number(m[1]) * 1024 : 0, systems: report.testSets[0]?.systems.length ?? 0 };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
