@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const report = await buildComparison(project, {});
   const ms = performance.now() - t0;
   const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-  const out: CompareScenarioResult = { ms, n: report.testSets[0]?.n ?? 0, peakRss: m ? Number(m[1]) * 1024 : 0, systems: report.testSets[0]?.systems.length ?? 0 };
+  const out: CompareScenarioResult = { ms, n: report.testSets[0]?.n ?? 0, peakRss: m ? Number(m[1]) * 1024 : 0, systems: report.testSets[0]?.rows.length ?? 0 };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 

@@ -29,6 +29,10 @@ suite('Batch jobs in the editor', function () {
   });
   suiteTeardown(async () => {
     for (const runId of started) await api.runs.batches.stop(runId);
+    // The suites after this one run the same prompts on their own servers: they must find neither these runs nor
+    // their cached answers (this suite runs first, so the cache holds only its own).
+    for (const runId of started) fs.rmSync(runDir(runId), { recursive: true, force: true });
+    fs.rmSync(workspaceUri('.prompt-adapt/cache').fsPath, { recursive: true, force: true });
     await vscode.workspace.getConfiguration('promptAdapt').update('endpoints', before, vscode.ConfigurationTarget.Global);
     await server.close();
   });
