@@ -18,7 +18,11 @@ suite('Batch jobs in the editor', function () {
   let api: { runs: RunController; activationMs: number; explorer: { getChildren(n?: unknown): Promise<unknown[]>; getTreeItem(n: unknown): vscode.TreeItem } };
   let before: unknown;
   const started: string[] = [];
+  // Prompts of this suite's own (the last one to run), so no earlier suite's cached answer stands in for a batch.
+  const prompts = ['prompts/batch-a.prompt.yml', 'prompts/batch-b.prompt.yml'];
   suiteSetup(async () => {
+    const qa = fs.readFileSync(workspaceUri('prompts/qa.prompt.yml').fsPath, 'utf8');
+    prompts.forEach((p, i) => fs.writeFileSync(workspaceUri(p).fsPath, qa.replace(/^name: .*$/m, `name: Batch ${i}`).replace('Answer only from the article.', `Answer only from the article (batch ${i}).`)));
     server = await startOpenAIBatchServer({ advanceOnPoll: false, perStep: 2 });
     const config = vscode.workspace.getConfiguration('promptAdapt');
     before = config.inspect('endpoints')?.globalValue;
@@ -29,10 +33,7 @@ suite('Batch jobs in the editor', function () {
   });
   suiteTeardown(async () => {
     for (const runId of started) await api.runs.batches.stop(runId);
-    // The suites after this one run the same prompts on their own servers: they must find neither these runs nor
-    // their cached answers (this suite runs first, so the cache holds only its own).
-    for (const runId of started) fs.rmSync(runDir(runId), { recursive: true, force: true });
-    fs.rmSync(workspaceUri('.prompt-adapt/cache').fsPath, { recursive: true, force: true });
+    for (const p of prompts) fs.rmSync(workspaceUri(p).fsPath, { force: true });
     await vscode.workspace.getConfiguration('promptAdapt').update('endpoints', before, vscode.ConfigurationTarget.Global);
     await server.close();
   });
@@ -57,7 +58,7 @@ suite('Batch jobs in the editor', function () {
   }
 
   test('a run whose batch jobs are out is resumed by the activation entry point; results are stored without a new batch', async () => {
-    const stopped = await submitAndStop('prompts/qa.prompt.yml');
+    const stopped = await submitAndStop(prompts[0]!);
     const batches = server.stats.batchesCreated;
     for (let i = 0; i < 6; i++) server.advance(); // the provider finishes the jobs meanwhile
     const resumed = await api.runs.batches.resumeAll();
@@ -73,7 +74,7 @@ suite('Batch jobs in the editor', function () {
   });
 
   test('Cancel Batch Jobs cancels the job at the provider and keeps the rows it finished', async () => {
-    const stopped = await submitAndStop('prompts/qa.concise.prompt.yml');
+    const stopped = await submitAndStop(prompts[1]!);
     server.advance(); server.advance(); // in progress: 2 of the job's requests done
     const cancels = server.stats.cancels;
     const cancelling = vscode.commands.executeCommand<RunResult>(CommandId.cancelBatchJobs, { runId: stopped.runId, confirm: false });
