@@ -1,4 +1,4 @@
-// `npm run bench` (third part): the comparison of 100k paired questions (baseline and one candidate, judged, with
+// `npm run bench` (last part): the comparison of 100k paired questions (baseline and one candidate, judged, with
 // 200 human labels each) from a store on disk, in a fresh process: store open + comparison. Target: ≤ 2 s.
 //   node --import tsx bench/compare.ts [--questions N]
 import { spawnSync } from 'node:child_process';
