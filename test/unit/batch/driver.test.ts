@@ -2,7 +2,7 @@
 // re-queue what a job never ran, resume after a crash at any point without paying for a request twice.
 import assert from 'node:assert/strict';
 import { createBedrockBatchBackend } from '../../../src/core/batch/bedrockBatch';
-import { runBatches, submittingPrefix, type BatchDriverOptions, type PendingRequest } from '../../../src/core/batch/driver';
+import { cancelBatchJobs, runBatches, submittingPrefix, type BatchDriverOptions, type PendingRequest } from '../../../src/core/batch/driver';
 import { createOpenAIBatchBackend } from '../../../src/core/batch/openaiBatch';
 import { batchRequest, type BatchBackend, type BatchJob, type BatchOutcome } from '../../../src/core/batch/types';
 import { createBedrockBatchApi } from '../../../src/core/providers/bedrockBatchApi';
@@ -90,6 +90,20 @@ suite('batch driver', function () {
     await runBatches(pending(200), saved, h.opts);
     assert.equal(s.stats.batchesCreated, 1);
     assert.equal(h.recorded.size, 200);
+  });
+
+  test('cancel after the job finished meanwhile: the provider refuses, the job is marked and left to collect, no error', async () => {
+    const s = await start({ advanceOnPoll: false });
+    const backend = await openai(s);
+    const stale = (await backend.submit('oa', 'gpt-test', pending(20)))[0]!;
+    for (let i = 0; i < 4; i++) s.advance(); // completed at the provider; the saved job still says "submitted"
+    const [job] = await cancelBatchJobs([stale], async () => backend);
+    assert.equal(s.stats.cancels, 1, 'the cancel was asked for');
+    assert.equal(job!.state, 'completed');
+    assert.equal(job!.cancelRequested, true);
+    const h = harness(backend, { collectOnly: { notSent: (keys) => assert.deepEqual(keys, []) } });
+    await runBatches(pending(20), [job!], h.opts);
+    assert.equal(h.recorded.size, 20, 'its results are stored');
   });
 
   test('Bedrock: a group below the 100-record minimum runs live, the rest in a job', async () => {
