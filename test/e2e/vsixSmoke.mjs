@@ -107,7 +107,9 @@ try {
     }
     if (frame) {
       const text = await frame.evaluate(() => document.body.innerText);
-      check(/P\(better\)/.test(text) && /rogan-gladen/.test(text), 'the table shows P(better) and the default estimator');
+      // Verdict first: each candidate's statistics verdict in words, with the estimator `auto` chose for it.
+      check(/Statistics verdict/.test(text) && /\b(better|non-inferior|worse|inconclusive)\b/.test(text) && /rogan-gladen|ppi\+\+|human-only/.test(text),
+        'the verdict-first table shows each candidate\'s statistics verdict and the estimator chosen for it');
       if (await page.locator('.part.panel').isVisible().catch(() => false)) await palette('View: Hide Panel').catch(() => undefined);   // room for the picture
       await page.waitForTimeout(800);
       await page.screenshot({ path: path.join(shots, 'comparison-panel.png') });
