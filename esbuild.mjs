@@ -1,5 +1,5 @@
 // One build script, three shipped bundles (extension, CLI, webview) plus the integration-test bundle.
-//   node esbuild.mjs [--production] [--watch] [--tests] [--metafile]
+//   node esbuild.mjs [--production] [--watch] [--tests] [--dist DIR]   (DIR: where the shipped bundles go, default dist)
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +8,10 @@ import { cliLauncher } from './scripts/cliLauncher.mjs';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const withTests = process.argv.includes('--tests');
+const distArg = process.argv.indexOf('--dist');
+const dist = distArg > 0 ? process.argv[distArg + 1] : 'dist';
+/** The extension's main bundle as the .vsix ships it (production build) may not exceed 1.5 MB: activation loads all of it. */
+const MAIN_BUNDLE_LIMIT = 1.5 * 1024 * 1024;
 
 /** Prints errors in the format of the `$esbuild-watch` problem matcher. */
 const problemMatcher = {
@@ -69,23 +73,61 @@ const batchSdksApart = {
   },
 };
 
+/**
+ * The model SDKs load only when a model is first called, from bundles of their own, so the extension's main bundle
+ * stays small (≤ 1.5 MB, checked below) and activation never parses them. Each gateway module's dynamic
+ * `import('<package>')` becomes a load of `dist/<bundle>.js`, which holds the packages of one gateway (one copy of
+ * the code they share) under one key each.
+ */
+const lazySdks = [
+  { bundle: 'openaiSdk', gateway: path.join('core', 'providers', 'openai.ts'), packages: { openai: 'openai' } },
+  {
+    bundle: 'bedrockSdk', gateway: path.join('core', 'providers', 'bedrock.ts'),
+    packages: { runtime: '@aws-sdk/client-bedrock-runtime', httpHandler: '@smithy/node-http-handler', credentials: '@aws-sdk/credential-providers' },
+  },
+];
+const lazySdksApart = {
+  name: 'lazy-sdks-apart',
+  setup(build) {
+    for (const { bundle, gateway, packages } of lazySdks) {
+      for (const [key, pkg] of Object.entries(packages)) {
+        const filter = new RegExp(`^${pkg.replace(/[.]/g, '\\.')}$`);
+        build.onResolve({ filter }, (args) => args.importer.endsWith(gateway) && args.kind === 'dynamic-import'
+          ? { path: `${bundle}:${key}`, namespace: 'lazy-sdk' } : undefined);
+      }
+    }
+    build.onResolve({ filter: /^\.\/\w+Sdk\.js$/ }, (args) => args.namespace === 'lazy-sdk' ? { path: args.path, external: true } : undefined);
+    // The package's module namespace as its own module (marked ES so the importer sees `default` as the package's).
+    build.onLoad({ filter: /.*/, namespace: 'lazy-sdk' }, (args) => {
+      const [bundle, key] = args.path.split(':');
+      return { contents: `module.exports = Object.assign(Object.defineProperty({}, '__esModule', { value: true }), require('./${bundle}.js').${key});`, loader: 'js' };
+    });
+  },
+};
+/** A lazy SDK bundle's entry: each package's namespace under its key. */
+const lazySdkEntry = ({ packages }) => ({
+  contents: Object.entries(packages).map(([key, pkg]) => `export * as ${key} from '${pkg}';`).join('\n'), resolveDir: '.', loader: 'js',
+});
+const apart = [...node.plugins, batchSdksApart, lazySdksApart];
+
 const bundles = [
-  { ...node, plugins: [...node.plugins, batchSdksApart], entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, plugins: apart, entryPoints: ['src/extension.ts'], outfile: `${dist}/extension.js`, external: ['vscode'] },
   // The CLI proper; dist/cli.js (written below) is the executable that loads it.
-  { ...node, plugins: [...node.plugins, batchSdksApart], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cliMain.js', external: [] },
+  { ...node, plugins: apart, entryPoints: ['src/cli/main.ts'], outfile: `${dist}/cliMain.js`, external: [] },
+  ...lazySdks.map((sdk) => ({ ...node, stdin: lazySdkEntry(sdk), outfile: `${dist}/${sdk.bundle}.js`, external: [] })),
   // The batch SDKs (S3 and the Bedrock control plane) in their own file, loaded on first Bedrock batch use.
-  { ...node, entryPoints: ['src/core/providers/bedrockBatchApi.ts'], outfile: 'dist/bedrockBatchApi.js', external: [] },
+  { ...node, entryPoints: ['src/core/providers/bedrockBatchApi.ts'], outfile: `${dist}/bedrockBatchApi.js`, external: [] },
   // The SIMULATED model server of the bundled example, started by the walkthrough in its own process.
-  { ...node, entryPoints: ['scripts/demo/simulatedModelServer.ts'], outfile: 'dist/simulatedModelServer.js', external: [] },
+  { ...node, entryPoints: ['scripts/demo/simulatedModelServer.ts'], outfile: `${dist}/simulatedModelServer.js`, external: [] },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, sourcemap: 'linked',
     sourcesContent: false, logLevel: 'warning', plugins: [problemMatcher, noFocusVisibleProbe],
-    entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js',
+    entryPoints: ['webview/main.ts'], outfile: `${dist}/webview/main.js`,
   },
   // The quick side-by-side check's own view (no UI toolkit: a form and columns of text).
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, sourcemap: 'linked',
-    sourcesContent: false, logLevel: 'warning', plugins: [problemMatcher], entryPoints: ['webview/quickCheck/main.ts'], outfile: 'dist/webview/quickCheck.js',
+    sourcesContent: false, logLevel: 'warning', plugins: [problemMatcher], entryPoints: ['webview/quickCheck/main.ts'], outfile: `${dist}/webview/quickCheck.js`,
   },
 ];
 if (withTests) {
@@ -98,9 +140,9 @@ if (withTests) {
 
 /** dist/cli.js: the executable that turns on the compile cache and loads dist/cliMain.js (scripts/cliLauncher.mjs). */
 function writeCliLauncher() {
-  fs.mkdirSync('dist', { recursive: true });
-  fs.writeFileSync('dist/cli.js', cliLauncher());
-  fs.chmodSync('dist/cli.js', 0o755);
+  fs.mkdirSync(dist, { recursive: true });
+  fs.writeFileSync(`${dist}/cli.js`, cliLauncher());
+  fs.chmodSync(`${dist}/cli.js`, 0o755);
 }
 writeCliLauncher();
 
@@ -110,11 +152,25 @@ if (watch) {
 } else {
   const results = await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
-  fs.copyFileSync('webview/main.css', 'dist/webview/main.css');
-  fs.copyFileSync('webview/quickCheck/quickCheck.css', 'dist/webview/quickCheck.css');
+  fs.copyFileSync('webview/main.css', `${dist}/webview/main.css`);
+  fs.copyFileSync('webview/quickCheck/quickCheck.css', `${dist}/webview/quickCheck.css`);
   for (const r of results) {
     for (const [file, out] of Object.entries(r.metafile.outputs)) {
-      if (!file.endsWith('.map') && !file.startsWith('out/')) console.log(`${file.padEnd(28)} ${(out.bytes / 1024).toFixed(0).padStart(6)} KB`);
+      if (!file.endsWith('.map') && !file.startsWith('out/test/')) console.log(`${file.padEnd(28)} ${(out.bytes / 1024).toFixed(0).padStart(6)} KB`);
     }
   }
+  if (production) checkMainBundleSize();
+}
+
+/** Fails the production build (and so `npm run package`, whose prepublish step it is) when the main bundle is too big. */
+function checkMainBundleSize() {
+  const bytes = fs.statSync(`${dist}/extension.js`).size;
+  const limit = `${(MAIN_BUNDLE_LIMIT / 1024).toFixed(0)} KB`;
+  if (bytes <= MAIN_BUNDLE_LIMIT) {
+    console.log(`main bundle ${(bytes / 1024).toFixed(0)} KB of at most ${limit}`);
+    return;
+  }
+  console.error(`✘ ${dist}/extension.js is ${(bytes / 1024).toFixed(0)} KB, over the ${limit} limit: load what activation does not need `
+    + 'from a bundle of its own (see lazySdks), or find what grew with `esbuild --metafile`.');
+  process.exitCode = 1;
 }
