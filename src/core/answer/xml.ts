@@ -21,13 +21,33 @@ export function parseXmlPath(path: string): XmlPath {
   return { elements: parts, attribute };
 }
 
+const knownPaths = new Map<string, XmlPath>();
+
+/** `parseXmlPath`, once per path (callers must not change the result). */
+function knownPath(path: string): XmlPath {
+  let p = knownPaths.get(path);
+  if (!p) {
+    if (knownPaths.size > 64) knownPaths.clear();
+    knownPaths.set(path, (p = parseXmlPath(path)));
+  }
+  return p;
+}
+
 interface Span { start: number; end: number; closed: boolean }
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 
+/** The tag pattern of each element name (a comparison reads 100k outputs with one or two names). */
+const tagPatterns = new Map<string, RegExp>();
+
 /** Top-level occurrences of element `name` in `text` (nested ones of the same name belong to their parent). */
 export function findElements(text: string, name: string, limit = 16): Span[] {
-  const re = new RegExp(`<(/?)${escapeRe(name)}(?=[\\s/>])[^<>]*>`, 'gu');
+  let re = tagPatterns.get(name);
+  if (!re) {
+    if (tagPatterns.size > 64) tagPatterns.clear();
+    tagPatterns.set(name, (re = new RegExp(`<(/?)${escapeRe(name)}(?=[\\s/>])[^<>]*>`, 'gu')));
+  }
+  re.lastIndex = 0;
   const spans: Span[] = [];
   let depth = 0;
   let start = -1;
@@ -128,8 +148,72 @@ function flagValue(value: Node): boolean {
 
 interface Located { tree?: Node; reason?: string; several: boolean; segment: string }
 
+/** Tags the quick reader takes: names without namespace or dots (a path separator), no attributes. */
+const PLAIN_TAG = /<(\/?)([A-Za-z_][A-Za-z0-9_-]*)(\/?)>/uy;
+/** Answer paths the quick reader takes: plain names (the parser reads wildcards and other path syntax itself). */
+const PLAIN_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/u;
+
+interface Open { name: string; onStopPath: boolean; children?: Record<string, Node>; text: string }
+
+/** Deeper outputs go to the parser, which has its own nesting limit (and says so). */
+const PLAIN_DEPTH = 32;
+
+/** Adds a finished element to its parent the way fast-xml-parser does: a repeated name becomes an array. */
+function addChild(parent: Open, name: string, value: Node): void {
+  const children = (parent.children ??= {});
+  const prev = children[name];
+  if (prev === undefined) children[name] = value;
+  else if (Array.isArray(prev)) prev.push(value);
+  else children[name] = [prev, value];
+}
+
+/**
+ * The tree fast-xml-parser (as parserFor sets it up) builds, for the plain shape most outputs have: elements
+ * without attributes, each holding either text or child elements, and text without `&`, `<`, `>`, `]]>` or `\r`.
+ * Such a segment is well-formed, so it also passes the validator. Anything else gives undefined and goes to the
+ * parser: building one costs more than reading a typical output (test/unit/answer/xml.test.ts checks both agree).
+ */
+export function plainTree(segment: string, stopPath: string): Node | undefined {
+  if (segment.includes('\r') || segment.includes('&') || segment.includes(']]>')) return undefined;
+  const stop = knownPath(stopPath).elements;
+  const isStop = (depth: number, onStopPath: boolean): boolean => onStopPath && depth === stop.length - 1;
+  const stack: Open[] = [];
+  let pos = 0;
+  while (pos < segment.length) {
+    const lt = segment.indexOf('<', pos);
+    if (lt === -1) return undefined;
+    const text = segment.slice(pos, lt);
+    const top = stack[stack.length - 1];
+    if (text !== '') { if (!top || text.includes('>')) return undefined; top.text += text; }
+    PLAIN_TAG.lastIndex = lt;
+    const m = PLAIN_TAG.exec(segment);
+    if (!m || m[2]! in Object.prototype) return undefined;   // `constructor`, `__proto__`: the parser's business
+    const [whole, closing, name, selfClosing] = m as unknown as [string, string, string, string];
+    pos = lt + whole.length;
+    if (closing) {
+      if (selfClosing || top?.name !== name) return undefined;
+      stack.pop();
+      const stopNode = isStop(stack.length, top.onStopPath);
+      if (top.children && top.text.trim() !== '') return undefined;   // text beside elements
+      const value: Node = top.children ?? (stopNode ? top.text : top.text.trim());
+      const parent = stack[stack.length - 1];
+      if (!parent) return pos === segment.length ? { [name]: value } : undefined;
+      addChild(parent, name, value);
+      continue;
+    }
+    if (top && isStop(stack.length - 1, top.onStopPath)) return undefined;   // markup inside the answer: the parser keeps it raw
+    if (stack.length >= PLAIN_DEPTH) return undefined;
+    const onStopPath = (top ? top.onStopPath : true) && stop[stack.length] === name;
+    if (selfClosing) {
+      if (!top) return pos === segment.length ? { [name]: '' } : undefined;
+      addChild(top, name, '');
+    } else stack.push({ name, onStopPath, text: '' });
+  }
+  return undefined;
+}
+
 /** Finds the first `root` element, validates it, and parses it (never throws). */
-function locate(text: string, root: string, stopPath: string): Located | undefined {
+function locate(text: string, root: string, stopPath: string, usePlainReader: boolean): Located | undefined {
   const spans = findElements(text, root, 2);
   const first = spans[0];
   if (!first) return undefined;
@@ -138,6 +222,10 @@ function locate(text: string, root: string, stopPath: string): Located | undefin
   if (!first.closed) { reasons.push(`unclosed <${root}>`); segment += `</${root}>`; }
   const several = spans.length > 1;
   if (several) reasons.push(`several <${root}> elements; the first was used`);
+  if (first.closed && usePlainReader && PLAIN_PATH.test(stopPath)) {
+    const plain = plainTree(segment, stopPath);
+    if (plain !== undefined) return { tree: plain, reason: reasons.length ? clip(reasons.join('; ')) : undefined, several, segment };
+  }
   const valid = XMLValidator.validate(segment);
   if (valid !== true) reasons.push(`malformed XML: ${valid.err.msg}`);
   let tree: Node;
@@ -157,23 +245,24 @@ function rawLeaf(segment: string, leaf: string): string | undefined {
   return elementText(inner);
 }
 
-/** Reads an XML output by the spec's paths. Never throws, whatever the output. */
-export function parseXmlOutput(output: string, spec: { answer: string; idk?: string }): ParsedOutput {
+/** Reads an XML output by the spec's paths. Never throws, whatever the output. `plainReader: false` (tests): always the parser. */
+export function parseXmlOutput(output: string, spec: { answer: string; idk?: string }, opts: { plainReader?: boolean } = {}): ParsedOutput {
+  const usePlainReader = opts.plainReader ?? true;
   try {
     const text = stripThinking(output);
     if (text.trim() === '') return invalid('empty output');
-    const answerPath = parseXmlPath(spec.answer).elements;
+    const answerPath = knownPath(spec.answer).elements;
     const root = answerPath[0];
     if (!root) return invalid(`bad answer path '${spec.answer}'`);
     const stopPath = answerPath.join('.');
-    const located = locate(text, root, stopPath);
+    const located = locate(text, root, stopPath, usePlainReader);
 
     // The IDK flag may live under the same root or in an element of its own.
     let idk = false;
     if (spec.idk) {
-      const p = parseXmlPath(spec.idk);
+      const p = knownPath(spec.idk);
       const idkRoot = p.elements[0];
-      const src = idkRoot === root ? located : idkRoot ? locate(text, idkRoot, stopPath) : undefined;
+      const src = idkRoot === root ? located : idkRoot ? locate(text, idkRoot, stopPath, usePlainReader) : undefined;
       if (src?.tree !== undefined) {
         const el = walk(src.tree, p.elements, { found: false });
         idk = p.attribute === undefined ? flagValue(el) : el !== null && typeof el === 'object' && !Array.isArray(el) && flagValue(el[`@${p.attribute}`]);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { parseOutput } from '../../../src/core/answer/parse';
-import { decodeEntities, parseXmlOutput, parseXmlPath } from '../../../src/core/answer/xml';
+import { decodeEntities, parseXmlOutput, parseXmlPath, plainTree } from '../../../src/core/answer/xml';
 
 const spec = { format: 'xml', answer: 'response.answer', idk: 'response.cannot_answer' } as const;
 const parse = (s: string) => parseOutput(s, spec);
@@ -109,5 +109,42 @@ suite('output/xml', () => {
       assert.equal(typeof r.schemaValid, 'boolean');
       if (!r.schemaValid) assert.ok(r.reason && r.reason.length <= 200);
     }), { numRuns: 2000 });
+  });
+
+  test('the quick reader of plain outputs reads every output as the parser does', () => {
+    // Outputs built from elements (some plain, some with what only the parser reads), text and prose, under
+    // answer/IDK paths of several shapes: the result must not depend on which reader took the output.
+    const names = ['response', 'answer', 'cannot_answer', 'r', 'a', 'x-y', 'x.y', 'ns:a', '_z', 'constructor', '__proto__'];
+    const texts = ['Paris', ' no ', 'false', '0', '', ' ', '\n  ', 'a > b', 'x &amp; y', 'x & y', ']]>', 'a\r\nb', '\u00a0', '"q" \'s\'', 'Ünïcödé'];
+    const element = fc.letrec<{ node: string }>((tie) => ({
+      node: fc.oneof({ depthSize: 'small', withCrossShrink: true },
+        fc.tuple(fc.constantFrom(...names), fc.constantFrom(...texts)).map(([n, t]) => `<${n}>${t}</${n}>`),
+        fc.constantFrom(...names).map((n) => `<${n}/>`),
+        fc.tuple(fc.constantFrom(...names), fc.array(tie('node'), { maxLength: 3 }), fc.constantFrom('', '\n', ' ', 'stray', '<!-- c -->', '<![CDATA[z]]>'))
+          .map(([n, kids, sep]) => `<${n}>${kids.join(sep)}</${n}>`),
+        fc.tuple(fc.constantFrom(...names), fc.constantFrom(' idk="true"', ' idk', ' x="1"'), fc.constantFrom(...texts)).map(([n, a, t]) => `<${n}${a}>${t}</${n}>`),
+      ),
+    })).node;
+    const specs = [
+      { answer: 'response.answer', idk: 'response.cannot_answer' }, { answer: 'answer' }, { answer: 'response.answer', idk: 'response@idk' },
+      { answer: 'r.a', idk: 'cannot_answer' }, { answer: 'response.x-y.a' }, { answer: 'response.*' }, { answer: 'r.a', idk: 'r.constructor' },
+    ];
+    let plain = 0;
+    fc.assert(fc.property(fc.constantFrom('', 'Sure: ', '```xml\n'), fc.array(element, { minLength: 1, maxLength: 2 }), fc.constantFrom('', '\n```', ' done </answer>'), fc.constantFrom(...specs),
+      (before, els, after, s) => {
+        const output = before + els.join('\n') + after;
+        if (plainTree(els[0]!, parseXmlPath(s.answer).elements.join('.')) !== undefined) plain++;
+        assert.deepEqual(parseXmlOutput(output, s), parseXmlOutput(output, s, { plainReader: false }), output);
+      }), { numRuns: 4000, seed: 15 });
+    assert.ok(plain > 400, `the quick reader took only ${plain} of 4000 outputs`);
+  });
+  test('the quick reader takes the usual outputs and leaves the rest to the parser', () => {
+    assert.deepEqual(plainTree('<response><answer> Paris </answer><x><y/></x><y>1</y><y>2</y></response>', 'response.answer'),
+      { response: { answer: ' Paris ', x: { y: '' }, y: ['1', '2'] } });
+    for (const s of ['<response><answer>a &amp; b</answer></response>', '<response idk="1"></response>', '<response>t<answer>a</answer></response>',
+      '<response><answer><b>a</b></answer></response>', '<response><!-- c --></response>', '<response><answer>a</answer></response> ',
+      `<response>${'<a>'.repeat(40)}${'</a>'.repeat(40)}</response>`]) {
+      assert.equal(plainTree(s, 'response.answer'), undefined, s);
+    }
   });
 });
