@@ -458,9 +458,10 @@ function judgedWithoutVerdicts(facts: readonly ExampleFacts[], subject: string, 
  */
 function judgedEnough(ctx: Ctx, row: SystemRow, systems: readonly SystemData[]): boolean {
   for (const d of systems) {
-    const answered = [...d.examples.values()].filter((f) => !f.idk);
-    const unjudged = answered.filter((f) => f.verdict !== 0 && f.verdict !== 1).length;
+    let unjudged = 0;
+    for (const f of d.examples.values()) if (!f.idk && f.verdict !== 0 && f.verdict !== 1) unjudged++;
     if (unjudged === 0) continue;
+    const answered = [...d.examples.values()].filter((f) => !f.idk);
     const who = `${d.candidate.id} on ${rel(ctx.dir, d.promptPath)}`;
     if (unjudged === answered.length) {
       // Judged without one verdict is not "never judged": judging again would give the same, so say what happened.

@@ -67,12 +67,13 @@ export async function latestOutputs(store: Store, promptPath: string, runs: read
   return { promptPath, runIds: runs.map((m) => m.runId), byCandidate };
 }
 
+/** A run's latest verdict per (metric, candidate, example), as nested maps (no key string per verdict). */
+type RunVerdicts = Map<string, Map<string, Map<string, VerdictRecord>>>;
+
 /** Verdicts over some runs, found by the output they judged: of one metric (`verdictFor`) or of all (`verdictsFor`). */
 export class VerdictIndex {
-  /** (metric, candidate, example, outputHash) -> verdict; a later run's verdict wins. */
-  private readonly byOutput = new Map<string, VerdictRecord>();
-  /** (metric, run, candidate, example) -> verdict without an output hash (older judges). */
-  private readonly byRun = new Map<string, VerdictRecord>();
+  /** Each run's latest verdicts (later lines of a run win), newest run first. */
+  private readonly runs: { runId: string; verdicts: RunVerdicts }[] = [];
   /** Metrics seen, in first-seen order. */
   private readonly metrics: string[] = [];
   /** Lines of the verdict files that could not be read. */
@@ -82,24 +83,34 @@ export class VerdictIndex {
   constructor(store: Store, runIds: readonly string[], readonly metricId: string | undefined) {
     if (metricId === undefined) return;
     for (const runId of runIds) {
-      for (const v of store.readVerdicts(runId, (p) => this.problems.push(p)).values()) {
-        if (metricId !== '*' && v.metricId !== metricId) continue;
-        if (!this.metrics.includes(v.metricId)) this.metrics.push(v.metricId);
-        if (v.outputHash) this.byOutput.set(`${v.metricId}\0${v.candidateId}\0${v.exampleId}\0${v.outputHash}`, v);
-        else this.byRun.set(`${v.metricId}\0${runId}\0${v.candidateId}\0${v.exampleId}`, v);
-      }
+      const verdicts: RunVerdicts = new Map();
+      store.forEachVerdict(runId, (v) => {
+        if (metricId !== '*' && v.metricId !== metricId) return;
+        let byCandidate = verdicts.get(v.metricId);
+        if (!byCandidate) { verdicts.set(v.metricId, (byCandidate = new Map())); if (!this.metrics.includes(v.metricId)) this.metrics.push(v.metricId); }
+        let byExample = byCandidate.get(v.candidateId);
+        if (!byExample) byCandidate.set(v.candidateId, (byExample = new Map()));
+        byExample.set(v.exampleId, v);
+      }, (p) => this.problems.push(p));
+      this.runs.unshift({ runId, verdicts });
     }
   }
 
-  /** The verdict on exactly this output: a verdict on an earlier, different output never counts. */
+  /**
+   * The verdict on exactly this output: the newest run's verdict on an output with its hash, else (older judges
+   * stored no hash) the verdict its own run gave without one. A verdict on an earlier, different output never counts.
+   */
   verdictFor(c: Chosen, metricId = this.metricId): VerdictRecord | undefined {
     if (metricId === undefined) return undefined;
     const { r } = c;
     if (r.outputHash) {
-      const v = this.byOutput.get(`${metricId}\0${r.candidateId}\0${r.exampleId}\0${r.outputHash}`);
-      if (v) return v;
+      for (const run of this.runs) {
+        const v = run.verdicts.get(metricId)?.get(r.candidateId)?.get(r.exampleId);
+        if (v?.outputHash === r.outputHash) return v;
+      }
     }
-    return this.byRun.get(`${metricId}\0${c.runId}\0${r.candidateId}\0${r.exampleId}`);
+    const own = this.runs.find((run) => run.runId === c.runId)?.verdicts.get(metricId)?.get(r.candidateId)?.get(r.exampleId);
+    return own && !own.outputHash ? own : undefined;
   }
 
   /** Every indexed metric's verdict on exactly this output. */

@@ -146,7 +146,7 @@ export function systemData(opts: {
     const v = verdicts.verdictFor(c);
     const verdict = v ? v.verdict : undefined;
     if (verdict === 0 || verdict === 1) { d.nJudged++; d.judged += verdict; } else d.noVerdict++;
-    d.examples.set(r.exampleId, { idk: parsed.idk, verdict, ...(verdict === null && v?.reason ? { noVerdictReason: v.reason } : {}) });
+    d.examples.set(r.exampleId, verdict === null && v?.reason ? { idk: parsed.idk, verdict, noVerdictReason: v.reason } : { idk: parsed.idk, verdict });
     if (typeof r.latencyMs === 'number') latencies.push(r.latencyMs);
     if (plausibleTokens(r.inputTokens)) d.inputTokens += r.inputTokens;
     if (plausibleTokens(r.outputTokens)) d.outputTokens += r.outputTokens;

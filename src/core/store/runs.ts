@@ -192,10 +192,12 @@ export function forEachResponse(root: string, runId: string, fn: (r: ResponseRec
   return forEachJsonLine<ResponseRecord>(file, (r, line) => {
     if (typeof r.output === 'string') {
       const actual = outputHash(r.output);
-      if (r.outputHash !== undefined && r.outputHash !== actual) {
-        onProblem?.({ file, line, kind: 'edited-output', message: 'this output is not the text that was stored (its hash differs): its verdicts and labels no longer apply; judge the run again' });
+      if (r.outputHash !== actual) {   // (an equal one is kept: one string per output, not two)
+        if (r.outputHash !== undefined) {
+          onProblem?.({ file, line, kind: 'edited-output', message: 'this output is not the text that was stored (its hash differs): its verdicts and labels no longer apply; judge the run again' });
+        }
+        r.outputHash = actual;
       }
-      r.outputHash = actual;
     }
     fn(r);
   }, { onProblem, check: responseProblem });

@@ -16,7 +16,7 @@ import {
   cacheDir, checkResponseCount, findResumableRun, forEachResponse, listRuns, listRunsChecked, readManifest, readResponses, responsesPath,
   runDir, writeManifest, writeManifestAsync, type RunManifest,
 } from './runs';
-import { readVerdicts, VerdictWriter, verdictsPath } from './verdicts';
+import { forEachVerdict, readVerdicts, VerdictWriter, verdictsPath } from './verdicts';
 
 /** The store's folder name, beside the project file (or in the folder an ad-hoc run starts in). */
 export const STORE_FOLDER = '.prompt-adapt';
@@ -146,9 +146,16 @@ export class Store {
    */
   async forEachResponseChecked(m: RunManifest, fn: (r: ResponseRecord) => void, onProblem: OnStoreProblem): Promise<void> {
     const problems: StoreProblem[] = [];
-    const pairs = new Set<string>();
-    await forEachResponse(this.root, m.runId, (r) => { pairs.add(`${r.exampleId}\0${r.candidateId}`); fn(r); }, (p) => problems.push(p));
-    for (const p of checkResponseCount(this.root, m, pairs.size, problems)) onProblem(p);
+    // Examples per candidate: no key string per line.
+    const pairs = new Map<string, Set<string>>();
+    let pairCount = 0;
+    await forEachResponse(this.root, m.runId, (r) => {
+      let examples = pairs.get(r.candidateId);
+      if (!examples) pairs.set(r.candidateId, (examples = new Set()));
+      if (!examples.has(r.exampleId)) { examples.add(r.exampleId); pairCount++; }
+      fn(r);
+    }, (p) => problems.push(p));
+    for (const p of checkResponseCount(this.root, m, pairCount, problems)) onProblem(p);
   }
   /** The crash-safe appender of a run's responses; only the holder of the run's lock writes them. */
   openResponses(runId: string): JsonlAppender { return new JsonlAppender(responsesPath(this.root, runId), { dropCutOff: true }); }
@@ -161,6 +168,8 @@ export class Store {
 
   /** The latest verdict per (metric, candidate, example) of a run. */
   readVerdicts(runId: string, onProblem?: OnStoreProblem): Map<string, VerdictRecord> { return readVerdicts(verdictsPath(this.runDir(runId)), onProblem); }
+  /** Every verdict line of a run in file order (several may exist per (metric, candidate, example): the last wins). */
+  forEachVerdict(runId: string, fn: (v: VerdictRecord) => void, onProblem?: OnStoreProblem): void { forEachVerdict(verdictsPath(this.runDir(runId)), fn, onProblem); }
   openVerdictWriter(runId: string): VerdictWriter { return new VerdictWriter(verdictsPath(this.runDir(runId))); }
   /** Size of a run's verdicts file (0 when absent): judging a stored run changes it without touching the manifest. */
   verdictsSize(runId: string): number {

@@ -21,10 +21,15 @@ function verdictProblem(v: unknown): string | undefined {
   return undefined;
 }
 
+/** Every verdict line of a file in order (several may exist per key: the last wins); other lines are told to `onProblem`. */
+export function forEachVerdict(file: string, fn: (v: VerdictRecord) => void, onProblem?: OnStoreProblem): void {
+  forEachJsonLineSync<VerdictRecord>(file, fn, { onProblem, check: verdictProblem });
+}
+
 /** The latest verdict per key (later lines win); lines that are not verdicts are told to `onProblem`. */
 export function readVerdicts(file: string, onProblem?: OnStoreProblem): Map<string, VerdictRecord> {
   const out = new Map<string, VerdictRecord>();
-  forEachJsonLineSync<VerdictRecord>(file, (v) => { out.set(verdictKey(v), v); }, { onProblem, check: verdictProblem });
+  forEachVerdict(file, (v) => { out.set(verdictKey(v), v); }, onProblem);
   return out;
 }
 
