@@ -7,7 +7,7 @@ import type { OutputState } from '../stats/stateTable';
 import type { Confusion } from '../stats/types';
 import { median, styleStats, type StyleChecker, type StyleStats } from '../style/check';
 import type { StyleResult } from '../style/types';
-import { checkTokenCount } from '../providers/replies';
+import { plausibleTokenCount } from '../providers/replies';
 import { labelKey, type Chosen, type CombinedLabel, type VerdictIndex } from './gather';
 
 /** What one example contributes to its system. */
@@ -64,7 +64,8 @@ function costOf(r: Chosen['r'], c: Candidate): number | undefined {
   return (r.inputTokens * c.price.inputPerMTok + r.outputTokens * c.price.outputPerMTok) / 1e6;
 }
 
-const plausibleTokens = (n: number | undefined): n is number => checkTokenCount(n).tokens !== undefined;
+/** (No object per call: a comparison asks 4 times per output.) */
+const plausibleTokens = (n: number | undefined): n is number => plausibleTokenCount(n);
 
 /** The error kinds of replies that came but hold no whole answer: the model failed, not the request. */
 const UNUSABLE_REPLY_KINDS: ReadonlySet<string> = new Set(['truncated', 'truncated-answer', 'empty-output']);
@@ -83,9 +84,16 @@ export function stateOf(f: ExampleFacts): OutputState | undefined {
 
 type LabelCounts = Pick<SystemData, 'labels' | 'idkLabels' | 'usedLabels'>;
 
+/** The labels, and the output hashes they are on: most outputs have none, and the hash tells without building a key. */
+interface Labels { byKey: ReadonlyMap<string, CombinedLabel>; hashes: ReadonlySet<string> }
+
+function labelsOf(byKey: ReadonlyMap<string, CombinedLabel>): Labels {
+  return { byKey, hashes: new Set([...byKey.keys()].map((k) => k.slice(0, k.indexOf('\0')))) };
+}
+
 /** Counts the human label of one output, if it has one, into the system's calibration counts. */
-function addLabel(d: LabelCounts, r: Chosen['r'], idk: boolean, verdict: ExampleFacts['verdict'], labels: ReadonlyMap<string, CombinedLabel>): void {
-  const key = r.outputHash ? labelKey(r.outputHash, r.exampleId) : undefined;
+function addLabel(d: LabelCounts, r: Chosen['r'], idk: boolean, verdict: ExampleFacts['verdict'], { byKey: labels, hashes }: Labels): void {
+  const key = r.outputHash && hashes.has(r.outputHash) ? labelKey(r.outputHash, r.exampleId) : undefined;
   const label = key ? labels.get(key) : undefined;
   if (!key || !label) return;
   if (idk) {
@@ -106,11 +114,12 @@ function addLabel(d: LabelCounts, r: Chosen['r'], idk: boolean, verdict: Example
 export function calibrationCounts(opts: { chosen: ReadonlyMap<string, Chosen> | undefined; outputSpec: OutputSpec | undefined;
   verdicts: VerdictIndex; labels: ReadonlyMap<string, CombinedLabel> }): LabelCounts {
   const d: LabelCounts = { labels: { tp: 0, fn: 0, fp: 0, tn: 0 }, idkLabels: 0, usedLabels: new Map() };
+  const labels = labelsOf(opts.labels);
   for (const c of opts.chosen?.values() ?? []) {
     const { r } = c;
     if (r.error || typeof r.output !== 'string') continue;
     const v = opts.verdicts.verdictFor(c);
-    addLabel(d, r, parseOutput(r.output, opts.outputSpec).idk, v ? v.verdict : undefined, opts.labels);
+    addLabel(d, r, parseOutput(r.output, opts.outputSpec).idk, v ? v.verdict : undefined, labels);
   }
   return d;
 }
@@ -120,7 +129,8 @@ export function systemData(opts: {
   candidate: Candidate; promptPath: string; chosen: ReadonlyMap<string, Chosen> | undefined; outputSpec: OutputSpec | undefined;
   checker: StyleChecker; verdicts: VerdictIndex; labels: ReadonlyMap<string, CombinedLabel>;
 }): SystemData {
-  const { candidate, checker, verdicts, labels } = opts;
+  const { candidate, checker, verdicts } = opts;
+  const labels = labelsOf(opts.labels);
   const d: SystemData = {
     candidate, promptPath: opts.promptPath, examples: new Map(), n: 0, errors: 0, errorKinds: {}, unusable: 0, costUnknown: 0, idk: 0, schemaFailures: 0, judged: 0, nJudged: 0, noVerdict: 0,
     inputTokens: 0, outputTokens: 0, style: styleStats([], checker.ruleIds), labels: { tp: 0, fn: 0, fp: 0, tn: 0 }, idkLabels: 0, usedLabels: new Map(),

@@ -36,8 +36,13 @@ const MAX_PLAUSIBLE_TOKENS = 100_000_000;
 /** A token count as reported, or undefined with the reason when it cannot be true (negative, fractional, not finite, absurd). */
 export function checkTokenCount(n: unknown): { tokens?: number; problem?: string } {
   if (n === undefined || n === null) return {};
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_PLAUSIBLE_TOKENS) return { problem: String(n) };
+  if (!plausibleTokenCount(n)) return { problem: String(n) };
   return { tokens: n };
+}
+
+/** Whether `n` is a token count a server could have meant (`checkTokenCount` gives it back as `tokens`). */
+export function plausibleTokenCount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_PLAUSIBLE_TOKENS;
 }
 
 /** Checked usage of one reply: impossible counts are dropped (the cost is then unknown), with a message saying which. */
