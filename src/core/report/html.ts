@@ -3,7 +3,7 @@
 // file names and notes are untrusted and must show as text.
 import { shownPoint, type CellStatus, type ComparisonReport, type CoverSet, type DecisionRow, type Note, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
 import { COST_CHART_CAPTION, COST_CHART_LEGEND, costChartRows, costChartSvg, type SvgNode } from '../../protocol/costChart';
-import { failingRules, labelCountText, labelCounts, labelLines, LABEL_DEFINITION, mergedNotes, STATUS_ORDER, STATUS_STYLE, VERDICT_ORDER, VERDICT_WORDS } from '../../protocol/legend';
+import { failingRules, labelCountText, labelCounts, labelLines, LABEL_DEFINITION, mergedNotes, requirementWords, STATUS_ORDER, STATUS_STYLE, VERDICT_ORDER, VERDICT_WORDS } from '../../protocol/legend';
 import { escapeHtml as h, money, num, pct, pp, ppInterval } from './format';
 
 /** Status colours from the shared legend (protocol/legend), light and dark, as classes the text and the plot use. */
@@ -48,7 +48,7 @@ function verdictHtml(decisions: readonly DecisionRow[], rows: readonly SystemRow
     const why = failingRules(d);
     return [td(d.systemId), `<td>${status(d.overall)}</td>`, td(d.verdict ? VERDICT_WORDS[d.verdict].word : '–'),
       `<td>${why.length ? `<ul>${why.map((w) => `<li>${h(w.text)}</li>`).join('')}</ul>` : 'passes every rule'}</td>`,
-      td(money(r?.costPer1k), true), td(d.covers?.map((c) => c.replace(/^region:/, '')).join(', ') || '–')];
+      td(money(r?.costPer1k), true), td(d.covers?.map((c) => requirementWords(c)).join(', ') || '–')];
   }), 'fit');
 }
 
@@ -181,13 +181,13 @@ function testSetHtml(ts: TestSetComparison): string {
 
 /** Which member serves each region, at what cost per 1000 requests. */
 const servingHtml = (b: CoverSet): string => (b.serving?.length
-  ? tableHtml(['Region', 'Served by', 'Cost per 1000 requests'], b.serving.map((x) => [td(x.requirement.replace(/^region:/, '')), td(x.candidate), td(x.costPer1k === undefined ? 'no price' : money(x.costPer1k), true)]))
+  ? tableHtml(['Region', 'Served by', 'Cost per 1000 requests'], b.serving.map((x) => [td(requirementWords(x.requirement)), td(x.candidate), td(x.costPer1k === undefined ? 'no price' : money(x.costPer1k), true)]))
   : '');
 
 function selectionHtml(s: ComparisonReport['selection']): string {
   const sel: string[] = [];
   if (!s) return '';
-  if (s.required.length) sel.push(`<p>Required: ${h(s.required.join(', '))}.</p>`);
+  if (s.required.length) sel.push(`<p>Required: ${h(s.required.map(requirementWords).join(', '))}.</p>`);
   if (s.eligible) sel.push(`<p>Passing on every test set: ${h(s.eligible.join(', ') || 'none')}.</p>`);
   if (s.best) {
     sel.push(`<p><strong>${status('pass', 'Selected')}: ${h(s.best.candidates.join(' + '))}</strong> (${h(money(s.best.cost))} per 1k requests${
