@@ -13,11 +13,14 @@ function intervalMs(env: NodeJS.ProcessEnv): number {
 export const formatDuration = (ms: number): string =>
   (ms < 60_000 ? `${Math.ceil(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${String(Math.ceil((ms % 60_000) / 1000)).padStart(2, '0')}s`);
 
-/** One progress line: "run R1: 12/40 (30%), 1 error, 3.9/s, ETA 8s, 4 in flight". */
+/**
+ * One progress line: "run R1: 12/40 (30%), 1 error, 3.9/s, ETA 8s, 4 in flight". The rate counts the requests this
+ * process settled: rows resumed from an earlier session or taken from the cache took no time here.
+ */
 export function progressLine(label: string, p: RunProgress): string {
   const parts = [`${p.done}/${p.total ?? '?'}${p.total ? ` (${Math.floor((100 * p.done) / p.total)}%)` : ''}`];
   if (p.counts.errors) parts.push(`${p.counts.errors} error${p.counts.errors === 1 ? '' : 's'}`);
-  if (p.elapsedMs > 0) parts.push(`${((1000 * p.done) / p.elapsedMs).toFixed(1)}/s`);
+  if (p.elapsedMs > 0) parts.push(`${((1000 * p.requestsDone) / p.elapsedMs).toFixed(1)}/s`);
   if (p.etaMs !== undefined) parts.push(`ETA ${formatDuration(p.etaMs)}`);
   parts.push(`${p.inFlight} in flight`);
   return `${label}: ${parts.join(', ')}`;

@@ -72,7 +72,13 @@ export interface SystemRow {
   idkRate: number;
   /** Difference in IDK rate with the baseline, with a Newcombe interval. */
   idkDifference?: Interval;
+  /**
+   * Outputs the product could not use, over outputs plus replies without a whole answer: answers off the output
+   * schema, and replies cut at the token limit or empty (`unusableOutputs`).
+   */
   schemaFailureRate: number;
+  /** Replies without a whole answer (cut at the token limit, or empty), counted in `schemaFailureRate`. */
+  unusableOutputs?: number;
   badStyleRate: number;
   /** Rate per style rule id. */
   styleRules: Record<string, number>;
@@ -88,6 +94,8 @@ export interface SystemRow {
   labels?: { tp: number; fn: number; fp: number; tn: number };
   /** Requests that ended in an error, and verdicts missing (no verdict). */
   errors: number;
+  /** The errors by kind (`truncated`, `truncated-answer`, `empty-output`, `transient`…), when there are any. */
+  errorKinds?: Record<string, number>;
   noVerdict: number;
   notes: Note[];
 }

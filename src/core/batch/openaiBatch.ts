@@ -108,6 +108,7 @@ function outcomeOf(line: string, api: OpenAIBatchApi): BatchOutcome | undefined 
   }
   try { return { key, completion: api.completionOf(body, 0) }; } catch (e) {
     // A reply without an answer keeps its own kind; anything else is an unreadable result.
-    return { key, error: e instanceof ProviderError ? { kind: e.kind, message: e.message } : { kind: 'transient', message: `unreadable batch result: ${(e as Error).message}` } };
+    if (e instanceof ProviderError) return { key, error: { kind: e.kind, message: e.message, ...(e.details.reply ? { reply: e.details.reply } : {}) } };
+    return { key, error: { kind: 'transient', message: `unreadable batch result: ${(e as Error).message}` } };
   }
 }

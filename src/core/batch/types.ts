@@ -1,7 +1,7 @@
 // Provider batch services (OpenAI Batch API, Bedrock batch inference): half-price, results within a day.
 // A backend turns pending requests into remote jobs and their results back into completions keyed by the
 // store's request hash, so a batch result and a live result are the same cache entry.
-import type { Completion, CompletionRequest } from '../providers/provider';
+import type { Completion, CompletionRequest, UnansweredReply } from '../providers/provider';
 import type { ErrorKind } from '../store/records';
 
 /**
@@ -16,7 +16,7 @@ export const requestOf = (r: BatchRequest): CompletionRequest => JSON.parse(r.bo
 
 export type BatchOutcome =
   | { key: string; completion: Completion }
-  | { key: string; error: { kind: ErrorKind; message: string } };
+  | { key: string; error: { kind: ErrorKind; message: string; reply?: UnansweredReply } };
 
 /** Where a remote job stands, in our words; `done` states have results to collect. */
 export type BatchJobState = 'submitted' | 'running' | 'completed' | 'partial' | 'failed' | 'expired' | 'cancelling' | 'cancelled';

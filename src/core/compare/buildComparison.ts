@@ -390,7 +390,9 @@ function rowOf(ctx: Ctx, d: SystemData, systemId: string, isBaseline: boolean): 
   return {
     systemId, candidateId: d.candidate.id, model: d.candidate.model, prompt: rel(ctx.dir, d.promptPath), isBaseline, n: d.n,
     judgedRate: d.nJudged ? d.judged / d.nJudged : undefined,
-    idkRate: d.n ? d.idk / d.n : 0, schemaFailureRate: d.n ? d.schemaFailures / d.n : 0,
+    // A reply without a whole answer (cut, empty) is an output the product could not use, like one off the schema.
+    idkRate: d.n ? d.idk / d.n : 0, schemaFailureRate: d.n + d.unusable ? (d.schemaFailures + d.unusable) / (d.n + d.unusable) : 0,
+    ...(d.unusable ? { unusableOutputs: d.unusable } : {}), ...(d.errors ? { errorKinds: { ...d.errorKinds } } : {}),
     badStyleRate: d.style.badStyle, styleRules: d.style.rules,
     medianLatencyMs: d.medianLatencyMs, medianWords: d.style.n ? d.style.medianWords : undefined,
     inputTokens: d.inputTokens, outputTokens: d.outputTokens, cost: d.cost,

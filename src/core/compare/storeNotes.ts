@@ -96,6 +96,7 @@ function systemNamer(systems: Iterable<SystemData>): (d: SystemData) => string {
 /** What an error kind means to a reader of the comparison. */
 const ERROR_KIND_TEXT: Record<string, [one: string, many: string]> = {
   truncated: ['cut at the token limit before any answer', 'cut at the token limit before any answer'], 'empty-output': ['empty reply', 'empty replies'],
+  'truncated-answer': ['answer cut at the token limit and not judged', 'answers cut at the token limit and not judged'],
   'context-length': ['too long for the model', 'too long for the model'], 'bad-request': ['refused request', 'refused requests'],
   'rate-limit': ['still rate limited', 'still rate limited'], transient: ['failed request', 'failed requests'],
 };

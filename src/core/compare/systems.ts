@@ -28,8 +28,13 @@ export interface SystemData {
   examples: Map<string, ExampleFacts>;
   n: number;
   errors: number;
-  /** Rows without an output by error kind (`truncated`, `empty-output`, `transient`…). */
+  /**
+   * Rows without a usable output by error kind (`truncated`, `empty-output`, `transient`…; `truncated-answer`: a
+   * reply with text that the token limit cut, kept on the row but not an answer).
+   */
   errorKinds: Record<string, number>;
+  /** Replies without a whole answer (cut at the token limit, or empty): the model's failures, counted in the schema step. */
+  unusable: number;
   /** Outputs whose cost is unknown although the candidate has a price (the server reported no usable token counts). */
   costUnknown: number;
   idk: number;
@@ -60,6 +65,15 @@ function costOf(r: Chosen['r'], c: Candidate): number | undefined {
 }
 
 const plausibleTokens = (n: number | undefined): n is number => checkTokenCount(n).tokens !== undefined;
+
+/** The error kinds of replies that came but hold no whole answer: the model failed, not the request. */
+const UNUSABLE_REPLY_KINDS: ReadonlySet<string> = new Set(['truncated', 'truncated-answer', 'empty-output']);
+
+/** How a row without a usable output is counted: its error kind, or `truncated-answer` for a cut reply whose text was kept. */
+function errorKindOf(r: Chosen['r']): string {
+  if (r.error?.kind === 'truncated' && typeof r.output === 'string') return 'truncated-answer';
+  return r.error?.kind ?? 'no output';
+}
 
 /** An output's state for the paired state table: IDK, or answered and judged 1/0; undefined when not judged. */
 export function stateOf(f: ExampleFacts): OutputState | undefined {
@@ -108,7 +122,7 @@ export function systemData(opts: {
 }): SystemData {
   const { candidate, checker, verdicts, labels } = opts;
   const d: SystemData = {
-    candidate, promptPath: opts.promptPath, examples: new Map(), n: 0, errors: 0, errorKinds: {}, costUnknown: 0, idk: 0, schemaFailures: 0, judged: 0, nJudged: 0, noVerdict: 0,
+    candidate, promptPath: opts.promptPath, examples: new Map(), n: 0, errors: 0, errorKinds: {}, unusable: 0, costUnknown: 0, idk: 0, schemaFailures: 0, judged: 0, nJudged: 0, noVerdict: 0,
     inputTokens: 0, outputTokens: 0, style: styleStats([], checker.ruleIds), labels: { tp: 0, fn: 0, fp: 0, tn: 0 }, idkLabels: 0, usedLabels: new Map(),
   };
   const latencies: number[] = [];
@@ -120,8 +134,9 @@ export function systemData(opts: {
     const { r } = c;
     if (r.error || typeof r.output !== 'string') {
       d.errors++;
-      const kind = r.error?.kind ?? 'no output';
+      const kind = errorKindOf(r);
       d.errorKinds[kind] = (d.errorKinds[kind] ?? 0) + 1;
+      if (UNUSABLE_REPLY_KINDS.has(kind)) d.unusable++;
       continue;
     }
     d.n++;

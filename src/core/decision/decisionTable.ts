@@ -23,12 +23,17 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const pp = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)} pp`;
 const unknown = (detail: string, threshold?: number): DecisionCell => ({ status: 'unknown', threshold, detail });
 
-/** Step 2: the observed schema-failure rate against its threshold (the paper eliminates on the rate seen). */
+/**
+ * Step 2: the observed schema-failure rate against its threshold (the paper eliminates on the rate seen). Replies
+ * without a whole answer (cut at the token limit, empty) count as failures: the product could not use them either.
+ */
 export function schemaCell(row: SystemRow, t: Thresholds): DecisionCell {
-  if (row.n === 0) return unknown('no outputs', t.maxSchemaFailure);
+  const unusable = row.unusableOutputs ?? 0;
+  if (row.n === 0 && !unusable) return unknown('no outputs', t.maxSchemaFailure);
   const pass = row.schemaFailureRate <= t.maxSchemaFailure;
+  const cut = unusable ? ` (${unusable} of them ${unusable === 1 ? 'a reply' : 'replies'} cut at the token limit or empty)` : '';
   return { status: pass ? 'pass' : 'fail', value: row.schemaFailureRate, threshold: t.maxSchemaFailure,
-    detail: `${pct(row.schemaFailureRate)} schema failures ${pass ? '≤' : '>'} ${pct(t.maxSchemaFailure)}` };
+    detail: `${pct(row.schemaFailureRate)} schema failures${cut} ${pass ? '≤' : '>'} ${pct(t.maxSchemaFailure)}` };
 }
 
 /**

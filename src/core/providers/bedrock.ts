@@ -59,7 +59,9 @@ export async function createBedrockProvider(opts: BedrockProviderOptions): Promi
       try {
         const out = await client.send(new ConverseCommand(toConverse(req)), { abortSignal: signal });
         const blocks = out.output?.message?.content ?? [];
-        if (!blocks.some((b) => typeof b.text === 'string')) throw emptyReplyError(out.stopReason, `no text in the reply's ${blocks.length} content blocks`);
+        if (!blocks.some((b) => typeof b.text === 'string')) {
+          throw emptyReplyError(out.stopReason, `no text in the reply's ${blocks.length} content blocks`, { inputTokens: out.usage?.inputTokens, outputTokens: out.usage?.outputTokens });
+        }
         let text = '';
         for (const b of blocks) if (b.text) text += b.text;
         return {

@@ -81,7 +81,8 @@ function completionOf(data: OpenAI.Chat.ChatCompletion, latencyMs: number): Comp
   const content = choice.message?.content;
   if (typeof content !== 'string') {
     const refusal = (choice.message as { refusal?: unknown } | undefined)?.refusal;
-    throw emptyReplyError(choice.finish_reason ?? undefined, typeof refusal === 'string' && refusal ? `a refusal: ${refusal.slice(0, 200)}` : `content: ${content === undefined ? 'missing' : JSON.stringify(content).slice(0, 40)}`);
+    throw emptyReplyError(choice.finish_reason ?? undefined, typeof refusal === 'string' && refusal ? `a refusal: ${refusal.slice(0, 200)}` : `content: ${content === undefined ? 'missing' : JSON.stringify(content).slice(0, 40)}`,
+      { inputTokens: data.usage?.prompt_tokens, outputTokens: data.usage?.completion_tokens });
   }
   return {
     text: content,

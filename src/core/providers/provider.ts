@@ -26,6 +26,13 @@ export interface Completion {
   rateLimits?: ServerRateLimits;
 }
 
+/** What a reply without a usable answer still says: why it ended and the tokens it was billed for. */
+export interface UnansweredReply {
+  finishReason?: string;
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
 /** A model endpoint. Implementations never retry: the runner's scheduler owns retries and backoff. */
 export interface ModelProvider {
   readonly kind: ProviderKind;
@@ -43,7 +50,9 @@ export class ProviderError extends Error {
   constructor(
     readonly kind: ErrorKind,
     message: string,
-    readonly details: { status?: number; code?: string; retryAfterMs?: number; requestId?: string; rateLimits?: ServerRateLimits } = {},
+    readonly details: { status?: number; code?: string; retryAfterMs?: number; requestId?: string; rateLimits?: ServerRateLimits;
+      /** A 200 reply that holds no answer (its tokens are billed all the same). */
+      reply?: UnansweredReply } = {},
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -131,7 +131,7 @@ export class BatchPhase {
     for (const row of rowsOf(w)) {
       // The recorder reads the pair and its parameters, never the messages.
       const item: PlanItem = { exampleId: row.exampleId, candidate: row.candidate, messages: [], ...(row.params ? { params: row.params } : {}) };
-      if ('error' in outcome) recorder.error(item, outcome.key, outcome.error.kind, outcome.error.message);
+      if ('error' in outcome) recorder.error(item, outcome.key, outcome.error.kind, outcome.error.message, outcome.error.reply && { ...outcome.error.reply, batch: true });
       else {
         const c = outcome.completion;
         recorder.output(item, outcome.key, {

@@ -207,7 +207,7 @@ export class Dispatcher {
         return this.later(ep, task, d.delayMs);
       case 'record':
         sink.issue(d.kind, 'error', 'recorded', ep.id, item.candidate.id, d.message);
-        return sink.error(item, task.hash, d.kind, d.rowMessage);
+        return sink.error(item, task.hash, d.kind, d.rowMessage, e.details.reply);
       case 'cancel':
         return;
     }

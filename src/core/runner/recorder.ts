@@ -9,7 +9,8 @@ import type { ResponseCache, CachedResponse } from '../store/responseCache';
 import type { JsonlAppender } from '../store/jsonl';
 import type { RunCounts, RunIssue, RunManifest, RunStatus } from '../store/runs';
 import type { Store } from '../store/store';
-import { emptyReplyError, stoppedByTokenLimit, checkUsage } from '../providers/replies';
+import type { UnansweredReply } from '../providers/provider';
+import { emptyReplyError, stoppedByTokenLimit, checkUsage, cutAnswerMessage } from '../providers/replies';
 import { outputHash } from './hash';
 import type { PlanCandidate, PlanItem, RunPlan } from './plan';
 import { finalStatus } from './runStatus';
@@ -18,6 +19,11 @@ export interface RunProgress {
   runId: string;
   /** Pairs settled: responses, errors and skipped. */
   done: number;
+  /**
+   * Pairs settled by a request this process sent (not from the cache, not resumed): the rate to show, which a
+   * resume of a half-done run would otherwise inflate.
+   */
+  requestsDone: number;
   total?: number;
   counts: RunCounts;
   inFlight: number;
@@ -133,34 +139,42 @@ export class RunRecorder {
   /** A pair not attempted (stopped endpoint or candidate). */
   skipped(n = 1): void { this.counts.skipped += n; }
 
-  error(item: PlanItem, hash: string, kind: ErrorKind, message: string): void {
+  /**
+   * A pair without an output. `reply` is a reply that came without a usable answer (e.g. `content: null`): its
+   * tokens were billed all the same, so the row keeps them and their cost.
+   */
+  error(item: PlanItem, hash: string, kind: ErrorKind, message: string, reply?: UnansweredReply & { batch?: boolean }): void {
     this.counts.errors++;
     this.settledInSession++;
-    this.write({ exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash, ...sentParams(item), error: { kind, message }, at: new Date().toISOString() });
+    const spent = reply ? this.spent(item, reply) : {};
+    this.write({ exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash, ...sentParams(item),
+      error: { kind, message }, ...spent, at: new Date().toISOString() });
+  }
+
+  /** The finish reason, checked token counts and cost of a reply, added to the run's totals. */
+  private spent(item: PlanItem, reply: UnansweredReply & { batch?: boolean }): Pick<ResponseRecord, 'finishReason' | 'inputTokens' | 'outputTokens' | 'cost'> {
+    const r = this.checkedUsage(item, reply);
+    const cost = costOf(item.candidate, r.inputTokens, r.outputTokens, reply.batch === true);
+    this.inputTokens += r.inputTokens ?? 0;
+    this.outputTokens += r.outputTokens ?? 0;
+    this.cost += cost ?? 0;
+    return { finishReason: r.finishReason, inputTokens: r.inputTokens, outputTokens: r.outputTokens, cost };
   }
 
   /**
    * A response: from the cache (`cached`), or just received (then also put in the cache). A reply the token limit
-   * ended before any text is an error row (`truncated`), not an empty answer; impossible token counts are dropped.
+   * ended is an error row (`truncated`), not an answer: without text it is an empty reply, with text a cut answer
+   * whose text the row keeps. Impossible token counts are dropped.
    */
   output(item: PlanItem, hash: string, received: CachedResponse, cached: boolean): void {
-    const r = this.checkedUsage(item, received);
-    const otherModel = replyModelWarning(item.candidate.model, r.replyModel);
+    const otherModel = replyModelWarning(item.candidate.model, received.replyModel);
     if (otherModel) this.issue('unknown', 'warning', 'noted', item.candidate.endpoint, item.candidate.id, otherModel, 'reply-model');
+    if (stoppedByTokenLimit(received.finishReason)) return this.cutReply(item, hash, received, cached);
+    const r = this.checkedUsage(item, received);
     const c = costOf(item.candidate, r.inputTokens, r.outputTokens, r.batch === true);
     this.inputTokens += r.inputTokens ?? 0;
     this.outputTokens += r.outputTokens ?? 0;
     this.cost += c ?? 0;
-    if (r.output === '' && stoppedByTokenLimit(r.finishReason)) {
-      const e = emptyReplyError(r.finishReason, 'empty text');
-      this.issue(e.kind, 'error', 'recorded', item.candidate.endpoint, item.candidate.id, e.message);
-      this.counts.errors++;
-      if (!cached) this.settledInSession++;
-      // The tokens were spent all the same: the row keeps them and their cost.
-      this.write({ exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash, ...sentParams(item),
-        error: { kind: e.kind, message: e.message }, finishReason: r.finishReason, inputTokens: r.inputTokens, outputTokens: r.outputTokens, cost: c, at: new Date().toISOString() });
-      return;
-    }
     if (c === undefined) this.costUnknown++;
     if (cached) this.counts.cached++;
     else { this.counts.requested++; this.settledInSession++; this.cache?.put(hash, r); }
@@ -175,8 +189,26 @@ export class RunRecorder {
     this.write(rec);
   }
 
+  /**
+   * A reply the token limit ended: an error row of kind `truncated` that keeps its tokens and cost, and its text when
+   * it has some (to read, not to judge). Not put in the cache, like every error.
+   */
+  private cutReply(item: PlanItem, hash: string, r: CachedResponse, cached: boolean): void {
+    const withText = r.output !== '';
+    const e = withText ? { kind: 'truncated' as const, message: cutAnswerMessage(r.finishReason, r.outputTokens) } : emptyReplyError(r.finishReason, 'empty text');
+    this.issue(e.kind, 'error', 'recorded', item.candidate.endpoint, item.candidate.id, e.message, withText ? 'cut-answer' : '');
+    this.counts.errors++;
+    if (!cached) this.settledInSession++;
+    const rec: ResponseRecord = { exampleId: item.exampleId, candidateId: item.candidate.id, model: item.candidate.model, requestHash: hash, ...sentParams(item),
+      ...(withText ? { output: r.output, outputHash: outputHash(r.output) } : {}), error: { kind: e.kind, message: e.message }, ...this.spent(item, r),
+      ...(withText ? { latencyMs: r.latencyMs, requestId: r.requestId } : {}), at: new Date().toISOString() };
+    if (cached) rec.cached = true;
+    if (r.batch) rec.batch = true;
+    this.write(rec);
+  }
+
   /** The response with impossible token counts dropped (and a warning, counted per candidate). */
-  private checkedUsage(item: PlanItem, r: CachedResponse): CachedResponse {
+  private checkedUsage<T extends UnansweredReply>(item: PlanItem, r: T): T {
     const u = checkUsage(r.inputTokens, r.outputTokens);
     if (!u.problem) return r;
     this.issue('unknown', 'warning', 'dropped-usage', item.candidate.endpoint, item.candidate.id, u.problem);
@@ -194,7 +226,7 @@ export class RunRecorder {
     const elapsedMs = this.now() - this.started;
     const rate = this.settledInSession / elapsedMs;
     const etaMs = plan.total !== undefined && rate > 0 && this.settledInSession >= 5 ? Math.max(0, plan.total - done) / rate : undefined;
-    return { runId: this.opts.runId, done, total: plan.total, counts: { ...counts }, inFlight, inputTokens: this.inputTokens, outputTokens: this.outputTokens, cost: this.cost, elapsedMs, etaMs };
+    return { runId: this.opts.runId, done, requestsDone: this.settledInSession, total: plan.total, counts: { ...counts }, inFlight, inputTokens: this.inputTokens, outputTokens: this.outputTokens, cost: this.cost, elapsedMs, etaMs };
   }
 
   /**

@@ -133,4 +133,21 @@ suite('cli: a server with one slot (issue 16 §6)', () => {
     assert.equal(server.stats.maxInFlightSeen, 16);
     assert.ok(Math.max(...server.stats.inFlightAtAnswer.slice(-48)) >= 15, `back at 16 after the measurement; in flight: ${server.stats.inFlightAtAnswer.join(' ')}`);
   });
+
+  test('latency counts from the moment a request is sent: rows waiting for the client\'s own concurrency do not add their wait', async function () {
+    this.timeout(60_000);
+    server.setBehavior({ latencyMs: 200 });
+    fs.writeFileSync('lat.jsonl', rows(16, 'lat'));
+    const started = performance.now();
+    const r = await captureConsole(() => main(['--prompt', 'q.txt', '--models', 'm', '--base-url', server.url, '--dataset', 'lat.jsonl', '--out', 'lat-out.jsonl', '--concurrency', '2']));
+    const wall = performance.now() - started;
+    assert.equal(r.value, 0, r.err);
+    const stored = fs.readdirSync('.prompt-adapt/runs').flatMap((id) => fs.readFileSync(`.prompt-adapt/runs/${id}/responses.jsonl`, 'utf8').trim().split('\n'))
+      .map((l) => JSON.parse(l) as { exampleId: string; latencyMs?: number }).filter((x) => x.exampleId.startsWith('lat'));
+    const latencies = stored.map((x) => x.latencyMs!);
+    assert.equal(latencies.length, 16);
+    // Eight rounds of two: the last rows waited over a second in the client's queue before they were sent.
+    assert.ok(wall >= 1500, `${wall} ms`);
+    assert.ok(Math.min(...latencies) >= 190 && Math.max(...latencies) < 1000, `each latency is one answer's time: ${latencies.join(' ')}`);
+  });
 });

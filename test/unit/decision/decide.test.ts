@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
 import { cheapestCover, EXACT_LIMIT, type CoverItem } from '../../../src/core/decision/setCover';
 import { correctnessCell, decideRow, DEFAULT_THRESHOLDS, idkCell, latencyCell, resolveThresholds, schemaCell, selectCandidates, styleCell } from '../../../src/core/decision';
 import type { ComparisonReport, SystemRow, TestSetComparison } from '../../../src/protocol/comparison';
@@ -39,6 +41,12 @@ suite('decision cells', () => {
     const slow = latencyCell(row({ medianLatencyMs: 1300 }), base, T);
     assert.equal(slow.status, 'fail');
     assert.equal(slow.value, 1.3);
+    // One statistic everywhere (issue 16 §6): the decision names the median, as the project schema does.
+    assert.match(slow.detail, /^median 1300 ms vs 1000 ms = ×1\.30 > ×1\.25$/);
+    const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../schemas/project.schema.json'), 'utf8')) as unknown;
+    const said = JSON.stringify(schema).match(/"maxLatencyRatio":\{[^}]*"description":"([^"]*)"/)![1]!;
+    assert.match(said, /median latency/);
+    assert.doesNotMatch(said, /p95|percentile/);
     assert.equal(latencyCell(row({ medianLatencyMs: undefined }), base, T).status, 'unknown');
     assert.equal(latencyCell(row(), undefined, T).status, 'unknown');
   });
