@@ -2,13 +2,14 @@
 // mean interval width, the rate of "better" verdicts (at Δ = 0: false "candidate better") and the flag rate; then
 // the §9 bar for `auto` and the time of one comparison at S = 10⁵.
 // Usage: npm run bench:coverage -- [--reps 2000] [--draws 2000] [--workers 2] [--seed 1] [--only idk]
+//   [--match 'labels-200/30 Δ=0.05 n=2000'] (a regex on "<regime> Δ=<Δ> n=<n> m=<m>") [--estimators auto,rogan-gladen]
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { compareSystems } from '../src/core/stats';
-import { SIM_ESTIMATORS, simulateRegime, standardRegimes, v2Regimes, type CoverageStats, type Regime } from '../src/core/stats/simulation';
+import { SIM_ESTIMATORS, simulateRegime, standardRegimes, v2Regimes, type CoverageStats, type Regime, type SimEstimator } from '../src/core/stats/simulation';
 
-interface Job { index: number; regime: Regime; reps: number; draws: number; seed: number }
+interface Job { index: number; regime: Regime; reps: number; draws: number; seed: number; estimators: SimEstimator[] }
 interface Done { index: number; stats: CoverageStats[]; ms: number }
 
 if (!isMainThread) {
@@ -17,7 +18,7 @@ if (!isMainThread) {
   parentPort!.on('message', (job: Job | null) => {
     if (job === null) { parentPort!.close(); return; }
     const t = performance.now();
-    const stats = simulateRegime(job.regime, job.reps, { draws: job.draws, seed: job.seed });
+    const stats = simulateRegime(job.regime, job.reps, { draws: job.draws, seed: job.seed, estimators: job.estimators });
     parentPort!.postMessage({ index: job.index, stats, ms: performance.now() - t } satisfies Done);
   });
 } else {
@@ -26,14 +27,19 @@ if (!isMainThread) {
 
 async function run(): Promise<void> {
   const { values } = parseArgs({ options: { reps: { type: 'string' }, draws: { type: 'string' }, workers: { type: 'string' }, seed: { type: 'string' },
-    only: { type: 'string' } } });
+    only: { type: 'string' }, match: { type: 'string' }, estimators: { type: 'string' } } });
   const reps = Number(values.reps ?? 2000);
   const draws = Number(values.draws ?? 2000);
   const workers = Number(values.workers ?? Math.min(2, availableParallelism()));
   const seed = Number(values.seed ?? 1);
-  const regimes = [...standardRegimes(), ...v2Regimes()].filter((r) => !values.only || r.judge.includes(values.only));
+  const match = values.match ? new RegExp(values.match) : undefined;
+  const regimes = [...standardRegimes(), ...v2Regimes()].filter((r) => (!values.only || r.judge.includes(values.only)) && (!match || match.test(key(r))));
+  // auto is always scored: the table and the bar are about it.
+  const estimators = values.estimators ? ['auto', ...values.estimators.split(',').filter((e) => e !== 'auto')] as SimEstimator[] : [...SIM_ESTIMATORS];
+  const unknown = estimators.filter((e) => !SIM_ESTIMATORS.includes(e));
+  if (unknown.length) throw new Error(`--estimators: unknown ${unknown.join(', ')} (known: ${SIM_ESTIMATORS.join(', ')})`);
   console.log(`coverage simulation (METHOD §9 v2): ${regimes.length} regimes × ${reps} replications, ${draws} MC draws per interval, ${workers} workers, seed ${seed}`);
-  const jobs: Job[] = regimes.map((regime, index) => ({ index, regime, reps, draws, seed: seed * 1_000_003 + index }));
+  const jobs: Job[] = regimes.map((regime, index) => ({ index, regime, reps, draws, seed: seed * 1_000_003 + index, estimators }));
   const results = new Array<CoverageStats[]>(regimes.length);
   const start = performance.now();
   let done = 0;
@@ -54,14 +60,22 @@ async function run(): Promise<void> {
   })));
   console.log(`simulation took ${((performance.now() - start) / 1000).toFixed(0)} s\n`);
   printAuto(regimes, results);
-  printAll(regimes, results);
+  printAll(regimes, results, estimators);
   printBar(regimes, results);
   timeOneComparison();
+}
+
+/** The regime as --match sees it. */
+function key(r: Regime): string {
+  return `${r.judge} Δ=${r.delta.toFixed(2)} n=${r.n} m=${r.m}`;
 }
 
 function label(r: Regime): string {
   return `${r.judge.padEnd(20)} Δ=${r.delta.toFixed(2)} n=${String(r.n).padEnd(4)} m=${String(r.m).padEnd(3)}`;
 }
+
+/** Monte Carlo standard error of a coverage estimated from the results with a number. */
+const coverageSe = (s: CoverageStats): number => Math.sqrt((s.coverage * (1 - s.coverage)) / Math.max(1, s.estimated * s.reps));
 
 const f = (x: number): string => (Number.isNaN(x) ? '  -  ' : x.toFixed(3));
 const SHORT: Record<string, string> = { 'ppi++': 'ppi', 'rogan-gladen': 'rg', 'human-only': 'ho', none: 'none' };
@@ -74,16 +88,18 @@ function printAuto(regimes: Regime[], results: CoverageStats[][]): void {
   console.log('## auto (the default), nominal 90%');
   console.log('cover = coverage of the true difference among results with a number; width = mean width; better = "better" verdicts');
   console.log('(at Δ = 0 a false "candidate better", bar ≤ 0.065); flag = assumption flag, do-not-act or no estimate; est = results with a number.\n');
-  console.log(`| regime | Δ | n | m | chosen | est | cover | width | better | flag |`);
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('±: Monte Carlo standard error of the coverage, sqrt(c(1 - c)/numbers).\n');
+  console.log(`| regime | Δ | n | m | chosen | est | cover | ± | width | better | flag |`);
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   regimes.forEach((r, i) => {
     const a = results[i]!.find((s) => s.estimator === 'auto')!;
-    console.log(`| ${r.judge} | ${r.delta.toFixed(2)} | ${r.n} | ${r.m} | ${chosenText(a)} | ${f(a.estimated)} | ${f(a.coverage)} | ${f(a.meanWidth)} | ${f(a.aboveZero)} | ${f(a.flagged)} |`);
+    console.log(`| ${r.judge} | ${r.delta.toFixed(2)} | ${r.n} | ${r.m} | ${chosenText(a)} | ${f(a.estimated)} | ${f(a.coverage)} | ${f(coverageSe(a))} | ${f(a.meanWidth)} | ${f(a.aboveZero)} | ${f(a.flagged)} |`);
   });
 }
 
-function printAll(regimes: Regime[], results: CoverageStats[][]): void {
-  const ids = SIM_ESTIMATORS.filter((e) => e !== 'auto');
+function printAll(regimes: Regime[], results: CoverageStats[][], estimators: readonly SimEstimator[]): void {
+  const ids = estimators.filter((e) => e !== 'auto');
+  if (!ids.length) return;
   console.log('\n## Every estimator: coverage / mean width / "better" rate / flag rate\n');
   console.log(`| regime | Δ | n | m | ${ids.join(' | ')} |`);
   console.log(`|---|---|---|---|${ids.map(() => '---').join('|')}|`);
@@ -110,13 +126,14 @@ function printBar(regimes: Regime[], results: CoverageStats[][]): void {
   const zero = rows.filter((x) => x.r.delta === 0);
   const worst = zero.reduce((w, x) => (x.a.aboveZero > w.a.aboveZero ? x : w), zero[0]!);
   console.log('\n## §9 bar for auto');
-  console.log(`coverage where the chosen estimator's assumptions hold (${held.length} regimes with ≥ 100 numbers): ${f(Math.min(...covs))} .. ${f(Math.max(...covs))} (bar 0.875 .. 0.96); misses: ${misses.map((x) => `${label(x.r)} ${f(x.a.coverage)}`).join('; ') || 'none'}`);
+  console.log(`coverage where the chosen estimator's assumptions hold (${held.length} regimes with ≥ 100 numbers): ${f(Math.min(...covs))} .. ${f(Math.max(...covs))} (bar 0.875 .. 0.96); misses: ${misses.map((x) => `${label(x.r)} ${f(x.a.coverage)} ± ${f(coverageSe(x.a))}`).join('; ') || 'none'}`);
   console.log(`false "better" at Δ = 0, every regime: max ${f(worst.a.aboveZero)} (${label(worst.r)}) (bar 0.065)`);
   for (const name of ['weak(0.76,0.69)', 'differential', 'difficulty']) {
     const bad = rows.filter((x) => x.r.judge === name);
     if (!bad.length) continue;
     const judgeBased = bad.map((x) => (x.a.chosen?.['rogan-gladen'] ?? 0));
-    console.log(`${name}: auto chose rogan-gladen in ${f(Math.min(...judgeBased))} .. ${f(Math.max(...judgeBased))} of results; flagged ${f(Math.min(...bad.map((x) => x.a.flagged)))} .. ${f(Math.max(...bad.map((x) => x.a.flagged)))}; "better" at Δ = 0 ≤ ${f(Math.max(...bad.filter((x) => x.r.delta === 0).map((x) => x.a.aboveZero)))}`);
+    const atZero = bad.filter((x) => x.r.delta === 0).map((x) => x.a.aboveZero);
+    console.log(`${name}: auto chose rogan-gladen in ${f(Math.min(...judgeBased))} .. ${f(Math.max(...judgeBased))} of results; flagged ${f(Math.min(...bad.map((x) => x.a.flagged)))} .. ${f(Math.max(...bad.map((x) => x.a.flagged)))}${atZero.length ? `; "better" at Δ = 0 ≤ ${f(Math.max(...atZero))}` : ''}`);
   }
 }
 

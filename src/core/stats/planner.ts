@@ -2,8 +2,8 @@
 // so a mediocre judge or few labels are not planned optimistically), the floor labels cannot beat, and which outputs
 // to label next.
 import { counted } from '../../protocol/legend';
-import { MIN_CLASS_LABELS } from './calibration';
-import { Rng } from './random';
+import { MIN_CLASS_LABELS, pTprLeFpr, UNINFORMATIVE_THRESHOLD } from './calibration';
+import { betaShape, Rng } from './random';
 import { drawTruncated } from './roganGladen';
 import { stateMoments, statesFromPaired, statesTotal, varW, type StateMoments, type StateTable } from './stateTable';
 import { summarizeDraws, zFor } from './summary';
@@ -47,13 +47,17 @@ export interface Plan {
 /** Largest number of extra labels the search considers. */
 const MAX_LABELS = 100_000;
 
-/** Posterior draws the prediction averages over: (T, F), the difference and the answered accuracy. */
+/** Posterior draws the prediction averages over: (T, F), the difference, the answered accuracy and the label noise. */
 interface PlanDraws {
   t: Float64Array;
   f: Float64Array;
   delta: Float64Array;
   /** Share of new answered labels that are human-correct. */
   share: Float64Array;
+  /** Standard normal deviates of the future counts' sampling noise (class split, TP among positives, FP among negatives). */
+  zShare: Float64Array;
+  zT: Float64Array;
+  zF: Float64Array;
 }
 
 function planDraws(input: PlanInput, m: StateMoments, draws: number): PlanDraws | undefined {
@@ -72,20 +76,52 @@ function planDraws(input: PlanInput, m: StateMoments, draws: number): PlanDraws 
     // human-correct answers: Beta(m₊ + 1, m₋ + 1), independent of (T, F) given the labels.
     share[s] = rng.beta(c.tp + c.fn + 1, c.fp + c.tn + 1);
   }
-  return { t: tr.tpr, f: tr.fpr, delta, share };
+  const normals = (): Float64Array => Float64Array.from({ length: draws }, () => rng.normal());
+  return { t: tr.tpr, f: tr.fpr, delta, share, zShare: normals(), zT: normals(), zF: normals() };
 }
 
-/** Inner draws per outer draw: enough for a stable 90% range, small enough for a search of ~25 evaluations. */
-const INNER_DRAWS = 128;
+/** Inner draws per outer draw: enough for an unbiased 90% range (128 gave ranges ~2% short), small enough for a search of ~25 evaluations. */
+const INNER_DRAWS = 256;
 /** Outer draws of the truth (T, F) from the current posterior. */
 const OUTER_DRAWS = 64;
 
+/** Binomial(k, p) drawn through a fixed standard normal deviate z, so the same z gives counts that grow with k. */
+function coupledBinomial(k: number, p: number, z: number): number {
+  const x = Math.round(k * p + z * Math.sqrt(k * p * (1 - p)));
+  return x < 0 ? 0 : x > k ? k : x;
+}
+
+/**
+ * The calibration counts after `k` more labels in outer draw s: today's labels plus the ones the sampler would
+ * collect if (T, F) and the class share were this draw's — a random sample of answered outputs, so the class split
+ * and each class's verdicts carry binomial noise (METHOD §8).
+ */
+function futureCounts(d: PlanDraws, s: number, c: Confusion, k: number): Confusion {
+  const kPos = coupledBinomial(k, d.share[s]!, d.zShare[s]!);
+  const tp = coupledBinomial(kPos, d.t[s]!, d.zT[s]!);
+  const fp = coupledBinomial(k - kPos, d.f[s]!, d.zF[s]!);
+  return { tp: c.tp + tp, fn: c.fn + kPos - tp, fp: c.fp + fp, tn: c.tn + k - kPos - fp };
+}
+
+/**
+ * Rogan-Gladen's own test (P(TPR ≤ FPR) ≤ 1%); the exact sum costs O(FP), so a calibration whose posteriors are more
+ * than 5 standard deviations apart (P < 1e-6 by the normal approximation) passes without it.
+ */
+function informativeJudge(c: Confusion): boolean {
+  const a1 = c.tp + 1, b1 = c.fn + 1, a2 = c.fp + 1, b2 = c.tn + 1;
+  const gap = a1 / (a1 + b1) - a2 / (a2 + b2);
+  const v = (a1 * b1) / ((a1 + b1) ** 2 * (a1 + b1 + 1)) + (a2 * b2) / ((a2 + b2) ** 2 * (a2 + b2 + 1));
+  return gap > 5 * Math.sqrt(v) || pTprLeFpr(c) <= UNINFORMATIVE_THRESHOLD;
+}
+
 /**
  * Posterior-predictive mean half-width after `extra` more labels (METHOD §8): for each draw of the true (T, F) from
- * the current posterior, the labels the sampler would collect (answered outputs of both systems, so the human classes
- * split as that draw implies), the calibration posterior they would give, and the half-width of the Monte Carlo
- * interval it would produce on the same paired questions; averaged over the draws. Common random numbers (a fixed
- * seed) keep the prediction smooth in `extra`, so the search below is well defined.
+ * the current posterior, the labels the sampler would collect, and the half-width of the Rogan-Gladen interval those
+ * augmented counts would give on the same paired questions (its own Monte Carlo, the interval the user would see);
+ * averaged over the draws. Rogan-Gladen gives an interval only when the calibration is informative
+ * (P(TPR ≤ FPR) ≤ 1%), so the average is over the futures where it does; when fewer than half of them do, labels
+ * are not expected to give an interval at all (Infinity). Common random numbers (a fixed seed, the same deviates at
+ * every k) keep the prediction smooth in `extra`, so the search below is well defined.
  */
 function predictedHalfWidth(d: PlanDraws, m: StateMoments, c: Confusion, extra: number, level: number): number {
   const rng = new Rng(12345);
@@ -97,18 +133,17 @@ function predictedHalfWidth(d: PlanDraws, m: StateMoments, c: Confusion, extra: 
   const pool = Math.max(0, Math.round(m.n * (2 - m.rA - m.rB)) - (c.tp + c.fn + c.fp + c.tn));
   const k = Math.min(extra, pool);
   let sum = 0;
+  let informative = 0;
   for (let s = 0; s < outer; s++) {
-    const T = d.t[s]!;
-    const F = d.f[s]!;
-    const kPos = k * d.share[s]!;
-    const kNeg = k - kPos;
-    // Future counts: today's labels plus the expected new ones at the true rates of this draw.
-    const tp = c.tp + kPos * T, fn = c.fn + kPos * (1 - T), fp = c.fp + kNeg * F, tn = c.tn + kNeg * (1 - F);
+    const f = futureCounts(d, s, c, k);
+    if (!informativeJudge(f)) continue;
+    const tShape = betaShape(f.tp + 1, f.fn + 1);
+    const fShape = betaShape(f.fp + 1, f.tn + 1);
     for (let i = 0; i < INNER_DRAWS; i++) {
       let t2 = 0, f2 = 0;
       for (let tries = 0; tries < 20 && t2 <= f2; tries++) {
-        t2 = rng.beta(tp + 1, fn + 1);
-        f2 = rng.beta(fp + 1, tn + 1);
+        t2 = rng.betaOf(tShape);
+        f2 = rng.betaOf(fShape);
       }
       const dd = m.D - f2 * m.E + Math.sqrt(varW(m, f2) / n) * rng.normal();
       const x = t2 > f2 ? dd / (t2 - f2) : dd >= 0 ? range.hi : range.lo;
@@ -116,8 +151,9 @@ function predictedHalfWidth(d: PlanDraws, m: StateMoments, c: Confusion, extra: 
     }
     const q = summarizeDraws(inner, level);
     sum += (q.hi - q.lo) / 2;
+    informative++;
   }
-  return sum / outer;
+  return 2 * informative >= outer ? sum / informative : Infinity;
 }
 
 function predictedFloor(d: PlanDraws, m: StateMoments, z: number): number {
@@ -170,6 +206,14 @@ export function plan(input: PlanInput): Plan {
   // Labels come from answered outputs at random, so they split between the classes at the current share.
   const share = mean(d.share);
   const forAdequacy = Math.max(0, Math.ceil(Math.max((MIN_CLASS_LABELS - mPos) / Math.max(share, 0.05), (MIN_CLASS_LABELS - mNeg) / Math.max(1 - share, 0.05))));
+  if (!Number.isFinite(halfWidthNow)) {
+    // No judge-based interval today, and the floor averaged over so wide a posterior says little: labels come first.
+    const first = searchLabels((k) => (Number.isFinite(pred(k)) ? 0 : 1), 0.5);
+    if (first !== undefined) {
+      return { level, halfWidthNow, floor, reachableWithLabels: true, moreLabels: Math.max(first, forAdequacy), questionsForTarget, adequate,
+        message: `The judge does not look informative on these labels yet: label about ${counted(Math.max(first, forAdequacy), 'more output')}, both verdicts, then plan again.` };
+    }
+  }
   const forTarget = floor < h ? searchLabels(pred, h) : undefined;
   if (forTarget === undefined) {
     return { level, halfWidthNow, floor, reachableWithLabels: false, moreLabels: forAdequacy, questionsForTarget, adequate,

@@ -142,6 +142,31 @@ suite('stats: planner (METHOD §8)', () => {
     assert.ok(predictAfter({ paired: tie, confusion: c, targetHalfWidth: 1 }, 300) < 0.99 * predictAfter({ paired: tie, confusion: c, targetHalfWidth: 1 }, 0));
   });
 
+  test('with no extra labels the prediction is the half-width Rogan-Gladen itself gives on the same counts', () => {
+    // Like for like: the planner predicts the interval the user would see (its own Monte Carlo), not a delta-method width.
+    const big = { n11: 1200, n10: 100, n01: 300, n00: 400 };
+    const c = { tp: 45, fn: 5, fp: 6, tn: 14 };
+    const d = compareSystems('rogan-gladen', { paired: big, confusion: c }, { draws: 20_000 }).difference!;
+    const predicted = predictAfter({ paired: big, confusion: c, targetHalfWidth: 1 }, 0);
+    assert.ok(Math.abs(predicted / ((d.hi - d.lo) / 2) - 1) < 0.04, `predicted ${predicted}, Rogan-Gladen ${(d.hi - d.lo) / 2}`);
+  });
+
+  test('a judge that does not look informative yet: no interval now, and the plan asks for labels first', () => {
+    // P(TPR <= FPR) = 0.039 on these 40 labels, so Rogan-Gladen gives no interval (it needs <= 1%).
+    const big = { n11: 1200, n10: 100, n01: 300, n00: 400 };
+    const c = { tp: 22, fn: 6, fp: 6, tn: 6 };
+    assert.equal(compareSystems('rogan-gladen', { paired: big, confusion: c }, { draws: 2000 }).estimator, 'rogan-gladen');
+    assert.equal(compareSystems('rogan-gladen', { paired: big, confusion: c }, { draws: 2000 }).difference, undefined);
+    const p = plan({ paired: big, confusion: c, targetHalfWidth: 0.06 });
+    assert.equal(p.halfWidthNow, Infinity);
+    assert.equal(p.reachableWithLabels, true);
+    assert.match(p.message, /does not look informative on these labels yet: label about \d+ more outputs, both verdicts, then plan again/);
+    assert.ok(p.moreLabels > 0 && p.moreLabels <= 60, `asks for ${p.moreLabels}`);
+    // After those labels most futures give an interval; the prediction is no longer the ±1 of an uninformative judge.
+    const after = predictAfter({ paired: big, confusion: c, targetHalfWidth: 0.06 }, p.moreLabels);
+    assert.ok(Number.isFinite(after) && after < 0.5, `after ${p.moreLabels}: ${after}`);
+  });
+
   test('a target below the floor asks for more test questions, not a huge label count', () => {
     const p = plan({ paired, confusion: { tp: 45, fn: 5, fp: 6, tn: 14 }, targetHalfWidth: 0.02 });
     assert.equal(p.reachableWithLabels, false);

@@ -4,7 +4,7 @@ import {
   chooseForPair, compareSystems, ESTIMATOR_CHOICES, estimateOne, rangeInWords, stateMoments, statesFromPaired, statesFromStrings, verdictOf,
   type Confusion, type StateTable,
 } from '../../../src/core/stats';
-import { moverDifference, newcombe } from '../../../src/core/stats/baselines';
+import { moverDifference, newcombe, wilson } from '../../../src/core/stats/baselines';
 import { runBatchLine } from '../../../src/core/stats/batch';
 import { ppiCompare } from '../../../src/core/stats/ppi';
 import { rgCompareDelta } from '../../../src/core/stats/roganGladen';
@@ -102,6 +102,20 @@ suite('stats v2: ppi++ and human-only with IDK (METHOD §5, §6)', () => {
     const idk = moverDifference({ correct: 48, labelled: 80, answeredShare: 1 }, { correct: 56, labelled: 70, answeredShare: 0.5 }, 0.95);
     near(idk.estimate, 0.5 * 0.8 - 0.6, 12);
     assert.ok(idk.hi - idk.lo < m.hi - m.lo, 'scaling by 1 - r narrows the candidate side');
+  });
+
+  test('human-only at 90%, computed by hand: Wilson limits, MOVER, answered shares (METHOD §6)', () => {
+    // z = 1.644854. Baseline 20/30: centre (2/3 + z²/60)/(1 + z²/30) = 0.652879, half 0.136284 → [0.516595, 0.789163].
+    // Candidate 25/30 → [0.695080, 0.916438]. MOVER (as statsmodels' "newcomb"): 1/6 ∓ hypot(...) → [-0.018048, 0.338212].
+    const a = { correct: 20, labelled: 30, answeredShare: 1 };
+    const b = { correct: 25, labelled: 30, answeredShare: 1 };
+    const w = wilson(20, 30, 0.9);
+    near(w.lo, 0.516595, 6); near(w.hi, 0.789163, 6);
+    const m = moverDifference(a, b, 0.9);
+    near(m.estimate, 1 / 6, 12); near(m.lo, -0.018048, 6); near(m.hi, 0.338212, 6);
+    // Answered shares 0.8 and 0.9: 0.9·5/6 - 0.8·2/3 = 0.216667, limits scaled side by side → [0.058281, 0.358116].
+    const idk = moverDifference({ ...a, answeredShare: 0.8 }, { ...b, answeredShare: 0.9 }, 0.9);
+    near(idk.estimate, 0.216667, 6); near(idk.lo, 0.058281, 6); near(idk.hi, 0.358116, 6);
   });
 });
 
