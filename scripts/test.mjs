@@ -64,12 +64,13 @@ function integrationSuites() {
   }));
 }
 
-/** Every bundle the build writes to dist/ is loaded by something shipped; .vscodeignore must let it in. */
+/** Every bundle the build writes to dist/ is loaded by something shipped, and the third-party notices go with them; .vscodeignore must let them in. */
 function shipsEveryBundle() {
   const t0 = Date.now();
   const listed = spawnSync('vsce', ['ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
   const shipped = new Set((listed.stdout ?? '').split('\n').map((l) => l.trim()));
-  const bundles = fs.readdirSync(path.join(ROOT, 'dist'), { recursive: true }).map((f) => `dist/${f.split(path.sep).join('/')}`).filter((f) => f.endsWith('.js'));
+  const bundles = fs.readdirSync(path.join(ROOT, 'dist'), { recursive: true }).map((f) => `dist/${f.split(path.sep).join('/')}`).filter((f) => f.endsWith('.js') || f === 'dist/ThirdPartyNotices.txt');
+  if (!bundles.includes('dist/ThirdPartyNotices.txt')) bundles.push('dist/ThirdPartyNotices.txt');
   const missing = bundles.filter((f) => !shipped.has(f));
   timings.push(['the .vsix ships every bundle in dist/', Date.now() - t0]);
   if (listed.status !== 0 || missing.length) {

@@ -104,6 +104,8 @@ export class App implements ViewContext {
   }
 
   private async exportView(format: 'csv' | 'markdown'): Promise<void> {
+    // On the grid, CSV is the grid's own export: the rows its filter and search show.
+    if (this.state.view === 'grid' && format === 'csv') return this.gridView.exportCsv();
     try {
       const r = await this.host.request('exportView', { view: this.state.view, format, testSetId: this.testSet()?.testSetId, estimator: this.state.estimator });
       this.status(r.path ? `Exported to ${r.path}.` : 'Export cancelled.');

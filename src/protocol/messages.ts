@@ -127,6 +127,8 @@ export interface Requests {
   openInTestSet: { params: { testSetId: string; exampleId: string }; result: boolean };
   copyText: { params: { text: string; what: string }; result: boolean };
   exportView: { params: { view: PanelView; format: ExportFormat; testSetId?: string; estimator?: EstimatorName }; result: { path?: string } };
+  /** The results grid's rows under its current filter, search and focus column, as CSV where the user says (`path` absent when cancelled). */
+  exportGrid: { params: { testSetId: string; filter: GridFilter; search?: string; systemId?: string }; result: { path?: string; rows?: number } };
   /**
    * Writes the full report of the current comparison (every test set, decisions and selection). Without a
    * format the host asks for one; the host always asks where to save. `path` is absent when cancelled.
@@ -188,6 +190,8 @@ const paramCheckers: { [M in Method]: (p: Obj) => boolean } = {
   copyText: (p) => onlyKeys(p, ['text', 'what']) && str(p.text, MAX_TEXT) && str(p.what, 100),
   exportView: (p) => onlyKeys(p, ['view', 'format', 'testSetId', 'estimator']) && oneOf(PANEL_VIEWS, p.view) && oneOf(['csv', 'markdown'] as const, p.format)
     && optStr(p.testSetId) && (p.estimator === undefined || oneOf(ESTIMATOR_IDS, p.estimator)),
+  exportGrid: (p) => onlyKeys(p, ['testSetId', 'filter', 'search', 'systemId']) && str(p.testSetId) && oneOf(GRID_FILTERS, p.filter)
+    && optStr(p.search, MAX_SEARCH) && optStr(p.systemId),
   exportReport: (p) => onlyKeys(p, ['format', 'estimator']) && (p.format === undefined || oneOf(REPORT_FORMAT_NAMES, p.format))
     && (p.estimator === undefined || oneOf(ESTIMATOR_IDS, p.estimator)),
   runAgain: (p) => onlyKeys(p, ['testSetId', 'prompt']) && str(p.testSetId) && str(p.prompt, 4096),

@@ -4,7 +4,7 @@
 // threshold (details on demand), then which candidate serves which region and at what cost.
 // Status is never colour alone: every cell carries an icon and the status word as text.
 import type { CellStatus, ComparisonReport, CoverSet, DecisionCell, DecisionRow, Selection, SystemRow, TestSetComparison } from '../../src/protocol/comparison';
-import { failingRules, RULE_NAMES, STATUS_ORDER, STATUS_STYLE, VERDICT_ORDER, VERDICT_WORDS, type RuleKey } from '../../src/protocol/legend';
+import { failingRules, requirementWords, RULE_NAMES, STATUS_ORDER, STATUS_STYLE, VERDICT_ORDER, VERDICT_WORDS, type RuleKey } from '../../src/protocol/legend';
 import { h } from '../dom';
 import { pct, pp, usd } from '../format';
 import { badge, button } from '../ui/controls';
@@ -56,8 +56,6 @@ export function statusLegend(): HTMLElement {
  * Each returns an element or null; the row shows them in its last cell.
  */
 export const candidateActions: ((ctx: ViewContext, ts: TestSetComparison, d: DecisionRow) => HTMLElement | null)[] = [];
-
-const requirementWords = (k: string): string => k.replace(/^region:/, '').replace(/^modality:/, 'modality ');
 
 /** One row per candidate, verdict first: overall status, the statistics verdict, the failing rules in words, cost, regions. */
 export function verdictTable(ctx: ViewContext, ts: TestSetComparison, decisions: readonly DecisionRow[], rows: readonly SystemRow[], caption: string): HTMLTableElement {
@@ -124,7 +122,7 @@ export function selectionSection(report: ComparisonReport, sel: Selection | unde
   const n = report.testSets.length;
   section.append(h('p', { class: 'muted' },
     `A candidate must pass on every test set (${n} compared) to be selectable. `,
-    sel.required.length ? `Required regions/modalities: ${sel.required.join(', ')}.` : 'No regions or modalities are required.'));
+    sel.required.length ? `Required regions/modalities: ${sel.required.map(requirementWords).join(', ')}.` : 'No regions or modalities are required.'));
   if (sel.eligible) section.append(h('p', { id: 'selection-eligible' }, `Eligible: ${sel.eligible.length ? sel.eligible.join(', ') : 'none'}`));
   if (sel.best) {
     const b = sel.best;

@@ -14,6 +14,7 @@ export const CommandId = {
   openExample: 'promptAdapt.openExample',
   startSimulatedServer: 'promptAdapt.startSimulatedServer',
   reviewOutputs: 'promptAdapt.reviewOutputs',
+  showResultsGrid: 'promptAdapt.showResultsGrid',
   labelOutputs: 'promptAdapt.labelOutputs',
   labelCorrect: 'promptAdapt.labelCorrect',
   labelIncorrect: 'promptAdapt.labelIncorrect',
