@@ -24,6 +24,7 @@ suite('Adapt for… on the bundled example', () => {
     await waitFor(() => Boolean(vscode.workspace.getConfiguration('promptAdapt').get<Record<string, { baseURL?: string }>>('endpoints')?.demo?.baseURL),
       () => 'endpoint demo was not set in user settings');
     const prompt = workspaceUri('prompts/support.prompt.yml');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(prompt));
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', prompt);
     const lens = lenses.find((l) => l.command?.command === CommandId.adapt);
     assert.ok(lens?.command, `an "Adapt for…" lens on the prompt (lenses: ${lenses.map((l) => l.command?.title).join(', ')})`);
