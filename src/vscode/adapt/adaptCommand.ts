@@ -127,9 +127,6 @@ export class Adapter {
     const text = r.stopped ? `Prompt Adapt: the adaptation stopped early (${r.stopped}). Run it again to resume. ${headline}` : `Prompt Adapt: ${headline}`;
     void vscode.window.showInformationMessage(text, 'Open Log').then((choice) => choice && this.s.log.show());
   }
-
-  /** Stops the running adaptation, if any (its record keeps what was done). */
-  cancel(): void { this.running?.abort.abort(); }
 }
 
 async function pickCandidate(project: ProjectFile, promptPath: string): Promise<string | undefined> {

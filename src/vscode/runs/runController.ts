@@ -114,6 +114,7 @@ export class RunController extends Disposable {
     if (!testSet) return undefined;
     const candidateIds = args.candidates ?? await pickCandidates(project, promptUri.fsPath);
     if (!candidateIds?.length) return undefined;
+    refusePairedElsewhere(project, promptUri.fsPath, candidateIds);
 
     const endpoints = readEndpoints(this.log);
     const batchable = project.candidates.filter((c) => candidateIds.includes(c.id) && endpoints[c.endpoint]?.batch);
@@ -286,6 +287,13 @@ async function pickCandidates(project: ProjectFile, promptPath: string): Promise
   const picked = await vscode.window.showQuickPick(cands.map((c) => ({ label: c.id, description: `${c.model} on ${c.endpoint}${own(c)}`, picked: true })),
     { title: 'Run on which candidates?', canPickMany: true });
   return picked?.map((p) => p.label);
+}
+
+/** A candidate adopted with another prompt is not run on this one: its row in the comparison would never use the outputs. */
+function refusePairedElsewhere(project: ProjectFile, promptPath: string, candidateIds: readonly string[]): void {
+  const allowed = new Set(candidatesForPrompt(project, promptPath).map((c) => c.id));
+  const other = project.candidates.find((c) => candidateIds.includes(c.id) && !allowed.has(c.id));
+  if (other) throw new UserError(`Candidate '${other.id}' is paired with ${other.prompt}, not with ${path.basename(promptPath)}.`, `Run ${other.prompt} on it instead, or choose other candidates.`);
 }
 
 export async function askMfaCode(serial: string): Promise<string> {

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { AdaptationRecord } from '../../../src/core/adapt/record';
+import type { RunResult } from '../../../src/core/runner/runner';
 import type { Api } from '../../../src/extension';
 import type { AdaptationView } from '../../../src/protocol/adaptation';
 import type { HostToWebview } from '../../../src/protocol/messages';
@@ -76,5 +77,14 @@ suite('Adapt for… on the bundled example', () => {
     await waitFor(async () => (await ask<AdaptationView[]>('getAdaptations', {})).find((x) => x.id === record.id)?.variants.find((v) => v.tag === 'style-1')?.adoptedAs === adopted.candidateId,
       () => 'the Adaptation view did not show style-1 as adopted', 30_000);
     await waitFor(async () => (await api.project.project())?.project.candidates.some((c) => c.id === adopted.candidateId) ?? false, () => 'the project did not reload with the adopted row', 30_000);
+
+    // Runs treat the adopted row as a candidate with its own prompt: the parent prompt is not run on it, the variant is
+    // (every request already answered during the adaptation, so the cache serves them all).
+    const refused = await vscode.commands.executeCommand<RunResult | undefined>(CommandId.runPrompt, prompt, { testSet: 'support', candidates: [adopted.candidateId], confirm: false });
+    assert.equal(refused, undefined, 'the parent prompt is not run on the row adopted with the variant');
+    const run = await vscode.commands.executeCommand<RunResult>(CommandId.runPrompt, workspaceUri(style.file), { testSet: 'support', candidates: [adopted.candidateId], confirm: false, judge: false });
+    assert.equal(run.status, 'complete');
+    assert.equal(run.missing, 0);
+    assert.equal(run.counts.requested, 0, `the cache answered every request of the variant on the adopted row (${JSON.stringify(run.counts)})`);
   });
 });
