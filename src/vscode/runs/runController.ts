@@ -114,7 +114,7 @@ export class RunController extends Disposable {
     if (!testSet) return undefined;
     const candidateIds = args.candidates ?? await pickCandidates(project, promptUri.fsPath);
     if (!candidateIds?.length) return undefined;
-    refusePairedElsewhere(project, promptUri.fsPath, candidateIds);
+    if (pairedElsewhere(project, promptUri.fsPath, candidateIds)) return undefined;
 
     const endpoints = readEndpoints(this.log);
     const batchable = project.candidates.filter((c) => candidateIds.includes(c.id) && endpoints[c.endpoint]?.batch);
@@ -289,11 +289,15 @@ async function pickCandidates(project: ProjectFile, promptPath: string): Promise
   return picked?.map((p) => p.label);
 }
 
-/** A candidate adopted with another prompt is not run on this one: its row in the comparison would never use the outputs. */
-function refusePairedElsewhere(project: ProjectFile, promptPath: string, candidateIds: readonly string[]): void {
+/**
+ * A candidate adopted with another prompt is not run on this one (its row in the comparison would never use the
+ * outputs): says so, with the prompt to run instead. True when refused.
+ */
+function pairedElsewhere(project: ProjectFile, promptPath: string, candidateIds: readonly string[]): boolean {
   const allowed = new Set(candidatesForPrompt(project, promptPath).map((c) => c.id));
   const other = project.candidates.find((c) => candidateIds.includes(c.id) && !allowed.has(c.id));
-  if (other) throw new UserError(`Candidate '${other.id}' is paired with ${other.prompt}, not with ${path.basename(promptPath)}.`, `Run ${other.prompt} on it instead, or choose other candidates.`);
+  if (other) void vscode.window.showWarningMessage(`Prompt Adapt: candidate '${other.id}' is paired with ${other.prompt}, not with ${path.basename(promptPath)}. Run ${other.prompt} on it instead, or choose other candidates.`);
+  return other !== undefined;
 }
 
 export async function askMfaCode(serial: string): Promise<string> {

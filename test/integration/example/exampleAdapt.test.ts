@@ -80,8 +80,11 @@ suite('Adapt for… on the bundled example', () => {
 
     // Runs treat the adopted row as a candidate with its own prompt: the parent prompt is not run on it, the variant is
     // (every request already answered during the adaptation, so the cache serves them all).
-    const refused = await vscode.commands.executeCommand<RunResult | undefined>(CommandId.runPrompt, prompt, { testSet: 'support', candidates: [adopted.candidateId], confirm: false });
-    assert.equal(refused, undefined, 'the parent prompt is not run on the row adopted with the variant');
+    const refused = await Promise.race([
+      vscode.commands.executeCommand<RunResult | undefined>(CommandId.runPrompt, prompt, { testSet: 'support', candidates: [adopted.candidateId], confirm: false }),
+      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000)),
+    ]);
+    assert.equal(refused, undefined, 'the parent prompt is not run on the row adopted with the variant (and the refusal does not wait for a click)');
     const run = await vscode.commands.executeCommand<RunResult>(CommandId.runPrompt, workspaceUri(style.file), { testSet: 'support', candidates: [adopted.candidateId], confirm: false, judge: false });
     assert.equal(run.status, 'complete');
     assert.equal(run.missing, 0);
