@@ -23,7 +23,7 @@ function perSet<T extends { testSetId: string }>(xs: readonly T[], line: (x: T) 
 
 const correctness = (f: AdaptOptimisationFigures | AdaptSealedFigures): string => `${pct(f.variant.correctness)} vs ${pct(f.parent.correctness)}`;
 const interval = (d: { mean: number; lo: number; hi: number }): string => `${pp(d.mean)} [${pp(d.lo)}, ${pp(d.hi)}]`;
-const sealedText = (f: AdaptSealedFigures): string => `${correctness(f)}${f.difference ? `, Δ ${interval(f.difference)}` : ''} (n = ${f.variant.n})`;
+const sealedText = (f: AdaptSealedFigures): string => `${correctness(f)} (n = ${f.variant.n})${f.difference ? `\nΔ ${interval(f.difference)}` : ''}`;
 const delta = (key: 'idkRate' | 'badStyleRate' | 'schemaFailureRate') => (f: AdaptSealedFigures): string => pp(f.variant[key] - f.parent[key]);
 
 function variantRow(ctx: ViewContext, a: AdaptationView, v: AdaptVariantView, refresh: () => void): HTMLTableRowElement {
@@ -73,14 +73,14 @@ function outcome(a: AdaptationView): HTMLElement {
 }
 
 function adaptationSection(ctx: ViewContext, a: AdaptationView, refresh: () => void): HTMLElement {
-  const head = ['Variant', 'Verdict on the sealed part', 'Correct, optimisation part (variant vs parent)', 'Correct, sealed part (variant vs parent)', 'ΔIDK', 'Δ bad style', 'Δ schema failures', 'Prompt length', ''];
+  const head = ['Variant', 'Verdict (sealed part)', 'Correct: optimisation part', 'Correct: sealed part', 'ΔIDK', 'Δ bad style', 'Δ schema', 'Prompt length', ''];
   return h('section', { class: 'adaptation-record', 'data-adaptation': a.id },
     h('h2', {}, `${a.prompt} for ${a.candidateId}`),
     h('p', { class: 'muted meta' }, `Strategies: ${a.strategies.join(', ')}${a.rewriter ? ` · rewriter ${a.rewriter}` : ''} · spent ${a.spent.calls} model calls, ${usd(a.spent.usd)} · updated ${a.updatedAt}`),
     outcome(a),
     a.stopped ? h('p', { class: 'status error' }, `Stopped early: ${a.stopped}. Run it again to resume.`) : null,
     a.variants.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'grid adaptation-variants' },
-      h('caption', {}, `Variants of ${a.prompt} on ${a.candidateId}: learned on the optimisation part, judged on the sealed part`),
+      h('caption', {}, `Variants of ${a.prompt} on ${a.candidateId}, each against the parent (variant vs parent): learned on the optimisation part, judged on the sealed part; the Δ columns are on the sealed part`),
       h('thead', {}, h('tr', {}, ...head.map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...a.variants.map((v) => variantRow(ctx, a, v, refresh))))) : h('p', { class: 'muted' }, 'No variant was written.'),
     paretoPlot(a),
