@@ -1,4 +1,3 @@
-/* global document -- used inside page.evaluate callbacks, which run in the browser */
 // Browser test of the panel's Adaptation view in the REAL webview bundle (Debian's Chromium, the panel's CSP, a
 // fake host): the variants render with both parts' figures and the Pareto plot; a hostile rewriter rationale,
 // rule id and "why" stay inert text; Diff and Adopt post their requests, and the view shows the adopted row after
