@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cliLauncher } from './scripts/cliLauncher.mjs';
+import { writeThirdPartyNotices } from './scripts/thirdPartyNotices.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -154,6 +155,7 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.dispose()));
   fs.copyFileSync('webview/main.css', `${dist}/webview/main.css`);
   fs.copyFileSync('webview/quickCheck/quickCheck.css', `${dist}/webview/quickCheck.css`);
+  writeThirdPartyNotices(results.map((r) => r.metafile), `${dist}/ThirdPartyNotices.txt`);
   for (const r of results) {
     for (const [file, out] of Object.entries(r.metafile.outputs)) {
       if (!file.endsWith('.map') && !file.startsWith('out/test/')) console.log(`${file.padEnd(28)} ${(out.bytes / 1024).toFixed(0).padStart(6)} KB`);

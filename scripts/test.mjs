@@ -64,12 +64,13 @@ function integrationSuites() {
   }));
 }
 
-/** Every bundle the build writes to dist/ is loaded by something shipped; .vscodeignore must let it in. */
+/** Every bundle the build writes to dist/ is loaded by something shipped, and the third-party notices go with them; .vscodeignore must let them in. */
 function shipsEveryBundle() {
   const t0 = Date.now();
   const listed = spawnSync('vsce', ['ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
   const shipped = new Set((listed.stdout ?? '').split('\n').map((l) => l.trim()));
-  const bundles = fs.readdirSync(path.join(ROOT, 'dist'), { recursive: true }).map((f) => `dist/${f.split(path.sep).join('/')}`).filter((f) => f.endsWith('.js'));
+  const bundles = fs.readdirSync(path.join(ROOT, 'dist'), { recursive: true }).map((f) => `dist/${f.split(path.sep).join('/')}`).filter((f) => f.endsWith('.js') || f === 'dist/ThirdPartyNotices.txt');
+  if (!bundles.includes('dist/ThirdPartyNotices.txt')) bundles.push('dist/ThirdPartyNotices.txt');
   const missing = bundles.filter((f) => !shipped.has(f));
   timings.push(['the .vsix ships every bundle in dist/', Date.now() - t0]);
   if (listed.status !== 0 || missing.length) {
@@ -108,6 +109,7 @@ if (args.has('--integration-only')) {
   step('webview bundle in a real browser (hostile output stays text)', node, [path.join(ROOT, 'test/e2e/webviewBrowser.mjs')]);
   step('results grid and word diffs in a real browser over the real core (10k rows, first paint)', node, ['--import', 'tsx', path.join(ROOT, 'test/e2e/gridBrowser.mjs')]);
   step('quick-check view in a real browser (streamed replies stay text)', node, [path.join(ROOT, 'test/e2e/quickCheckBrowser.mjs')]);
+  step('adaptation view in a real browser (rewriter text stays text, Adopt and Diff post)', node, [path.join(ROOT, 'test/e2e/adaptationBrowser.mjs')]);
   integrationSuites();
   step('harness self-test (a failing, an empty and a silent suite must each fail)', 'bash', [path.join(ROOT, 'scripts/harness-selftest.sh')]);
   step('the demo cold then warm, every decision as designed', node, [path.join(ROOT, 'test/e2e/demo.mjs')]);

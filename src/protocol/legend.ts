@@ -17,6 +17,12 @@ export const STATUS_STYLE: Readonly<Record<CellStatus, StatusStyle>> = {
   unknown: { word: 'UNKNOWN', icon: '?', meaning: 'no rule fails, but one cannot be decided yet (missing data, or a number not to act on)', light: '#9a6700', dark: '#d29922', themeColor: 'charts-yellow' },
 };
 
+/** A count with its noun in the right number: `counted(1, 'more label')` → "1 more label", `counted(3, 'request')` → "3 requests". */
+export const counted = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** A region or modality a selection must cover, in plain words: `region:us-east-1` → "us-east-1", `modality:image` → "modality image". */
+export const requirementWords = (k: string): string => k.replace(/^region:/, '').replace(/^modality:/, 'modality ');
+
 /** The order a legend lists the statuses in. */
 export const STATUS_ORDER: readonly CellStatus[] = ['pass', 'fail', 'unknown'];
 
@@ -68,7 +74,7 @@ export function labelCounts(c: Pick<CalibrationSummary, 'tp' | 'fn' | 'fp' | 'tn
 /** "390 labels (and 8 unsure, 3 on IDK outputs, 0 no longer compared)". */
 export function labelCountText(c: LabelCounts): string {
   const apart = [c.unsure ? `${c.unsure} unsure` : '', c.idk ? `${c.idk} on IDK outputs` : '', c.unmatched ? `${c.unmatched} of outputs no longer compared` : ''].filter(Boolean);
-  return `${c.labels} label${c.labels === 1 ? '' : 's'}${apart.length ? ` (not counted: ${apart.join(', ')})` : ''}`;
+  return `${counted(c.labels, 'label')}${apart.length ? ` (not counted: ${apart.join(', ')})` : ''}`;
 }
 
 /** A message with a system's own name (as a whole word) replaced by "this system", so notes of several systems compare equal. */

@@ -87,6 +87,25 @@ async function reportChecks(browser, report, check, out) {
   const whole = (n) => labels.some((l) => l.text.replace(/\s+/g, '') === n.replace(/\s+/g, '') && l.inside);
   check(names.every(whole) && labels.every((l) => !l.text.includes('…')), `HTML report at 800 px: every plotted name is whole and inside its plot (${labels.map((l) => l.text).join(' | ')})`);
   check(await p.locator('.legend li').count() >= 3 && (await p.textContent('body')).includes('FAIL: breaks at least one rule'), 'HTML report: the same legend as the panel');
+  // The panel's cost and latency chart: every bar inside its SVG, every name whole, the bars in the legend's colours.
+  const chart = await p.$$eval('svg.cost-chart-svg', (svgs) => svgs.map((svg) => {
+    const w = svg.viewBox.baseVal.width;
+    const inside = (el) => { const b = el.getBBox(); return b.x >= 0 && b.x + b.width <= w; };
+    return {
+      names: [...svg.querySelectorAll('text.row-label')].map((t) => ({ text: [...t.querySelectorAll('tspan')].map((x) => x.textContent).join(''), inside: inside(t) })),
+      bars: [...svg.querySelectorAll('rect')].map((r) => ({ cls: r.getAttribute('class'), fill: getComputedStyle(r).fill, inside: inside(r) })),
+      shown: svg.getBoundingClientRect().right <= document.documentElement.clientWidth,
+    };
+  }));
+  const charted = [...ts.rows, ...ts.variants].filter((x) => x.costPer1k !== undefined || x.medianLatencyMs !== undefined).length;
+  // The verdict legend's swatch colours (protocol/legend STATUS_STYLE, as the report's CSS sets them).
+  const legendColour = Object.fromEntries(await Promise.all(['pass', 'fail', 'unknown'].map(async (st) => [st, await p.$eval(`.legend .sw-${st}`, (e) => getComputedStyle(e).backgroundColor)])));
+  const coloured = chart.flatMap((c) => c.bars).filter((b) => /overall-(pass|fail|unknown)/.test(b.cls));
+  check(chart.length >= 1 && chart.every((c) => c.shown && c.names.every((n) => n.inside) && c.bars.every((b) => b.inside))
+    && chart.flatMap((c) => c.names).length >= charted && coloured.length > 0
+    && coloured.every((b) => b.fill === legendColour[/overall-(\w+)/.exec(b.cls)[1]]),
+  `HTML report at 800 px: the cost and latency chart fits, names whole, bars in the legend's colours (${JSON.stringify(chart.map((c) => c.names.map((n) => n.text)))})`);
+  check(await p.locator('.chart-legend li').count() >= 4, 'HTML report: the chart has its colour legend');
   check(await p.evaluate(() => window.__pwned) === undefined, 'HTML report: hostile strings stay inert');
   await p.screenshot({ path: path.join(out, 'report-800.png'), fullPage: true });
   await ctx.close();

@@ -93,7 +93,6 @@ function section(ctx: ViewContext, ts: TestSetComparison, rows: readonly SystemR
   const plot = forestPlot(ts, rows, decisions);
   const table = systemTable(ts, rows, `${title} — ${ts.testSetId}, ${ts.estimator}, n = ${ts.n}`);
   const svg = plot.querySelector('svg');
-  const others = rows.filter((r) => !r.isBaseline);
   return h('section', { class: 'testset', 'data-testset': ts.testSetId },
     h('h2', {}, `${title}: ${ts.testSetId}`),
     staleBanner(ctx, ts),
@@ -105,7 +104,7 @@ function section(ctx: ViewContext, ts: TestSetComparison, rows: readonly SystemR
       svg ? button('Copy figure (SVG)', () => void copy(ctx, svgText(svg), 'the forest plot'), { secondary: true }) : null,
       button('Copy table', () => void copy(ctx, tableText(table), 'the table'), { secondary: true })),
     plot,
-    costLatencyChart(others.length && rows.some((r) => r.isBaseline) ? rows : others, decisions, 'Cost per 1000 requests and median latency'),
+    costLatencyChart(rows, decisions),
     h('details', { class: 'all-figures' }, h('summary', {}, 'Every figure, per system (table)'), h('div', { class: 'table-wrap' }, table)));
 }
 

@@ -4,10 +4,11 @@
 // threshold (details on demand), then which candidate serves which region and at what cost.
 // Status is never colour alone: every cell carries an icon and the status word as text.
 import type { CellStatus, ComparisonReport, CoverSet, DecisionCell, DecisionRow, Selection, SystemRow, TestSetComparison } from '../../src/protocol/comparison';
-import { failingRules, RULE_NAMES, STATUS_ORDER, STATUS_STYLE, VERDICT_ORDER, VERDICT_WORDS, type RuleKey } from '../../src/protocol/legend';
+import { failingRules, requirementWords, RULE_NAMES, STATUS_ORDER, STATUS_STYLE, VERDICT_ORDER, VERDICT_WORDS, type RuleKey } from '../../src/protocol/legend';
 import { h } from '../dom';
 import { pct, pp, usd } from '../format';
 import { badge, button } from '../ui/controls';
+import { adaptPromptAction } from './adaptAction';
 import { copy, tableText, type ViewContext } from './context';
 import { notesList, staleBanner, testSetNotes } from './comparisonView';
 
@@ -55,9 +56,7 @@ export function statusLegend(): HTMLElement {
  * Actions offered on a candidate's row of the verdict table (e.g. adapting the prompt for a failing candidate).
  * Each returns an element or null; the row shows them in its last cell.
  */
-export const candidateActions: ((ctx: ViewContext, ts: TestSetComparison, d: DecisionRow) => HTMLElement | null)[] = [];
-
-const requirementWords = (k: string): string => k.replace(/^region:/, '').replace(/^modality:/, 'modality ');
+export const candidateActions: ((ctx: ViewContext, ts: TestSetComparison, d: DecisionRow) => HTMLElement | null)[] = [adaptPromptAction];
 
 /** One row per candidate, verdict first: overall status, the statistics verdict, the failing rules in words, cost, regions. */
 export function verdictTable(ctx: ViewContext, ts: TestSetComparison, decisions: readonly DecisionRow[], rows: readonly SystemRow[], caption: string): HTMLTableElement {
@@ -124,7 +123,7 @@ export function selectionSection(report: ComparisonReport, sel: Selection | unde
   const n = report.testSets.length;
   section.append(h('p', { class: 'muted' },
     `A candidate must pass on every test set (${n} compared) to be selectable. `,
-    sel.required.length ? `Required regions/modalities: ${sel.required.join(', ')}.` : 'No regions or modalities are required.'));
+    sel.required.length ? `Required regions/modalities: ${sel.required.map(requirementWords).join(', ')}.` : 'No regions or modalities are required.'));
   if (sel.eligible) section.append(h('p', { id: 'selection-eligible' }, `Eligible: ${sel.eligible.length ? sel.eligible.join(', ') : 'none'}`));
   if (sel.best) {
     const b = sel.best;

@@ -4,9 +4,10 @@
 // Arrow keys move the focused cell, Enter (or a click) opens that example side by side in the review.
 import type { GridCell, GridColumn, GridFilter, GridPage, GridRow, GridStatus } from '../../src/protocol/grid';
 import { GRID_FILTERS } from '../../src/protocol/grid';
+import { counted } from '../../src/protocol/legend';
 import type { PanelState } from '../../src/protocol/messages';
 import { h, replace } from '../dom';
-import { select, textInput, type TextInput } from '../ui/controls';
+import { button, select, textInput, type TextInput } from '../ui/controls';
 import type { ViewContext } from './context';
 import { PAGE_SIZE, PagedRows, VirtualList } from './virtualList';
 
@@ -68,6 +69,7 @@ export class GridView {
     });
     this.element = h('section', { class: 'results-grid' },
       h('div', { class: 'toolbar grid-toolbar' }, this.search, this.selectors, this.count,
+        button('Export CSV', () => void this.exportCsv(), { secondary: true, id: 'grid-export', title: 'The rows shown (this filter, search and column), one column group per system' }),
         h('span', { class: 'keys muted' }, 'arrows move · PgUp/PgDn · Home/End first/last column · Ctrl+Home/End first/last row · Enter opens the review · / search')),
       h('p', { class: 'legend muted', id: 'grid-legend' }, ...Object.values(STATUS_SHOWN).map((s) => h('span', { class: 'legend-item' }, `${s.icon} ${s.word}`)),
         h('span', { class: 'legend-item' }, '✎ style findings (a correct answer with findings fails on style)'), h('span', { class: 'legend-item' }, '≠ the human label disagrees with the judge')),
@@ -95,6 +97,17 @@ export class GridView {
         ...(search ? { search } : {}), ...(systemId ? { systemId } : {}) }), () => this.refresh());
     }
     try { await this.pages.load(Math.floor(this.grid.row / PAGE_SIZE)); } catch (err) { this.ctx.status(`Could not load the grid: ${(err as Error).message}`, 'error'); }
+  }
+
+  /** The grid's own export: the rows the current filter, search and focus column show, as CSV. */
+  async exportCsv(): Promise<void> {
+    const testSetId = this.ctx.testSet()?.testSetId ?? this.ctx.state.testSetId;
+    if (!testSetId) return;
+    const { filter, search, systemId } = this.grid;
+    try {
+      const r = await this.ctx.host.request('exportGrid', { testSetId, filter, ...(search ? { search } : {}), ...(systemId ? { systemId } : {}) });
+      this.ctx.status(r.path ? `Exported ${counted(r.rows ?? 0, 'row')} to ${r.path}.` : 'Export cancelled.');
+    } catch (err) { this.ctx.status(`Export failed: ${(err as Error).message}`, 'error'); }
   }
 
   /** Labels changed: the host's answers (disagreements) may differ. */

@@ -23,6 +23,7 @@ import type { CompareResult, Confusion, Diagnostic, EstimatorChoice } from '../s
 import { resolveStyle } from '../style/config';
 import { StyleChecker } from '../style/check';
 import { shownPoint, type CalibrationSummary, type ComparisonReport, type Interval, type Note, type StaleResults, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
+import { counted } from '../../protocol/legend';
 import { staleParts } from '../runner/runInputs';
 import { ComparisonStore, manifestPromptPath, runsByPrompt, type VerdictIndex, type PromptOutputs } from './gather';
 import { removeImpossibleNumbers } from './guards';
@@ -352,7 +353,7 @@ function candidateRows(ctx: Ctx, baseline: SystemData, candidateData: readonly S
   for (const d of candidateData) {
     if (d.n === 0 && d.errors === 0) continue;
     const row = rowOf(ctx, d, d.candidate.id, false);
-    if (d.n === 0) row.notes.push({ code: 'no-outputs', severity: 'error', message: `${d.candidate.id} has no outputs on this test set (${d.errors} requests failed).` });
+    if (d.n === 0) row.notes.push({ code: 'no-outputs', severity: 'error', message: `${d.candidate.id} has no outputs on this test set (${counted(d.errors, 'request')} failed).` });
     oneSystemEstimate(ctx, row, d, pooled, opts);
     const r = pairedComparison(ctx, row, baseline, d, pooled, opts);
     if (r) family.push({ row, ...r });

@@ -3,6 +3,7 @@
 // Damage to the compared data is an error (the CLI's `compare` exits 1); gaps it can explain are warnings.
 import * as path from 'node:path';
 import type { Note, TestSetComparison } from '../../protocol/comparison';
+import { counted } from '../../protocol/legend';
 import type { StoreProblem } from '../store/problems';
 import type { SystemData } from './systems';
 
@@ -82,7 +83,7 @@ export function missingVerdictNote(systems: Iterable<SystemData>, n: number, met
   }
   if (total === 0) return undefined;
   return { code: MISSING_VERDICTS, severity: partial ? 'error' : 'warning',
-    message: `n = ${n}; ${total} outputs have no verdict of '${metricId}' (${missing.join(', ')}) and are left out of the estimates: judge the runs (prompt-adapt judge).` };
+    message: `n = ${n}; ${counted(total, 'output')} ${total === 1 ? 'has' : 'have'} no verdict of '${metricId}' (${missing.join(', ')}) and are left out of the estimates: judge the runs (prompt-adapt judge).` };
 }
 
 /** Names systems by candidate, adding the prompt file where a candidate runs on several prompts (variants). */

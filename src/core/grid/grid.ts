@@ -4,6 +4,7 @@
 import type { GridCell, GridColumn, GridFilter, GridPage, GridQuery, GridRow, GridStatus } from '../../protocol/grid';
 import { GRID_FILTERS, GRID_STATUSES } from '../../protocol/grid';
 import type { ReviewOutput } from '../../protocol/messages';
+import { csvField } from '../report/format';
 import type { ReviewData } from '../review/data';
 
 const S = Object.fromEntries(GRID_STATUSES.map((s, i) => [s, i])) as Record<GridStatus, number>;
@@ -149,6 +150,26 @@ export class GridModel {
       return { status: GRID_STATUSES[this.status[c]![i]!]!, style: this.style[c]![i]!, ...(label ? { label } : {}),
         ...(this.disagrees(c, i) ? { disagrees: true } : {}), text: oneLine(o?.error ?? o?.text ?? '', CELL_CHARS) };
     }) };
+  }
+
+  /**
+   * The rows matching the query as CSV (the grid's own export: what the user filtered and searched, in grid order).
+   * Per system: the outcome word, style findings, the human label and the whole answer (or the request's error).
+   * Cells go through the report's CSV writer: quoted, and text a spreadsheet would run as a formula is neutralised.
+   */
+  csv(q: GridQuery): { text: string; rows: number } {
+    const ix = this.rows({ filter: q.filter, ...(q.search ? { search: q.search } : {}), ...(q.systemId !== undefined ? { systemId: q.systemId } : {}) });
+    const header = ['example', 'line', 'question', ...this.columns.flatMap((col) => [`${col.systemId}: result`, `${col.systemId}: style findings`, `${col.systemId}: label`, `${col.systemId}: answer`])];
+    const lines = [header.map(csvField).join(',')];
+    for (const i of ix) {
+      const e = this.data.examples[i]!;
+      const cells = this.columns.flatMap((col, c) => {
+        const o = this.data.output(col.systemId, e.exampleId);
+        return [GRID_STATUSES[this.status[c]![i]!]!, this.style[c]![i]!, this.label(c, i) ?? '', o?.error ?? o?.text ?? ''];
+      });
+      lines.push([e.exampleId, e.line, e.question, ...cells].map(csvField).join(','));
+    }
+    return { text: `${lines.join('\r\n')}\r\n`, rows: ix.length };
   }
 
   /** One page of the rows matching the query, with the count under each filter. */

@@ -2,12 +2,14 @@
 // resources (a CSP meta tag forbids them too). Every string from the data is escaped: model outputs, ids,
 // file names and notes are untrusted and must show as text.
 import { shownPoint, type CellStatus, type ComparisonReport, type CoverSet, type DecisionRow, type Note, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
-import { failingRules, labelCountText, labelCounts, labelLines, LABEL_DEFINITION, mergedNotes, STATUS_ORDER, STATUS_STYLE, VERDICT_ORDER, VERDICT_WORDS } from '../../protocol/legend';
+import { COST_CHART_CAPTION, COST_CHART_LEGEND, costChartRows, costChartSvg, type SvgNode } from '../../protocol/costChart';
+import { failingRules, labelCountText, labelCounts, labelLines, LABEL_DEFINITION, mergedNotes, requirementWords, STATUS_ORDER, STATUS_STYLE, VERDICT_ORDER, VERDICT_WORDS } from '../../protocol/legend';
 import { escapeHtml as h, money, num, pct, pp, ppInterval } from './format';
 
 /** Status colours from the shared legend (protocol/legend), light and dark, as classes the text and the plot use. */
-const STATUS_CSS = STATUS_ORDER.map((st) => `.${st}{color:${STATUS_STYLE[st].light};font-weight:600}.st-${st} line{stroke:${STATUS_STYLE[st].light}}.st-${st} circle,.sw-${st}{fill:${STATUS_STYLE[st].light};background:${STATUS_STYLE[st].light}}`).join('')
-  + `@media (prefers-color-scheme:dark){${STATUS_ORDER.map((st) => `.${st}{color:${STATUS_STYLE[st].dark}}.st-${st} line{stroke:${STATUS_STYLE[st].dark}}.st-${st} circle,.sw-${st}{fill:${STATUS_STYLE[st].dark};background:${STATUS_STYLE[st].dark}}`).join('')}}`;
+const statusCss = (st: CellStatus, c: string): string => `.${st}{color:${c}}.st-${st} line{stroke:${c}}.st-${st} circle,.sw-${st},.bar.overall-${st},.sw.overall-${st}{fill:${c};background:${c}}`;
+const STATUS_CSS = STATUS_ORDER.map((st) => `${statusCss(st, STATUS_STYLE[st].light)}.${st}{font-weight:600}`).join('')
+  + `@media (prefers-color-scheme:dark){${STATUS_ORDER.map((st) => statusCss(st, STATUS_STYLE[st].dark)).join('')}}`;
 
 // Responsive: the page never scrolls sideways; a wide table scrolls inside its own box, narrow tables wrap,
 // plots scale down to the page (their labels are never cut: they wrap onto lines).
@@ -18,6 +20,8 @@ table{border-collapse:collapse;margin:.5rem 0;font-size:13px}th,td{border:1px so
 th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 table.fit{width:100%}table.fit td{overflow-wrap:anywhere}.pass,.fail,.unknown{white-space:nowrap}table.fit td ul{margin:0;padding-left:1rem}table:not(.fit) th,table:not(.fit) td{white-space:nowrap}
 .note-error{color:#cf222e}.note-warning{color:#9a6700}.muted{color:#656d76}svg{max-width:100%;height:auto}
+.cost-chart-svg text{fill:currentColor;font-size:12px}.cost-chart-svg .panel-title{font-weight:600}.cost-chart-svg .bar-value{font-size:11px}.cost-chart-svg .axis{stroke:#656d76}
+.bar,.sw.overall-none{fill:#0969da;background:#0969da}.bar.baseline,.sw.baseline{fill:#8c959f;background:#8c959f}
 .legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;font-size:13px}.sw{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.35rem;vertical-align:-1px}
 @media (max-width:700px){body{margin:1rem auto;padding:0 .75rem}}
 @media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}th{background:#161b22}th,td{border-color:#30363d}}${STATUS_CSS}`;
@@ -44,7 +48,7 @@ function verdictHtml(decisions: readonly DecisionRow[], rows: readonly SystemRow
     const why = failingRules(d);
     return [td(d.systemId), `<td>${status(d.overall)}</td>`, td(d.verdict ? VERDICT_WORDS[d.verdict].word : '–'),
       `<td>${why.length ? `<ul>${why.map((w) => `<li>${h(w.text)}</li>`).join('')}</ul>` : 'passes every rule'}</td>`,
-      td(money(r?.costPer1k), true), td(d.covers?.map((c) => c.replace(/^region:/, '')).join(', ') || '–')];
+      td(money(r?.costPer1k), true), td(d.covers?.map((c) => requirementWords(c)).join(', ') || '–')];
   }), 'fit');
 }
 
@@ -114,6 +118,18 @@ export function forestPlotSvg(rows: readonly SystemRow[], decisions: readonly De
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${labelW + plotW + 20}" height="${height}" viewBox="0 0 ${labelW + plotW + 20} ${height}">${parts.join('')}</svg>`;
 }
 
+/** One SVG node of a shared layout as markup; every attribute value and text is escaped. (The panel's data-* hooks are left out: the report has no script to use them.) */
+const svgMarkup = (n: SvgNode): string => `<${n.tag}${Object.entries(n.attrs).filter(([k]) => !k.startsWith('data-')).map(([k, v]) => ` ${k}="${h(String(v))}"`).join('')}>${
+  n.text !== undefined ? h(n.text) : ''}${(n.children ?? []).map(svgMarkup).join('')}</${n.tag}>`;
+
+/** The panel's cost and latency chart (the same layout, protocol/costChart) with its colour legend. */
+function costChartHtml(rows: readonly SystemRow[], decisions: readonly DecisionRow[]): string {
+  const svg = costChartSvg(costChartRows(rows), decisions);
+  if (!svg) return '';
+  return `<p><strong>${h(COST_CHART_CAPTION)}</strong></p>${svgMarkup(svg)}<ul class="legend chart-legend">${
+    COST_CHART_LEGEND.map((e) => `<li><span class="sw ${e.barClass}"></span>${h(e.text)}</li>`).join('')}</ul>`;
+}
+
 const notesHtml = (notes: readonly { note: Note; where?: string }[]): string =>
   notes.length ? `<ul>${notes.map(({ note, where }) => `<li class="note-${note.severity}"><strong>${h(note.severity)}</strong>${where ? ` (${h(where)})` : ''}: ${h(note.message)}</li>`).join('')}</ul>` : '';
 
@@ -143,6 +159,7 @@ function testSetHtml(ts: TestSetComparison): string {
   const candidates = ts.rows.filter((r) => !r.isBaseline);
   if (ts.decisions.length) out.push('<h3>Verdict per candidate</h3>', verdictHtml(ts.decisions, ts.rows), legendHtml());
   out.push('<h3>Difference from the baseline</h3>', forestPlotSvg(candidates, ts.decisions, ts.margin, `Correctness difference vs ${ts.baselineId} on ${ts.testSetId}`));
+  out.push(costChartHtml(ts.rows, ts.decisions));
   if (ts.decisions.length) out.push('<h3>Decision, rule by rule</h3>', decisionHtml(ts.decisions));
   if (ts.rows.length) out.push('<h3>Candidates against the baseline</h3>', systemsHtml(ts.rows));
   const rules = [...new Set(ts.rows.flatMap((r) => Object.keys(r.styleRules)))];
@@ -154,7 +171,8 @@ function testSetHtml(ts: TestSetComparison): string {
   if (ts.variants.length) {
     out.push('<h3>Prompt variants against their parent prompt</h3>');
     if (ts.variantDecisions?.length) out.push(verdictHtml(ts.variantDecisions, ts.variants));
-    out.push(forestPlotSvg(ts.variants, ts.variantDecisions ?? [], ts.margin, `Prompt variants vs their parent on ${ts.testSetId}`), systemsHtml(ts.variants));
+    out.push(forestPlotSvg(ts.variants, ts.variantDecisions ?? [], ts.margin, `Prompt variants vs their parent on ${ts.testSetId}`),
+      costChartHtml(ts.variants, ts.variantDecisions ?? []), systemsHtml(ts.variants));
     if (ts.variantDecisions?.length) out.push(decisionHtml(ts.variantDecisions));
   }
   out.push(testSetNotesHtml(ts));
@@ -163,13 +181,13 @@ function testSetHtml(ts: TestSetComparison): string {
 
 /** Which member serves each region, at what cost per 1000 requests. */
 const servingHtml = (b: CoverSet): string => (b.serving?.length
-  ? tableHtml(['Region', 'Served by', 'Cost per 1000 requests'], b.serving.map((x) => [td(x.requirement.replace(/^region:/, '')), td(x.candidate), td(x.costPer1k === undefined ? 'no price' : money(x.costPer1k), true)]))
+  ? tableHtml(['Region', 'Served by', 'Cost per 1000 requests'], b.serving.map((x) => [td(requirementWords(x.requirement)), td(x.candidate), td(x.costPer1k === undefined ? 'no price' : money(x.costPer1k), true)]))
   : '');
 
 function selectionHtml(s: ComparisonReport['selection']): string {
   const sel: string[] = [];
   if (!s) return '';
-  if (s.required.length) sel.push(`<p>Required: ${h(s.required.join(', '))}.</p>`);
+  if (s.required.length) sel.push(`<p>Required: ${h(s.required.map(requirementWords).join(', '))}.</p>`);
   if (s.eligible) sel.push(`<p>Passing on every test set: ${h(s.eligible.join(', ') || 'none')}.</p>`);
   if (s.best) {
     sel.push(`<p><strong>${status('pass', 'Selected')}: ${h(s.best.candidates.join(' + '))}</strong> (${h(money(s.best.cost))} per 1k requests${

@@ -1,6 +1,6 @@
 // The Markdown report (for pull requests and CI summaries) and the plain-text decision table the CLI prints.
 import { shownPoint, type ComparisonReport, type DecisionRow, type Note, type Selection, type SystemRow, type TestSetComparison } from '../../protocol/comparison';
-import { failingRules, labelCountText, labelCounts, LABEL_DEFINITION, mergedNotes, STATUS_ORDER, STATUS_STYLE } from '../../protocol/legend';
+import { failingRules, labelCountText, labelCounts, LABEL_DEFINITION, mergedNotes, requirementWords, STATUS_ORDER, STATUS_STYLE } from '../../protocol/legend';
 import { clean, escapeMarkdown as md, money, num, pct, pp, ppInterval, STATUS_WORD, VERDICT_TEXT } from './format';
 
 const table = (head: string[], rows: string[][]): string[] =>
@@ -19,7 +19,7 @@ function verdictTable(decisions: readonly DecisionRow[], rows: readonly SystemRo
   return table(['Candidate', 'Overall', 'Statistics verdict', 'Why', 'Cost / 1k', 'Serves'], decisions.map((d) => {
     const why = failingRules(d).map((w) => md(w.text)).join('; ');
     return [md(d.systemId), `**${STATUS_WORD[d.overall]}**`, d.verdict ? VERDICT_TEXT[d.verdict] : '–', why || 'passes every rule',
-      money(rows.find((r) => r.systemId === d.systemId)?.costPer1k), d.covers?.map((c) => md(c.replace(/^region:/, ''))).join(', ') || '–'];
+      money(rows.find((r) => r.systemId === d.systemId)?.costPer1k), d.covers?.map((c) => md(requirementWords(c))).join(', ') || '–'];
   }));
 }
 
@@ -49,11 +49,11 @@ const noteLines = (notes: readonly Note[], where = ''): string[] =>
 export function selectionLines(s: Selection | undefined): string[] {
   if (!s) return ['No selection was computed.'];
   const out: string[] = [];
-  if (s.required.length) out.push(`Required: ${s.required.map(md).join(', ')}.`);
+  if (s.required.length) out.push(`Required: ${s.required.map((k) => md(requirementWords(k))).join(', ')}.`);
   if (s.eligible) out.push(`Passing on every test set: ${s.eligible.length ? s.eligible.map(md).join(', ') : 'none'}.`);
   if (s.best) {
     out.push(`**Selected: ${s.best.candidates.map(md).join(' + ')}** (${money(s.best.cost)} per 1k requests${s.best.unpriced?.length ? `; no price for ${s.best.unpriced.map(md).join(', ')}` : ''}).`);
-    for (const x of s.best.serving ?? []) out.push(`- ${md(x.requirement.replace(/^region:/, ''))}: served by ${md(x.candidate)}, ${x.costPer1k === undefined ? 'no price' : `${money(x.costPer1k)} per 1000 requests`}`);
+    for (const x of s.best.serving ?? []) out.push(`- ${md(requirementWords(x.requirement))}: served by ${md(x.candidate)}, ${x.costPer1k === undefined ? 'no price' : `${money(x.costPer1k)} per 1000 requests`}`);
     for (const [i, r] of s.runnersUp.entries()) out.push(`${i + 1}. Runner-up: ${r.candidates.map(md).join(' + ')} (${money(r.cost)} per 1k requests)`);
   }
   if (s.reason) out.push(md(s.reason));
@@ -126,8 +126,8 @@ export function renderDecisionText(r: ComparisonReport): string {
   for (const n of r.notes ?? []) out.push(`${n.severity}: ${plain(n.message)}`);
   const s = r.selection;
   if (s?.best) {
-    out.push(`Selected: ${s.best.candidates.map(plain).join(' + ')} (${money(s.best.cost)} per 1k requests)${s.required.length ? `, covering ${s.required.map(plain).join(', ')}` : ''}`);
-    for (const x of s.best.serving ?? []) out.push(`  ${plain(x.requirement.replace(/^region:/, ''))}: ${plain(x.candidate)}, ${x.costPer1k === undefined ? 'no price' : `${money(x.costPer1k)} per 1000 requests`}`);
+    out.push(`Selected: ${s.best.candidates.map(plain).join(' + ')} (${money(s.best.cost)} per 1k requests)${s.required.length ? `, covering ${s.required.map((k) => plain(requirementWords(k))).join(', ')}` : ''}`);
+    for (const x of s.best.serving ?? []) out.push(`  ${plain(requirementWords(x.requirement))}: ${plain(x.candidate)}, ${x.costPer1k === undefined ? 'no price' : `${money(x.costPer1k)} per 1000 requests`}`);
     for (const ru of s.runnersUp) out.push(`  runner-up: ${ru.candidates.map(plain).join(' + ')} (${money(ru.cost)} per 1k requests)`);
   }
   if (s?.reason) out.push(plain(s.reason));

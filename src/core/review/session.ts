@@ -158,6 +158,11 @@ export class ReviewSession {
     return gridOf(await this.data(this.known(testSetId))).page(query, offset, limit);
   }
 
+  /** The grid's rows matching the query as CSV, and how many there are. */
+  async gridCsv(testSetId: string, query: GridQuery): Promise<{ text: string; rows: number }> {
+    return gridOf(await this.data(this.known(testSetId))).csv(query);
+  }
+
   /** A system's prompt messages and, for a variant, those of the parent the comparison compares it with. */
   async promptPair(testSetId: string, systemId: string): Promise<PromptPair> {
     const system = (await this.data(this.known(testSetId))).systems.find((s) => s.systemId === systemId);

@@ -1,6 +1,7 @@
 // Planner (METHOD §8, v2): how many more labels reach a target half-width on the difference (posterior-predictive,
 // so a mediocre judge or few labels are not planned optimistically), the floor labels cannot beat, and which outputs
 // to label next.
+import { counted } from '../../protocol/legend';
 import { MIN_CLASS_LABELS, pTprLeFpr, UNINFORMATIVE_THRESHOLD } from './calibration';
 import { betaShape, Rng } from './random';
 import { drawTruncated } from './roganGladen';
@@ -210,18 +211,18 @@ export function plan(input: PlanInput): Plan {
     const first = searchLabels((k) => (Number.isFinite(pred(k)) ? 0 : 1), 0.5);
     if (first !== undefined) {
       return { level, halfWidthNow, floor, reachableWithLabels: true, moreLabels: Math.max(first, forAdequacy), questionsForTarget, adequate,
-        message: `The judge does not look informative on these labels yet: label about ${Math.max(first, forAdequacy)} more outputs, both verdicts, then plan again.` };
+        message: `The judge does not look informative on these labels yet: label about ${counted(Math.max(first, forAdequacy), 'more output')}, both verdicts, then plan again.` };
     }
   }
   const forTarget = floor < h ? searchLabels(pred, h) : undefined;
   if (forTarget === undefined) {
     return { level, halfWidthNow, floor, reachableWithLabels: false, moreLabels: forAdequacy, questionsForTarget, adequate,
-      message: `More test questions needed: even unlimited labels leave a half-width of ${pp(floor)} (target ${pp(h)}); about ${questionsForTarget} paired questions are needed at this judge quality.` };
+      message: `More test questions needed: even unlimited labels leave a half-width of ${pp(floor)} (target ${pp(h)}); about ${counted(questionsForTarget, 'paired question')} ${questionsForTarget === 1 ? 'is' : 'are'} needed at this judge quality.` };
   }
   const moreLabels = Math.max(forTarget, forAdequacy);
   return { level, halfWidthNow, floor, reachableWithLabels: true, moreLabels, questionsForTarget, adequate,
     message: moreLabels === 0 ? `The current labels reach ±${pp(halfWidthNow)} (target ±${pp(h)}).`
-      : `Label about ${moreLabels} more outputs to reach ±${pp(h)} (now ±${pp(halfWidthNow)}; labels cannot go below ±${pp(floor)}).` };
+      : `Label about ${counted(moreLabels, 'more output')} to reach ±${pp(h)} (now ±${pp(halfWidthNow)}; labels cannot go below ±${pp(floor)}).` };
 }
 
 /** The planner's prediction of the mean half-width after `extra` more labels (for validation against simulation). */
@@ -305,7 +306,7 @@ export function whatWouldResolve(input: ResolveInput): string {
     const c = input.pooled;
     const share = labelTotal(c) > 0 ? (c.tp + c.fn) / labelTotal(c) : 0.5;
     const need = Math.ceil(Math.max((MIN_CLASS_LABELS - c.tp - c.fn) / Math.max(share, 0.05), (MIN_CLASS_LABELS - c.fp - c.tn) / Math.max(1 - share, 0.05), 0));
-    return need > 0 ? `about ${need} more labels, from both systems' outputs, both verdicts` : `more labels of each system's outputs, both verdicts`;
+    return need > 0 ? `about ${counted(need, 'more label')}, from both systems' outputs, both verdicts` : `more labels of each system's outputs, both verdicts`;
   }
   // The half-width that would exclude 0 (better or worse) or -margin (non-inferior) around the same point.
   const p = d.point;
@@ -318,12 +319,12 @@ export function whatWouldResolve(input: ResolveInput): string {
     const more = Math.ceil(m * grow);
     const mo = stateMoments(input.states);
     const unlabelled = Math.min(mo.baseline.correct + mo.baseline.incorrect, mo.candidate.correct + mo.candidate.incorrect) - m;
-    if (more > unlabelled) return `about ${Math.max(Math.ceil(mo.n * grow), 1)} more test questions, labelled on both systems (every answered output is nearly labelled already)`;
-    return `about ${Math.max(more, 1)} more labels from each system's outputs, both verdicts (${input.estimator} needs labels of both)`;
+    if (more > unlabelled) return `about ${counted(Math.max(Math.ceil(mo.n * grow), 1), 'more test question')}, labelled on both systems (every answered output is nearly labelled already)`;
+    return `about ${counted(Math.max(more, 1), 'more label')} from each system's outputs, both verdicts (${input.estimator} needs labels of both)`;
   }
   const pl = plan({ states: input.states, confusion: input.pooled, targetHalfWidth: needed, level: input.level, draws: 300 });
-  if (!pl.reachableWithLabels) return `about ${Math.max(pl.questionsForTarget - statesTotal(input.states), 1)} more test questions (labels alone cannot narrow it enough)`;
-  return `about ${Math.max(pl.moreLabels, 1)} more labels, from ${from} outputs, both verdicts`;
+  if (!pl.reachableWithLabels) return `about ${counted(Math.max(pl.questionsForTarget - statesTotal(input.states), 1), 'more test question')} (labels alone cannot narrow it enough)`;
+  return `about ${counted(Math.max(pl.moreLabels, 1), 'more label')}, from ${from} outputs, both verdicts`;
 }
 
 /** A system's share of the blind-labelling queue: its strata and how many of its answered outputs are labelled. */

@@ -14,12 +14,14 @@ export const CommandId = {
   openExample: 'promptAdapt.openExample',
   startSimulatedServer: 'promptAdapt.startSimulatedServer',
   reviewOutputs: 'promptAdapt.reviewOutputs',
+  showResultsGrid: 'promptAdapt.showResultsGrid',
   labelOutputs: 'promptAdapt.labelOutputs',
   labelCorrect: 'promptAdapt.labelCorrect',
   labelIncorrect: 'promptAdapt.labelIncorrect',
   labelUnsure: 'promptAdapt.labelUnsure',
   exportReport: 'promptAdapt.exportReport',
   quickCheck: 'promptAdapt.quickCheck',
+  adapt: 'promptAdapt.adapt',
 } as const;
 
 export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];

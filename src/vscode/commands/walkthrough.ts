@@ -1,5 +1,6 @@
 // The walkthrough's steps tick on what the user did, whatever the route: a comparison panel opened by the command,
-// the CodeLens or a restore; labels given in the panel or the Test Explorer; a run started anywhere. Each event sets
+// the CodeLens or a restore; labels given in the panel or the Test Explorer; a run started anywhere; a report
+// exported by the command or the panel's Export button. Each event sets
 // a context key that package.json's `completionEvents` wait for (`onContext:promptAdapt.walkthrough.*`).
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
@@ -12,6 +13,7 @@ export const WALKTHROUGH_KEYS = {
   ran: 'promptAdapt.walkthrough.ran',
   compared: 'promptAdapt.walkthrough.compared',
   labelled: 'promptAdapt.walkthrough.labelled',
+  exported: 'promptAdapt.walkthrough.exported',
 } as const;
 type Step = keyof typeof WALKTHROUGH_KEYS;
 
@@ -26,6 +28,7 @@ export class WalkthroughProgress extends Disposable {
     super();
     this.register(s.runs.onDidFinishRun(() => this.tick('ran')));
     this.register(s.review.onDidChangeLabels(() => this.tick('labelled')));
+    this.register(s.review.onDidExportReport(() => this.tick('exported')));
     this.register(vscode.window.tabGroups.onDidChangeTabs((e) => { if (e.opened.some(isComparisonTab) || e.changed.some(isComparisonTab)) this.tick('compared'); }));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('promptAdapt.endpoints')) this.checkEndpoints(); }));
     this.checkEndpoints();

@@ -10,6 +10,7 @@ import { estimatorInfos } from '../../core/stats/estimators';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import { CommandId } from '../commands/ids';
+import { adaptationHandlers } from '../adapt/panelHandlers';
 import { exportReport } from './exportReport';
 import { renderHtml, webviewOptions } from './html';
 import type { ReviewService } from './reviewService';
@@ -167,15 +168,13 @@ export class ComparePanel extends Disposable {
       copyText: async (p) => { await vscode.env.clipboard.writeText(p.text); return true; },
       exportView: async (p) => {
         const text = await (await s()).exportText(p.view, p.format, p.testSetId, p.estimator);
-        const ext = p.format === 'csv' ? 'csv' : 'md';
-        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-        const target = await vscode.window.showSaveDialog({
-          defaultUri: folder && vscode.Uri.joinPath(folder, `prompt-adapt-${p.view}${p.testSetId ? `-${p.testSetId}` : ''}.${ext}`),
-          filters: p.format === 'csv' ? { CSV: ['csv'] } : { Markdown: ['md'] }, title: 'Export the current view',
-        });
-        if (!target) return {};
-        await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
-        return { path: target.fsPath };
+        const target = await saveText(text, `prompt-adapt-${p.view}${p.testSetId ? `-${p.testSetId}` : ''}`, p.format === 'csv' ? 'csv' : 'md', 'Export the current view');
+        return target ? { path: target.fsPath } : {};
+      },
+      exportGrid: async (p) => {
+        const { text, rows } = await (await s()).gridCsv(p.testSetId, { filter: p.filter, search: p.search, systemId: p.systemId });
+        const target = await saveText(text, `prompt-adapt-grid-${p.testSetId}${p.filter === 'all' ? '' : `-${p.filter}`}`, 'csv', `Export the grid's ${rows} rows as CSV`);
+        return target ? { path: target.fsPath, rows } : {};
       },
       runAgain: async (p) => {
         // Only what the comparison itself called stale can be run from here (the webview names it, the host decides).
@@ -188,9 +187,18 @@ export class ComparePanel extends Disposable {
         const target = await exportReport(review, this.deps.log, { format: p.format, estimator: p.estimator });
         return target ? { path: target.fsPath } : {};
       },
+      ...adaptationHandlers(review, this.deps.log),
     };
     return h;
   }
+}
+
+/** Asks where to save `text` (suggesting `name.ext` in the workspace folder) and writes it; undefined when cancelled. */
+async function saveText(text: string, name: string, ext: 'csv' | 'md', title: string): Promise<vscode.Uri | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = await vscode.window.showSaveDialog({ defaultUri: folder && vscode.Uri.joinPath(folder, `${name}.${ext}`), filters: ext === 'csv' ? { CSV: ['csv'] } : { Markdown: ['md'] }, title });
+  if (target) await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+  return target;
 }
 
 /** A short, safe description of a rejected message for the log (never its full content). */

@@ -81,6 +81,7 @@ export async function exportReport(review: ReviewService, log: Log, args: Export
   const report = await currentReport(session, args.estimator);
   await vscode.workspace.fs.writeFile(target, Buffer.from(renderReport(report, format), 'utf8'));
   log.info(`exported the ${spec.label} report to ${target.fsPath}`);
+  review.didExport(target);
   if (args.open ?? args.path === undefined) void offerToOpen(target, format);
   return target;
 }

@@ -18,6 +18,9 @@ export class ReviewService extends Disposable {
   private readonly dataChanged = this.register(new vscode.EventEmitter<void>());
   /** Fires when runs or the project changed: everything derived must be recomputed. */
   readonly onDidChangeData = this.dataChanged.event;
+  private readonly reportExported = this.register(new vscode.EventEmitter<vscode.Uri>());
+  /** Fires with the file after a report was written, by the command or the panel's Export button. */
+  readonly onDidExportReport = this.reportExported.event;
 
   constructor(private readonly project: ProjectModel, private readonly log: Log, onDidFinishRun: vscode.Event<unknown>, private readonly compare?: ComparisonSource) {
     super();
@@ -54,6 +57,9 @@ export class ReviewService extends Disposable {
 
   /** Tells listeners that labels of a test set changed through this session. */
   didLabel(testSetId: string): void { this.labelsChanged.fire(testSetId); }
+
+  /** Tells listeners that a report was written to `file`. */
+  didExport(file: vscode.Uri): void { this.reportExported.fire(file); }
 }
 
 function reviewerName(): string | undefined {

@@ -49,6 +49,28 @@ suite('Decision and report export', () => {
     assert.ok(report.selection, 'the selection (step 6) is computed');
   });
 
+  test('the panel\'s Export button writes the report and ticks the walkthrough\'s Decide step, as the command does', async () => {
+    assert.ok(!api.walkthrough.done.has('exported'), 'nothing was exported before');
+    const exported = new Promise<vscode.Uri>((resolve) => { const d = api.review.onDidExportReport((u) => { d.dispose(); resolve(u); }); });
+    // What the webview's "Export report" sends: a format, no path (the host asks where, as for a user).
+    const answer = panel.handleMessage({ type: 'request', id: 7100, method: 'exportReport', params: { format: 'html' } });
+    let answered = false;
+    void answer.then(() => { answered = true; });
+    // code-server's save dialog is the simple file dialog, a quick input holding the suggested path: accept it as Enter would.
+    for (let i = 0; i < 150 && !answered; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    const r = await answer;
+    assert.ok(r?.type === 'response' && r.error === undefined, JSON.stringify(r));
+    const written = (r.result as { path?: string }).path;
+    assert.ok(written && path.basename(written) === 'prompt-adapt-report.html', `written to ${written}`);
+    assert.match(fs.readFileSync(written, 'utf8'), /<h3>Decision, rule by rule<\/h3>/);
+    assert.equal((await exported).fsPath, written, 'the export event names the file');
+    await waitFor(() => api.walkthrough.done.has('exported'), () => `walkthrough done: ${[...api.walkthrough.done].join(', ')}`);
+    fs.rmSync(written, { force: true });
+  });
+
   test('exportReport with a format and a path writes a self-contained HTML report with the decision table and an inline SVG', async () => {
     const file = path.join(out, 'report.html');
     const written = await vscode.commands.executeCommand<string | undefined>(CommandId.exportReport, { format: 'html', path: file });

@@ -144,7 +144,35 @@ suite('results grid (core)', () => {
     assert.equal(oneLine('<script>alert(1)</script>', 50), '<script>alert(1)</script>', 'markup stays as characters: the webview renders text');
   });
 
+  test('CSV of the filtered view: the rows the grid shows, a column group per system, formula-like and separator text quoted as the report does', () => {
+    const d = model(30);
+    const hostile = ['=HYPERLINK("http://x","y")', '+1+2', '-2+3', '@SUM(A1)', 'ok;=cmd()', 'a,b', 'line\nbreak "quoted"'];
+    hostile.forEach((text, k) => { d.output('b', `e${k * 3 + 1}`)!.text = text; });
+    const g = new GridModel(d);
+    const query = { filter: 'regressions', search: 'question' } as const;
+    const { text, rows } = g.csv(query);
+    assert.equal(rows, g.rows(query).length);
+    assert.ok(rows > 0 && rows < 30);
+    const header = text.slice(0, text.indexOf('\r\n'));
+    assert.equal(header, ['example', 'line', 'question', ...['a', 'b', 'a · p.v.prompt.yml'].flatMap((s) => ['result', 'style findings', 'label', 'answer'].map((c) => `${s}: ${c}`))].join(','));
+    // Every shown row, in grid order, nothing else (a quoted line break keeps one record on two physical lines).
+    assert.deepEqual(text.match(/^e\d+,/gm)!.map((x) => Number(x.slice(1, -1))), g.rows(query));
+    assert.equal(g.csv({ filter: 'all' }).rows, 30);
+    // Row 14: a passes; b is incorrect with a style finding; the variant answered. Row 0: b's request failed, the variant has no output.
+    assert.match(text, /^e14,15,Question number 14,pass,0,,a answer 14,fail,1,,b answer 14,pass,0,,v answer 14\r$/m);
+    assert.match(text, /^e0,1,Question number 0,pass,0,,a answer 0,error,1,,http: 500,missing,0,,\r$/m);
+    // The hostile answers, through the report's csvField: quoted when they hold , ; " or a line break, an apostrophe before = + - @.
+    const all = g.csv({ filter: 'all' }).text;
+    const want = [`"'=HYPERLINK(""http://x"",""y"")"`, `'+1+2`, `'-2+3`, `'@SUM(A1)`, `"ok;=cmd()"`, `"a,b"`, `"line\nbreak ""quoted"""`];
+    want.forEach((w, k) => assert.ok(all.includes(`,${w},`), `e${k * 3 + 1}: ${w}`));
+    d.setLabel('b-3', 'incorrect');
+    assert.match(g.csv({ filter: 'disagreements' }).text, /^e3,4,Question number 3,fail,0,,a answer 3,pass,0,incorrect,b answer 3,/m, 'labels are read when exported');
+    assert.equal(g.csv({ filter: 'idk', systemId: 'a' }).text, `${header}\r\n`, 'no row: the header alone');
+  });
+
   test('protocol: grid requests and state are checked', () => {
+    assert.equal(parseWebviewMessage({ type: 'request', id: 3, method: 'exportGrid', params: { testSetId: 'ts', filter: 'failures', search: 's', systemId: 'b' } })?.type, 'request');
+    assert.equal(parseWebviewMessage({ type: 'request', id: 3, method: 'exportGrid', params: { testSetId: 'ts', filter: 'failures', path: '/etc/passwd' } }), undefined);
     const ok = parseWebviewMessage({ type: 'request', id: 1, method: 'getGridPage', params: { testSetId: 'ts', filter: 'regressions', search: 'x', offset: 0, limit: 100 } });
     assert.equal(ok?.type, 'request');
     for (const params of [{ testSetId: 'ts', filter: 'nope', offset: 0, limit: 1 }, { testSetId: 'ts', filter: 'all', search: 'x'.repeat(201), offset: 0, limit: 1 },

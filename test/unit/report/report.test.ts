@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { csvField, escapeMarkdown, renderReport, REPORT_FORMATS } from '../../../src/core/report';
 import type { ComparisonReport, DecisionRow, SystemRow } from '../../../src/protocol/comparison';
+import { STATUS_STYLE } from '../../../src/protocol/legend';
 
 const HOSTILE = [
   '<script>alert(1)</script>', '<img src=x onerror="alert(2)">', '"><svg onload=alert(3)>', "javascript:alert('4')",
@@ -50,8 +51,9 @@ suite('reports', () => {
     assert.ok(tags.length > 50);
     for (const t of tags) assert.doesNotMatch(t, /\son\w+\s*=|javascript:/i, t);
     const names = new Set(tags.map((t) => /^<([a-z][a-z0-9]*)/i.exec(t)![1]!.toLowerCase()));
-    // div: the boxes a wide table scrolls in (the page itself never scrolls sideways); tspan: plot labels wrap instead of being cut.
-    for (const n of names) assert.ok(['html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'h2', 'h3', 'p', 'strong', 'span', 'ol', 'ul', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'svg', 'g', 'line', 'text', 'tspan', 'circle', 'div'].includes(n), n);
+    // div: the boxes a wide table scrolls in (the page itself never scrolls sideways); tspan: plot labels wrap instead of being cut;
+    // rect: the bars of the cost and latency chart.
+    for (const n of names) assert.ok(['html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'h2', 'h3', 'p', 'strong', 'span', 'ol', 'ul', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'svg', 'g', 'line', 'text', 'tspan', 'circle', 'div', 'rect'].includes(n), n);
     assert.doesNotMatch(html, /<style><\/style>|<\/style><style>/);
     assert.doesNotMatch(html, /(src|href)\s*=\s*["']?(https?:|javascript:|\/\/)/i);
     assert.ok(!html.includes('\u0000') && !html.includes('\u0007'), 'control characters are dropped');
@@ -66,6 +68,37 @@ suite('reports', () => {
     for (const m of html.matchAll(/https?:\/\/[^\s"'<)]+/g)) assert.ok(m[0].startsWith('http://www.w3.org/2000/svg') || m[0].startsWith('https://evil.example'), m[0]);
     // (Plot labels wrap long names onto lines (tspans), so the hostile id appears there in pieces, as text.)
     assert.ok(!/url\(https/.test(html.replace(/<tspan[^>]*>[^<]*<\/tspan>/g, '').replace(/body\{background:url\(https:\/\/evil\.example\/x\)\}/g, '')), 'the hostile url only appears as escaped text');
+  });
+
+  test('HTML: the cost and latency chart, bars coloured by the overall status as the legend says, no cost means "no data"', () => {
+    const r = hostileReport();
+    const ts = r.testSets[0]!;
+    ts.rows = [row('base', { isBaseline: true, difference: undefined, costPer1k: 0.5, medianLatencyMs: 1000 }),
+      row('cheap', { costPer1k: 0.25, medianLatencyMs: 1500 }), row(HOSTILE[1]!, { medianLatencyMs: 500 })];
+    ts.decisions = [decision('cheap', 'pass'), decision(HOSTILE[1]!, 'fail')];
+    const html = renderReport(r, 'html');
+    const chart = /<svg [^>]*class="cost-chart-svg"[^>]*>(.*?)<\/svg><ul class="legend chart-legend">(.*?)<\/ul>/s.exec(html);
+    assert.ok(chart, 'the chart and its legend are in the report');
+    const bars = [...chart[1]!.matchAll(/<rect class="bar (\w+) ([\w-]+)" x="[\d.]+" y="[\d.]+" width="([\d.]+)"[^>]*><title>(.*?): /g)]
+      .map((m) => ({ measure: m[1], status: m[2], width: Number(m[3]), system: m[4] }));
+    assert.deepEqual(bars.map((b) => `${b.measure} ${b.status} ${b.system}`), ['cost baseline base', 'cost overall-pass cheap',
+      'latency baseline base', 'latency overall-pass cheap', 'latency overall-fail &lt;img src=x onerror=&quot;alert(2)&quot;&gt;']);
+    // Bars scale to the largest value of their panel: cost 0.25 is half of the baseline's 0.5, latency 500 a third of 1500.
+    assert.equal(bars[1]!.width * 2, bars[0]!.width);
+    assert.ok(Math.abs(bars[4]!.width * 3 - bars[3]!.width) < 0.2, `${bars[4]!.width} vs ${bars[3]!.width}`);
+    assert.match(chart[1]!, /\$0\.2500<\/text>/);
+    assert.match(chart[1]!, /1,500 ms<\/text>/);
+    assert.match(chart[1]!, />no data<\/text>/, 'a system without a price says so instead of a zero bar');
+    // The colours are the legend's (protocol/legend STATUS_STYLE), light and dark; the chart's legend names every colour.
+    for (const st of ['pass', 'fail', 'unknown'] as const) {
+      assert.match(html, new RegExp(`\\.bar\\.overall-${st},[^{]*\\{fill:${STATUS_STYLE[st].light}`));
+      assert.match(html, new RegExp(`prefers-color-scheme:dark\\).*\\.bar\\.overall-${st},[^{]*\\{fill:${STATUS_STYLE[st].dark}`, 's'));
+    }
+    assert.deepEqual([...chart[2]!.matchAll(/<li><span class="sw ([\w-]+)"><\/span>([^<]*)<\/li>/g)].map((m) => `${m[1]} ${m[2]}`),
+      ['overall-pass ✓ PASS', 'overall-fail ✗ FAIL', 'overall-unknown ? UNKNOWN', 'baseline the baseline']);
+    // No cost and no latency anywhere: no chart.
+    for (const x of [...ts.rows, ...ts.variants]) { x.costPer1k = undefined; x.medianLatencyMs = undefined; }
+    assert.doesNotMatch(renderReport(r, 'html'), /class="cost-chart-svg"/);
   });
 
   test('JUnit: well-formed, one test case per system with failures and skips, escaped attributes', () => {

@@ -140,7 +140,7 @@ suite('damaged store (issue 16 §3)', function () {
     const labels = (r: SystemRow): number => r.labels!.tp + r.labels!.fn + r.labels!.fp + r.labels!.tn;
     assert.equal(labels(sys), labels(old) - 1, 'its label no longer counts');
     assert.ok(ts.notes.some((n) => n.code === 'store-edited-outputs' && n.message.includes(`(line ${i + 1})`)), ts.notes.map((n) => n.message).join('\n'));
-    assert.ok(ts.notes.some((n) => n.code === 'missing-verdicts' && /1 outputs have no verdict of 'f1'/.test(n.message)));
+    assert.ok(ts.notes.some((n) => n.code === 'missing-verdicts' && /1 output has no verdict of 'f1'/.test(n.message)));
     // The next judge re-judges exactly that output.
     const examples = new Map((await store.readResponses('R1')).map((r) => [r.exampleId, { question: 'q', context: 'c', groundTruths: ['right answer'] }]));
     const s = await judgeRun({ store, runId: 'R1', responses: await store.readResponses('R1'), examples, metrics: [{ id: 'f1', kind: 'token-f1', threshold: 0.5 }],

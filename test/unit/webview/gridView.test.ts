@@ -37,6 +37,7 @@ function host(win: Window) {
     getGridPage: (p) => grid.page({ filter: p.filter, search: p.search, systemId: p.systemId }, p.offset, p.limit),
     getReviewPage: (p) => data.page(p.filter, p.offset, p.limit, p.systemId),
     getComparison: () => report,
+    exportGrid: (p) => ({ path: '/tmp/grid.csv', rows: grid.csv(p).rows }),
   };
   const api = {
     postMessage(m: any) {
@@ -81,6 +82,17 @@ suite('results grid view (happy-dom, real core)', () => {
     const n = fh.grid.rows({ filter: 'regressions' }).length;
     await until(() => document.getElementById('grid-count')!.textContent === `${n} of 1000 examples`, 'the filter asks the host and shows its count');
     assert.ok(fh.sent.filter((m: any) => m.method === 'getGridPage').every((m) => parseWebviewMessage(m)), 'every request passes the host validator');
+
+    // The grid's own Export, and the header's Export CSV on this tab, export what the grid shows: its filter, search and column.
+    for (const id of ['grid-export', 'export-csv']) {
+      const before = fh.sent.length;
+      (document.getElementById(id) as HTMLElement).click();
+      await until(() => document.querySelector('#app .status')?.textContent === `Exported ${n} rows to /tmp/grid.csv.`, `${id}: the status says how many rows`);
+      const asked = fh.sent.slice(before).filter((m: any) => m.method === 'exportGrid');
+      assert.deepEqual(asked.map((m: any) => m.params), [{ testSetId: 'support', filter: 'regressions' }], id);
+      assert.ok(parseWebviewMessage(asked[0]), 'the host validator accepts it');
+      (document.querySelector('#app .status') as HTMLElement).textContent = '';
+    }
 
     key('Enter');
     const first = fh.grid.rows({ filter: 'regressions' })[0]!;
