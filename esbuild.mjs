@@ -1,5 +1,5 @@
 // One build script, three shipped bundles (extension, CLI, webview) plus the integration-test bundle.
-//   node esbuild.mjs [--production] [--watch] [--tests] [--dist DIR]   (DIR: where the shipped bundles go, default dist)
+//   node esbuild.mjs [--production] [--watch] [--tests] [--sizes-only]   (--sizes-only: build in memory, print the sizes, write nothing)
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,8 +9,7 @@ import { writeThirdPartyNotices } from './scripts/thirdPartyNotices.mjs';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const withTests = process.argv.includes('--tests');
-const distArg = process.argv.indexOf('--dist');
-const dist = distArg > 0 ? process.argv[distArg + 1] : 'dist';
+const sizesOnly = process.argv.includes('--sizes-only');
 /** The extension's main bundle as the .vsix ships it (production build) may not exceed 1.5 MB: activation loads all of it. */
 const MAIN_BUNDLE_LIMIT = 1.5 * 1024 * 1024;
 
@@ -112,23 +111,23 @@ const lazySdkEntry = ({ packages }) => ({
 const apart = [...node.plugins, batchSdksApart, lazySdksApart];
 
 const bundles = [
-  { ...node, plugins: apart, entryPoints: ['src/extension.ts'], outfile: `${dist}/extension.js`, external: ['vscode'] },
+  { ...node, plugins: apart, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The CLI proper; dist/cli.js (written below) is the executable that loads it.
-  { ...node, plugins: apart, entryPoints: ['src/cli/main.ts'], outfile: `${dist}/cliMain.js`, external: [] },
-  ...lazySdks.map((sdk) => ({ ...node, stdin: lazySdkEntry(sdk), outfile: `${dist}/${sdk.bundle}.js`, external: [] })),
+  { ...node, plugins: apart, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cliMain.js', external: [] },
+  ...lazySdks.map((sdk) => ({ ...node, stdin: lazySdkEntry(sdk), outfile: `dist/${sdk.bundle}.js`, external: [] })),
   // The batch SDKs (S3 and the Bedrock control plane) in their own file, loaded on first Bedrock batch use.
-  { ...node, entryPoints: ['src/core/providers/bedrockBatchApi.ts'], outfile: `${dist}/bedrockBatchApi.js`, external: [] },
+  { ...node, entryPoints: ['src/core/providers/bedrockBatchApi.ts'], outfile: 'dist/bedrockBatchApi.js', external: [] },
   // The SIMULATED model server of the bundled example, started by the walkthrough in its own process.
-  { ...node, entryPoints: ['scripts/demo/simulatedModelServer.ts'], outfile: `${dist}/simulatedModelServer.js`, external: [] },
+  { ...node, entryPoints: ['scripts/demo/simulatedModelServer.ts'], outfile: 'dist/simulatedModelServer.js', external: [] },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, sourcemap: 'linked',
     sourcesContent: false, logLevel: 'warning', plugins: [problemMatcher, noFocusVisibleProbe],
-    entryPoints: ['webview/main.ts'], outfile: `${dist}/webview/main.js`,
+    entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js',
   },
   // The quick side-by-side check's own view (no UI toolkit: a form and columns of text).
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, sourcemap: 'linked',
-    sourcesContent: false, logLevel: 'warning', plugins: [problemMatcher], entryPoints: ['webview/quickCheck/main.ts'], outfile: `${dist}/webview/quickCheck.js`,
+    sourcesContent: false, logLevel: 'warning', plugins: [problemMatcher], entryPoints: ['webview/quickCheck/main.ts'], outfile: 'dist/webview/quickCheck.js',
   },
 ];
 if (withTests) {
@@ -141,38 +140,44 @@ if (withTests) {
 
 /** dist/cli.js: the executable that turns on the compile cache and loads dist/cliMain.js (scripts/cliLauncher.mjs). */
 function writeCliLauncher() {
-  fs.mkdirSync(dist, { recursive: true });
-  fs.writeFileSync(`${dist}/cli.js`, cliLauncher());
-  fs.chmodSync(`${dist}/cli.js`, 0o755);
+  fs.mkdirSync('dist', { recursive: true });
+  fs.writeFileSync('dist/cli.js', cliLauncher());
+  fs.chmodSync('dist/cli.js', 0o755);
 }
-writeCliLauncher();
+if (!sizesOnly) writeCliLauncher();
 
-const contexts = await Promise.all(bundles.map((b) => esbuild.context({ ...b, metafile: true })));
+const contexts = await Promise.all(bundles.map((b) => esbuild.context({ ...b, metafile: true, write: !sizesOnly })));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
+} else if (sizesOnly) {
+  const results = await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+  reportSizes(results);
 } else {
   const results = await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
-  fs.copyFileSync('webview/main.css', `${dist}/webview/main.css`);
-  fs.copyFileSync('webview/quickCheck/quickCheck.css', `${dist}/webview/quickCheck.css`);
-  writeThirdPartyNotices(results.map((r) => r.metafile), `${dist}/ThirdPartyNotices.txt`);
-  for (const r of results) {
-    for (const [file, out] of Object.entries(r.metafile.outputs)) {
-      if (!file.endsWith('.map') && !file.startsWith('out/test/')) console.log(`${file.padEnd(28)} ${(out.bytes / 1024).toFixed(0).padStart(6)} KB`);
-    }
-  }
-  if (production) checkMainBundleSize();
+  fs.copyFileSync('webview/main.css', 'dist/webview/main.css');
+  fs.copyFileSync('webview/quickCheck/quickCheck.css', 'dist/webview/quickCheck.css');
+  writeThirdPartyNotices(results.map((r) => r.metafile), 'dist/ThirdPartyNotices.txt');
+  reportSizes(results);
 }
 
-/** Fails the production build (and so `npm run package`, whose prepublish step it is) when the main bundle is too big. */
-function checkMainBundleSize() {
-  const bytes = fs.statSync(`${dist}/extension.js`).size;
+/**
+ * Prints each shipped bundle's size. A production build (the one `npm run package` runs as its prepublish step) fails
+ * when the extension's main bundle is over the limit.
+ */
+function reportSizes(results) {
+  const sizes = new Map(results.flatMap((r) => Object.entries(r.metafile.outputs)).filter(([file]) => !file.endsWith('.map') && !file.startsWith('out/'))
+    .map(([file, out]) => [file, out.bytes]));
+  for (const [file, bytes] of sizes) console.log(`${file.padEnd(28)} ${(bytes / 1024).toFixed(0).padStart(6)} KB`);
+  if (!production) return;
+  const bytes = sizes.get('dist/extension.js') ?? 0;
   const limit = `${(MAIN_BUNDLE_LIMIT / 1024).toFixed(0)} KB`;
   if (bytes <= MAIN_BUNDLE_LIMIT) {
     console.log(`main bundle ${(bytes / 1024).toFixed(0)} KB of at most ${limit}`);
     return;
   }
-  console.error(`✘ ${dist}/extension.js is ${(bytes / 1024).toFixed(0)} KB, over the ${limit} limit: load what activation does not need `
+  console.error(`✘ dist/extension.js is ${(bytes / 1024).toFixed(0)} KB, over the ${limit} limit: load what activation does not need `
     + 'from a bundle of its own (see lazySdks), or find what grew with `esbuild --metafile`.');
   process.exitCode = 1;
 }
