@@ -33,11 +33,12 @@ const adaptations = [
         verdict: 'not-evaluated', why: 'off the Pareto front', optimisation: [], sealed: [] }),
     ],
     best: { tag: 'style-1', sealed: [{ testSetId: 'support', difference: { mean: 0.028, lo: -0.11, hi: 0.17 }, variant: figures(0.75, 0.06, 0), parent: figures(0.72, 0.05, 0.71) }] } },
-  { id: 'support-sim-tiny-9f8e7d6c', prompt: 'prompts/support.prompt.yml', candidateId: 'sim-tiny', strategies: ['reflect'], spent: { calls: 90, usd: 0.001 },
+  // On the fixture comparison's own candidate and prompts, so the cost column has both rows to read.
+  { id: 'qa-model-a-9f8e7d6c', prompt: 'prompts/qa.prompt.yml', candidateId: 'model-a', strategies: ['reflect'], spent: { calls: 90, usd: 0.001 },
     parentObjectives: { correctness: 0.5, idkRate: 0.3, badStyleRate: 0, promptChars: 900 }, anyAccepted: true, updatedAt: '2026-12-04T04:00:00.000Z',
     headline: 'One variant beats the parent on the sealed part: reflect-1 (support correctness +9.0 pp [+2.0 pp, +16.0 pp]).', notWritten: [],
-    variants: [variant('reflect-1', 'reflect', { rationale: 'Answer whenever the sources contain the answer.', objectives: { correctness: 0.6, idkRate: 0.1, badStyleRate: 0, promptChars: 980 },
-      verdict: 'accepted', why: 'support correctness +9.0 pp [+2.0 pp, +16.0 pp]', adoptedAs: 'sim-tiny.support.reflect-1',
+    variants: [variant('reflect-1', 'reflect', { file: 'prompts/qa.concise.prompt.yml', rationale: 'Answer whenever the sources contain the answer.', objectives: { correctness: 0.6, idkRate: 0.1, badStyleRate: 0, promptChars: 980 },
+      verdict: 'accepted', why: 'support correctness +9.0 pp [+2.0 pp, +16.0 pp]', adoptedAs: 'model-a.qa.concise',
       optimisation: [{ testSetId: 'support', variant: figures(0.6, 0.1, 0), parent: figures(0.5, 0.3, 0) }],
       sealed: [{ testSetId: 'support', difference: { mean: 0.09, lo: 0.02, hi: 0.16 }, variant: figures(0.59, 0.12, 0), parent: figures(0.5, 0.3, 0) }] })] },
 ];
@@ -102,8 +103,11 @@ try {
     check((await style.locator('.delta-style').textContent()) === '−71.0 pp' && (await style.locator('.delta-idk').textContent()) === '+1.0 pp', 'Δstyle and ΔIDK on the sealed part');
     const outcome = await first.locator('.adapt-outcome').textContent();
     check(outcome.includes('Nothing beat the parent on the sealed part.') && outcome.includes('The best variant, style-1: support +2.8 pp [−11.0 pp, +17.0 pp] in correctness'), `nothing beat the parent, said plainly with the best interval (${outcome.slice(0, 120)})`);
-    check((await p.locator('section[data-adaptation="support-sim-tiny-9f8e7d6c"] .adapt-outcome').textContent()).includes('One variant beats the parent'), 'an accepted variant is reported as such');
-    check((await p.locator('section[data-adaptation="support-sim-tiny-9f8e7d6c"] .adopted').textContent()) === 'adopted as sim-tiny.support.reflect-1', 'an adopted variant says so instead of offering Adopt');
+    check((await p.locator('section[data-adaptation="qa-model-a-9f8e7d6c"] .adapt-outcome').textContent()).includes('One variant beats the parent'), 'an accepted variant is reported as such');
+    const second = p.locator('section[data-adaptation="qa-model-a-9f8e7d6c"]');
+    check((await second.locator('.adopted').textContent()) === 'adopted as model-a.qa.concise', 'an adopted variant says so instead of offering Adopt');
+    check((await second.locator('td.cost').textContent()) === '$0.4900 vs $0.5320' && (await style.locator('td.cost').textContent()) === '—',
+      'cost per 1k requests of the variant vs the parent, from the comparison (— when it has no such row)');
 
     // Hostile model text stays text: nothing executes, no element is created from it.
     await first.locator('tr[data-tag="guide-1"] details.rationale summary').click();

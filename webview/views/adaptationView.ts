@@ -26,6 +26,18 @@ const interval = (d: { mean: number; lo: number; hi: number }): string => `${pp(
 const sealedText = (f: AdaptSealedFigures): string => `${correctness(f)} (n = ${f.variant.n})${f.difference ? `\nΔ ${interval(f.difference)}` : ''}`;
 const delta = (key: 'idkRate' | 'badStyleRate' | 'schemaFailureRate') => (f: AdaptSealedFigures): string => pp(f.variant[key] - f.parent[key]);
 
+/** USD per 1000 requests of a prompt on the candidate over the selected test set, from the comparison (when it has that row). */
+function costPer1k(ctx: ViewContext, candidateId: string, prompt: string): number | undefined {
+  const ts = ctx.testSet();
+  const same = (r: { candidateId: string; prompt: string }): boolean => r.candidateId === candidateId && r.prompt === prompt;
+  return (ts?.rows.find(same) ?? ts?.variants.find(same))?.costPer1k;
+}
+
+function costText(ctx: ViewContext, a: AdaptationView, v: AdaptVariantView): string {
+  const mine = costPer1k(ctx, a.candidateId, v.file);
+  return mine === undefined ? '—' : `${usd(mine)} vs ${usd(costPer1k(ctx, a.candidateId, a.prompt))}`;
+}
+
 function variantRow(ctx: ViewContext, a: AdaptationView, v: AdaptVariantView, refresh: () => void): HTMLTableRowElement {
   const parentChars = a.parentObjectives?.promptChars;
   const chars = v.objectives?.promptChars;
@@ -44,6 +56,7 @@ function variantRow(ctx: ViewContext, a: AdaptationView, v: AdaptVariantView, re
     h('td', { class: 'num delta-style' }, perSet(v.sealed, delta('badStyleRate'))),
     h('td', { class: 'num delta-schema' }, perSet(v.sealed, delta('schemaFailureRate'))),
     h('td', { class: 'num prompt-length' }, chars === undefined ? '—' : `${num(chars)}${parentChars ? ` (${chars >= parentChars ? '+' : '−'}${num(Math.abs(chars - parentChars))})` : ''}`),
+    h('td', { class: 'num cost' }, costText(ctx, a, v)),
     h('td', { class: 'row-actions' }, button('Diff', () => void openDiff(ctx, a, v), { secondary: true, title: `Open ${v.file} beside ${a.prompt}` }), adopt));
 }
 
@@ -73,14 +86,14 @@ function outcome(a: AdaptationView): HTMLElement {
 }
 
 function adaptationSection(ctx: ViewContext, a: AdaptationView, refresh: () => void): HTMLElement {
-  const head = ['Variant', 'Verdict (sealed part)', 'Correct: optimisation part', 'Correct: sealed part', 'ΔIDK', 'Δ bad style', 'Δ schema', 'Prompt length', ''];
+  const head = ['Variant', 'Verdict (sealed part)', 'Correct: optimisation part', 'Correct: sealed part', 'ΔIDK', 'Δ bad style', 'Δ schema', 'Prompt length', 'Cost / 1k requests', ''];
   return h('section', { class: 'adaptation-record', 'data-adaptation': a.id },
     h('h2', {}, `${a.prompt} for ${a.candidateId}`),
     h('p', { class: 'muted meta' }, `Strategies: ${a.strategies.join(', ')}${a.rewriter ? ` · rewriter ${a.rewriter}` : ''} · spent ${a.spent.calls} model calls, ${usd(a.spent.usd)} · updated ${a.updatedAt}`),
     outcome(a),
     a.stopped ? h('p', { class: 'status error' }, `Stopped early: ${a.stopped}. Run it again to resume.`) : null,
     a.variants.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'grid adaptation-variants' },
-      h('caption', {}, `Variants of ${a.prompt} on ${a.candidateId}, each against the parent (variant vs parent): learned on the optimisation part, judged on the sealed part; the Δ columns are on the sealed part`),
+      h('caption', {}, `Variants of ${a.prompt} on ${a.candidateId}, each against the parent (variant vs parent): learned on the optimisation part, judged on the sealed part; the Δ columns are on the sealed part; the cost is over the whole test set in the comparison`),
       h('thead', {}, h('tr', {}, ...head.map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...a.variants.map((v) => variantRow(ctx, a, v, refresh))))) : h('p', { class: 'muted' }, 'No variant was written.'),
     paretoPlot(a),
