@@ -227,6 +227,13 @@ function freeFile(run: Run, id: StrategyId, round: number, text: string): string
   throw new UserError(`Cannot find a free file name for a ${id} variant next to ${run.parent.rel}.`);
 }
 
+/** True (and the record says so) when the adaptation was cancelled. */
+function stoppedByCancel(run: Run): boolean {
+  if (!run.o.signal?.aborted) return false;
+  run.record.stopped = 'cancelled';
+  return true;
+}
+
 interface Edit { contents: (string | undefined)[]; rationale: string; rules: string[] }
 
 /** The edit a proposal makes: as given, or read from the rewriter's reply (retried once when unreadable). */
@@ -243,11 +250,14 @@ async function editOf(run: Run, id: StrategyId, round: number, proposal: Proposa
   const n = run.parent.prompt.messages.length;
   const batch = `${id}-${round}`;
   const first = await askRewriter(o, o.rewriter!, record.id, batch, proposal.request, run.budget);
+  // A call cut short by cancelling is not the rewriter's failure: nothing is recorded, so a resumed run asks again.
+  if (stoppedByCancel(run)) return undefined;
   if ('error' in first) { record.skipped.push({ strategy: id, round, reason: `rewriter error: ${first.error}` }); o.log(`${id} round ${round}: rewriter error: ${first.error}`); return undefined; }
   let reading = readRewriterReply(first.text, n);
   if (!reading.ok) {
     o.log(`${id} round ${round}: the rewriter's reply could not be read (${reading.why}); asking once more`);
     const again = await askRewriter(o, o.rewriter!, record.id, `${batch}-retry`, retryRequest(proposal.request, first.text, reading.why), run.budget);
+    if (stoppedByCancel(run)) return undefined;
     reading = 'error' in again ? { ok: false, why: again.error } : readRewriterReply(again.text, n);
     if (!reading.ok) {
       record.rejected.push({ strategy: id, round, guard: 'unreadable', reason: `the rewriter's reply could not be read twice: ${reading.why}` });

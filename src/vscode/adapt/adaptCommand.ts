@@ -117,6 +117,13 @@ export class Adapter {
     }
   }
 
+  /** Stops the running adaptation (its record keeps what was done; running it again resumes). */
+  cancel(): void {
+    if (!this.running) { void vscode.window.showInformationMessage('Prompt Adapt: no adaptation is running.'); return; }
+    this.s.log.info(`adapt: cancelling ${this.running.label}`);
+    this.running.abort.abort();
+  }
+
   /** The headline in a message, each new variant beside its parent, and the panel's Adaptation view. */
   private async showResult(c: Choices, r: AdaptationRecord): Promise<void> {
     if (r.stopped === 'not confirmed') { this.s.log.info('adapt: not confirmed; nothing was spent'); return; }

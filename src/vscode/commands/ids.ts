@@ -22,6 +22,7 @@ export const CommandId = {
   exportReport: 'promptAdapt.exportReport',
   quickCheck: 'promptAdapt.quickCheck',
   adapt: 'promptAdapt.adapt',
+  cancelAdaptation: 'promptAdapt.cancelAdaptation',
 } as const;
 
 export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];

@@ -47,6 +47,7 @@ export function registerCommands(s: Services, views: { explorer: ExplorerTree; o
     [CommandId.quickCheck]: (uri?: vscode.Uri, args?: QuickCheckArgs) =>
       QuickCheckPanel.open({ extensionUri: s.context.extensionUri, log: s.log, project: s.project, secrets: s.secrets }, uri instanceof vscode.Uri ? uri : undefined, args),
     [CommandId.adapt]: (uri?: vscode.Uri, args?: AdaptArgs) => adapter.adapt(uri instanceof vscode.Uri ? uri : undefined, args),
+    [CommandId.cancelAdaptation]: () => adapter.cancel(),
   };
   return vscode.Disposable.from(
     ...Object.entries(table).map(([id, fn]) => vscode.commands.registerCommand(id, guarded(s.log, id, fn))),

@@ -90,4 +90,26 @@ suite('Adapt for… on the bundled example', () => {
     assert.equal(run.missing, 0);
     assert.equal(run.counts.requested, 0, `the cache answered every request of the variant on the adopted row (${JSON.stringify(run.counts)})`);
   });
+
+  test('"Cancel the Running Adaptation" stops it; running it again resumes and finishes', async function () {
+    this.timeout(300_000);
+    const prompt = workspaceUri('prompts/support.prompt.yml');
+    const args = { candidate: 'sim-tiny', strategies: ['reflect'], rounds: 2, rewriter: 'demo:sim-rewriter', confirm: false, show: false };
+    const folder = workspaceUri('.prompt-adapt/adaptations').fsPath;
+    const mine = (): string[] => (fs.existsSync(folder) ? fs.readdirSync(folder).filter((d) => d.includes('sim-tiny')) : []);
+    assert.deepEqual(mine(), []);
+    const first = vscode.commands.executeCommand<AdaptationRecord | undefined>(CommandId.adapt, prompt, args);
+    // The record is first saved once the parent has run on sim-tiny and the split is made: cancel then.
+    await waitFor(() => mine().length > 0, () => 'the adaptation for sim-tiny never saved its record', 120_000);
+    await vscode.commands.executeCommand(CommandId.cancelAdaptation);
+    const stopped = await first;
+    assert.ok(stopped === undefined || stopped.stopped === 'cancelled', `cancelled (${stopped?.stopped})`);
+    const resumed = await vscode.commands.executeCommand<AdaptationRecord | undefined>(CommandId.adapt, prompt, args);
+    assert.ok(resumed, 'the second run returned its record');
+    assert.equal(resumed.stopped, undefined, `the second run finished (${resumed.stopped})`);
+    assert.deepEqual(mine(), [resumed.id], 'the same adaptation was resumed, not a new one started');
+    assert.ok(resumed.acceptance, 'acceptance ran');
+    assert.ok(!resumed.skipped.some((x) => /cancel/iu.test(x.reason)) && !resumed.rejected.some((x) => /cancel/iu.test(x.reason)),
+      `a call cut short by cancelling is not recorded as the rewriter's failure (${JSON.stringify([...resumed.skipped, ...resumed.rejected])})`);
+  });
 });
