@@ -9,6 +9,7 @@ import { button, select, tabs } from './ui/controls';
 import { calibrationView } from './views/calibrationView';
 import { comparisonView, variantsView } from './views/comparisonView';
 import type { ViewContext } from './views/context';
+import { AdaptationTab } from './views/adaptationView';
 import { decisionView } from './views/decisionView';
 import { GridView } from './views/gridView';
 import { LabelView } from './views/labelView';
@@ -17,6 +18,7 @@ import { ReviewView } from './views/reviewView';
 const VIEWS: { value: PanelView; label: string }[] = [
   { value: 'comparison', label: 'Comparison' }, { value: 'calibration', label: 'Calibration' }, { value: 'variants', label: 'Prompt variants' },
   { value: 'decision', label: 'Decision' }, { value: 'grid', label: 'Results grid' }, { value: 'review', label: 'Review' }, { value: 'label', label: 'Blind labelling' },
+  { value: 'adaptation', label: 'Adaptation' },
 ];
 
 export class App implements ViewContext {
@@ -30,6 +32,7 @@ export class App implements ViewContext {
   private readonly reviewView: ReviewView;
   private readonly gridView: GridView;
   private readonly labelView: LabelView;
+  private readonly adaptationTab: AdaptationTab;
   /** Set after the first render with data: `performance.now()` at that moment (the first-paint measurement). */
   firstDataPaint: number | undefined;
 
@@ -38,6 +41,7 @@ export class App implements ViewContext {
     this.reviewView = new ReviewView(this);
     this.gridView = new GridView(this);
     this.labelView = new LabelView(this);
+    this.adaptationTab = new AdaptationTab(this);
     replace(root, this.header, this.main, this.statusLine);
     host.onNotification((m) => this.onNotification(m));
     root.ownerDocument.addEventListener('keydown', (e) => this.onKey(e));
@@ -128,8 +132,9 @@ export class App implements ViewContext {
       h('div', { class: 'controls' },
         sets.length > 1 ? select('Test set', sets.map((t) => ({ value: t.testSetId, label: t.testSetId })), ts?.testSetId, (v) => this.update({ testSetId: v }), 'testset-select') : null,
         select('Estimator', this.estimators.map((e) => ({ value: e.id, label: e.name, title: e.explanation })), this.state.estimator ?? ts?.estimator ?? 'paper', (v) => void this.setEstimator(v), 'estimator-select'),
-        button('Export CSV', () => void this.exportView('csv'), { secondary: true, id: 'export-csv' }),
-        button('Export Markdown', () => void this.exportView('markdown'), { secondary: true, id: 'export-md' }),
+        // The adaptation view is not a table of the comparison: nothing of it to export here.
+        this.state.view === 'adaptation' ? null : button('Export CSV', () => void this.exportView('csv'), { secondary: true, id: 'export-csv' }),
+        this.state.view === 'adaptation' ? null : button('Export Markdown', () => void this.exportView('markdown'), { secondary: true, id: 'export-md' }),
         button('Export report', () => void this.exportReport(), { title: 'The full report: HTML, Markdown, CSV, JSON or JUnit', id: 'export-report' })),
       this.report ? h('p', { class: 'muted meta' }, `${this.report.project} · computed ${this.report.generatedAt} · runs: ${this.report.runs.join(', ') || 'none'}`) : null);
   }
@@ -144,6 +149,7 @@ export class App implements ViewContext {
       case 'grid': replace(this.main, this.gridView.element); void this.gridView.show(); break;
       case 'review': replace(this.main, this.reviewView.element); void this.reviewView.show(); break;
       case 'label': replace(this.main, this.labelView.element); void this.labelView.show(); break;
+      case 'adaptation': replace(this.main, this.adaptationTab.element); void this.adaptationTab.show(); break;
     }
   }
 

@@ -2,12 +2,13 @@
 // sides (Node and the browser bundle) share exactly these types. The webview is an untrusted boundary once it
 // renders model output, so the host accepts only what `parseWebviewMessage` lets through.
 import { ESTIMATOR_IDS, type ComparisonReport, type EstimatorInfo, type EstimatorName } from './comparison';
+import type { AdaptationView } from './adaptation';
 import { GRID_FILTERS, MAX_SEARCH, type GridFilter, type GridPage, type PromptPair } from './grid';
 
 export const PROTOCOL_VERSION = 1;
 
-export type PanelView = 'comparison' | 'calibration' | 'variants' | 'decision' | 'grid' | 'review' | 'label';
-export const PANEL_VIEWS: readonly PanelView[] = ['comparison', 'calibration', 'variants', 'decision', 'grid', 'review', 'label'];
+export type PanelView = 'comparison' | 'calibration' | 'variants' | 'decision' | 'grid' | 'review' | 'label' | 'adaptation';
+export const PANEL_VIEWS: readonly PanelView[] = ['comparison', 'calibration', 'variants', 'decision', 'grid', 'review', 'label', 'adaptation'];
 
 /** Which examples the review list shows (for the selected system unless said otherwise). */
 export type ReviewFilter = 'all' | 'disagreements' | 'failures' | 'idk' | 'style' | 'unlabelled';
@@ -136,6 +137,14 @@ export interface Requests {
   exportReport: { params: { format?: ReportFormatName; estimator?: EstimatorName }; result: { path?: string } };
   /** Runs a prompt whose results are stale on a test set again (the host takes its candidates from the comparison). */
   runAgain: { params: { testSetId: string; prompt: string }; result: boolean };
+  /** The stored adaptations of the project, newest first. */
+  getAdaptations: { params: Record<string, never>; result: AdaptationView[] };
+  /** Opens a variant beside its parent in a diff editor. */
+  openVariantDiff: { params: { adaptationId: string; tag: string }; result: boolean };
+  /** Adds the candidate row pairing the adaptation's candidate with the variant to the project file. */
+  adoptVariant: { params: { adaptationId: string; tag: string }; result: { candidateId: string; added: boolean } };
+  /** Starts "Adapt for…" on the candidate's own prompt with the candidate chosen (the host asks the rest). */
+  adaptFor: { params: { candidateId: string }; result: boolean };
 }
 export type Method = keyof Requests;
 export type RequestMsg = { [M in Method]: { type: 'request'; id: number; method: M; params: Requests[M]['params'] } }[Method];
@@ -195,6 +204,10 @@ const paramCheckers: { [M in Method]: (p: Obj) => boolean } = {
   exportReport: (p) => onlyKeys(p, ['format', 'estimator']) && (p.format === undefined || oneOf(REPORT_FORMAT_NAMES, p.format))
     && (p.estimator === undefined || oneOf(ESTIMATOR_IDS, p.estimator)),
   runAgain: (p) => onlyKeys(p, ['testSetId', 'prompt']) && str(p.testSetId) && str(p.prompt, 4096),
+  getAdaptations: (p) => onlyKeys(p, []),
+  openVariantDiff: (p) => onlyKeys(p, ['adaptationId', 'tag']) && str(p.adaptationId) && str(p.tag),
+  adoptVariant: (p) => onlyKeys(p, ['adaptationId', 'tag']) && str(p.adaptationId) && str(p.tag),
+  adaptFor: (p) => onlyKeys(p, ['candidateId']) && str(p.candidateId),
 };
 
 /** The message if it is exactly one of the shapes the webview may send, else undefined. */

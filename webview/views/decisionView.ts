@@ -8,6 +8,7 @@ import { failingRules, requirementWords, RULE_NAMES, STATUS_ORDER, STATUS_STYLE,
 import { h } from '../dom';
 import { pct, pp, usd } from '../format';
 import { badge, button } from '../ui/controls';
+import { adaptPromptAction } from './adaptAction';
 import { copy, tableText, type ViewContext } from './context';
 import { notesList, staleBanner, testSetNotes } from './comparisonView';
 
@@ -55,7 +56,7 @@ export function statusLegend(): HTMLElement {
  * Actions offered on a candidate's row of the verdict table (e.g. adapting the prompt for a failing candidate).
  * Each returns an element or null; the row shows them in its last cell.
  */
-export const candidateActions: ((ctx: ViewContext, ts: TestSetComparison, d: DecisionRow) => HTMLElement | null)[] = [];
+export const candidateActions: ((ctx: ViewContext, ts: TestSetComparison, d: DecisionRow) => HTMLElement | null)[] = [adaptPromptAction];
 
 /** One row per candidate, verdict first: overall status, the statistics verdict, the failing rules in words, cost, regions. */
 export function verdictTable(ctx: ViewContext, ts: TestSetComparison, decisions: readonly DecisionRow[], rows: readonly SystemRow[], caption: string): HTMLTableElement {

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { runAdaptation } from '../../core/adapt/adaptation';
 import { adoptVariant } from '../../core/adapt/adopt';
 import type { AdaptationRecord, PartFigures } from '../../core/adapt/record';
+import { parseRewriter } from '../../core/adapt/rewriterCall';
 import { parseStrategies, STRATEGIES, STRATEGY_IDS } from '../../core/adapt/strategies';
 import { UserError } from '../../core/errors';
 import { formatProblem } from '../../core/problems';
@@ -64,9 +65,7 @@ function number(v: Values, key: keyof Values, ok: (n: number) => boolean, what: 
 
 function rewriterOf(text: string | undefined): JudgeModel | undefined {
   if (text === undefined) return undefined;
-  const at = text.indexOf(':');
-  if (at <= 0 || at === text.length - 1) throw new UserError(`--rewriter must be ENDPOINT:MODEL (e.g. openai:gpt-4.1), not '${text}'`);
-  return { endpoint: text.slice(0, at), model: text.slice(at + 1) };
+  try { return parseRewriter(text); } catch (err) { throw new UserError(`--rewriter: ${(err as Error).message}`); }
 }
 
 /** Entry point of `prompt-adapt adapt`; returns the exit code. */

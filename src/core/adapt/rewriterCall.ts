@@ -1,5 +1,6 @@
 // One call to the rewriter model, sent through the runner like a judge call: cached by request, kept under
 // the adaptation's own run folder, resumed after a kill without asking (or paying) again.
+import { UserError } from '../errors';
 import { runnerJudgeBackend } from '../metrics/runnerBackend';
 import type { JudgeModel } from '../project/types';
 import type { RenderedMessage } from '../prompt/types';
@@ -24,4 +25,11 @@ export async function askRewriter(s: AdaptServices, rewriter: JudgeModel, adapta
   }, s.signal, batch);
   budget.record({ calls: requested });
   return answer;
+}
+
+/** The rewriter model from `ENDPOINT:MODEL` (as the CLI's --rewriter and the editor's input box take it). */
+export function parseRewriter(text: string): JudgeModel {
+  const at = text.indexOf(':');
+  if (at <= 0 || at === text.length - 1) throw new UserError(`the rewriter must be written ENDPOINT:MODEL (e.g. openai:gpt-4.1), not '${text}'`);
+  return { endpoint: text.slice(0, at).trim(), model: text.slice(at + 1).trim() };
 }

@@ -77,6 +77,8 @@ export function viewTables(report: ComparisonReport, view: PanelView, testSetId?
       }
       return [{ title: `Outputs — ${review.testSetId}`, header, rows }];
     }
+    // Adaptations are not part of the comparison: their record is exported with `prompt-adapt adapt --json`.
+    case 'adaptation': return [];
   }
 }
 

@@ -178,6 +178,11 @@ export class Store {
     try { return JSON.parse(await fs.promises.readFile(this.adaptationFile(id), 'utf8')) as unknown; }
     catch (err) { if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined; throw err; }
   }
+  /** The ids of the stored adaptations (folder names under `adaptations/`), in no particular order. */
+  adaptationIds(): string[] {
+    try { return fs.readdirSync(path.join(this.root, 'adaptations'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name); }
+    catch (err) { if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []; throw err; }
+  }
   /** Writes an adaptation's record atomically (a kill mid-write leaves the previous one). */
   writeAdaptation(id: string, record: unknown): void {
     fs.mkdirSync(path.dirname(this.adaptationFile(id)), { recursive: true });

@@ -21,6 +21,7 @@ export const CommandId = {
   labelUnsure: 'promptAdapt.labelUnsure',
   exportReport: 'promptAdapt.exportReport',
   quickCheck: 'promptAdapt.quickCheck',
+  adapt: 'promptAdapt.adapt',
 } as const;
 
 export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];

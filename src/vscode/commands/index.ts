@@ -17,9 +17,11 @@ import { runAgain } from './runAgain';
 import { cancelBatchJobs } from './cancelBatchJobs';
 import { CommandId, type CommandIdValue } from './ids';
 import { createProjectFile, newVariant, type VariantOptions } from './promptFiles';
+import { Adapter, type AdaptArgs } from '../adapt/adaptCommand';
 
 /** One table registers every command; the type makes a missing handler a compile error. */
 export function registerCommands(s: Services, views: { explorer: ExplorerTree; outputDocuments: OutputDocuments; tests: ExampleTests }): vscode.Disposable {
+  const adapter = new Adapter(s, () => ComparePanel.show(panelDeps(s), { view: 'adaptation' }));
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers take the arguments their callers pass
   const table: Record<CommandIdValue, (...args: any[]) => unknown> = {
     [CommandId.runPrompt]: (uri?: vscode.Uri, args?: RunArgs) => s.runs.run(uri instanceof vscode.Uri ? uri : undefined, args),
@@ -44,6 +46,7 @@ export function registerCommands(s: Services, views: { explorer: ExplorerTree; o
     [CommandId.exportReport]: async (arg?: unknown) => (await exportReport(s.review, s.log, parseExportArgs(arg)))?.fsPath,
     [CommandId.quickCheck]: (uri?: vscode.Uri, args?: QuickCheckArgs) =>
       QuickCheckPanel.open({ extensionUri: s.context.extensionUri, log: s.log, project: s.project, secrets: s.secrets }, uri instanceof vscode.Uri ? uri : undefined, args),
+    [CommandId.adapt]: (uri?: vscode.Uri, args?: AdaptArgs) => adapter.adapt(uri instanceof vscode.Uri ? uri : undefined, args),
   };
   return vscode.Disposable.from(
     ...Object.entries(table).map(([id, fn]) => vscode.commands.registerCommand(id, guarded(s.log, id, fn))),

@@ -10,6 +10,7 @@ import { estimatorInfos } from '../../core/stats/estimators';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import { CommandId } from '../commands/ids';
+import { adaptationHandlers } from '../adapt/panelHandlers';
 import { exportReport } from './exportReport';
 import { renderHtml, webviewOptions } from './html';
 import type { ReviewService } from './reviewService';
@@ -186,6 +187,7 @@ export class ComparePanel extends Disposable {
         const target = await exportReport(review, this.deps.log, { format: p.format, estimator: p.estimator });
         return target ? { path: target.fsPath } : {};
       },
+      ...adaptationHandlers(review, this.deps.log),
     };
     return h;
   }

@@ -6,7 +6,7 @@ import { toMessage, UserError } from '../../core/errors';
 import { unusableMetrics, type JudgeRunSummary } from '../../core/metrics/evaluate';
 import { formatStoreProblem } from '../../core/store/problems';
 import { verdictsPath } from '../../core/store/verdicts';
-import type { ProjectFile } from '../../core/project/types';
+import type { Candidate, ProjectFile } from '../../core/project/types';
 import { formatProblem } from '../../core/problems';
 import { parsePromptText } from '../../core/prompt/load';
 import type { PromptFile } from '../../core/prompt/types';
@@ -16,7 +16,7 @@ import type { RunMode } from '../../core/project/types';
 import { describeBatchEvent } from '../../core/batch/describe';
 import { RunRefused, refuseOnErrors } from '../../core/runner/preflight';
 import { estimatePlan, type Range } from '../../core/runner/estimate';
-import type { ProjectPlan } from '../../core/runner/projectPlan';
+import { candidatesForPrompt, type ProjectPlan } from '../../core/runner/projectPlan';
 import type { RunProgress, RunResult } from '../../core/runner/runner';
 import { costTotalText } from '../../core/runner/recorder';
 import { Disposable } from '../disposable';
@@ -112,8 +112,9 @@ export class RunController extends Disposable {
 
     const testSet = args.testSet ?? await pickTestSet(project.testSets.map((t) => t.id));
     if (!testSet) return undefined;
-    const candidateIds = args.candidates ?? await pickCandidates(project.candidates.map((c) => ({ id: c.id, detail: `${c.model} on ${c.endpoint}` })));
+    const candidateIds = args.candidates ?? await pickCandidates(project, promptUri.fsPath);
     if (!candidateIds?.length) return undefined;
+    if (pairedElsewhere(project, promptUri.fsPath, candidateIds)) return undefined;
 
     const endpoints = readEndpoints(this.log);
     const batchable = project.candidates.filter((c) => candidateIds.includes(c.id) && endpoints[c.endpoint]?.batch);
@@ -275,13 +276,31 @@ async function pickTestSet(ids: string[]): Promise<string | undefined> {
   return vscode.window.showQuickPick(ids, { title: 'Run on which test set?' });
 }
 
-async function pickCandidates(cands: { id: string; detail: string }[]): Promise<string[] | undefined> {
-  const picked = await vscode.window.showQuickPick(cands.map((c) => ({ label: c.id, description: c.detail, picked: true })),
+/**
+ * The candidates this prompt can be run on: a candidate paired with another prompt (an adopted variant) is left
+ * out, since its row in the comparison uses only that prompt's outputs.
+ */
+async function pickCandidates(project: ProjectFile, promptPath: string): Promise<string[] | undefined> {
+  const cands = candidatesForPrompt(project, promptPath);
+  if (!cands.length) throw new UserError(`Every candidate of ${path.basename(project.path)} is paired with another prompt, so this prompt has no candidate to run on.`);
+  const own = (c: Candidate): string => (c.prompt ? `, with ${path.basename(c.prompt)}` : '');
+  const picked = await vscode.window.showQuickPick(cands.map((c) => ({ label: c.id, description: `${c.model} on ${c.endpoint}${own(c)}`, picked: true })),
     { title: 'Run on which candidates?', canPickMany: true });
   return picked?.map((p) => p.label);
 }
 
-async function askMfaCode(serial: string): Promise<string> {
+/**
+ * A candidate adopted with another prompt is not run on this one (its row in the comparison would never use the
+ * outputs): says so, with the prompt to run instead. True when refused.
+ */
+function pairedElsewhere(project: ProjectFile, promptPath: string, candidateIds: readonly string[]): boolean {
+  const allowed = new Set(candidatesForPrompt(project, promptPath).map((c) => c.id));
+  const other = project.candidates.find((c) => candidateIds.includes(c.id) && !allowed.has(c.id));
+  if (other) void vscode.window.showWarningMessage(`Prompt Adapt: candidate '${other.id}' is paired with ${other.prompt}, not with ${path.basename(promptPath)}. Run ${other.prompt} on it instead, or choose other candidates.`);
+  return other !== undefined;
+}
+
+export async function askMfaCode(serial: string): Promise<string> {
   const code = await vscode.window.showInputBox({ title: 'AWS MFA code', prompt: `Code for ${serial}`, ignoreFocusOut: true, validateInput: (v) => (/^\d{6}$/.test(v) ? null : 'Six digits') });
   if (!code) throw new UserError('No MFA code entered.');
   return code;

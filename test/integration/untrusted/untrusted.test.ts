@@ -31,6 +31,14 @@ suite('Untrusted workspace', () => {
       const quick = await vscode.commands.executeCommand(CommandId.quickCheck, workspaceUri('prompts/qa.prompt.yml'),
         { testSetId: 'support', rowId: 'ex-1', candidateIds: ['model-a'], run: true });
       assert.equal(quick, undefined, 'the quick check refuses in an untrusted workspace');
+      // So is "Adapt for…" (the rewriter and the candidate are model calls): no variant file is written.
+      const adapted = await Promise.race([
+        vscode.commands.executeCommand(CommandId.adapt, workspaceUri('prompts/qa.prompt.yml'), { candidate: 'model-a', strategies: ['style', 'guide'], rewriter: 'loopback:model-b', confirm: false }),
+        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000)),
+      ]);
+      assert.equal(adapted, undefined, 'adapting refuses in an untrusted workspace');
+      const written = (await vscode.workspace.fs.readDirectory(workspaceUri('prompts'))).map(([name]) => name).filter((n) => /\.(style|guide)-\d+\.prompt\.yml$/u.test(n));
+      assert.deepEqual(written, [], 'no variant file was written');
       assert.equal(server.stats.requests, 0, 'no request reached the model server');
     } finally {
       await server.close();

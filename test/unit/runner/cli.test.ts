@@ -80,6 +80,24 @@ suite('cli: prompt-adapt run', () => {
     assert.equal(server.stats.completions, 80, 'no request answered twice');
   });
 
+  test('--rate-limit-wait: a request still rate limited after that long is recorded with the time it waited; the others are answered', async function () {
+    this.timeout(30_000);
+    server.setBehavior({ latencyMs: 2, faults: [{ contentIncludes: 'stuck', fault: { kind: 'rate-limit', retryAfterMs: 300 } }] });
+    fs.writeFileSync('qw.txt', 'W: {{question}}');
+    fs.writeFileSync('wait.jsonl', ['free 1', 'stuck', 'free 2'].map((q, i) => JSON.stringify({ id: `w${i}`, question: q })).join('\n') + '\n');
+    const bad = await quietly(() => main(['--prompt', 'qw.txt', '--models', 'm1', '--base-url', server.url, '--dataset', 'wait.jsonl', '--out', 'wait-out.jsonl', '--rate-limit-wait', '0']).catch((e: Error) => e.message));
+    assert.equal(bad.value, '--rate-limit-wait must be a positive number of minutes');
+    const started = performance.now();
+    const r = await quietly(() => main(['--prompt', 'qw.txt', '--models', 'm1', '--base-url', server.url, '--dataset', 'wait.jsonl', '--out', 'wait-out.jsonl', '--rate-limit-wait', '0.05']));
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(r.value, 1, 'one row has no answer');
+    // 0.05 min = 3 s of 429s every 300 ms: about ten tries, then the row is recorded (not after a fixed count of retries).
+    assert.ok(seconds >= 2.5 && seconds < 15, `${seconds} s`);
+    assert.match(r.err + r.out, /still rate limited after waiting [23] s \((?:[89]|1\d) tries\)/);
+    const out = fs.readFileSync('wait-out.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; output?: string; errorKind?: string });
+    assert.deepEqual(out.map((o) => [o.id, o.errorKind ?? (typeof o.output)]).sort(), [['w0', 'string'], ['w1', 'rate-limit'], ['w2', 'string']]);
+  });
+
   test('project form: a prompt with an unknown variable is refused with its location; nothing is sent or stored (issue 13)', async () => {
     fs.writeFileSync('proj/prompts/typo.prompt.yml', 'name: Typo\nmessages:\n  - role: user\n    content: "{{questoin}}"\n');
     fs.rmSync('proj/.prompt-adapt', { recursive: true, force: true });

@@ -6,7 +6,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { EndpointsConfig } from '../../../src/core/providers/endpoints';
+import type { PlanCandidate } from '../../../src/core/runner/plan';
+import { runPlan, type RunOptions } from '../../../src/core/runner/runner';
+import { RunLockedError } from '../../../src/core/store/lock';
+import { Store } from '../../../src/core/store/store';
 import { type MockServer, startMockServer } from '../../servers/mockModelServer';
+import { examples, makePlan, providers, tempRoot } from '../runner/helpers';
 
 const REPO = path.join(__dirname, '../../..');
 const MAIN = path.join(REPO, 'src/cli/main.ts');
@@ -84,5 +90,24 @@ suite('run lock: two CLI processes on one store', function () {
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /is being written by process 1 on host build-agent-7 \(since 2026-01-01T00:00:00\.000Z\)/);
     assert.match(refused.stderr, new RegExp(`delete ${lock.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+});
+
+suite('run lock: the editor\'s path (the core runner, in the extension host\'s process)', function () {
+  this.timeout(60_000);
+  test('a run that another live process (a CLI run) writes is refused with the owner named, and nothing is requested', async () => {
+    const server = await startMockServer('openai');
+    const endpoints: EndpointsConfig = { local: { kind: 'openai', baseURL: server.url } };
+    const store = Store.openAt(tempRoot());
+    fs.mkdirSync(store.runDir('shared'), { recursive: true });
+    // The parent of this test process stands for the CLI: alive, on this machine, another pid.
+    fs.writeFileSync(path.join(store.runDir('shared'), 'lock'), JSON.stringify({ pid: process.ppid, host: os.hostname(), since: '2026-01-01T00:00:00.000Z' }));
+    const cand: PlanCandidate = { id: 'm', endpoint: 'local', model: 'm-1' };
+    try {
+      await assert.rejects(runPlan(makePlan(examples(5), [cand]), { store, runId: 'shared', endpoints, getProvider: providers(endpoints) } satisfies RunOptions),
+        (e: Error) => e instanceof RunLockedError && e.message.startsWith(`Run shared is being written by process ${process.ppid} on this machine (since 2026-01-01T00:00:00.000Z).`));
+      assert.equal(server.stats.requests, 0);
+      assert.ok(fs.existsSync(path.join(store.runDir('shared'), 'lock')), 'the owner\'s lock is left alone');
+    } finally { await server.close(); }
   });
 });
