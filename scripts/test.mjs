@@ -110,6 +110,7 @@ if (args.has('--integration-only')) {
   step('results grid and word diffs in a real browser over the real core (10k rows, first paint)', node, ['--import', 'tsx', path.join(ROOT, 'test/e2e/gridBrowser.mjs')]);
   step('quick-check view in a real browser (streamed replies stay text)', node, [path.join(ROOT, 'test/e2e/quickCheckBrowser.mjs')]);
   step('adaptation view in a real browser (rewriter text stays text, Adopt and Diff post)', node, [path.join(ROOT, 'test/e2e/adaptationBrowser.mjs')]);
+  step('the screenshots issue 13 asks for: first tab, grid, quick check, light and dark', node, [path.join(ROOT, 'test/e2e/issueScreenshots.mjs'), String(started)]);
   integrationSuites();
   step('harness self-test (a failing, an empty and a silent suite must each fail)', 'bash', [path.join(ROOT, 'scripts/harness-selftest.sh')]);
   step('the demo cold then warm, every decision as designed', node, [path.join(ROOT, 'test/e2e/demo.mjs')]);

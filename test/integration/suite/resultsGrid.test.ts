@@ -56,7 +56,6 @@ suite('Results grid', () => {
     const searched = await panel.handleMessage({ type: 'request', id: 9100, method: 'getGridPage', params: { testSetId: 'support', filter: 'regressions', search: 'BACKUP', offset: 0, limit: 100 } });
     assert.ok(searched?.type === 'response' && isGridPage(searched.result));
     assert.deepEqual(searched.result.rows.map((r) => r.exampleId), ['ex-3'], 'the search looks in the outputs, case-insensitively');
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand(CommandId.showResultsGrid, { filter: 'everything' })), /showResultsGrid takes/);
   });
 
   test('opening a cell shows that example side by side: the baseline\'s output beside the cell\'s system', async () => {
