@@ -9,6 +9,7 @@ import { createProvider } from '../../core/providers/registry';
 import type { ModelProvider } from '../../core/providers/provider';
 import type { ProjectFile } from '../../core/project/types';
 import type { PromptFile } from '../../core/prompt/types';
+import { candidatesForPrompt } from '../../core/runner/projectPlan';
 import { promptVariables, quickCheckRecord, quickCheckRows, runQuickCheck, type QuickCheckResult } from '../../core/quickCheck/quickCheck';
 import { parseQuickCheckMessage, type QuickCheckHostMessage, type QuickCheckViewMessage } from '../../protocol/quickCheck';
 import { Disposable } from '../disposable';
@@ -89,7 +90,8 @@ export class QuickCheckPanel extends Disposable {
       id: spec.id, rows: await quickCheckRows(this.project, spec, this.prompt).catch((err: unknown) => { this.deps.log.warn(`quick check: test set ${spec.id}: ${toMessage(err)}`); return []; }),
     })));
     this.post({ type: 'init', promptName: this.prompt.name ?? path.basename(this.prompt.path), variables: promptVariables(this.prompt), testSets,
-      candidates: this.project.candidates.map((c) => ({ id: c.id, model: c.model, endpoint: c.endpoint, priced: !!c.price })),
+      // A candidate adopted with another prompt is that prompt's row: it is not offered for this one.
+      candidates: candidatesForPrompt(this.project, this.prompt.path).map((c) => ({ id: c.id, model: c.model, endpoint: c.endpoint, priced: !!c.price })),
       selected: { testSetId: args.testSetId, rowId: args.rowId, candidateIds: args.candidateIds } });
   }
 
