@@ -144,17 +144,21 @@ suite('real llama-server (issue 16 §6)', function () {
     assert.match(r.err, /^warning: single\/lookalike: the server names its model file '[^']*tiny-a\.gguf', not the model asked for \('gpt-4o-mini'\)/m);
     assert.doesNotMatch(r.err, /timed out|retrying/);
     // Not a terminal (as in CI): plain progress lines while it runs.
-    assert.match(r.err, /^run \S+: \d+\/72 \(\d+%\), [\d.]+\/s, .*in flight$/m);
+    assert.match(r.err, /^run \S+: \d+\/72 \(\d+%\), (?:\d+ errors?, )?[\d.]+\/s, .*in flight$/m);
     const latencies = responses(runs.lookalike!).map((x) => x.latencyMs!).filter((x) => x !== undefined);
     assert.equal(latencies.length, 72);
-    // On an idle machine this tiny model answers 16 queued requests within the 250 ms below which the run does not
-    // look for slots; on a busy one (CI, the machine building) the queue costs seconds and the run must find it.
+    // On an idle machine this tiny model answers 16 queued requests in about 250 ms, where the run's probe starts to
+    // look (its fastest full-load answer ≥ 250 ms) but halving hardly pays against the client's own time per request,
+    // so either outcome is right there; on a busy one (CI, the machine building) the queue costs seconds and the run
+    // must find the slot.
     const queued = Math.min(...latencies.slice(16, 20));
-    if (queued >= 250) {
-      assert.match(r.err, /^warning: single: the server serves about [12] requests? at a time \(answers took (?:[\d.]+ s|\d+ ms) with 16 in flight, (?:[\d.]+ s|\d+ ms) with [12]\): concurrency lowered to [12]/m);
+    const hint = /^warning: single: the server serves about [12] requests? at a time \(answers took (?:[\d.]+ s|\d+ ms) with 16 in flight, (?:[\d.]+ s|\d+ ms) with [12]\): concurrency lowered to [12]/m;
+    if (queued >= 500) {
+      assert.match(r.err, hint, `latencies: ${latencies.join(' ')}`);
       // Once the run sends one or two at a time, a request's latency is the server's own time, not its queue's.
       assert.ok(median(latencies.slice(-8)) * 4 < Math.max(...latencies.slice(0, 20)), `latencies: ${latencies.join(' ')}`);
-    } else assert.doesNotMatch(r.err, /serves about/, `latencies: ${latencies.join(' ')}`);
+    } else if (queued < 250) assert.doesNotMatch(r.err, /serves about/, `latencies: ${latencies.join(' ')}`);
+    else if (/serves about/.test(r.err)) assert.match(r.err, hint);
   });
 
   test('judge and compare run through the CLI on the stored runs', async () => {
