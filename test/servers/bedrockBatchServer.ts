@@ -17,6 +17,8 @@ export interface BedrockBatchServerOptions {
   expireAfter?: number;
   /** Records whose text contains this fail with a 400 error object in the output. */
   failContent?: string;
+  /** Records whose input holds this text get a model output without any text (an empty content list), with usage. */
+  emptyContent?: string;
   minRecords?: number;
 }
 
@@ -142,7 +144,9 @@ export async function startBedrockBatchServer(opts: BedrockBatchServerOptions = 
       lines.push(JSON.stringify({ recordId: r.recordId, modelInput: r.modelInput, error: { errorCode: 400, errorMessage: 'Malformed input request, please reformat your input and try again.' } }));
       return;
     }
-    lines.push(JSON.stringify({ recordId: r.recordId, modelInput: r.modelInput, modelOutput: answerFor(job.modelId, `answer:${job.modelId}:${lastUser(r.modelInput)}`, Math.ceil(text.length / 4)) }));
+    const output = answerFor(job.modelId, `answer:${job.modelId}:${lastUser(r.modelInput)}`, Math.ceil(text.length / 4));
+    if (opts.emptyContent && text.includes(opts.emptyContent)) withoutText(output);
+    lines.push(JSON.stringify({ recordId: r.recordId, modelInput: r.modelInput, modelOutput: output }));
   }
 
   /** The runtime's Converse call, answered like a batch record (and like the live mock server). */
@@ -200,6 +204,12 @@ function answerFor(modelId: string, text: string, inputTokens: number): Record<s
   if (/meta\.llama/.test(modelId)) return { generation: text, prompt_token_count: inputTokens, generation_token_count: outputTokens, stop_reason: 'stop' };
   if (/mistral\./.test(modelId)) return { outputs: [{ text, stop_reason: 'stop' }] };
   return { output: { message: { role: 'assistant', content: [{ text }] } }, stopReason: 'end_turn', usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens } };
+}
+
+/** Empties the content list of an Anthropic or Nova model output (its usage stays: the tokens were billed). */
+function withoutText(o: Record<string, any>): void {
+  if (Array.isArray(o.content)) o.content = [];
+  if (o.output?.message) o.output.message.content = [];
 }
 
 /** Undoes `aws-chunked` content encoding (streaming SigV4 / trailing checksums) when the SDK uses it. */

@@ -4,7 +4,7 @@
 // from the user's endpoint settings, never from the workspace.
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors';
-import { classifyHttp } from '../providers/provider';
+import { classifyHttp, ProviderError } from '../providers/provider';
 import { invocationFormatFor } from './bedrockFormats';
 import { requestOf, splitAtLimits, type BatchBackend, type BatchJob, type BatchJobState, type BatchOutcome } from './types';
 
@@ -111,5 +111,9 @@ function outcomeOf(line: string, completion: (o: unknown) => import('../provider
     const message = row.error?.errorMessage ?? 'no model output';
     return { key: row.recordId, error: { kind: classifyHttp(status, undefined, message), message: `${status ?? ''} ${message}`.trim().slice(0, 500) } };
   }
-  try { return { key: row.recordId, completion: completion(row.modelOutput) }; } catch (e) { return { key: row.recordId, error: { kind: 'transient', message: `unreadable record output: ${(e as Error).message}` } }; }
+  try { return { key: row.recordId, completion: completion(row.modelOutput) }; } catch (e) {
+    // A reply without an answer keeps its own kind and billed tokens; anything else is an unreadable result.
+    if (e instanceof ProviderError) return { key: row.recordId, error: { kind: e.kind, message: e.message, ...(e.details.reply ? { reply: e.details.reply } : {}) } };
+    return { key: row.recordId, error: { kind: 'transient', message: `unreadable record output: ${(e as Error).message}` } };
+  }
 }

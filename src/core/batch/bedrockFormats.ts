@@ -1,6 +1,7 @@
 // Bedrock batch inference takes each model's own InvokeModel body (not Converse): one row per model family,
 // building the body from our request and reading the completion back. Adding a family is one row.
 import type { Completion, CompletionRequest } from '../providers/provider';
+import { emptyReplyError } from '../providers/replies';
 
 export interface InvocationFormat {
   family: string;
@@ -16,6 +17,17 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const systemText = (req: CompletionRequest) => req.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
 const turns = (req: CompletionRequest) => req.messages.filter((m) => m.role !== 'system');
 const p = (req: CompletionRequest, k: string) => req.params?.[k];
+/**
+ * The text of a message's content blocks; none holding text is a reply without an answer (as live Converse reads it),
+ * whose billed tokens the error keeps.
+ */
+function blocksText(blocks: unknown, finishReason: string | undefined, usage: { inputTokens?: number; outputTokens?: number }, isText: (c: Json) => boolean): string {
+  const list: Json[] = Array.isArray(blocks) ? blocks : [];
+  const texts = list.filter((c) => c && isText(c) && typeof c.text === 'string');
+  if (!texts.length) throw emptyReplyError(finishReason, `no text in the reply's ${list.length} content blocks`, usage);
+  return texts.map((c) => c.text as string).join('');
+}
+
 const defined = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 export const invocationFormats: readonly InvocationFormat[] = [
@@ -27,10 +39,10 @@ export const invocationFormats: readonly InvocationFormat[] = [
       messages: turns(req).map((m) => ({ role: m.role, content: [{ type: 'text', text: m.content }] })),
       temperature: p(req, 'temperature'), top_p: p(req, 'topP'), stop_sequences: p(req, 'stop'),
     }),
-    completion: (o: Json) => ({
-      text: (o.content ?? []).filter((c: Json) => c.type === 'text').map((c: Json) => c.text).join(''),
-      finishReason: o.stop_reason, inputTokens: num(o.usage?.input_tokens), outputTokens: num(o.usage?.output_tokens), latencyMs: 0,
-    }),
+    completion: (o: Json) => {
+      const usage = { inputTokens: num(o.usage?.input_tokens), outputTokens: num(o.usage?.output_tokens) };
+      return { text: blocksText(o.content, o.stop_reason, usage, (c) => c.type === 'text'), finishReason: o.stop_reason, ...usage, latencyMs: 0 };
+    },
   },
   {
     family: 'amazon-nova',
@@ -40,10 +52,10 @@ export const invocationFormats: readonly InvocationFormat[] = [
       messages: turns(req).map((m) => ({ role: m.role, content: [{ text: m.content }] })),
       inferenceConfig: defined({ maxTokens: p(req, 'maxTokens'), temperature: p(req, 'temperature'), topP: p(req, 'topP'), stopSequences: p(req, 'stop') }),
     }),
-    completion: (o: Json) => ({
-      text: (o.output?.message?.content ?? []).map((c: Json) => c.text ?? '').join(''),
-      finishReason: o.stopReason, inputTokens: num(o.usage?.inputTokens), outputTokens: num(o.usage?.outputTokens), latencyMs: 0,
-    }),
+    completion: (o: Json) => {
+      const usage = { inputTokens: num(o.usage?.inputTokens), outputTokens: num(o.usage?.outputTokens) };
+      return { text: blocksText(o.output?.message?.content, o.stopReason, usage, () => true), finishReason: o.stopReason, ...usage, latencyMs: 0 };
+    },
   },
   {
     family: 'meta-llama',

@@ -75,4 +75,15 @@ suite('batch: Bedrock batch inference through a run', function () {
     assert.ok(rows.every((r) => !r.batch && r.output === `answer:${model}:${r.exampleId.replace('e', 'q')}`));
     assert.ok(events.some((e) => e.type === 'live' && /fewer than 100/.test(e.why)));
   });
+
+  test('a batch record without a text block is an empty-output row that keeps its billed tokens and their batch price (as live)', async () => {
+    const { result, rows } = await batchRun(120, { emptyContent: 'q17' });
+    assert.equal(result.counts.errors, 1);
+    const empty = rows.find((r) => r.exampleId === 'e17')!;
+    assert.equal(empty.error?.kind, 'empty-output');
+    assert.match(empty.error!.message, /the reply holds no answer \(no text in the reply's 0 content blocks, finish reason 'end_turn'\)/);
+    assert.ok(empty.inputTokens! > 0 && empty.outputTokens! > 0, 'the billed tokens are kept');
+    assert.equal(empty.cost, (empty.inputTokens! * price.inputPerMTok + empty.outputTokens! * price.outputPerMTok) / 2 / 1e6, 'at the batch price');
+    assert.equal(rows.filter((r) => !r.error && typeof r.output === 'string').length, 119);
+  });
 });
