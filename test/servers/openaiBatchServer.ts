@@ -18,6 +18,8 @@ export interface BatchServerOptions {
   expireAfter?: number;
   /** Requests whose last user message contains this string fail with HTTP 400 inside the batch. */
   failContent?: string;
+  /** Requests whose last user message contains this string are answered with `content: null` (usage still counted). */
+  nullContent?: string;
   /** Provider limits (OpenAI: 50,000 requests and 200 MB per file). */
   maxRequestsPerFile?: number;
   maxFileBytes?: number;
@@ -203,7 +205,7 @@ export async function startOpenAIBatchServer(opts: BatchServerOptions = {}): Pro
       id: id('batch_req'), custom_id: line.custom_id, error: null,
       response: { status_code: 200, request_id: reqId, body: {
         id: `chatcmpl-${reqId}`, object: 'chat.completion', created: now(), model,
-        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }],
+        choices: [{ index: 0, message: { role: 'assistant', content: opts.nullContent && last.includes(opts.nullContent) ? null : text }, finish_reason: 'stop', logprobs: null }],
         usage: { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens },
       } },
     }));

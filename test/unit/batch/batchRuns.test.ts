@@ -93,6 +93,15 @@ suite('batch mode runs', function () {
     assert.equal(result.counts.errors, 1);
   });
 
+  test('a batch reply with content: null is an empty-output row that keeps its billed tokens at the batch price', async () => {
+    const { result, rows } = await batchRun(120, { nullContent: 'q17' });
+    assert.equal(result.counts.errors, 1);
+    const empty = rows.find((r) => r.exampleId === 'e17')!;
+    assert.equal(empty.error?.kind, 'empty-output');
+    assert.ok(empty.inputTokens! > 0 && empty.outputTokens! > 0, 'the billed tokens are kept');
+    assert.equal(empty.cost, (empty.inputTokens! * price.inputPerMTok + empty.outputTokens! * price.outputPerMTok) / 2 / 1e6, 'at the batch price');
+  });
+
   test('auto: a run at or below the threshold goes live; above it, through a batch', async () => {
     const small = await batchRun(50, {}, 'auto', { batchThreshold: 100 });
     assert.equal(batchServer!.stats.batchesCreated, 0);
