@@ -13,7 +13,7 @@ import type { AdaptProvenance, PromptFile } from '../prompt/types';
 import { projectRelative } from '../runner/projectPlan';
 import { ruleLabel } from '../storedOutputs/styleAdvice';
 import { compareOnPart, headline, judgeVariant, rowOf } from './acceptance';
-import { Budget, describeEstimate, type AdaptationEstimate, type BudgetLimits } from './budget';
+import { Budget, confirmedLimits, describeEstimate, type AdaptationEstimate, type BudgetLimits } from './budget';
 import { estimateAdaptationCost } from './estimate';
 import { sampleFailures } from './failures';
 import { existingText, readPromptText, writeTextFile } from './files';
@@ -40,6 +40,8 @@ export interface AdaptOptions extends AdaptServices {
   limits: BudgetLimits;
   /** Asked with the estimate before anything is spent (the parent's run included); false stops. Absent: go ahead. */
   confirm?(estimate: AdaptationEstimate): Promise<boolean>;
+  /** The confirmed estimate's upper end becomes the call limit when `limits` has none (the editor's modal). */
+  capAtEstimate?: boolean;
 }
 
 interface Prompt { path: string; rel: string; text: string; prompt: PromptFile }
@@ -80,6 +82,10 @@ export async function runAdaptation(o: AdaptOptions): Promise<AdaptationRecord> 
   o.log(`estimate: ${describeEstimate(estimate)}`);
   if (o.limits.maxUsd !== undefined && estimate.usd && o.limits.maxUsd < estimate.usd.low) o.log(`the budget of $${o.limits.maxUsd} is below the lowest estimate: the adaptation will stop early, at the first step that does not fit`);
   if (o.confirm && !(await o.confirm(estimate))) { record.stopped = 'not confirmed'; save(run); return record; }
+  if (o.capAtEstimate && o.limits.maxCalls === undefined) {
+    run.budget = new Budget(confirmedLimits(o.limits, run.budget.spent, estimate), run.budget.spent);
+    o.log(`hard budget: ${run.budget.limits.maxCalls} model calls in all (the estimate's upper end${run.budget.spent.calls ? `, plus the ${run.budget.spent.calls} spent before` : ''})`);
+  }
   if (!record.splits.length || !record.variants.length) await prepare(run);
   else for (const spec of o.project.testSets) await readAnswerable(run, spec);
   if (record.stopped) return record;

@@ -75,6 +75,14 @@ export function describeEstimate(e: AdaptationEstimate): string {
 }
 
 
+/**
+ * The limits once an estimate was confirmed: without a call limit of its own, the adaptation may make no more new
+ * calls than the estimate's upper end (what the user agreed to), on top of what earlier sessions spent.
+ */
+export function confirmedLimits(limits: BudgetLimits, spent: Spend, estimate: AdaptationEstimate): BudgetLimits {
+  return { ...limits, maxCalls: limits.maxCalls ?? spent.calls + estimate.calls.high };
+}
+
 /** A hard budget over the whole adaptation (spending survives a restart: it is stored with the adaptation). */
 export class Budget {
   readonly spent: Spend;

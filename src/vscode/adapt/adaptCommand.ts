@@ -103,7 +103,8 @@ export class Adapter {
           project: c.project, store: Store.openForProject(c.project), endpoints: c.endpoints, getProvider: pool.get, signal: abort.signal,
           log: (line) => { this.s.log.info(`adapt: ${line}`); progress.report({ message: line }); },
           promptPath: c.promptPath, candidateId: c.candidateId, strategies: c.strategies, rounds: args.rounds ?? 3, seal: c.project.adapt?.seal,
-          rewriter: c.rewriter, limits: { maxCalls: args.maxCalls }, confirm: args.confirm === false ? undefined : (e) => confirmEstimate(e, label),
+          rewriter: c.rewriter, limits: { maxCalls: args.maxCalls }, capAtEstimate: true,
+          confirm: args.confirm === false ? undefined : (e) => confirmEstimate(e, label, args.maxCalls ?? e.calls.high),
         });
       });
     } catch (err) {
@@ -164,7 +165,8 @@ async function askRewriter(endpoints: EndpointsConfig): Promise<JudgeModel | und
 }
 
 /** The core's estimate in a modal; true = go ahead. */
-async function confirmEstimate(e: AdaptationEstimate, label: string): Promise<boolean> {
-  const go = await vscode.window.showWarningMessage(`Adapt ${label}?`, { modal: true, detail: `${describeEstimate(e)} You can cancel at any time; running it again resumes.` }, 'Adapt');
+async function confirmEstimate(e: AdaptationEstimate, label: string, maxNewCalls: number): Promise<boolean> {
+  const detail = `${describeEstimate(e)} It stops before making more than ${maxNewCalls} new model calls. You can cancel at any time; running it again resumes.`;
+  const go = await vscode.window.showWarningMessage(`Adapt ${label}?`, { modal: true, detail }, 'Adapt');
   return go === 'Adapt';
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { Budget, describeEstimate, estimateAdaptation } from '../../../src/core/adapt/budget';
+import { Budget, confirmedLimits, describeEstimate, estimateAdaptation } from '../../../src/core/adapt/budget';
 
 suite('adapt: budget', () => {
   test('the estimate is a range: one variant on the sealed part and no retry, up to every variant on both parts with a retry each', () => {
@@ -44,5 +44,15 @@ suite('adapt: budget', () => {
     assert.match(b.refuse({ calls: 10, usd: 0.2 }, 'acceptance') ?? '', /may cost \$0\.2000, but only \$0\.1000 of \$1\.00 is left/);
     assert.match(b.refuse({ calls: 10 }, 'acceptance') ?? '', /no price/);
     assert.equal(b.refuse({ calls: 10, usd: 0.05 }, 'acceptance'), undefined);
+  });
+
+  test('a confirmed estimate caps the new calls at its upper end, on top of what earlier sessions spent; an own limit wins', () => {
+    const e = estimateAdaptation({ strategies: [{ usesRewriter: true, variants: 1 }], judgeCallsPerOutput: 1, testSets: [{ optimisation: 10, sealed: 10, parentCalls: 0 }] });
+    assert.deepEqual(confirmedLimits({}, { calls: 0, usd: 0 }, e), { maxCalls: e.calls.high });
+    assert.deepEqual(confirmedLimits({ maxUsd: 2 }, { calls: 25, usd: 0.1 }, e), { maxUsd: 2, maxCalls: 25 + e.calls.high });
+    assert.deepEqual(confirmedLimits({ maxCalls: 7 }, { calls: 25, usd: 0 }, e), { maxCalls: 7 });
+    const b = new Budget(confirmedLimits({}, { calls: 25, usd: 0 }, e), { calls: 25, usd: 0 });
+    assert.equal(b.refuse({ calls: e.calls.high }, 'all of it'), undefined);
+    assert.match(b.refuse({ calls: e.calls.high + 1 }, 'one more') ?? '', /only \d+ of \d+ are left/);
   });
 });
