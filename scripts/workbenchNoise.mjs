@@ -16,6 +16,9 @@ const NOISE = [
   new RegExp(String.raw`^\[chat-stt\] could not refresh GitHub session state for cloud dictation Error: ${GITHUB_LOOKUP_FAILED}(\n|$)`),
   // requests to the extension host cancelled because it exited after the tests (the lookups above among them)
   /^Canceled: Canceled: Canceled\n(?=[^]*\b(_doStopExtensionHosts|initializeExtensionUsageCache)\b)/,
+  // The Test Explorer's result store, persisting a first test run, lists its `testResults` folder in the
+  // workspace storage before it exists (a fresh profile), logs the failure and goes on to create it.
+  /^Unable to resolve nonexistent file 'vscode-remote:[^'\n]*\/workspaceStorage\/[^'\n]*\/testResults': Error: Unable to resolve nonexistent file '[^'\n]*'\n(?=[^]*\bcleanupDereferenced\b)/,
 ];
 // The browser console shows the same messages behind the workbench's level badge: "%c  ERR color: #f33 …".
 const CONSOLE_BADGE = /^%c\s+[A-Z]+ color: #[0-9a-f]+ /i;
