@@ -60,7 +60,11 @@ suite('review model', () => {
     const d = model(1000);
     const items = d.labelSample(100, 42);
     assert.equal(items.length, 100);
-    assert.ok(items.every((i) => !/^(a|b)\b/.test(i.key) && !('systemId' in i)), 'keys and items reveal no system');
+    // A key is a keyed digest: its shape says nothing, and another session keys the same output differently.
+    assert.ok(items.every((i) => /^[A-Za-z0-9_-]{22}$/.test(i.key) && !('systemId' in i) && !('outputHash' in i)), 'keys and items reveal no system');
+    const other = model(1000);
+    other.labelSample(100, 42);
+    assert.ok(items.every((i) => { const t = d.resolveKey(i.key)!; return other.resolveKey(i.key) === undefined && !i.key.includes(t.outputHash); }), 'a key cannot be resolved or read outside its session');
     assert.ok(items.every((i) => i.reason && !/baseline|candidate|correct|verdict [01]/.test(i.reason)), 'every item says why, without naming the system or the verdict');
     const targets = items.map((i) => d.resolveKey(i.key)!);
     const verdictOf = (t: { systemId: string; exampleId: string }): number | null | undefined => d.verdict(d.output(t.systemId, t.exampleId));
