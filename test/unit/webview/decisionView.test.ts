@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Window } from 'happy-dom';
 import type { ComparisonReport, DecisionRow, TestSetComparison } from '../../../src/protocol/comparison';
 import { parseWebviewMessage, type PanelState } from '../../../src/protocol/messages';
-import { installDom } from './setup';
+import { installDom, until } from './setup';
 
 // The webview modules touch `document` only when called, so they can be imported before the DOM exists.
 import { h } from '../../../webview/dom';
@@ -13,7 +13,6 @@ import { HostClient } from '../../../webview/host';
 import type { ViewContext } from '../../../webview/views/context';
 import { decisionView } from '../../../webview/views/decisionView';
 
-const settle = (ms = 20): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const EVIL = '<img src=x onerror="window.__pwned=1">';
 const EVIL_SCRIPT = '<script>window.__pwned=2</script>';
@@ -157,12 +156,12 @@ suite('decision view (happy-dom)', () => {
     document.body.appendChild(h('div', { id: 'app' }));
     const app = new App(document.getElementById('app')!, new HostClient(api, window as any));
     app.start();
-    await settle();
+    await until(() => document.getElementById('app')!.hasAttribute('data-first-paint-ms'), 'the report from init renders');
     (document.querySelector('[data-view=decision]') as HTMLElement).click();
     assert.equal((state as PanelState).view, 'decision');
     assert.equal(document.querySelectorAll('#app table.decision-table').length, 2);
     (document.getElementById('export-report') as HTMLElement).click();
-    await settle(50);
+    await until(() => /Report written/.test(document.querySelector('.status')!.textContent!), 'the host\'s answer shows in the status line');
     const req = log.find((m) => m.method === 'exportReport');
     assert.ok(req, 'the button posts exportReport');
     assert.deepEqual(parseWebviewMessage(req), req, 'the host validator accepts it as sent');

@@ -3,7 +3,7 @@ import type { Window } from 'happy-dom';
 import { gridOf } from '../../../src/core/grid/grid';
 import { ReviewData } from '../../../src/core/review/data';
 import { parseWebviewMessage, type PanelState, type ReviewOutput, type ReviewSystem } from '../../../src/protocol/messages';
-import { installDom } from './setup';
+import { installDom, until } from './setup';
 
 // The webview modules touch `document` only when called, so they can be imported before the DOM exists.
 import { h } from '../../../webview/dom';
@@ -12,12 +12,6 @@ import { HostClient } from '../../../webview/host';
 // @ts-expect-error plain JS fixture module
 import { report } from '../../fixtures/webview/fixtureData.mjs';
 
-const settle = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
-/** Waits (up to 3 s: the machine may be loaded) until `ok()` holds. */
-async function until(ok: () => boolean, what: string): Promise<void> {
-  for (let t = 0; t < 150 && !ok(); t++) await settle(20);
-  assert.ok(ok(), what);
-}
 const EVIL = '<img src=x onerror="window.__pwned=1"> \u001b[2J';
 
 /** 1000 examples × 2 systems from the real core; the baseline fails on multiples of 4, the candidate on 3s. */

@@ -13,3 +13,15 @@ export function installDom(): Window {
   useControls('native');
   return win;
 }
+
+/**
+ * Waits until `ok()` holds (the webview answers through timers and messages). The deadline is generous and only
+ * fails a test whose behaviour is really missing: a loaded machine makes happy-dom slow, not wrong.
+ */
+export async function until(ok: () => boolean, what: string, deadlineMs = 15_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`still not so after ${deadlineMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Window } from 'happy-dom';
-import { installDom } from './setup';
+import { installDom, until } from './setup';
 
 // The webview modules touch `document` only when called, so they can be imported before the DOM exists.
 import { h, highlighted, s } from '../../../webview/dom';
@@ -11,8 +11,6 @@ import { App } from '../../../webview/app';
 import { forestPlot } from '../../../webview/views/forestPlot';
 // @ts-expect-error plain JS fixture module
 import { fakeHost, report, hostile } from '../../fixtures/webview/fixtureData.mjs';
-
-const settle = (ms = 20): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 suite('webview (happy-dom)', () => {
   let win: Window;
@@ -61,14 +59,14 @@ suite('webview (happy-dom)', () => {
     const app = new App(document.getElementById('app')!, new HostClient(host.api, window as unknown as Window['window'] & globalThis.Window));
     app.start();
     assert.deepEqual(host.log[0], { type: 'ready', version: 1 });
-    await settle();
+    await until(() => document.querySelectorAll('table.grid tbody tr').length > 0, 'the comparison from init renders');
     assert.equal(document.querySelectorAll('table.grid tbody tr').length, 3);
     assert.ok(document.getElementById('app')!.textContent!.includes('model-c <img src=x onerror="window.__pwned=\'system\'">'));
     assert.equal(document.querySelector('#app img'), null);
     const sel = document.getElementById('estimator-select') as HTMLSelectElement;
     sel.value = 'ppi++';
     sel.dispatchEvent(new (globalThis as any).window.Event('change'));
-    await settle();
+    await until(() => document.querySelector('.status')?.textContent === 'Estimator: ppi++.', 'the comparison is recomputed with ppi++');
     assert.ok(host.log.some((m: any) => m.method === 'getComparison' && m.params.estimator === 'ppi++'));
     assert.equal(host.api.getState().estimator, 'ppi++');
   });
@@ -79,7 +77,7 @@ suite('webview (happy-dom)', () => {
     host.api.setState({ view: 'review' });
     const app = new App(document.getElementById('app')!, new HostClient(host.api, window as any));
     app.start();
-    await settle(50);
+    await until(() => document.querySelectorAll('.vrow').length > 0, 'the first review page renders');
     const pageReqs = host.log.filter((m: any) => m.method === 'getReviewPage');
     assert.equal(pageReqs.length, 1);
     assert.equal(pageReqs[0].params.limit, 100);
@@ -87,17 +85,23 @@ suite('webview (happy-dom)', () => {
     assert.ok(rows.length > 0 && rows.length <= 60, `${rows.length} row elements for 10000 examples`);
     const key = (k: string): void => { document.dispatchEvent(new (globalThis as any).window.KeyboardEvent('keydown', { key: k, bubbles: true })); };
     key('j'); key('j');
-    await settle();
+    await until(() => document.querySelector('.detail h2')?.textContent === 'Example ex-2', 'j j selects the third example');
     assert.equal(document.querySelector('.detail h2')!.textContent, 'Example ex-2');
     assert.equal(host.api.getState().review.index, 2);
     key('o');
-    await settle();
+    await until(() => host.log.some((m: any) => m.method === 'openInTestSet'), 'o asks the host to open the example');
     assert.ok(host.log.some((m: any) => m.method === 'openInTestSet' && m.params.exampleId === 'ex-2'));
 
     (document.querySelector('[data-view=label]') as HTMLElement).click();
-    await settle(50);
+    const shown = (): string | null | undefined => document.querySelector('.output.blind')?.getAttribute('data-key');
+    await until(() => !!shown(), 'the first output to label is shown');
     assert.equal(document.querySelectorAll('.verdict').length, 0, 'no verdict in blind mode');
-    key('c'); await settle(); key('i'); await settle(); key('u'); await settle();
+    for (const k of ['c', 'i', 'u']) {
+      // A key pressed while a label is being saved is ignored: press the next one when the next output is shown.
+      const before = shown();
+      key(k);
+      await until(() => shown() !== before, `after '${k}' the next output is shown`);
+    }
     assert.deepEqual(host.log.filter((m: any) => m.method === 'label').map((m: any) => m.params.label), ['correct', 'incorrect', 'unsure']);
   });
 
