@@ -7,6 +7,7 @@ import type { ResponseRecord } from '../../../src/core/store/records';
 import { outputHash } from '../../../src/core/runner/hash';
 import { runDir, writeManifest } from '../../../src/core/store/runs';
 import { makeCompareFixture } from './fixture';
+import { cpuMsOf } from '../helpers/cpuTime';
 
 const FAST = { draws: 20_000, seed: 3 };
 
@@ -115,12 +116,12 @@ suite('buildComparison on a generated store', () => {
     await assert.rejects(buildComparison(f.project, FAST), (e: Error) => e instanceof UserError && /no runs of the baseline prompt/.test(e.message));
   });
 
-  test('10 000 examples × 5 candidates compare in linear time (a few seconds)', async () => {
+  test('10 000 examples × 5 candidates compare in linear time (a few seconds)', async function () {
+    this.timeout(120_000); // a guard against a hang only: the bound below is on CPU time
     const f = makeCompareFixture({ n: 10_000, labelsPerSystem: 100 });
-    const t0 = performance.now();
-    const r = await buildComparison(f.project, FAST);
-    const ms = performance.now() - t0;
+    // CPU time of this thread, not wall-clock: a loaded machine stretched the latter to 27 s (bench/compare.ts measures speed).
+    const { value: r, ms } = await cpuMsOf(() => buildComparison(f.project, FAST));
     assert.equal(r.testSets[0]!.n, 10_000);
-    assert.ok(ms < 20_000, `took ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 20_000, `took ${ms.toFixed(0)} ms of CPU`);
   });
 });
