@@ -66,7 +66,8 @@ suite('providers (real SDKs against loopback servers)', () => {
 
   test('abort rejects with an abort error, not a ProviderError', async () => {
     for (const [server, p] of [[oai, po], [oai, pn], [bed, pb]] as const) {
-      server.setBehavior({ latencyMs: 1000 });
+      // The server never answers, so only the abort can end the request (a 1 s answer could beat a late abort on a loaded machine).
+      server.setBehavior({ faults: [{ fault: { kind: 'hang' } }] });
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 20);
       const err = await p.complete({ model: 'm', messages: msgs }, ac.signal).then(() => undefined, (e: unknown) => e);
