@@ -48,6 +48,8 @@ export interface Behavior {
   /**
    * Requests served at once (as llama-server's `--parallel N` slots); the rest wait in line, and each takes
    * `latencyMs` once served, so latency grows with the number in flight. No 429s: that is what real servers do.
+   * 0 holds every request until a later `setBehavior` opens slots (or drops `slots`): a test that needs a run to
+   * be still going when something else happens holds it this way instead of hoping the machine is slow enough.
    */
   slots?: number;
   /** The model replies name (default: the one asked for); a single-model server names its own, or its file. */
@@ -290,7 +292,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     protocol, port: actual,
     url: protocol === 'openai' ? `http://127.0.0.1:${actual}/v1` : `http://127.0.0.1:${actual}`,
     get stats() { return stats; },
-    setBehavior(b) { behavior = structuredClone(b); bucket = { tokens: NaN, at: 0 }; },
+    setBehavior(b) { behavior = structuredClone(b); bucket = { tokens: NaN, at: 0 }; nextInLine(); },
     resetStats() { stats = freshStats(); },
     close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
   };

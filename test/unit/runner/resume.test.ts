@@ -15,12 +15,15 @@ suite('runner: resume after SIGKILL', () => {
   suiteTeardown(() => server.close());
 
   test('a run killed -9 three times loses no completed response and never asks for one again', async function () {
-    this.timeout(40_000);
+    this.timeout(180_000); // three child processes on a shared machine; a guard against a hang only
     const root = tempRoot();
     const runId = 'killed-run';
     const n = 600;
     const file = responsesPath(root, runId);
     const kept = new Map<string, number>(); // id -> server's count for it when it was first seen stored
+    // The last example is never answered while the child runs, so no child can finish before its kill, however late
+    // a loaded machine lets this process poll (an answer takes 15 ms: 600 of them, 16 at a time, take under a second).
+    server.setBehavior({ latencyMs: 15, faults: [{ contentIncludes: `q${n - 1}`, fault: { kind: 'hang' } }] });
     for (const threshold of [60, 250, 450]) {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'childRun.ts'), root, runId, server.url, String(n)], { stdio: 'ignore' });
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -34,6 +37,7 @@ suite('runner: resume after SIGKILL', () => {
       for (const id of now) if (!kept.has(id)) kept.set(id, server.stats.completionsByKey[keyOf(id)]!);
       assert.ok(kept.size < n, 'the child was killed before finishing');
     }
+    server.setBehavior({ latencyMs: 15 });
     const r = await runPlan(makePlan(examples(n), [{ id: 'gpt', endpoint: 'local', model: 'gpt-x' }]), {
       store: Store.openAt(root), runId, endpoints: { local: { kind: 'openai', baseURL: server.url } }, getProvider: providers({ local: { kind: 'openai', baseURL: server.url } }),
     });

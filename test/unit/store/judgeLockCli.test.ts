@@ -27,13 +27,15 @@ suite('judge lock: one judge per run (issue 16 §4)', function () {
   const verdictLines = (): string[] => fs.readFileSync(path.join(dir, '.prompt-adapt', 'runs', runId, 'verdicts.jsonl'), 'utf8').split('\n').filter(Boolean);
 
   test('a second judge on the same run refuses, naming the first; the first writes one verdict per output', async () => {
-    // About 9 s of judging, one request at a time: long enough for a second process to start meanwhile.
-    server.setBehavior({ latencyMs: 300, answers: { 'judge-m': '<verdict>correct</verdict>' } });
+    // The server holds the first judge's requests until the second process is done: the first certainly still judges
+    // then (it used to be a race between 9 s of judging and the second process's start-up on a loaded machine).
+    server.setBehavior({ latencyMs: 300, slots: 0, answers: { 'judge-m': '<verdict>correct</verdict>' } });
     const first = cliWithPipes(['judge', '--project', 'prompt-adapt.yml', '--run', runId, '--concurrency', '1'], dir, env);
     const lock = path.join(dir, '.prompt-adapt', 'runs', runId, 'judge.lock');
-    for (let i = 0; i < 200 && !fs.existsSync(lock); i++) await new Promise((r) => setTimeout(r, 50));
+    for (const until = Date.now() + 60_000; !fs.existsSync(lock) && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
     assert.ok(fs.existsSync(lock), 'the first judge holds the lock while it judges');
     const second = await cliWithPipes(['judge', '--project', 'prompt-adapt.yml', '--run', runId, '--rejudge'], dir, env);
+    server.setBehavior({ latencyMs: 300, answers: { 'judge-m': '<verdict>correct</verdict>' } });
     const a = await first;
     assert.equal(a.code, 0, a.err);
     assert.equal(second.code, 1, second.err + second.out);

@@ -30,6 +30,7 @@ suite('run lock: two CLI processes on one store', function () {
   suiteSetup(async () => { server = await startMockServer('openai', { latencyMs: 150 }); });
   suiteTeardown(() => server.close());
   setup(() => {
+    server.setBehavior({ latencyMs: 150 });
     server.resetStats();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-lock-'));
     fs.writeFileSync(path.join(dir, 'qa.prompt.yml'), 'messages:\n  - role: user\n    content: "{{question}}"\n');
@@ -53,6 +54,9 @@ suite('run lock: two CLI processes on one store', function () {
   };
 
   test('a second run on the same run refuses, naming the process that writes it; nothing is requested twice', async () => {
+    // The server holds the first run's requests until the second process is done, so the first is certainly still
+    // writing then (it used to be a race between 40 answers of 150 ms and the second process's start-up).
+    server.setBehavior({ latencyMs: 150, slots: 0 });
     const first = spawn(process.execPath, args(), { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let firstErr = '';
     first.stderr.on('data', (d) => { firstErr += String(d); });
@@ -66,6 +70,7 @@ suite('run lock: two CLI processes on one store', function () {
     assert.equal(second.status, 1, second.stderr);
     assert.match(second.stderr, new RegExp(`Run \\S+ is being written by process ${first.pid} on this machine \\(since [^)]+\\)\\. Wait for it to finish, or start a separate run \\(CLI: --new-run\\)`));
     assert.equal(first.exitCode, null, 'the second process was refused while the first still ran');
+    server.setBehavior({ latencyMs: 150 });
 
     assert.equal(await firstDone, 0, firstErr);
     assert.deepEqual(lockFiles(), [], 'the lock is released when the run ends');
