@@ -60,6 +60,11 @@ export interface Behavior {
   streamPieces?: number;
   streamGapMs?: number;
   /**
+   * Streams stop after the first piece of text until `releaseStreams()`: a test then knows the client had that piece
+   * before the rest was written, and how long it waited, whatever the machine's load.
+   */
+  streamHoldAfterFirst?: boolean;
+  /**
    * Closes the connection after every answer: `header` says so with `Connection: close`; `silent` just closes it
    * after the answer has gone (as llama.cpp's `llama-server` does in router mode), so a kept-alive socket is dead.
    */
@@ -92,6 +97,8 @@ export interface MockServer {
   readonly url: string;
   readonly stats: Stats;
   setBehavior(b: Behavior): void;
+  /** Lets streams held by `streamHoldAfterFirst` go on. */
+  releaseStreams(): void;
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -114,6 +121,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
   /** Requests being served and waiting for a slot (`slots`). */
   let serving = 0;
   const slotQueue: (() => void)[] = [];
+  const heldStreams: (() => void)[] = [];
   let seq = 0;
   let bucket = { tokens: NaN, at: 0 };
   const sockets = new Set<import('node:net').Socket>();
@@ -269,7 +277,8 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
       if (res.destroyed) return;
       if (i >= events.length) { res.end(); return; }
       res.write(events[i]);
-      if (behavior.streamGapMs) setTimeout(() => send(i + 1), behavior.streamGapMs); else send(i + 1);
+      if (i === 1 && behavior.streamHoldAfterFirst) heldStreams.push(() => send(i + 1));
+      else if (behavior.streamGapMs) setTimeout(() => send(i + 1), behavior.streamGapMs); else send(i + 1);
     };
     send(0);
   }
@@ -293,6 +302,7 @@ export async function startMockServer(protocol: Protocol, initial: Behavior = {}
     url: protocol === 'openai' ? `http://127.0.0.1:${actual}/v1` : `http://127.0.0.1:${actual}`,
     get stats() { return stats; },
     setBehavior(b) { behavior = structuredClone(b); bucket = { tokens: NaN, at: 0 }; nextInLine(); },
+    releaseStreams() { for (const go of heldStreams.splice(0)) go(); },
     resetStats() { stats = freshStats(); },
     close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
   };

@@ -17,10 +17,16 @@ suite('streaming completions (the OpenAI SDK against a loopback server sending s
   suiteTeardown(async () => { provider.close?.(); await server.close(); });
 
   test('pieces arrive as the server writes them; time to first token, tokens and finish reason are kept', async () => {
-    server.setBehavior({ answers: { m: 'Refunds take five business days.' }, streamPieces: 4, streamGapMs: 80, outputTokens: 7 });
+    // The server holds the rest of the reply after the first piece until the client has had that piece for 200 ms:
+    // the first piece certainly came before the rest was written, and the whole reply at least 200 ms after it.
+    server.setBehavior({ answers: { m: 'Refunds take five business days.' }, streamPieces: 4, streamGapMs: 20, streamHoldAfterFirst: true, outputTokens: 7 });
     const pieces: { text: string; at: number }[] = [];
     const t0 = performance.now();
-    const c = await provider.stream({ model: 'm', messages: msgs, params: { temperature: 0 } }, new AbortController().signal, (text) => pieces.push({ text, at: performance.now() - t0 }));
+    const onPiece = (text: string): void => {
+      pieces.push({ text, at: performance.now() - t0 });
+      if (pieces.length === 1) setTimeout(() => server.releaseStreams(), 200);
+    };
+    const c = await provider.stream({ model: 'm', messages: msgs, params: { temperature: 0 } }, new AbortController().signal, onPiece);
     assert.equal(pieces.length, 4);
     assert.equal(pieces.map((p) => p.text).join(''), 'Refunds take five business days.');
     assert.equal(c.text, 'Refunds take five business days.');
@@ -40,11 +46,13 @@ suite('streaming completions (the OpenAI SDK against a loopback server sending s
     server.setBehavior({ faults: [{ fault: { kind: 'status', status: 401, message: 'bad key' } }] });
     await assert.rejects(provider.stream({ model: 'm', messages: msgs }, new AbortController().signal, () => undefined),
       (e: unknown) => e instanceof ProviderError && e.kind === 'auth');
-    server.setBehavior({ streamPieces: 10, streamGapMs: 200 });
+    // Held after the first piece (never released here): the stream ends only by the abort — a timeout would end it
+    // with a ProviderError after 5 s instead.
+    server.setBehavior({ streamPieces: 10, streamGapMs: 200, streamHoldAfterFirst: true });
     const abort = new AbortController();
     const got: string[] = [];
     const streaming = provider.stream({ model: 'm', messages: msgs }, abort.signal, (t) => { got.push(t); abort.abort(); });
-    await assert.rejects(streaming);
+    await assert.rejects(streaming, (e: unknown) => e instanceof Error && !(e instanceof ProviderError), 'an abort error');
     assert.ok(got.length >= 1 && got.length < 10, `stopped after ${got.length} pieces`);
   });
 
