@@ -1,4 +1,4 @@
-/* global getComputedStyle -- used inside page.evaluate callbacks, which run in the browser */
+/* global getComputedStyle, MutationObserver -- used inside page.evaluate callbacks, which run in the browser */
 // Browser test of the REAL quick-check bundle (dist/webview/quickCheck.js + quickCheck.css) in Debian's Chromium,
 // under the host's CSP (`default-src 'none'`, one nonce'd script), with a fake host that answers like the
 // extension: init, then each candidate's reply in pieces over time, then its figures. The replies are hostile
@@ -104,11 +104,21 @@ try {
     const run = await p.evaluate(() => window.__posted.find((m) => m.type === 'run'));
     check(run && run.candidateIds.join() === 'model-a,model-b,model-c' && run.row?.id === 'ex-1' && run.values.question === 'How long do refunds take?', `${theme}: Run posts the row, the values and the ticked candidates`);
     // Mid-stream: part of a reply is on screen before it is done.
-    await p.waitForFunction(() => (document.querySelector('[data-candidate="model-a"] .qc-out')?.textContent ?? '').length >= 24);
-    const partial = await p.evaluate(() => ({ text: document.querySelector('[data-candidate="model-a"] .qc-out').textContent, done: document.querySelector('[data-candidate="model-a"]').dataset.done }));
+    // Taken in the page on the DOM change that brings it to 24 characters (not a round trip later, when a loaded
+    // machine may have let the rest of the stream arrive).
+    const partial = await p.evaluate(() => new Promise((resolve) => {
+      const snapshot = () => {
+        const text = document.querySelector('[data-candidate="model-a"] .qc-out')?.textContent ?? '';
+        return text.length >= 24 ? { text, done: document.querySelector('[data-candidate="model-a"]').dataset.done } : undefined;
+      };
+      const now = snapshot();
+      if (now) { resolve(now); return; }
+      new MutationObserver((_, o) => { const s = snapshot(); if (s) { o.disconnect(); resolve(s); } })
+        .observe(document.body, { subtree: true, childList: true, characterData: true });
+    }));
     check(partial.done === undefined && partial.text.length < 70, `${theme}: the reply grows as it streams (${partial.text.length} characters shown, not done)`);
     await p.screenshot({ path: path.join(OUT, `quick-check-streaming-${theme}.png`), fullPage: true });
-    await p.waitForFunction(() => document.querySelectorAll('[data-done="true"]').length === 3, undefined, { timeout: 10_000 });
+    await p.waitForFunction(() => document.querySelectorAll('[data-done="true"]').length === 3, undefined, { timeout: 60_000 }); // a deadline only
     await p.waitForFunction(() => !document.getElementById('qc-save').disabled);
     const shown = await p.evaluate(() => Object.fromEntries([...document.querySelectorAll('.qc-col')].map((c) => [c.dataset.candidate,
       { out: c.querySelector('.qc-out').textContent, figs: c.querySelector('.qc-figs').textContent, failed: c.classList.contains('failed') }])));
