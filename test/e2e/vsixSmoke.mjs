@@ -17,10 +17,10 @@ let page;
 /** Runs a command from the command palette by its title. */
 async function palette(title) {
   await page.keyboard.press('Control+Shift+P');
-  await page.locator('.quick-input-widget input').waitFor({ timeout: 15_000 });
+  await page.locator('.quick-input-widget input').waitFor({ timeout: 60_000 });
   await page.keyboard.type(title);
   try {
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 60_000 });
   } catch (e) {
     await page.keyboard.press('Escape');   // never leave the palette open over the workbench
     throw e;
@@ -63,12 +63,12 @@ try {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'prompts' }).first().waitFor({ timeout: 60_000 });
   await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').waitFor({ timeout: 15_000 });
+  await page.locator('.quick-input-widget input').waitFor({ timeout: 60_000 });
   await page.keyboard.type(promptName);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: promptName }).first().waitFor({ timeout: 15_000 });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: promptName }).first().waitFor({ timeout: 60_000 });
   await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab', { hasText: promptName }).first().waitFor({ timeout: 15_000 });
-  await page.locator('.monaco-editor .view-lines', { hasText: 'messages' }).first().waitFor({ timeout: 15_000 });
+  await page.locator('.tabs-container .tab', { hasText: promptName }).first().waitFor({ timeout: 60_000 });
+  await page.locator('.monaco-editor .view-lines', { hasText: 'messages' }).first().waitFor({ timeout: 60_000 });
   const language = page.locator('.statusbar-item', { hasText: 'Prompt (Adapt)' });
   await language.first().waitFor({ timeout: 30_000 }).catch(() => {});
   check(await language.count() > 0, `the status bar shows the language "Prompt (Adapt)" for ${promptName}`);
@@ -85,9 +85,9 @@ try {
     // The real webview, in the real workbench: the panel renders the comparison computed from the runs.
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+Shift+P');
-    await page.locator('.quick-input-widget input').waitFor({ timeout: 15_000 });
+    await page.locator('.quick-input-widget input').waitFor({ timeout: 60_000 });
     await page.keyboard.type('Prompt Adapt: Compare with Baseline');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Compare with Baseline' }).first().waitFor({ timeout: 15_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Compare with Baseline' }).first().waitFor({ timeout: 60_000 });
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab', { hasText: 'Comparison' }).first().waitFor({ timeout: 30_000 });
     const frameWith = async (text) => {
@@ -127,19 +127,23 @@ try {
       const calibrationText = async () => frame.evaluate(() => document.getElementById('labels-used')?.textContent ?? '');
       const used0 = await calibrationText();
       await frame.locator('[data-view="label"]').first().click();
-      await page.waitForTimeout(1500);
-      for (const key of ['c', 'i', 'c']) {
+      // A key pressed while the last label is being saved is ignored (by design), so each key waits for what the
+      // user sees: the output to label, then after the key the label in the file and the next output shown.
+      const shownKey = () => frame.evaluate(() => document.querySelector('.output.blind')?.getAttribute('data-key') ?? '').catch(() => '');
+      const waitUntil = async (ok) => { for (const end = Date.now() + 60_000; !(await ok()) && Date.now() < end;) await page.waitForTimeout(100); };
+      await waitUntil(async () => (await shownKey()) !== '');
+      for (const [k, key] of ['c', 'i', 'c'].entries()) {
+        const shown = await shownKey();
         await frame.locator('#app').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
         await page.keyboard.press(key);
-        await page.waitForTimeout(800);
+        await waitUntil(async () => lines().length >= before + k + 1 && (await shownKey()) !== shown);
       }
-      for (let i = 0; i < 40 && lines().length < before + 3; i++) await page.waitForTimeout(250);
       const added = lines().slice(before).map((l) => JSON.parse(l).label);
       check(added.join(',') === 'correct,incorrect,correct', `three keys appended three labels to the labels file (${added.join(',') || 'none'})`);
       await page.screenshot({ path: path.join(shots, 'labelling-panel.png') });
       await frame.locator('[data-view="calibration"]').first().click();
       let used1 = used0;
-      for (let i = 0; i < 40 && used1 === used0; i++) { await page.waitForTimeout(250); used1 = await calibrationText(); }
+      for (const end = Date.now() + 60_000; used1 === used0 && Date.now() < end;) { await page.waitForTimeout(250); used1 = await calibrationText(); }
       check(used1 !== used0, `the calibration view updated (${used0} → ${used1})`);
     }
   }
