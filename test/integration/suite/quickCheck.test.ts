@@ -15,7 +15,9 @@ suite('Quick side-by-side check', () => {
   let api: Api;
   suiteSetup(async () => {
     api = await vscode.extensions.getExtension<Api>(extensionId)!.activate();
-    server = await startMockServer('openai', { latencyMs: 30, streamPieces: 5, streamGapMs: 120,
+    // Each reply is held after its first piece until the view has both first pieces, then 300 ms more: the pieces
+    // certainly come before the end, whatever the machine's load (gaps of 120 ms alone were a race).
+    server = await startMockServer('openai', { latencyMs: 30, streamPieces: 5, streamGapMs: 120, streamHoldAfterFirst: true,
       answers: { 'model-a': '<response><answer>Within 5 business days.</answer></response>', 'model-b': '<response><cannot_answer/></response>' } });
     await vscode.workspace.getConfiguration('promptAdapt').update('endpoints', { loopback: { kind: 'openai', baseURL: server.url } }, vscode.ConfigurationTarget.Global);
     assert.equal(await vscode.commands.executeCommand(CommandId.configureEndpoint, 'loopback', 'test-key-123', true), true);
@@ -31,7 +33,13 @@ suite('Quick side-by-side check', () => {
     const panel = await vscode.commands.executeCommand<QuickCheckPanel>(CommandId.quickCheck, doc.uri, { testSetId: 'support', rowId: 'ex-1', candidateIds: ['model-a', 'model-b'] });
     assert.ok(panel, 'the quick check opened');
     const posted: { m: QuickCheckHostMessage; at: number }[] = [];
-    panel.onDidPost((m) => posted.push({ m, at: Date.now() }));
+    const firstPieces = new Set<string>();
+    panel.onDidPost((m) => {
+      posted.push({ m, at: Date.now() });
+      if (m.type !== 'text' || firstPieces.size === 2) return;
+      for (const x of m.pieces) firstPieces.add(x.candidateId);
+      if (firstPieces.size === 2) setTimeout(() => server.releaseStreams(), 300);
+    });
     const results = await panel.handleMessage({ type: 'run', candidateIds: ['model-a', 'model-b'],
       values: { context: 'Refunds are issued within 5 business days.', question: 'How long do refunds take?' }, row: { testSetId: 'support', id: 'ex-1' } }).then(() => panel.last?.results);
     assert.ok(results && results.length === 2, 'both candidates answered');
