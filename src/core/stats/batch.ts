@@ -2,8 +2,9 @@
 // paired state strings and labels in, one JSON result per line out. Each line is independent, so a caller can
 // stream any number of them in constant memory.
 import { compareSystems } from './estimate';
+import { emptyLabelPairs } from './labelPairs';
 import { statesFromStrings } from './stateTable';
-import type { CompareResult, Confusion, EstimateOptions, EstimatorChoice, Verdict } from './types';
+import type { CompareResult, Confusion, ConfusionCell, EstimateOptions, EstimatorChoice, LabelPairs, Verdict } from './types';
 
 /** One input line: `{"id", "baseline": "10i1…", "candidate": "0i11…", "labels": [["baseline", 17, 1], …]}`. */
 export interface BatchDataset {
@@ -49,10 +50,15 @@ export function parseDataset(value: unknown): BatchDataset {
   return { id, baseline: o.baseline as string, candidate: o.candidate as string, labels: labels as [string, number, number][] };
 }
 
-/** Per-system confusion matrices of the labelled answered outputs, and the labels on IDK outputs (counted, ignored). */
-export function labelCounts(d: BatchDataset): { baseline: Confusion; candidate: Confusion; idkLabels: number } {
-  const out = { baseline: { tp: 0, fn: 0, fp: 0, tn: 0 }, candidate: { tp: 0, fn: 0, fp: 0, tn: 0 }, idkLabels: 0 };
+/**
+ * Per-system confusion matrices of the labelled answered outputs, the questions labelled on both systems (by
+ * the two outputs' cells), and the labels on IDK outputs (counted, ignored).
+ */
+export function labelCounts(d: BatchDataset): { baseline: Confusion; candidate: Confusion; pairs: LabelPairs; idkLabels: number } {
+  const out = { baseline: { tp: 0, fn: 0, fp: 0, tn: 0 }, candidate: { tp: 0, fn: 0, fp: 0, tn: 0 }, pairs: emptyLabelPairs(), idkLabels: 0 };
   const seen = new Set<string>();
+  const baselineCell = new Map<number, ConfusionCell>();
+  const candidateCell = new Map<number, ConfusionCell>();
   d.labels.forEach(([system, index, label], i) => {
     const states = system === 'baseline' ? d.baseline : d.candidate;
     if (index < 0 || index >= states.length) throw new RangeError(`labels[${i}] names question ${index} of the ${system}, which has ${states.length} (0-based)`);
@@ -61,9 +67,16 @@ export function labelCounts(d: BatchDataset): { baseline: Confusion; candidate: 
     seen.add(key);
     const state = states[index];
     if (state === 'i') { out.idkLabels++; return; }
-    const c = out[system as 'baseline' | 'candidate'];
-    if (label === 1) { if (state === '1') c.tp++; else c.fn++; } else if (state === '1') c.fp++; else c.tn++;
+    const cell: ConfusionCell = label === 1 ? (state === '1' ? 'tp' : 'fn') : state === '1' ? 'fp' : 'tn';
+    out[system as 'baseline' | 'candidate'][cell]++;
+    (system === 'baseline' ? baselineCell : candidateCell).set(index, cell);
   });
+  // Questions known on both systems: labelled on both, or labelled on one and IDK on the other.
+  for (const [index, a] of baselineCell) {
+    const b = candidateCell.get(index) ?? (d.candidate[index] === 'i' ? 'idk' : undefined);
+    if (b) out.pairs[a][b]++;
+  }
+  for (const [index, b] of candidateCell) if (d.baseline[index] === 'i') out.pairs.idk[b]++;
   return out;
 }
 
@@ -71,7 +84,7 @@ export function labelCounts(d: BatchDataset): { baseline: Confusion; candidate: 
 export function runDataset(d: BatchDataset, estimator: EstimatorChoice, options: EstimateOptions): BatchResult {
   const states = statesFromStrings(d.baseline, d.candidate);
   const labels = labelCounts(d);
-  const r = compareSystems(estimator, { states, baselineLabels: labels.baseline, candidateLabels: labels.candidate }, options);
+  const r = compareSystems(estimator, { states, baselineLabels: labels.baseline, candidateLabels: labels.candidate, labelPairs: labels.pairs }, options);
   const flags = r.diagnostics.map((x) => ({ code: x.code, severity: x.severity }));
   if (labels.idkLabels > 0) flags.push({ code: 'idk-labels-ignored', severity: 'info' });
   return toBatchResult(d.id, r, flags);

@@ -15,6 +15,22 @@ export interface Confusion {
   tn: number;
 }
 
+/** A labelled answered output's cell of the confusion matrix. */
+export type ConfusionCell = keyof Confusion;
+
+/** What is known about one output of a question in `LabelPairs`: its confusion cell when labelled, or 'idk' (incorrect by definition). */
+export type KnownCell = ConfusionCell | 'idk';
+
+/**
+ * Questions where both systems' outputs are known to be right or wrong: labelled on both (both answered), or
+ * labelled on one system with an IDK output on the other. Counts by the baseline output's cell, then the
+ * candidate's (`pairs.tp.fn`: baseline human 1 & judged 1, candidate human 1 & judged 0; `pairs.idk.tp`: baseline
+ * IDK, candidate labelled tp); `idk.idk` is always 0 (an IDK output is never labelled). The labelled outputs
+ * here are also in each system's own labels. ppi++ and human-only use the table for the covariance of the two
+ * systems' label means (README, Statistics).
+ */
+export type LabelPairs = Record<KnownCell, Record<KnownCell, number>>;
+
 /** Paired verdicts of baseline A and candidate B on the same n examples. */
 export interface PairedTable {
   /** Both judged correct. */
@@ -116,6 +132,8 @@ export interface CompareInput {
   baselineLabels?: Confusion;
   /** Candidate's own labelled answered outputs. */
   candidateLabels?: Confusion;
+  /** Questions labelled on both systems, or on one with IDK on the other; absent = not known (METHOD §5/§6 as written). */
+  labelPairs?: LabelPairs;
 }
 
 /** The delta-method Wald cross-check of the Rogan-Gladen estimate. */
