@@ -2,9 +2,9 @@
 // paired state strings and labels in, one JSON result per line out. Each line is independent, so a caller can
 // stream any number of them in constant memory.
 import { compareSystems } from './estimate';
-import { emptyLabelPairs } from './labelPairs';
+import { emptyLabelLayout } from './labelLayout';
 import { statesFromStrings } from './stateTable';
-import type { CompareResult, Confusion, ConfusionCell, EstimateOptions, EstimatorChoice, LabelPairs, Verdict } from './types';
+import type { CompareResult, Confusion, ConfusionCell, EstimateOptions, EstimatorChoice, LabelLayout, LabelSide, Verdict } from './types';
 
 /** One input line: `{"id", "baseline": "10i1…", "candidate": "0i11…", "labels": [["baseline", 17, 1], …]}`. */
 export interface BatchDataset {
@@ -51,11 +51,11 @@ export function parseDataset(value: unknown): BatchDataset {
 }
 
 /**
- * Per-system confusion matrices of the labelled answered outputs, the questions labelled on both systems (by
- * the two outputs' cells), and the labels on IDK outputs (counted, ignored).
+ * Per-system confusion matrices of the labelled answered outputs, which questions are labelled on which system
+ * (the label layout), and the labels on IDK outputs (counted, ignored).
  */
-export function labelCounts(d: BatchDataset): { baseline: Confusion; candidate: Confusion; pairs: LabelPairs; idkLabels: number } {
-  const out = { baseline: { tp: 0, fn: 0, fp: 0, tn: 0 }, candidate: { tp: 0, fn: 0, fp: 0, tn: 0 }, pairs: emptyLabelPairs(), idkLabels: 0 };
+export function labelCounts(d: BatchDataset): { baseline: Confusion; candidate: Confusion; layout: LabelLayout; idkLabels: number } {
+  const out = { baseline: { tp: 0, fn: 0, fp: 0, tn: 0 }, candidate: { tp: 0, fn: 0, fp: 0, tn: 0 }, layout: emptyLabelLayout(), idkLabels: 0 };
   const seen = new Set<string>();
   const baselineCell = new Map<number, ConfusionCell>();
   const candidateCell = new Map<number, ConfusionCell>();
@@ -71,20 +71,19 @@ export function labelCounts(d: BatchDataset): { baseline: Confusion; candidate: 
     out[system as 'baseline' | 'candidate'][cell]++;
     (system === 'baseline' ? baselineCell : candidateCell).set(index, cell);
   });
-  // Questions known on both systems: labelled on both, or labelled on one and IDK on the other.
-  for (const [index, a] of baselineCell) {
-    const b = candidateCell.get(index) ?? (d.candidate[index] === 'i' ? 'idk' : undefined);
-    if (b) out.pairs[a][b]++;
-  }
-  for (const [index, b] of candidateCell) if (d.baseline[index] === 'i') out.pairs.idk[b]++;
+  for (const [index, a] of baselineCell) out.layout[a][candidateCell.get(index) ?? sideOf(d.candidate[index]!)]++;
+  for (const [index, b] of candidateCell) if (!baselineCell.has(index)) out.layout[sideOf(d.baseline[index]!)][b]++;
   return out;
 }
+
+/** An unlabelled output's side in the label layout, from its state character. */
+const sideOf = (state: string): LabelSide => (state === '1' ? 'correct' : state === '0' ? 'incorrect' : 'idk');
 
 /** Runs one dataset. */
 export function runDataset(d: BatchDataset, estimator: EstimatorChoice, options: EstimateOptions): BatchResult {
   const states = statesFromStrings(d.baseline, d.candidate);
   const labels = labelCounts(d);
-  const r = compareSystems(estimator, { states, baselineLabels: labels.baseline, candidateLabels: labels.candidate, labelPairs: labels.pairs }, options);
+  const r = compareSystems(estimator, { states, baselineLabels: labels.baseline, candidateLabels: labels.candidate, labelLayout: labels.layout }, options);
   const flags = r.diagnostics.map((x) => ({ code: x.code, severity: x.severity }));
   if (labels.idkLabels > 0) flags.push({ code: 'idk-labels-ignored', severity: 'info' });
   return toBatchResult(d.id, r, flags);

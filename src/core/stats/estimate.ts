@@ -6,7 +6,7 @@ import { ppiAdequate } from './auto';
 import { checkCounts, checkLevel } from './calibration';
 import { estimatorOf } from './estimators';
 import type { CompareContext, ComparePart, ResolvedOptions } from './estimators/descriptor';
-import { checkLabelPairs } from './labelPairs';
+import { checkLabelLayout } from './labelLayout';
 import { Rng } from './random';
 import { differenceRange } from './roganGladen';
 import { STATE_CELLS, stateMoments, statesFromPaired, type SystemStates } from './stateTable';
@@ -54,9 +54,9 @@ function compareContext(input: CompareInput, o: ResolvedOptions): CompareContext
   const a = ownLabels(baselineLabels);
   const b = ownLabels(candidateLabels);
   const confusion = input.confusion ?? (a && b ? addConfusion(a, b) : a ?? b);
-  if (input.labelPairs) checkLabelPairs(input.labelPairs, a, b, states);
+  if (input.labelLayout) checkLabelLayout(input.labelLayout, a, b, states);
   const moments = stateMoments(states);
-  return { states, moments, confusion, baselineLabels: a, candidateLabels: b, labelPairs: input.labelPairs, options: o, rng: new Rng(o.seed),
+  return { states, moments, confusion, baselineLabels: a, candidateLabels: b, labelLayout: input.labelLayout, options: o, rng: new Rng(o.seed),
     diagnostics: sampleDiagnostics(moments.n) };
 }
 

@@ -5,9 +5,9 @@
 import { compareSystems } from './estimate';
 import { Rng } from './random';
 import { rgCompareDelta } from './roganGladen';
-import { emptyLabelPairs } from './labelPairs';
+import { emptyLabelLayout } from './labelLayout';
 import { emptyStates, stateMoments, type OutputState, type StateTable } from './stateTable';
-import type { CompareResult, Confusion, ConfusionCell, DiagnosticCode, EstimatorChoice, LabelPairs } from './types';
+import type { CompareResult, Confusion, ConfusionCell, DiagnosticCode, EstimatorChoice, LabelLayout, LabelSide } from './types';
 
 /** Judge error rates on one system's answered outputs. */
 export interface JudgeRates {
@@ -144,8 +144,8 @@ export interface Replication {
   states: StateTable;
   baselineLabels: Confusion;
   candidateLabels: Confusion;
-  /** Questions labelled on both systems, or on one with IDK on the other, by the two outputs' cells. */
-  labelPairs: LabelPairs;
+  /** Which questions are labelled on which system. */
+  labelLayout: LabelLayout;
   /** With `prefix`: the labels after the first `prefix` draws only (a random subset of the same labels). */
   prefixLabels?: { baseline: Confusion; candidate: Confusion };
 }
@@ -234,15 +234,20 @@ function drawLabels(questions: QuestionCell[], plan: LabelPlan, rng: Rng, prefix
     onA = drawUrn(sizes('baseline'), plan.baseline, rng);
     onB = drawUrn(sizes('candidate'), plan.candidate, rng);
   }
-  const labelPairs = emptyLabelPairs();
+  const labelLayout = emptyLabelLayout();
   questions.forEach((q, i) => {
-    if (q.baseline && q.candidate && onA[i] > 0 && onB[i] > 0) labelPairs[q.baseline][q.candidate] += hypergeometric(q.count, onA[i], onB[i], rng);
-    // A labelled output whose question the other system left IDK: both outputs are known.
-    if (q.baseline && !q.candidate) labelPairs[q.baseline].idk += onA[i];
-    if (!q.baseline && q.candidate) labelPairs.idk[q.candidate] += onB[i];
+    const a = onA[i] ?? 0;
+    const b = onB[i] ?? 0;
+    const both = q.baseline && q.candidate && a > 0 && b > 0 ? hypergeometric(q.count, a, b, rng) : 0;
+    if (q.baseline && q.candidate) labelLayout[q.baseline][q.candidate] += both;
+    if (q.baseline) labelLayout[q.baseline][unlabelledSide(q.candidate)] += a - both;
+    if (q.candidate) labelLayout[unlabelledSide(q.baseline)][q.candidate] += b - both;
   });
-  return { baselineLabels: confusionOf(questions, 'baseline', onA), candidateLabels: confusionOf(questions, 'candidate', onB), labelPairs, prefixLabels };
+  return { baselineLabels: confusionOf(questions, 'baseline', onA), candidateLabels: confusionOf(questions, 'candidate', onB), labelLayout, prefixLabels };
 }
+
+/** How an output of this cell looks when it is not labelled: judged correct, judged incorrect, or IDK (null). */
+const unlabelledSide = (c: ConfusionCell | null): LabelSide => (c === null ? 'idk' : c === 'tp' || c === 'fp' ? 'correct' : 'incorrect');
 
 function confusionOf(questions: QuestionCell[], side: 'baseline' | 'candidate', drawn: number[]): Confusion {
   const c: Confusion = { tp: 0, fn: 0, fp: 0, tn: 0 };
@@ -305,7 +310,7 @@ export function simulateRegime(r: Regime, reps: number, options: { draws?: numbe
   for (let rep = 0; rep < reps; rep++) {
     const sim = simulateReplication(r, rng);
     const seed = rng.nextUint32();
-    const input = { states: sim.states, baselineLabels: sim.baselineLabels, candidateLabels: sim.candidateLabels, labelPairs: sim.labelPairs };
+    const input = { states: sim.states, baselineLabels: sim.baselineLabels, candidateLabels: sim.candidateLabels, labelLayout: sim.labelLayout };
     let rg: CompareResult | undefined;
     for (const a of acc) {
       let res: CompareResult;

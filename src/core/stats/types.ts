@@ -18,18 +18,21 @@ export interface Confusion {
 /** A labelled answered output's cell of the confusion matrix. */
 export type ConfusionCell = keyof Confusion;
 
-/** What is known about one output of a question in `LabelPairs`: its confusion cell when labelled, or 'idk' (incorrect by definition). */
-export type KnownCell = ConfusionCell | 'idk';
+/**
+ * One output of a question as the label layout sees it: its confusion cell when it is labelled, else its state —
+ * answered and judged correct ('correct'), answered and judged incorrect ('incorrect'), or IDK ('idk').
+ */
+export type LabelSide = ConfusionCell | 'correct' | 'incorrect' | 'idk';
 
 /**
- * Questions where both systems' outputs are known to be right or wrong: labelled on both (both answered), or
- * labelled on one system with an IDK output on the other. Counts by the baseline output's cell, then the
- * candidate's (`pairs.tp.fn`: baseline human 1 & judged 1, candidate human 1 & judged 0; `pairs.idk.tp`: baseline
- * IDK, candidate labelled tp); `idk.idk` is always 0 (an IDK output is never labelled). The labelled outputs
- * here are also in each system's own labels. ppi++ and human-only use the table for the covariance of the two
- * systems' label means (README, Statistics).
+ * Which questions are labelled on which system: every question with a label on at least one system, counted by
+ * the baseline output's side, then the candidate's (`layout.tp.fn`: both labelled, baseline human 1 & judged 1,
+ * candidate human 1 & judged 0; `layout.idk.tp`: baseline IDK, candidate labelled tp; `layout.fp.incorrect`:
+ * baseline labelled fp, candidate judged incorrect and not labelled). Cells with no label on either side are 0.
+ * With it, ppi++ and human-only use the covariance between the two systems' label means and the judged outputs
+ * (README, Statistics); without it they use METHOD §5/§6 as written.
  */
-export type LabelPairs = Record<KnownCell, Record<KnownCell, number>>;
+export type LabelLayout = Record<LabelSide, Record<LabelSide, number>>;
 
 /** Paired verdicts of baseline A and candidate B on the same n examples. */
 export interface PairedTable {
@@ -132,8 +135,8 @@ export interface CompareInput {
   baselineLabels?: Confusion;
   /** Candidate's own labelled answered outputs. */
   candidateLabels?: Confusion;
-  /** Questions labelled on both systems, or on one with IDK on the other; absent = not known (METHOD §5/§6 as written). */
-  labelPairs?: LabelPairs;
+  /** Which questions are labelled on which system; absent = not known (METHOD §5/§6 as written). */
+  labelLayout?: LabelLayout;
 }
 
 /** The delta-method Wald cross-check of the Rogan-Gladen estimate. */

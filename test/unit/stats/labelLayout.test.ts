@@ -1,14 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { compareSystems, emptyLabelPairs, stateMoments, statesFromPaired, statesFromStrings, type Confusion, type LabelPairs } from '../../../src/core/stats';
+import { compareSystems, emptyLabelLayout, stateMoments, statesFromPaired, statesFromStrings, type Confusion, type LabelLayout } from '../../../src/core/stats';
 import { moverDifference } from '../../../src/core/stats/baselines';
 import { labelCounts, runDataset, type BatchDataset } from '../../../src/core/stats/batch';
 import { ppiCompare } from '../../../src/core/stats/ppi';
 import { simulateRegime, v2Regimes } from '../../../src/core/stats/simulation';
 import { near } from './calibration.test';
 
-// Labels on the same questions (README › Statistics): ppi++ and human-only take the covariance of the two systems'
-// label means from the questions known on both systems. Expected values were computed independently, per
-// question, in Python (numpy/scipy; the scripts are quoted in the comments).
+// Which questions are labelled on which system (README › Statistics): with the label layout ppi++ and human-only
+// use the covariances METHOD §5/§6 leave out (labels on the same questions, labelled outputs among the judged ones,
+// IDK). Expected values were computed independently, question by question, in Python (numpy/scipy).
 
 // 12 questions; the baseline leaves question 9 IDK, the candidate question 7. 9 baseline labels, 10 candidate
 // labels, 8 questions labelled on both, and candidate question 9 labelled while the baseline's is IDK.
@@ -23,54 +23,56 @@ const HAND: BatchDataset = {
 };
 
 suite('stats: labels on the same questions (ppi++ and human-only covariance)', () => {
-  test('the batch input gives the table of questions known on both systems', () => {
+  test('the batch input gives the label layout: every question with a label on at least one system, by its two sides', () => {
     const c = labelCounts(HAND);
     assert.deepEqual(c.baseline, { tp: 5, fn: 0, fp: 1, tn: 3 });
     assert.deepEqual(c.candidate, { tp: 6, fn: 0, fp: 2, tn: 2 });
-    const want = emptyLabelPairs();
-    // Baseline cell, then candidate cell: questions 0, 5, 11 tp/tp; 1 tp/fp; 2 tn/tp; 3 tp/tn; 6 fp/tp; 8 tn/fp (labelled on
-    // both); 9 IDK/tp (the baseline left it IDK, the candidate's answer is labelled 1 and judged 1).
-    want.tp.tp = 3; want.tp.fp = 1; want.tn.tp = 1; want.tp.tn = 1; want.fp.tp = 1; want.tn.fp = 1; want.idk.tp = 1;
-    assert.deepEqual(c.pairs, want);
+    const want = emptyLabelLayout();
+    // Labelled on both: questions 0, 5, 11 tp/tp; 1 tp/fp; 2 tn/tp; 3 tp/tn; 6 fp/tp; 8 tn/fp. On the baseline only:
+    // 10 (tn; the candidate judged it incorrect). On the candidate only: 4 (tn; baseline judged incorrect), 9 (tp;
+    // the baseline left it IDK).
+    want.tp.tp = 3; want.tp.fp = 1; want.tn.tp = 1; want.tp.tn = 1; want.fp.tp = 1; want.tn.fp = 1;
+    want.tn.incorrect = 1; want.incorrect.tn = 1; want.idk.tp = 1;
+    assert.deepEqual(c.layout, want);
   });
 
   test('ppi++ with IDK and 8 doubly-labelled questions, by hand (per question in numpy)', () => {
-    // /tmp handcase.py: λ_A = 0.450149, λ_B = 0.320106, k = 8; METHOD §5 SE 0.189044, with the pairs and the IDK terms 0.213014.
+    // numpy, per question: λ_A = 0.450149, λ_B = 0.320106, k = 8; METHOD §5's SE 0.189044; the delta-method variance
+    // Var(g)/n + label variances - 2·(1-r_A)(1-r_B)·k·Cov(r_A, r_B)/(m_A m_B) + 2·[(1-r_B)·Cov(g, r_B) - (1-r_A)·Cov(g, r_A)]/n,
+    // g = λ_B f_B + ρ_B a_B - λ_A f_A - ρ_A a_A, gives SE 0.231023.
     const c = labelCounts(HAND);
     const states = statesFromStrings(HAND.baseline, HAND.candidate);
     const m = stateMoments(states);
     const method = ppiCompare(c.baseline, c.candidate, states, m);
-    const paired = ppiCompare(c.baseline, c.candidate, states, m, c.pairs);
+    const paired = ppiCompare(c.baseline, c.candidate, states, m, c.layout);
     near(method.lambdaA, 0.45014880952380953, 12); near(method.lambdaB, 0.32010582010582017, 12);
     near(method.estimate, 0.03190448633156964, 12);
     near(method.se, 0.18904407471825221, 12);
     near(paired.estimate, method.estimate, 14, 'the point does not change');
-    near(paired.se, 0.2130141401236834, 12);
+    near(paired.se, 0.23102265696863306, 12);
     // The batch CLI uses it.
     const out = runDataset(HAND, 'ppi++', { level: 0.9 });
-    near(out.difference!.hi - out.difference!.lo, 2 * 1.6448536269514722 * 0.2130141401236834, 9);
+    near(out.difference!.hi - out.difference!.lo, 2 * 1.6448536269514722 * 0.23102265696863306, 9);
   });
 
-  test('without IDK, positively correlated truths narrow ppi++ by -2·k·Cov(r_A, r_B)/(m_A·m_B); an empty table changes nothing', () => {
+  test('without IDK, every output labelled on both systems: correlated truths narrow ppi++ by more than half', () => {
     // 20 questions, no IDK, every answered output labelled on both systems; the truths agree on 17 of 20.
     const baseline = '11111111110000000000';
     const candidate = '11111111011000000001';
     const yA = [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0];
-    const yB = [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0];
+    const yB = [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1, 0];
     const d: BatchDataset = { id: 1, baseline, candidate, labels: [...yA.map((y, i) => ['baseline', i, y] as [string, number, number]),
       ...yB.map((y, i) => ['candidate', i, y] as [string, number, number])] };
     const c = labelCounts(d);
     const states = statesFromStrings(baseline, candidate);
     const m = stateMoments(states);
     const method = ppiCompare(c.baseline, c.candidate, states, m);
-    const none = ppiCompare(c.baseline, c.candidate, states, m, emptyLabelPairs());
-    assert.equal(none.se, method.se, 'no question known on both: METHOD §5 exactly');
-    const paired = ppiCompare(c.baseline, c.candidate, states, m, c.pairs);
-    // numpy: λ_A = 0.3, λ_B = 0.297980; SE² = Var(D)/n + Var(r_A)/20 + Var(r_B)/20 - 2·20·Cov(r_A, r_B)/400.
-    near(method.lambdaA, 0.3, 12); near(method.lambdaB, 0.29797979797979796, 12);
-    near(method.estimate, 0.05, 12);
-    near(method.se, 0.14091059147560667, 12);
-    near(paired.se, 0.06293904800642725, 12);
+    const paired = ppiCompare(c.baseline, c.candidate, states, m, c.layout);
+    // numpy: λ_A = 0.3, λ_B = 0.242424, Δ̂ = 0.1; METHOD §5's SE 0.143354, with the layout 0.068825.
+    near(method.lambdaA, 0.3, 12); near(method.lambdaB, 0.24242424242424235, 12);
+    near(method.estimate, 0.1, 12);
+    near(method.se, 0.14335354629185063, 12);
+    near(paired.se, 0.06882472016116851, 12);
   });
 
   test('human-only: MOVER with the correlation of the doubly-labelled questions (Zou & Donner; Newcombe paired)', () => {
@@ -98,31 +100,50 @@ suite('stats: labels on the same questions (ppi++ and human-only covariance)', (
     near(hand.estimate, 0.023, 12); near(hand.lo, -0.10132153461799293, 9); near(hand.hi, 0.14985052375409358, 9);
     const baselineLabels: Confusion = { tp: 20, fn: 6, fp: 4, tn: 10 };
     const candidateLabels: Confusion = { tp: 30, fn: 8, fp: 2, tn: 10 };
-    const pairs: LabelPairs = emptyLabelPairs();
-    pairs.tp.tp = 11; pairs.tp.tn = 2; pairs.tn.tp = 4; pairs.tn.tn = 3;
-    // 100 questions, the baseline IDK on 10 and the candidate on 20.
-    const states = { '11': 50, '10': 10, '1i': 10, '01': 5, '00': 5, '0i': 10, 'i1': 5, 'i0': 5, 'ii': 0 };
-    const viaCompare = compareSystems('human-only', { states, baselineLabels, candidateLabels, labelPairs: pairs }, { level: 0.9 });
+    const layout: LabelLayout = emptyLabelLayout();
+    layout.tp.tp = 11; layout.tp.tn = 2; layout.tn.tp = 4; layout.tn.tn = 3;
+    // The other labelled outputs, one system labelled only: baseline tp 7, fn 6, fp 4, tn 3; candidate tp 15, fn 8, fp 2, tn 5.
+    layout.tp.correct = 7; layout.fn.incorrect = 6; layout.fp.correct = 4; layout.tn.incorrect = 3;
+    layout.correct.tp = 15; layout.incorrect.fn = 8; layout.correct.fp = 2; layout.incorrect.tn = 5;
+    // 100 questions, the baseline IDK on 10 and the candidate on 20 (answered shares 0.9 and 0.8).
+    const states = { '11': 39, '10': 2, '1i': 10, '01': 4, '00': 25, '0i': 10, 'i1': 5, 'i0': 5, 'ii': 0 };
+    const viaCompare = compareSystems('human-only', { states, baselineLabels, candidateLabels, labelLayout: layout }, { level: 0.9 });
     near(viaCompare.difference!.point, hand.estimate, 12);
     near(viaCompare.difference!.lo, hand.lo, 12); near(viaCompare.difference!.hi, hand.hi, 12);
     const noPairs = compareSystems('human-only', { states, baselineLabels, candidateLabels }, { level: 0.9 });
-    const emptyPairs = compareSystems('human-only', { states, baselineLabels, candidateLabels, labelPairs: emptyLabelPairs() }, { level: 0.9 });
-    assert.deepEqual(emptyPairs.difference, noPairs.difference, 'no question on both: METHOD §6 exactly');
+    // The same labels on different questions: no correlation, METHOD §6 exactly.
+    const apart = emptyLabelLayout();
+    apart.tp.correct = 20; apart.fn.incorrect = 6; apart.fp.correct = 4; apart.tn.incorrect = 10;
+    apart.correct.tp = 30; apart.incorrect.fn = 8; apart.correct.fp = 2; apart.incorrect.tn = 10;
+    const wide = { ...states, '11': 60, '00': 40 };
+    assert.deepEqual(compareSystems('human-only', { states: wide, baselineLabels, candidateLabels, labelLayout: apart }, { level: 0.9 }).difference,
+      compareSystems('human-only', { states: wide, baselineLabels, candidateLabels }, { level: 0.9 }).difference, 'no question on both: METHOD §6 exactly');
     assert.ok(noPairs.difference!.hi - noPairs.difference!.lo > viaCompare.difference!.hi - viaCompare.difference!.lo);
   });
 
-  test('a table that does not fit the labels or the states is refused, naming the cell', () => {
+  test('a layout that does not fit the labels or the states is refused, naming the cell', () => {
     const states = statesFromPaired({ n11: 30, n10: 10, n01: 10, n00: 30 });
     const labels: Confusion = { tp: 10, fn: 2, fp: 3, tn: 10 };
-    const tooMany = emptyLabelPairs();
-    tooMany.tp.tp = 11;
-    assert.throws(() => compareSystems('ppi++', { states, baselineLabels: labels, candidateLabels: labels, labelPairs: tooMany }), /labelPairs\.tp holds 11 baseline outputs labelled tp; the baseline's labels have 10/);
-    const idk = emptyLabelPairs();
-    idk.idk.tp = 1;
-    assert.throws(() => compareSystems('ppi++', { states, baselineLabels: labels, candidateLabels: labels, labelPairs: idk }), /state i1 .* the state table has 0/);
-    const negative = emptyLabelPairs();
+    const fits = (): LabelLayout => {
+      const l = emptyLabelLayout();
+      l.tp.correct = 10; l.fn.incorrect = 2; l.fp.correct = 3; l.tn.incorrect = 10;
+      l.correct.tp = 10; l.incorrect.fn = 2; l.correct.fp = 3; l.incorrect.tn = 10;
+      return l;
+    };
+    const run = (l: LabelLayout): unknown => compareSystems('ppi++', { states, baselineLabels: labels, candidateLabels: labels, labelLayout: l });
+    assert.doesNotThrow(() => run(fits()));
+    const missing = fits();
+    missing.tp.correct = 9;
+    assert.throws(() => run(missing), /labelLayout\.tp has 9 baseline outputs labelled tp; the baseline's labels have 10/);
+    const idk = fits();
+    idk.idk.tp = 1; idk.correct.tp = 9;
+    assert.throws(() => run(idk), /labelLayout has 1 questions in state i1 \(baseline, candidate\); the state table has 0/);
+    const unlabelled = fits();
+    unlabelled.correct.incorrect = 1;
+    assert.throws(() => run(unlabelled), /labelLayout\.correct\.incorrect must be 0/);
+    const negative = fits();
     negative.fn.tn = -1;
-    assert.throws(() => compareSystems('ppi++', { states, baselineLabels: labels, candidateLabels: labels, labelPairs: negative }), /labelPairs\.fn\.tn must be a non-negative integer/);
+    assert.throws(() => run(negative), /labelLayout\.fn\.tn must be a non-negative integer/);
   });
 
   test('simulation: with labels on most outputs ppi++ and human-only no longer cover far above 90% (were 0.960-0.966)', () => {
