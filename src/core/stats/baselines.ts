@@ -31,21 +31,29 @@ export function newcombe(kA: number, mA: number, kB: number, mB: number, level: 
 /**
  * Human-only difference, IDK-aware (METHOD §6): (1 - r_B)·θ_ans,B - (1 - r_A)·θ_ans,A by MOVER (Zou & Donner)
  * with the Wilson limits of each answered accuracy scaled by its answered share (r is measured on all n and
- * treated as known). `se` is the one-sided standard error on the side of 0, so P(better) from it agrees with
- * the interval: lo > 0 exactly when P(better) > 1 - (1 - level)/2.
+ * treated as known). `correlation` is that of the two estimated accuracies, 0 for independent label sets: when
+ * the systems are labelled on some of the same questions it is positive, and MOVER subtracts
+ * 2·correlation·(θ_B - l_B)·(u_A - θ_A) under the square root (Newcombe's paired form; 0 gives METHOD's formula).
+ * `se` is the one-sided standard error on the side of 0, so P(better) from it agrees with the interval: lo > 0
+ * exactly when P(better) > 1 - (1 - level)/2.
  */
 export function moverDifference(a: { correct: number; labelled: number; answeredShare: number },
-  b: { correct: number; labelled: number; answeredShare: number }, level: number): { estimate: number; lo: number; hi: number; se: number } {
+  b: { correct: number; labelled: number; answeredShare: number }, level: number, correlation = 0): { estimate: number; lo: number; hi: number; se: number } {
   const wa = wilson(a.correct, a.labelled, level);
   const wb = wilson(b.correct, b.labelled, level);
   const sa = a.answeredShare;
   const sb = b.answeredShare;
   const estimate = sb * wb.estimate - sa * wa.estimate;
-  const lo = estimate - Math.hypot(sb * (wb.estimate - wb.lo), sa * (wa.hi - wa.estimate));
-  const hi = estimate + Math.hypot(sb * (wb.hi - wb.estimate), sa * (wa.estimate - wa.lo));
+  const lo = estimate - moverHalf(sb * (wb.estimate - wb.lo), sa * (wa.hi - wa.estimate), correlation);
+  const hi = estimate + moverHalf(sb * (wb.hi - wb.estimate), sa * (wa.estimate - wa.lo), correlation);
   const z = zFor(level);
   const se = (estimate >= 0 ? estimate - lo : hi - estimate) / z;
   return { estimate, lo, hi, se };
+}
+
+/** sqrt(x² + y² - 2·ρ·x·y), the MOVER half-width of a difference of two correlated estimates; hypot when ρ = 0. */
+function moverHalf(x: number, y: number, rho: number): number {
+  return rho === 0 ? Math.hypot(x, y) : Math.sqrt(Math.max(0, x * x + y * y - 2 * rho * x * y));
 }
 
 /** Naive paired z-test on raw verdicts: d̄ ± z·sqrt(var_x/n) (uncalibrated). */

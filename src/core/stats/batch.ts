@@ -2,8 +2,9 @@
 // paired state strings and labels in, one JSON result per line out. Each line is independent, so a caller can
 // stream any number of them in constant memory.
 import { compareSystems } from './estimate';
+import { emptyLabelLayout } from './labelLayout';
 import { statesFromStrings } from './stateTable';
-import type { CompareResult, Confusion, EstimateOptions, EstimatorChoice, Verdict } from './types';
+import type { CompareResult, Confusion, ConfusionCell, EstimateOptions, EstimatorChoice, LabelLayout, LabelSide, Verdict } from './types';
 
 /** One input line: `{"id", "baseline": "10i1…", "candidate": "0i11…", "labels": [["baseline", 17, 1], …]}`. */
 export interface BatchDataset {
@@ -49,10 +50,15 @@ export function parseDataset(value: unknown): BatchDataset {
   return { id, baseline: o.baseline as string, candidate: o.candidate as string, labels: labels as [string, number, number][] };
 }
 
-/** Per-system confusion matrices of the labelled answered outputs, and the labels on IDK outputs (counted, ignored). */
-export function labelCounts(d: BatchDataset): { baseline: Confusion; candidate: Confusion; idkLabels: number } {
-  const out = { baseline: { tp: 0, fn: 0, fp: 0, tn: 0 }, candidate: { tp: 0, fn: 0, fp: 0, tn: 0 }, idkLabels: 0 };
+/**
+ * Per-system confusion matrices of the labelled answered outputs, which questions are labelled on which system
+ * (the label layout), and the labels on IDK outputs (counted, ignored).
+ */
+export function labelCounts(d: BatchDataset): { baseline: Confusion; candidate: Confusion; layout: LabelLayout; idkLabels: number } {
+  const out = { baseline: { tp: 0, fn: 0, fp: 0, tn: 0 }, candidate: { tp: 0, fn: 0, fp: 0, tn: 0 }, layout: emptyLabelLayout(), idkLabels: 0 };
   const seen = new Set<string>();
+  const baselineCell = new Map<number, ConfusionCell>();
+  const candidateCell = new Map<number, ConfusionCell>();
   d.labels.forEach(([system, index, label], i) => {
     const states = system === 'baseline' ? d.baseline : d.candidate;
     if (index < 0 || index >= states.length) throw new RangeError(`labels[${i}] names question ${index} of the ${system}, which has ${states.length} (0-based)`);
@@ -61,17 +67,23 @@ export function labelCounts(d: BatchDataset): { baseline: Confusion; candidate: 
     seen.add(key);
     const state = states[index];
     if (state === 'i') { out.idkLabels++; return; }
-    const c = out[system as 'baseline' | 'candidate'];
-    if (label === 1) { if (state === '1') c.tp++; else c.fn++; } else if (state === '1') c.fp++; else c.tn++;
+    const cell: ConfusionCell = label === 1 ? (state === '1' ? 'tp' : 'fn') : state === '1' ? 'fp' : 'tn';
+    out[system as 'baseline' | 'candidate'][cell]++;
+    (system === 'baseline' ? baselineCell : candidateCell).set(index, cell);
   });
+  for (const [index, a] of baselineCell) out.layout[a][candidateCell.get(index) ?? sideOf(d.candidate[index]!)]++;
+  for (const [index, b] of candidateCell) if (!baselineCell.has(index)) out.layout[sideOf(d.baseline[index]!)][b]++;
   return out;
 }
+
+/** An unlabelled output's side in the label layout, from its state character. */
+const sideOf = (state: string): LabelSide => (state === '1' ? 'correct' : state === '0' ? 'incorrect' : 'idk');
 
 /** Runs one dataset. */
 export function runDataset(d: BatchDataset, estimator: EstimatorChoice, options: EstimateOptions): BatchResult {
   const states = statesFromStrings(d.baseline, d.candidate);
   const labels = labelCounts(d);
-  const r = compareSystems(estimator, { states, baselineLabels: labels.baseline, candidateLabels: labels.candidate }, options);
+  const r = compareSystems(estimator, { states, baselineLabels: labels.baseline, candidateLabels: labels.candidate, labelLayout: labels.layout }, options);
   const flags = r.diagnostics.map((x) => ({ code: x.code, severity: x.severity }));
   if (labels.idkLabels > 0) flags.push({ code: 'idk-labels-ignored', severity: 'info' });
   return toBatchResult(d.id, r, flags);

@@ -6,6 +6,7 @@ import { ppiAdequate } from './auto';
 import { checkCounts, checkLevel } from './calibration';
 import { estimatorOf } from './estimators';
 import type { CompareContext, ComparePart, ResolvedOptions } from './estimators/descriptor';
+import { checkLabelLayout } from './labelLayout';
 import { Rng } from './random';
 import { differenceRange } from './roganGladen';
 import { STATE_CELLS, stateMoments, statesFromPaired, type SystemStates } from './stateTable';
@@ -53,8 +54,10 @@ function compareContext(input: CompareInput, o: ResolvedOptions): CompareContext
   const a = ownLabels(baselineLabels);
   const b = ownLabels(candidateLabels);
   const confusion = input.confusion ?? (a && b ? addConfusion(a, b) : a ?? b);
+  if (input.labelLayout) checkLabelLayout(input.labelLayout, a, b, states);
   const moments = stateMoments(states);
-  return { states, moments, confusion, baselineLabels: a, candidateLabels: b, options: o, rng: new Rng(o.seed), diagnostics: sampleDiagnostics(moments.n) };
+  return { states, moments, confusion, baselineLabels: a, candidateLabels: b, labelLayout: input.labelLayout, options: o, rng: new Rng(o.seed),
+    diagnostics: sampleDiagnostics(moments.n) };
 }
 
 /**

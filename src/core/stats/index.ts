@@ -1,7 +1,8 @@
 // Public API of the statistics engine (METHOD.md): calibration, estimators, diagnostics, decisions, planner.
 // Results are plain data: fractions, intervals and {code, message, severity} diagnostics.
-export type { BesideResult, CompareInput, CompareResult, Confusion, CrossCheck, Diagnostic, DiagnosticCode, EstimateOptions, EstimatorChoice, EstimatorId,
-  OneSystemInput, OneSystemResult, PairedTable, Summary, Verdict } from './types';
+export type { BesideResult, CompareInput, CompareResult, Confusion, ConfusionCell, CrossCheck, Diagnostic, DiagnosticCode, EstimateOptions, EstimatorChoice, EstimatorId,
+  LabelLayout, LabelSide, OneSystemInput, OneSystemResult, PairedTable, Summary, Verdict } from './types';
+export { emptyLabelLayout } from './labelLayout';
 export type { EstimatorDescriptor, LabelNeed } from './estimators';
 export { DEFAULT_ESTIMATOR, ESTIMATOR_CHOICES, ESTIMATORS, estimatorInfos, estimatorOf, estimatorUsage, isEstimatorId } from './estimators';
 export type { OutputState, StateMoments, StateTable, SystemStates } from './stateTable';

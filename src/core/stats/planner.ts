@@ -80,6 +80,17 @@ function planDraws(input: PlanInput, m: StateMoments, draws: number): PlanDraws 
   return { t: tr.tpr, f: tr.fpr, delta, share, zShare: normals(), zT: normals(), zF: normals() };
 }
 
+/**
+ * The same draws with the future labels centred on today's estimates (T̂, F̂ and the class share) instead of on
+ * posterior draws; the sampling noise of the future labels (the normal deviates) is kept.
+ */
+function centredOnEstimates(d: PlanDraws, c: Confusion): PlanDraws {
+  const mPos = c.tp + c.fn;
+  const mNeg = c.fp + c.tn;
+  const fill = (x: number): Float64Array => new Float64Array(d.t.length).fill(x);
+  return { ...d, t: fill(mPos > 0 ? c.tp / mPos : 0.5), f: fill(mNeg > 0 ? c.fp / mNeg : 0.5), share: fill(mPos + mNeg > 0 ? mPos / (mPos + mNeg) : 0.5) };
+}
+
 /** Inner draws per outer draw: enough for an unbiased 90% range (128 gave ranges ~2% short), small enough for a search of ~25 evaluations. */
 const INNER_DRAWS = 256;
 /** Outer draws of the truth (T, F) from the current posterior. */
@@ -227,10 +238,17 @@ export function plan(input: PlanInput): Plan {
 
 /** The planner's prediction of the mean half-width after `extra` more labels (for validation against simulation). */
 export function predictAfter(input: PlanInput, extra: number): number {
+  return predictAfterVariants(input, extra).posterior;
+}
+
+/** Experiment: the posterior-predictive prediction and the one centred on today's estimates. */
+export function predictAfterVariants(input: PlanInput, extra: number): { posterior: number; centred: number } {
   const states = input.states ?? statesFromPaired(input.paired!);
   const m = stateMoments(states);
   const d = planDraws(input, m, input.draws ?? 1000);
-  return d ? predictedHalfWidth(d, m, input.confusion, extra, input.level ?? 0.9) : Infinity;
+  if (!d) return { posterior: Infinity, centred: Infinity };
+  const level = input.level ?? 0.9;
+  return { posterior: predictedHalfWidth(d, m, input.confusion, extra, level), centred: predictedHalfWidth(centredOnEstimates(d, input.confusion), m, input.confusion, extra, level) };
 }
 
 const mean = (x: Float64Array): number => x.reduce((a, b) => a + b, 0) / Math.max(x.length, 1);

@@ -5,8 +5,9 @@
 import { compareSystems } from './estimate';
 import { Rng } from './random';
 import { rgCompareDelta } from './roganGladen';
+import { emptyLabelLayout } from './labelLayout';
 import { emptyStates, stateMoments, type OutputState, type StateTable } from './stateTable';
-import type { CompareResult, Confusion, DiagnosticCode, EstimatorChoice } from './types';
+import type { CompareResult, Confusion, ConfusionCell, DiagnosticCode, EstimatorChoice, LabelLayout, LabelSide } from './types';
 
 /** Judge error rates on one system's answered outputs. */
 export interface JudgeRates {
@@ -143,6 +144,8 @@ export interface Replication {
   states: StateTable;
   baselineLabels: Confusion;
   candidateLabels: Confusion;
+  /** Which questions are labelled on which system. */
+  labelLayout: LabelLayout;
   /** With `prefix`: the labels after the first `prefix` draws only (a random subset of the same labels). */
   prefixLabels?: { baseline: Confusion; candidate: Confusion };
 }
@@ -166,11 +169,20 @@ function multinomial(count: number, probs: readonly number[], rng: Rng): number[
   return out;
 }
 
+/** Questions with the same truths and states on both systems; `null` = that system's output is IDK (never labelled). */
+interface QuestionCell {
+  baseline: ConfusionCell | null;
+  candidate: ConfusionCell | null;
+  count: number;
+}
+
+const cellOf = (truth: number, state: OutputState): ConfusionCell | null =>
+  (state === 'i' ? null : truth ? (state === '1' ? 'tp' : 'fn') : state === '1' ? 'fp' : 'tn');
+
 /** Draws one replication: truths (correlated Bernoulli pairs), states, then labels from the answered outputs. */
 export function simulateReplication(r: Regime, rng: Rng, prefix?: number): Replication {
   const states = emptyStates();
-  // answered[system][truth][verdict]
-  const answered = [[[0, 0], [0, 0]], [[0, 0], [0, 0]]];
+  const questions: QuestionCell[] = [];
   const meanA = r.classes.reduce((s, c) => s + c.weight * c.thetaA, 0);
   const meanB = r.classes.reduce((s, c) => s + c.weight * c.thetaB, 0);
   const qA = meanA < 1 ? r.idkA / (1 - meanA) : 0;
@@ -190,21 +202,74 @@ export function simulateReplication(r: Regime, rng: Rng, prefix?: number): Repli
         pb.forEach(([sb], ib) => {
           const k = byB[ib];
           states[`${sa}${sb}`] += k;
-          if (sa !== 'i') answered[0][truthA][sa === '1' ? 1 : 0] += k;
-          if (sb !== 'i') answered[1][truthB][sb === '1' ? 1 : 0] += k;
+          if (k > 0) questions.push({ baseline: cellOf(truthA, sa), candidate: cellOf(truthB, sb), count: k });
         });
       });
     });
   });
-  const cells = (s: number): number[] => [answered[s][1][1], answered[s][1][0], answered[s][0][1], answered[s][0][0]];
-  const conf = (d: number[]): Confusion => ({ tp: d[0], fn: d[1], fp: d[2], tn: d[3] });
-  if ('pooled' in r.labels) {
+  return { states, ...drawLabels(questions, r.labels, rng, prefix) };
+}
+
+/**
+ * Labels on random answered outputs, drawn without replacement (pooled over both systems, or so many per
+ * system), and which questions got a label on both: within a question cell, given how many of its baseline and
+ * candidate outputs were drawn, the two drawn sets are independent uniform subsets, so their overlap is
+ * hypergeometric.
+ */
+function drawLabels(questions: QuestionCell[], plan: LabelPlan, rng: Rng, prefix?: number): Omit<Replication, 'states'> {
+  const sizes = (side: 'baseline' | 'candidate'): number[] => questions.map((q) => (q[side] ? q.count : 0));
+  let onA: number[];
+  let onB: number[];
+  let prefixLabels: Replication['prefixLabels'];
+  if ('pooled' in plan) {
     const early: number[] = [];
-    const drawn = drawUrn([...cells(0), ...cells(1)], r.labels.pooled, rng, prefix, early);
-    const prefixLabels = prefix !== undefined ? { baseline: conf(early.slice(0, 4)), candidate: conf(early.slice(4)) } : undefined;
-    return { states, baselineLabels: conf(drawn.slice(0, 4)), candidateLabels: conf(drawn.slice(4)), prefixLabels };
+    const drawn = drawUrn([...sizes('baseline'), ...sizes('candidate')], plan.pooled, rng, prefix, early);
+    onA = drawn.slice(0, questions.length);
+    onB = drawn.slice(questions.length);
+    if (prefix !== undefined) {
+      prefixLabels = { baseline: confusionOf(questions, 'baseline', early.slice(0, questions.length)),
+        candidate: confusionOf(questions, 'candidate', early.slice(questions.length)) };
+    }
+  } else {
+    onA = drawUrn(sizes('baseline'), plan.baseline, rng);
+    onB = drawUrn(sizes('candidate'), plan.candidate, rng);
   }
-  return { states, baselineLabels: conf(drawUrn(cells(0), r.labels.baseline, rng)), candidateLabels: conf(drawUrn(cells(1), r.labels.candidate, rng)) };
+  const labelLayout = emptyLabelLayout();
+  questions.forEach((q, i) => {
+    const a = onA[i] ?? 0;
+    const b = onB[i] ?? 0;
+    const both = q.baseline && q.candidate && a > 0 && b > 0 ? hypergeometric(q.count, a, b, rng) : 0;
+    if (q.baseline && q.candidate) labelLayout[q.baseline][q.candidate] += both;
+    if (q.baseline) labelLayout[q.baseline][unlabelledSide(q.candidate)] += a - both;
+    if (q.candidate) labelLayout[unlabelledSide(q.baseline)][q.candidate] += b - both;
+  });
+  return { baselineLabels: confusionOf(questions, 'baseline', onA), candidateLabels: confusionOf(questions, 'candidate', onB), labelLayout, prefixLabels };
+}
+
+/** How an output of this cell looks when it is not labelled: judged correct, judged incorrect, or IDK (null). */
+const unlabelledSide = (c: ConfusionCell | null): LabelSide => (c === null ? 'idk' : c === 'tp' || c === 'fp' ? 'correct' : 'incorrect');
+
+function confusionOf(questions: QuestionCell[], side: 'baseline' | 'candidate', drawn: number[]): Confusion {
+  const c: Confusion = { tp: 0, fn: 0, fp: 0, tn: 0 };
+  questions.forEach((q, i) => {
+    const cell = q[side];
+    if (cell) c[cell] += drawn[i] ?? 0;
+  });
+  return c;
+}
+
+/** Marked items among `draws` drawn without replacement from `total` items of which `marked` are marked. */
+function hypergeometric(total: number, marked: number, draws: number, rng: Rng): number {
+  let hits = 0;
+  let left = total;
+  let markedLeft = marked;
+  for (let i = 0; i < draws && markedLeft > 0; i++, left--) {
+    if (rng.uniform() * left < markedLeft) {
+      hits++;
+      markedLeft--;
+    }
+  }
+  return hits;
 }
 
 /** Draws m items without replacement from an urn with the given cell counts; `early` gets the counts after `prefix` draws. */
@@ -218,6 +283,7 @@ function drawUrn(pool: number[], m: number, rng: Rng, prefix?: number, early?: n
     let u = rng.uniform() * remaining;
     let i = 0;
     while (i < left.length - 1 && u >= left[i]) u -= left[i++];
+    while (left[i] === 0) i--; // rounding can carry u past the last non-empty pool
     left[i]--;
     drawn[i]++;
     remaining--;
@@ -244,7 +310,7 @@ export function simulateRegime(r: Regime, reps: number, options: { draws?: numbe
   for (let rep = 0; rep < reps; rep++) {
     const sim = simulateReplication(r, rng);
     const seed = rng.nextUint32();
-    const input = { states: sim.states, baselineLabels: sim.baselineLabels, candidateLabels: sim.candidateLabels };
+    const input = { states: sim.states, baselineLabels: sim.baselineLabels, candidateLabels: sim.candidateLabels, labelLayout: sim.labelLayout };
     let rg: CompareResult | undefined;
     for (const a of acc) {
       let res: CompareResult;

@@ -15,6 +15,25 @@ export interface Confusion {
   tn: number;
 }
 
+/** A labelled answered output's cell of the confusion matrix. */
+export type ConfusionCell = keyof Confusion;
+
+/**
+ * One output of a question as the label layout sees it: its confusion cell when it is labelled, else its state —
+ * answered and judged correct ('correct'), answered and judged incorrect ('incorrect'), or IDK ('idk').
+ */
+export type LabelSide = ConfusionCell | 'correct' | 'incorrect' | 'idk';
+
+/**
+ * Which questions are labelled on which system: every question with a label on at least one system, counted by
+ * the baseline output's side, then the candidate's (`layout.tp.fn`: both labelled, baseline human 1 & judged 1,
+ * candidate human 1 & judged 0; `layout.idk.tp`: baseline IDK, candidate labelled tp; `layout.fp.incorrect`:
+ * baseline labelled fp, candidate judged incorrect and not labelled). Cells with no label on either side are 0.
+ * With it, ppi++ and human-only use the covariance between the two systems' label means and the judged outputs
+ * (README, Statistics); without it they use METHOD §5/§6 as written.
+ */
+export type LabelLayout = Record<LabelSide, Record<LabelSide, number>>;
+
 /** Paired verdicts of baseline A and candidate B on the same n examples. */
 export interface PairedTable {
   /** Both judged correct. */
@@ -116,6 +135,8 @@ export interface CompareInput {
   baselineLabels?: Confusion;
   /** Candidate's own labelled answered outputs. */
   candidateLabels?: Confusion;
+  /** Which questions are labelled on which system; absent = not known (METHOD §5/§6 as written). */
+  labelLayout?: LabelLayout;
 }
 
 /** The delta-method Wald cross-check of the Rogan-Gladen estimate. */

@@ -4,7 +4,7 @@ import { labelDiagnostics, pTprLeFpr, UNINFORMATIVE_THRESHOLD, uninformativeDiag
 import type { Rng } from '../random';
 import type { StateMoments, StateTable, SystemStates } from '../stateTable';
 import { closedSummary, normalAbove } from '../summary';
-import type { BesideResult, CompareResult, Confusion, CrossCheck, Diagnostic, EstimatorChoice, EstimatorId, Summary } from '../types';
+import type { BesideResult, CompareResult, Confusion, CrossCheck, Diagnostic, EstimatorChoice, EstimatorId, LabelLayout, Summary } from '../types';
 
 /** Options after defaults were applied and checked. */
 export interface ResolvedOptions { level: number; draws: number; seed: number; margin: number }
@@ -40,6 +40,8 @@ export interface CompareContext {
   confusion?: Confusion;
   baselineLabels?: Confusion;
   candidateLabels?: Confusion;
+  /** Which questions are labelled on which system, when known. */
+  labelLayout?: LabelLayout;
   options: ResolvedOptions;
   rng: Rng;
   diagnostics: Diagnostic[];

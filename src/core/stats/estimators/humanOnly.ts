@@ -2,6 +2,7 @@
 // each answered accuracy scaled by its system's answered share.
 import { moverDifference, wilson } from '../baselines';
 import { MIN_CLASS_LABELS } from '../calibration';
+import { humanLabelCorrelation } from '../labelLayout';
 import { closedSummary } from '../summary';
 import { bothSystemsLabels, closedPart, labelTotal, type EstimatorDescriptor } from './descriptor';
 
@@ -23,8 +24,12 @@ export const humanOnlyEstimator = {
     const both = bothSystemsLabels(ctx, 'human-only');
     if (typeof both === 'string') return { draws: 0, none: both };
     const [a, b] = both;
+    // Labels on the same questions: the two accuracies' correlation is phi (of the k pairs' human labels)
+    // times the share of each label set that they are, k/sqrt(m_A·m_B); 0 without such questions.
+    const { k, phi } = humanLabelCorrelation(ctx.labelLayout);
+    const correlation = k > 0 ? (phi * k) / Math.sqrt(labelTotal(a) * labelTotal(b)) : 0;
     const r = moverDifference({ correct: a.tp + a.fn, labelled: labelTotal(a), answeredShare: 1 - ctx.moments.rA },
-      { correct: b.tp + b.fn, labelled: labelTotal(b), answeredShare: 1 - ctx.moments.rB }, ctx.options.level);
+      { correct: b.tp + b.fn, labelled: labelTotal(b), answeredShare: 1 - ctx.moments.rB }, ctx.options.level, correlation);
     return closedPart(r.estimate, r.se, r.lo, r.hi, ctx.options.margin);
   },
 } satisfies EstimatorDescriptor;

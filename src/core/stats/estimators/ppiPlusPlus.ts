@@ -25,7 +25,7 @@ export const ppiPlusPlusEstimator = {
     const both = bothSystemsLabels(ctx, 'ppi++');
     if (typeof both === 'string') return { draws: 0, none: both };
     const [a, b] = both;
-    const r = ppiCompare(a, b, ctx.states, ctx.moments);
+    const r = ppiCompare(a, b, ctx.states, ctx.moments, ctx.labelLayout);
     const thin = [!ppiAdequate(a) && `baseline ${labelTotal(a)}`, !ppiAdequate(b) && `candidate ${labelTotal(b)}`].filter(Boolean).join(', ');
     if (thin) ctx.diagnostics.push(thinLabels(thin));
     const w = waldSummary(r.estimate, r.se, ctx.options.level);
