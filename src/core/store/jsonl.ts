@@ -263,7 +263,7 @@ export function writeFileAtomic(path: string, text: string): void {
  * `writeFileAtomic` off the event loop (write, fsync and rename on the thread pool). `tag` keeps its temp file
  * apart from a concurrent synchronous write of the same path.
  */
-export async function writeFileAtomicAsync(path: string, text: string, tag = 'async'): Promise<void> {
+export async function writeFileAtomicAsync(path: string, text: string | Uint8Array, tag = 'async'): Promise<void> {
   const tmp = `${path}.${process.pid}.${tag}.tmp`;
   const fh = await fs.promises.open(tmp, 'w');
   try { await fh.writeFile(text); await fh.sync(); } finally { await fh.close(); }
