@@ -60,15 +60,19 @@ export function runsByPrompt(projectDir: string, testSetId: string, runs: readon
  */
 export async function latestOutputs(store: Store, promptPath: string, runs: readonly RunManifest[], onProblem: OnStoreProblem = () => undefined,
   facts?: OutputFactsReader, use?: SummaryUse): Promise<PromptOutputs> {
-  const byCandidate = new Map<string, Map<string, Chosen>>();
+  let byCandidate = new Map<string, Map<string, Chosen>>();
   for (const m of runs) {
     // Each run's pairs come already reduced by the same rule, in the order they first appear in its file.
-    for (const c of await runOutputs(store, m, onProblem, facts, use)) {
-      let byExample = byCandidate.get(c.r.candidateId);
-      if (!byExample) byCandidate.set(c.r.candidateId, (byExample = new Map()));
-      const prev = byExample.get(c.r.exampleId);
-      if (prev && !hasOutput(c.r) && hasOutput(prev.r)) continue;
-      byExample.set(c.r.exampleId, c);
+    const rows = await runOutputs(store, m, onProblem, facts, use);
+    if (byCandidate.size === 0) { byCandidate = rows; continue; }
+    for (const [candidateId, runExamples] of rows) {
+      let byExample = byCandidate.get(candidateId);
+      if (!byExample) byCandidate.set(candidateId, (byExample = new Map()));
+      for (const [exampleId, c] of runExamples) {
+        const prev = byExample.get(exampleId);
+        if (prev && !hasOutput(c.r) && hasOutput(prev.r)) continue;
+        byExample.set(exampleId, c);
+      }
     }
   }
   return { promptPath, runIds: runs.map((m) => m.runId), byCandidate };

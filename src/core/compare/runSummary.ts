@@ -63,6 +63,9 @@ export class OutputFactsReader {
   }
 }
 
+/** A run's rows by candidate, then example, each in the order it first appears in the file. */
+export type RunRows = Map<string, Map<string, Chosen>>;
+
 /** A usable output: text and no error (the comparison's own rule). */
 export const hasOutput = (r: ResponseRecord): boolean => typeof r.output === 'string' && !r.error;
 
@@ -71,9 +74,9 @@ export const hasOutput = (r: ResponseRecord): boolean => typeof r.output === 'st
  * line with an output, else the last line (an error after an output does not erase it). Problems are told to
  * `onProblem`. With `facts`, each output's facts come along, from the run's summary when it is valid.
  */
-export async function runOutputs(store: Store, m: RunManifest, onProblem: OnStoreProblem, facts?: OutputFactsReader, use?: SummaryUse): Promise<Chosen[]> {
+export async function runOutputs(store: Store, m: RunManifest, onProblem: OnStoreProblem, facts?: OutputFactsReader, use?: SummaryUse): Promise<RunRows> {
   const source = facts ? await store.responsesStamp(m.runId) : undefined;
-  let kept: { meta: Meta; cols: Columns } | undefined;
+  let kept: Parsed | undefined;
   if (facts && source) {
     const body = await store.readRunSummary(m.runId, source.stamp);
     kept = body && parseSummary(body);
@@ -88,26 +91,26 @@ export async function runOutputs(store: Store, m: RunManifest, onProblem: OnStor
   }
   if (use) use.fullReads++;
   const problems: StoreProblem[] = [];
-  const byCandidate = new Map<string, Map<string, ResponseRecord>>();
+  const byCandidate: RunRows = new Map();
   let pairs = 0;
   await store.forEachResponse(m.runId, (r) => {
     let byExample = byCandidate.get(r.candidateId);
     if (!byExample) byCandidate.set(r.candidateId, (byExample = new Map()));
     const prev = byExample.get(r.exampleId);
     if (!prev) pairs++;
-    else if (!hasOutput(r) && hasOutput(prev)) return;
-    byExample.set(r.exampleId, r);
+    else if (!hasOutput(r) && hasOutput(prev.r)) return;
+    byExample.set(r.exampleId, { r, runId: m.runId });
   }, (p) => problems.push(p));
   const lineProblems = [...problems];
   for (const p of store.responseCountProblems(m, pairs, problems)) onProblem(p);
-  const rows: Chosen[] = [];
-  for (const byExample of byCandidate.values()) for (const r of byExample.values()) rows.push({ r, runId: m.runId });
   if (facts) {
+    const rows: Chosen[] = [];
+    for (const byExample of byCandidate.values()) for (const c of byExample.values()) rows.push(c);
     const withOutput = rows.filter((c) => hasOutput(c.r));
     facts.many(withOutput.map((c) => c.r.output!)).forEach((f, i) => { withOutput[i]!.facts = f; });
     if (source && await store.writeRunSummary(m.runId, source, toSummary(rows, lineProblems, pairs, facts.key, kept)) && use) use.written++;
   }
-  return rows;
+  return byCandidate;
 }
 
 /** At most this many fact sets (output spec × style) are kept per summary, the newest. */
@@ -116,8 +119,9 @@ const MAX_FACT_SETS = 4;
 const HASH_DIGITS = 32;
 
 /**
- * A run's summary: a JSON part (`Meta`) and numeric columns, one value per row (one row per pair, in the order of
- * `runOutputs`). Bytes: meta length (uint32 LE), meta (UTF-8), then the columns one after another.
+ * A run's summary: a JSON part (`Meta`), the example ids and output hashes as text, and numeric columns, one value
+ * per row (one row per pair, in the order of `runOutputs`). Bytes: meta length (uint32 LE), meta (UTF-8), example
+ * ids, hashes, then the columns one after another.
  */
 interface Meta {
   endian: string;
@@ -128,12 +132,17 @@ interface Meta {
   candidates: string[];
   /** Error kinds met (a missing kind as null). */
   kinds: unknown[];
-  examples: string[];
-  /** The output hashes (as computed from the text) of the rows with text, 32 digits each, in row order. */
-  hashes: string;
+  /** The example ids, when one holds a line break or a lone surrogate; else they follow the meta, one per line, in `examplesBytes`. */
+  examples?: string[];
+  examplesBytes: number;
+  /** Bytes after those: the output hashes (computed from the text) of the rows with text, 32 digits each, in row order. */
+  hashesBytes: number;
   /** By reader key: the rule ids, and per row 0 or the indexes of the rules with a finding. */
   facts: { key: string; rules: string[]; found: (0 | number[])[] }[];
 }
+
+/** A summary as read. */
+interface Parsed { meta: Meta; cols: Columns; examples: string[]; hashes: string }
 
 /** The numeric columns: every row, then each fact set's `flags` and `words` (in `Meta.facts` order). */
 interface Columns {
@@ -154,9 +163,11 @@ interface Columns {
 const numberOr = (v: unknown): number => (typeof v === 'number' ? v : NaN);
 const orUndefined = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
 
-function toSummary(rows: readonly Chosen[], problems: readonly StoreProblem[], pairs: number, key: string, kept: { meta: Meta; cols: Columns } | undefined): Buffer {
+function toSummary(rows: readonly Chosen[], problems: readonly StoreProblem[], pairs: number, key: string, kept: Parsed | undefined): Buffer[] {
   const n = rows.length;
-  const meta: Meta = { endian: os.endianness(), rows: n, pairs, problems: problems.map((p) => [p.line ?? null, p.kind, p.message]), candidates: [], kinds: [], examples: [], hashes: '', facts: [] };
+  const meta: Meta = { endian: os.endianness(), rows: n, pairs, problems: problems.map((p) => [p.line ?? null, p.kind, p.message]), candidates: [], kinds: [],
+    examplesBytes: 0, hashesBytes: 0, facts: [] };
+  const examples: string[] = [];
   const cols: Columns = { candidate: new Int32Array(n), text: new Uint8Array(n), error: new Int32Array(n), latency: new Float64Array(n),
     inputTokens: new Float64Array(n), outputTokens: new Float64Array(n), cost: new Float64Array(n), sets: [] };
   const hashes: string[] = [];
@@ -165,7 +176,7 @@ function toSummary(rows: readonly Chosen[], problems: readonly StoreProblem[], p
   const rules: string[] = [];
   rows.forEach(({ r, facts }, i) => {
     cols.candidate[i] = indexIn(meta.candidates, r.candidateId);
-    meta.examples.push(r.exampleId);
+    examples.push(r.exampleId);
     if (typeof r.output === 'string') { cols.text[i] = 1; hashes.push(r.outputHash!); }
     if (r.error) cols.error[i] = 1 + indexIn(meta.kinds, (r.error as { kind?: unknown }).kind ?? null);
     cols.latency[i] = numberOr(r.latencyMs);
@@ -176,7 +187,13 @@ function toSummary(rows: readonly Chosen[], problems: readonly StoreProblem[], p
     set.words[i] = facts?.words ?? 0;
     found.push(facts?.findings.length ? [...new Set(facts.findings.map((f) => indexIn(rules, f.ruleId)))] : 0);
   });
-  meta.hashes = hashes.join('');
+  const hashText = Buffer.from(hashes.join(''), 'latin1');
+  // Ids that lines of UTF-8 cannot give back as they are (a line break, a lone surrogate) go into the JSON instead.
+  const inJson = examples.some((id) => /[\n\p{Cs}]/u.test(id));
+  const exampleText = Buffer.from(inJson ? '' : examples.join('\n'));
+  if (inJson) meta.examples = examples;
+  meta.examplesBytes = exampleText.length;
+  meta.hashesBytes = hashText.length;
   // Fact sets of other specs and styles made from the same file stay, the newest few.
   const older = kept ? kept.meta.facts.map((f, k) => ({ f, c: kept.cols.sets[k]! })).filter(({ f }) => f.key !== key).slice(-(MAX_FACT_SETS - 1)) : [];
   meta.facts = [...older.map(({ f }) => f), { key, rules, found }];
@@ -185,7 +202,7 @@ function toSummary(rows: readonly Chosen[], problems: readonly StoreProblem[], p
   const json = Buffer.from(JSON.stringify(meta));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length);
-  return Buffer.concat([length, json, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))]);
+  return [length, json, exampleText, hashText, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))];
 }
 
 function indexIn<T>(list: T[], value: T): number {
@@ -194,15 +211,17 @@ function indexIn<T>(list: T[], value: T): number {
 }
 
 /** Reads a summary's parts; undefined when the bytes do not hold what this code writes. */
-function parseSummary(body: Buffer): { meta: Meta; cols: Columns } | undefined {
+function parseSummary(body: Buffer): Parsed | undefined {
   try {
     const metaEnd = 4 + body.readUInt32LE(0);
     const meta = JSON.parse(body.toString('utf8', 4, metaEnd)) as Meta;
     const n = meta.rows;
     if (meta.endian !== os.endianness() || !Number.isInteger(n) || n < 0 || typeof meta.pairs !== 'number' || !Array.isArray(meta.problems)
-      || !Array.isArray(meta.candidates) || !Array.isArray(meta.kinds) || !Array.isArray(meta.examples) || meta.examples.length !== n
-      || typeof meta.hashes !== 'string' || !Array.isArray(meta.facts)) return undefined;
+      || !Array.isArray(meta.candidates) || !Array.isArray(meta.kinds) || !Array.isArray(meta.facts)) return undefined;
     let at = metaEnd;
+    const examples = meta.examples ?? (n === 0 ? [] : body.toString('utf8', at, (at += meta.examplesBytes)).split('\n'));
+    const hashes = body.toString('latin1', at, (at += meta.hashesBytes));
+    if (!Array.isArray(examples) || examples.length !== n || at > body.length) return undefined;
     // Copied out of the file's bytes: typed arrays need aligned memory.
     const take = <A extends Int32Array | Uint8Array | Float64Array>(make: new (len: number) => A): A => {
       const a = new make(n);
@@ -217,14 +236,14 @@ function parseSummary(body: Buffer): { meta: Meta; cols: Columns } | undefined {
       if (typeof f?.key !== 'string' || !Array.isArray(f.rules) || !Array.isArray(f.found) || f.found.length !== n) return undefined;
       cols.sets.push({ flags: take(Uint8Array), words: take(Float64Array) });
     }
-    return at === body.length ? { meta, cols } : undefined;
+    return at === body.length ? { meta, cols, examples, hashes } : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** The rows of a valid summary with the facts of `key`; undefined when it has no such facts or a value is off. */
-function fromSummary({ meta, cols }: { meta: Meta; cols: Columns }, key: string, runId: string): Chosen[] | undefined {
+function fromSummary({ meta, cols, examples, hashes }: Parsed, key: string, runId: string): RunRows | undefined {
   const k = meta.facts.findIndex((f) => f.key === key);
   if (k < 0) return undefined;
   if (!meta.problems.every((p) => Array.isArray(p) && (p[0] === null || typeof p[0] === 'number') && typeof p[1] === 'string' && typeof p[2] === 'string')) return undefined;
@@ -232,16 +251,16 @@ function fromSummary({ meta, cols }: { meta: Meta; cols: Columns }, key: string,
   const { flags, words } = cols.sets[k]!;
   const ruleOf = meta.facts[k]!.rules.map((ruleId) => ({ ruleId }));
   const n = meta.rows;
-  const rows: Chosen[] = new Array<Chosen>(n);
+  const byCandidate = meta.candidates.map(() => new Map<string, Chosen>());
   let h = 0;
   for (let i = 0; i < n; i++) {
     const candidateId = meta.candidates[cols.candidate[i]!];
-    const exampleId = meta.examples[i];
+    const exampleId = examples[i];
     const e = cols.error[i]!;
     if (typeof candidateId !== 'string' || typeof exampleId !== 'string' || !(e >= 0 && e <= meta.kinds.length)) return undefined;
     // The text itself is not kept: '' stands for "the output was text", and `facts` holds what the comparison reads from it.
     const text = cols.text[i] === 1;
-    const outputHash = text ? meta.hashes.slice(h, (h += HASH_DIGITS)) : undefined;
+    const outputHash = text ? hashes.slice(h, (h += HASH_DIGITS)) : undefined;
     if (text && outputHash!.length !== HASH_DIGITS) return undefined;
     // One object shape for every row (absent values undefined, as the comparison reads them).
     const r: ResponseRecord = { exampleId, candidateId, model: '', requestHash: '', at: '', output: text ? '' : undefined, outputHash,
@@ -255,7 +274,12 @@ function fromSummary({ meta, cols }: { meta: Meta; cols: Columns }, key: string,
       if (f !== 0 && !(Array.isArray(f) && f.every((x) => ruleOf[x] !== undefined))) return undefined;
       row.facts = { idk: (fl & 1) !== 0, schemaValid: (fl & 2) !== 0, words: words[i]!, findings: f === 0 ? NO_FINDINGS : f.map((x) => ruleOf[x]!) };
     }
-    rows[i] = row;
+    const byExample = byCandidate[cols.candidate[i]!]!;
+    if (byExample.has(exampleId)) return undefined;   // one row per pair
+    byExample.set(exampleId, row);
   }
-  return h === meta.hashes.length ? rows : undefined;
+  if (h !== hashes.length) return undefined;
+  // Candidates in the order they first appear (rows of a candidate need not be together).
+  const order = [...new Set(cols.candidate)];
+  return new Map(order.map((c) => [meta.candidates[c]!, byCandidate[c]!]));
 }

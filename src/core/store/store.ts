@@ -173,7 +173,7 @@ export class Store {
   /** The body of a run's summary when it was made from exactly the responses file stamped `source` and is intact. */
   readRunSummary(runId: string, source: FileStamp): Promise<Buffer | undefined> { return readRunSummary(this.runDir(runId), source); }
   /** Writes a run's summary made from its responses file as stamped before reading (only once settled and unchanged). */
-  writeRunSummary(runId: string, source: { stamp: FileStamp; settled: boolean }, body: Buffer): Promise<boolean> {
+  writeRunSummary(runId: string, source: { stamp: FileStamp; settled: boolean }, body: readonly Uint8Array[]): Promise<boolean> {
     return writeRunSummary(this.runDir(runId), responsesPath(this.root, runId), source, body);
   }
 

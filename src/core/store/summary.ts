@@ -7,7 +7,7 @@
 //   the file system's clock cannot leave a summary that a later same-size edit would match.
 // - its body carries its own checksum: a damaged summary is ignored, never read in part.
 // The store knows the file and when it is valid; what the body holds is the comparison's (src/core/compare).
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomicAsync } from './jsonl';
@@ -48,7 +48,7 @@ export async function fileStamp(file: string): Promise<{ stamp: FileStamp; settl
 const sameStamp = (a: FileStamp, b: Partial<FileStamp> | undefined): boolean =>
   !!b && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino && a.dev === b.dev;
 
-/** Header line of a summary file; the body (the bytes after it) has the sha256 `sha256`. */
+/** Header line of a summary file; the body (the bytes after it, written in parts) has the sha256 `sha256`. */
 interface Header { format: string; version: number; source: FileStamp; sha256: string }
 
 /**
@@ -75,14 +75,16 @@ export async function readRunSummary(runDir: string, source: FileStamp): Promise
  * has settled and is still the same. A summary that cannot be written only costs time: errors are ignored.
  * Returns whether it was written.
  */
-export async function writeRunSummary(runDir: string, responsesFile: string, source: { stamp: FileStamp; settled: boolean }, body: Buffer): Promise<boolean> {
+export async function writeRunSummary(runDir: string, responsesFile: string, source: { stamp: FileStamp; settled: boolean }, body: readonly Uint8Array[]): Promise<boolean> {
   if (!source.settled) return false;
   const now = await fileStamp(responsesFile);
   if (!now || !sameStamp(source.stamp, now.stamp)) return false;
-  const header: Header = { format: FORMAT, version: VERSION, source: source.stamp, sha256: hash('sha256', body, 'hex') };
+  const sha = createHash('sha256');
+  for (const part of body) sha.update(part);
+  const header: Header = { format: FORMAT, version: VERSION, source: source.stamp, sha256: sha.digest('hex') };
   const file = runSummaryPath(runDir);
   try {
-    await writeFileAtomicAsync(file, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]), 'summary');
+    await writeFileAtomicAsync(file, [Buffer.from(`${JSON.stringify(header)}\n`), ...body], 'summary');
     return true;
   } catch {
     await fs.promises.rm(`${file}.${process.pid}.summary.tmp`, { force: true }).catch(() => undefined);
