@@ -27,6 +27,7 @@ import { counted } from '../../protocol/legend';
 import { staleParts } from '../runner/runInputs';
 import { ComparisonStore, manifestPromptPath, runsByPrompt, type VerdictIndex, type PromptOutputs } from './gather';
 import { removeImpossibleNumbers } from './guards';
+import { OutputFactsReader } from './runSummary';
 import { failedOutputsNote, missingVerdictNote, storeProblemNotes, unknownCostNote } from './storeNotes';
 import { calibrationCounts, stateOf, systemData, type ExampleFacts, type SystemData } from './systems';
 
@@ -52,11 +53,11 @@ export interface CompareOptions {
 }
 
 /** Reads a project file and compares everything its store holds; throws UserError on an unusable project. */
-export async function buildComparison(projectPath: string, opts: CompareOptions = {}): Promise<ComparisonReport> {
+export async function buildComparison(projectPath: string, opts: CompareOptions = {}, store?: ComparisonStore): Promise<ComparisonReport> {
   const parsed = await loadProjectFile(projectPath).catch((e: Error) => { throw new UserError(`cannot read ${projectPath}: ${e.message}`); });
   const errors = parsed.problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new UserError(`${path.basename(projectPath)} has errors:\n${errors.map(formatProblem).join('\n')}`);
-  return compareProject(parsed.project, opts);
+  return compareProject(parsed.project, opts, store);
 }
 
 const rel = (dir: string, file: string): string => path.relative(dir, file).split(path.sep).join('/');
@@ -285,7 +286,10 @@ async function readTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunManife
   const runIds: string[] = [];
   for (const p of used) {
     const ms = byPrompt.get(p) ?? [];
-    const all = await store.latestOutputs(p, ms, onProblem);
+    const prompt = await ctx.promptOf(p);
+    // The same output spec and style as the system's below: the facts read here are the ones it would compute.
+    const facts = OutputFactsReader.of(prompt?.adapt.output, resolveStyle(ctx.project.style, prompt?.adapt.style));
+    const all = await store.latestOutputs(p, ms, onProblem, facts);
     outputs.set(p, keepOnly(all, only));
     calibrationOutputs?.set(p, all);
     verdicts.set(p, store.verdictIndex(ms.map((m) => m.runId), ctx.metricId, onProblem));

@@ -8,11 +8,17 @@ import type { LabelRecord, ResponseRecord, VerdictRecord } from '../store/record
 import type { RunManifest } from '../store/runs';
 import type { OnStoreProblem, StoreProblem } from '../store/problems';
 import type { Store } from '../store/store';
+import { hasOutput, runOutputs, type OutputFacts, type OutputFactsReader, type SummaryUse } from './runSummary';
 
 /** The response chosen for one (example, candidate) and the run it came from. */
 export interface Chosen {
   r: ResponseRecord;
   runId: string;
+  /**
+   * What the comparison reads from the output's text, when it was read with an OutputFactsReader. Read from a run's
+   * summary, `r` then holds no text: its `output` is '' (the output was text) and `facts` stands for it.
+   */
+  facts?: OutputFacts;
 }
 
 /** A prompt's outputs on one test set: per candidate, per example, the chosen response. */
@@ -52,17 +58,22 @@ export function runsByPrompt(projectDir: string, testSetId: string, runs: readon
  * The latest output per (example, candidate) over the given runs (oldest first). An output beats an error
  * whatever their order: a retried request that failed later does not erase an answer we already have.
  */
-export async function latestOutputs(store: Store, promptPath: string, runs: readonly RunManifest[], onProblem: OnStoreProblem = () => undefined): Promise<PromptOutputs> {
-  const byCandidate = new Map<string, Map<string, Chosen>>();
+export async function latestOutputs(store: Store, promptPath: string, runs: readonly RunManifest[], onProblem: OnStoreProblem = () => undefined,
+  facts?: OutputFactsReader, use?: SummaryUse): Promise<PromptOutputs> {
+  let byCandidate = new Map<string, Map<string, Chosen>>();
   for (const m of runs) {
-    await store.forEachResponseChecked(m, (r) => {
-      let byExample = byCandidate.get(r.candidateId);
-      if (!byExample) byCandidate.set(r.candidateId, (byExample = new Map()));
-      const prev = byExample.get(r.exampleId);
-      const hasOutput = typeof r.output === 'string' && !r.error;
-      if (prev && !hasOutput && typeof prev.r.output === 'string' && !prev.r.error) return;
-      byExample.set(r.exampleId, { r, runId: m.runId });
-    }, onProblem);
+    // Each run's pairs come already reduced by the same rule, in the order they first appear in its file.
+    const rows = await runOutputs(store, m, onProblem, facts, use);
+    if (byCandidate.size === 0) { byCandidate = rows; continue; }
+    for (const [candidateId, runExamples] of rows) {
+      let byExample = byCandidate.get(candidateId);
+      if (!byExample) byCandidate.set(candidateId, (byExample = new Map()));
+      for (const [exampleId, c] of runExamples) {
+        const prev = byExample.get(exampleId);
+        if (prev && !hasOutput(c.r) && hasOutput(prev.r)) continue;
+        byExample.set(exampleId, c);
+      }
+    }
   }
   return { promptPath, runIds: runs.map((m) => m.runId), byCandidate };
 }
@@ -163,13 +174,19 @@ export class ComparisonStore {
 
   private listed(): Promise<{ runs: RunManifest[]; damaged: StoreProblem[] }> { return (this.manifestList ??= this.store.listRunsChecked()); }
 
-  /** Problems met reading the files (kept with what was read) are told to `onProblem` on every call. */
-  async latestOutputs(promptPath: string, runs: readonly RunManifest[], onProblem?: OnStoreProblem): Promise<PromptOutputs> {
-    const key = `${promptPath}\0${runs.map((m) => m.runId).join('\0')}`;
+  /** Runs read from their summaries, read in full, and summaries written, by this reader. */
+  readonly summaries: SummaryUse = { read: 0, fullReads: 0, written: 0 };
+
+  /**
+   * Problems met reading the files (kept with what was read) are told to `onProblem` on every call. With `facts`,
+   * each output comes with its facts (and runs are read from their summaries where valid).
+   */
+  async latestOutputs(promptPath: string, runs: readonly RunManifest[], onProblem?: OnStoreProblem, facts?: OutputFactsReader): Promise<PromptOutputs> {
+    const key = `${promptPath}\0${runs.map((m) => m.runId).join('\0')}\0${facts?.key ?? ''}`;
     let o = this.outputs.get(key);
     if (!o) {
       const problems: StoreProblem[] = [];
-      this.outputs.set(key, (o = latestOutputs(this.store, promptPath, runs, (p) => problems.push(p)).then((outputs) => ({ outputs, problems }))));
+      this.outputs.set(key, (o = latestOutputs(this.store, promptPath, runs, (p) => problems.push(p), facts, this.summaries).then((outputs) => ({ outputs, problems }))));
     }
     const { outputs, problems } = await o;
     if (onProblem) for (const p of problems) onProblem(p);

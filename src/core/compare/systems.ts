@@ -6,9 +6,9 @@ import type { OutputSpec } from '../prompt/types';
 import type { OutputState } from '../stats/stateTable';
 import type { Confusion } from '../stats/types';
 import { median, styleStats, type StyleChecker, type StyleStats } from '../style/check';
-import type { StyleResult } from '../style/types';
 import { plausibleTokenCount } from '../providers/replies';
 import { labelKey, type Chosen, type CombinedLabel, type VerdictIndex } from './gather';
+import type { OutputFacts } from './runSummary';
 
 /** What one example contributes to its system. */
 export interface ExampleFacts {
@@ -76,6 +76,11 @@ function errorKindOf(r: Chosen['r']): string {
   return r.error?.kind ?? 'no output';
 }
 
+/** The facts without a reason, one shared (read-only) object each: 100k examples need no 100k objects. */
+const SHARED_FACTS: readonly ExampleFacts[] = [false, true].flatMap((idk) => [0, 1, null, undefined].map((verdict) => Object.freeze({ idk, verdict } as ExampleFacts)));
+const factsOf = (idk: boolean, verdict: ExampleFacts['verdict']): ExampleFacts =>
+  SHARED_FACTS[(idk ? 4 : 0) + (verdict === 0 ? 0 : verdict === 1 ? 1 : verdict === null ? 2 : 3)]!;
+
 /** An output's state for the paired state table: IDK, or answered and judged 1/0; undefined when not judged. */
 export function stateOf(f: ExampleFacts): OutputState | undefined {
   if (f.idk) return 'i';
@@ -119,10 +124,12 @@ export function calibrationCounts(opts: { chosen: ReadonlyMap<string, Chosen> | 
     const { r } = c;
     if (r.error || typeof r.output !== 'string') continue;
     const v = opts.verdicts.verdictFor(c);
-    addLabel(d, r, parseOutput(r.output, opts.outputSpec).idk, v ? v.verdict : undefined, labels);
+    addLabel(d, r, (c.facts ?? parseOutput(r.output, opts.outputSpec)).idk, v ? v.verdict : undefined, labels);
   }
   return d;
 }
+
+const NOT_CHECKED: Pick<OutputFacts, 'words' | 'findings'> = { findings: [], words: 0 };
 
 /** Builds a system's counts from its chosen responses. */
 export function systemData(opts: {
@@ -136,7 +143,10 @@ export function systemData(opts: {
     inputTokens: 0, outputTokens: 0, style: styleStats([], checker.ruleIds), labels: { tp: 0, fn: 0, fp: 0, tn: 0 }, idkLabels: 0, usedLabels: new Map(),
   };
   const latencies: number[] = [];
-  const answers: string[] = [];
+  // Style per output in order: from its facts, else checked below from the answer text (`toCheck`, at `checkAt`).
+  const styled: Pick<OutputFacts, 'words' | 'findings'>[] = [];
+  const toCheck: string[] = [];
+  const checkAt: number[] = [];
   const answered: boolean[] = [];
   let cost = 0;
   let priced = false;
@@ -150,26 +160,32 @@ export function systemData(opts: {
       continue;
     }
     d.n++;
-    const parsed = parseOutput(r.output, opts.outputSpec);
+    let parsed: { idk: boolean; schemaValid: boolean };
+    if (c.facts) { parsed = c.facts; styled.push(c.facts); }
+    else {
+      const p = (parsed = parseOutput(r.output, opts.outputSpec));
+      checkAt.push(styled.length);
+      styled.push(NOT_CHECKED);
+      toCheck.push(p.answer);
+    }
     if (parsed.idk) d.idk++;
     if (!parsed.schemaValid) d.schemaFailures++;
     const v = verdicts.verdictFor(c);
     const verdict = v ? v.verdict : undefined;
     if (verdict === 0 || verdict === 1) { d.nJudged++; d.judged += verdict; } else d.noVerdict++;
-    d.examples.set(r.exampleId, verdict === null && v?.reason ? { idk: parsed.idk, verdict, noVerdictReason: v.reason } : { idk: parsed.idk, verdict });
+    d.examples.set(r.exampleId, verdict === null && v?.reason ? { idk: parsed.idk, verdict, noVerdictReason: v.reason } : factsOf(parsed.idk, verdict));
     if (typeof r.latencyMs === 'number') latencies.push(r.latencyMs);
     if (plausibleTokens(r.inputTokens)) d.inputTokens += r.inputTokens;
     if (plausibleTokens(r.outputTokens)) d.outputTokens += r.outputTokens;
     const rc = costOf(r, candidate);
     if (rc !== undefined) { cost += rc; priced = true; } else if (candidate.price) d.costUnknown++;
-    answers.push(parsed.answer);
     answered.push(!parsed.idk);
     addLabel(d, r, parsed.idk, verdict, labels);
   }
   if (latencies.length) d.medianLatencyMs = median(latencies);
   if (priced) d.cost = cost;
   // IDK answers are usually empty refusals, so style rates cover answered outputs only (as styleRun does).
-  const results: StyleResult[] = checker.checkMany(answers);
-  d.style = styleStats(results.filter((_, i) => answered[i]), checker.ruleIds);
+  checker.checkMany(toCheck).forEach((res, i) => { styled[checkAt[i]!] = res; });
+  d.style = styleStats(styled.filter((_, i) => answered[i]), checker.ruleIds);
   return d;
 }

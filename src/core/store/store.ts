@@ -16,6 +16,7 @@ import {
   cacheDir, checkResponseCount, findResumableRun, forEachResponse, listRuns, listRunsChecked, readManifest, readResponses, responsesPath,
   runDir, writeManifest, writeManifestAsync, type RunManifest,
 } from './runs';
+import { fileStamp, readRunSummary, writeRunSummary, type FileStamp } from './summary';
 import { forEachVerdict, readVerdicts, VerdictWriter, verdictsPath } from './verdicts';
 
 /** The store's folder name, beside the project file (or in the folder an ad-hoc run starts in). */
@@ -157,6 +158,25 @@ export class Store {
     }, (p) => problems.push(p));
     for (const p of checkResponseCount(this.root, m, pairCount, problems)) onProblem(p);
   }
+  /**
+   * Problems of a run's responses file as `forEachResponseChecked` reports them: the unreadable lines read
+   * (`problems`), and responses the manifest records but the file lacks.
+   */
+  responseCountProblems(m: RunManifest, pairsRead: number, problems: StoreProblem[]): StoreProblem[] { return checkResponseCount(this.root, m, pairsRead, problems); }
+  /** Path of a run's responses file (for the problems a summary of it replays). */
+  responsesFile(runId: string): string { return responsesPath(this.root, runId); }
+
+  // ---- run summaries (a derived cache of the comparison; see summary.ts) ----
+
+  /** The stamp of a run's responses file and whether it has settled; undefined when there is no regular file. */
+  responsesStamp(runId: string): Promise<{ stamp: FileStamp; settled: boolean } | undefined> { return fileStamp(responsesPath(this.root, runId)); }
+  /** The body of a run's summary when it was made from exactly the responses file stamped `source` and is intact. */
+  readRunSummary(runId: string, source: FileStamp): Promise<Buffer | undefined> { return readRunSummary(this.runDir(runId), source); }
+  /** Writes a run's summary made from its responses file as stamped before reading (only once settled and unchanged). */
+  writeRunSummary(runId: string, source: { stamp: FileStamp; settled: boolean }, body: readonly Uint8Array[]): Promise<boolean> {
+    return writeRunSummary(this.runDir(runId), responsesPath(this.root, runId), source, body);
+  }
+
   /** The crash-safe appender of a run's responses; only the holder of the run's lock writes them. */
   openResponses(runId: string): JsonlAppender { return new JsonlAppender(responsesPath(this.root, runId), { dropCutOff: true }); }
 

@@ -78,14 +78,14 @@ export interface StyleStats {
 }
 
 /** Aggregates style results; `ruleIds` fixes which rules appear (all of them, even at 0). */
-export function styleStats(results: Iterable<StyleResult>, ruleIds: readonly string[]): StyleStats {
+export function styleStats(results: Iterable<{ words: number; findings: readonly Pick<Finding, 'ruleId'>[] }>, ruleIds: readonly string[]): StyleStats {
   const counts: Record<string, number> = Object.fromEntries(ruleIds.map((id) => [id, 0]));
   const words: number[] = [];
   let bad = 0;
   for (const r of results) {
     words.push(r.words);
     if (r.findings.length) bad++;
-    for (const id of new Set(r.findings.map((f) => f.ruleId))) counts[id] = (counts[id] ?? 0) + 1;
+    if (r.findings.length) for (const id of new Set(r.findings.map((f) => f.ruleId))) counts[id] = (counts[id] ?? 0) + 1;
   }
   const n = words.length;
   return {
