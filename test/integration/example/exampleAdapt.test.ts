@@ -51,8 +51,9 @@ suite('Adapt for… on the bundled example', () => {
     // The panel opened on the Adaptation view, which lists the variants with both parts' figures.
     const panel = api.comparePanel();
     assert.ok(panel, 'the comparison panel opened');
+    let requestId = 1_000_000; // far above the webview's own request ids
     const ask = async <T>(method: string, params: object): Promise<T> => {
-      const r = (await panel.handleMessage({ type: 'request', id: Math.floor(Math.random() * 1e9), method, params })) as Response;
+      const r = (await panel.handleMessage({ type: 'request', id: ++requestId, method, params })) as Response;
       assert.equal(r.error, undefined, `${method}: ${r.error}`);
       return r.result as T;
     };
@@ -82,7 +83,7 @@ suite('Adapt for… on the bundled example', () => {
     // (every request already answered during the adaptation, so the cache serves them all).
     const refused = await Promise.race([
       vscode.commands.executeCommand<RunResult | undefined>(CommandId.runPrompt, prompt, { testSet: 'support', candidates: [adopted.candidateId], confirm: false }),
-      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000)),
+      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 60_000)), // a modal never returns; a refusal returns at once
     ]);
     assert.equal(refused, undefined, 'the parent prompt is not run on the row adopted with the variant (and the refusal does not wait for a click)');
     const run = await vscode.commands.executeCommand<RunResult>(CommandId.runPrompt, workspaceUri(style.file), { testSet: 'support', candidates: [adopted.candidateId], confirm: false, judge: false });

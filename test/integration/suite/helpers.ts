@@ -17,8 +17,11 @@ export async function openWorkspaceFile(relative: string): Promise<vscode.TextDo
   return doc;
 }
 
-/** Polls until `check` holds (VS Code updates diagnostics, trees and tabs asynchronously). */
-export async function waitFor(check: () => boolean | Promise<boolean>, describe: () => string, timeoutMs = 15_000): Promise<void> {
+/**
+ * Polls until `check` holds (VS Code updates diagnostics, trees and tabs asynchronously). The deadline only ends a
+ * wait for something that never comes: a loaded machine makes the editor slow, so it is generous.
+ */
+export async function waitFor(check: () => boolean | Promise<boolean>, describe: () => string, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out: ${describe()}`);

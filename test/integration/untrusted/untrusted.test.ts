@@ -23,7 +23,7 @@ suite('Untrusted workspace', () => {
       // Running is refused by the command itself, whoever invokes it.
       const result = await Promise.race([
         vscode.commands.executeCommand<RunResult | undefined>(CommandId.runPrompt, workspaceUri('prompts/qa.prompt.yml'), { testSet: 'support', candidates: ['model-a'], confirm: false }),
-        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000)),
+        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000)), // a modal never returns; a refusal returns at once, however loaded the machine
       ]);
       assert.notEqual(result, 'timeout', 'the command hung (a modal?)');
       assert.equal(result, undefined);
@@ -34,7 +34,7 @@ suite('Untrusted workspace', () => {
       // So is "Adapt for…" (the rewriter and the candidate are model calls): no variant file is written.
       const adapted = await Promise.race([
         vscode.commands.executeCommand(CommandId.adapt, workspaceUri('prompts/qa.prompt.yml'), { candidate: 'model-a', strategies: ['style', 'guide'], rewriter: 'loopback:model-b', confirm: false }),
-        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000)),
+        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000)), // a modal never returns; a refusal returns at once, however loaded the machine
       ]);
       assert.equal(adapted, undefined, 'adapting refuses in an untrusted workspace');
       const written = (await vscode.workspace.fs.readDirectory(workspaceUri('prompts'))).map(([name]) => name).filter((n) => /\.(style|guide)-\d+\.prompt\.yml$/u.test(n));

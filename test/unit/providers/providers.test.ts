@@ -13,15 +13,24 @@ const msgs = [{ role: 'system' as const, content: 'sys' }, { role: 'user' as con
 suite('providers (real SDKs against loopback servers)', () => {
   // pn: the CLI's node:http transport (nodeHttpSockets) must behave exactly like global fetch.
   let oai: MockServer, bed: MockServer, po: ModelProvider, pn: ModelProvider, pb: ModelProvider;
+  /** The same three with a 300 ms timeout, for a server that never answers: any other answer may take that long on a loaded machine. */
+  let shortTimeout: [MockServer, ModelProvider][];
   suiteSetup(async () => {
     oai = await startMockServer('openai');
     bed = await startMockServer('bedrock');
     process.env.OPENAI_BASE_URL = 'http://127.0.0.1:9/never';
-    po = await createOpenAIProvider({ baseURL: oai.url, apiKey: KEY, timeoutMs: 300 });
-    pn = await createOpenAIProvider({ baseURL: oai.url, apiKey: KEY, timeoutMs: 300, nodeHttpSockets: 4 });
-    pb = await createBedrockProvider({ region: 'us-east-1', endpoint: bed.url, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' }, timeoutMs: 300 });
+    const made = (timeoutMs: number) => Promise.all([createOpenAIProvider({ baseURL: oai.url, apiKey: KEY, timeoutMs }),
+      createOpenAIProvider({ baseURL: oai.url, apiKey: KEY, timeoutMs, nodeHttpSockets: 4 }),
+      createBedrockProvider({ region: 'us-east-1', endpoint: bed.url, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' }, timeoutMs })]);
+    [po, pn, pb] = await made(30_000);
+    const [so, sn, sb] = await made(300);
+    shortTimeout = [[oai, so], [oai, sn], [bed, sb]];
   });
-  suiteTeardown(async () => { delete process.env.OPENAI_BASE_URL; pb.close?.(); pn.close?.(); await oai.close(); await bed.close(); });
+  suiteTeardown(async () => {
+    delete process.env.OPENAI_BASE_URL;
+    for (const p of [pb, pn, ...shortTimeout.map(([, p]) => p)]) p.close?.();
+    await oai.close(); await bed.close();
+  });
   setup(() => { oai.setBehavior({}); bed.setBehavior({}); });
 
   test('completions: text, finish reason, usage, latency, request id; explicit baseURL wins over the environment', async () => {
@@ -53,7 +62,7 @@ suite('providers (real SDKs against loopback servers)', () => {
   ];
   for (const [name, fault, kind] of cases) {
     test(`classifies ${name} as ${kind} (OpenAI and Bedrock)`, async () => {
-      for (const [server, p] of [[oai, po], [oai, pn], [bed, pb]] as const) {
+      for (const [server, p] of fault.kind === 'hang' ? shortTimeout : [[oai, po], [oai, pn], [bed, pb]] as const) {
         server.setBehavior({ faults: [{ fault }] });
         const err = await p.complete({ model: 'm', messages: msgs }, new AbortController().signal).then(() => undefined, (e: unknown) => e);
         assert.ok(err instanceof ProviderError, `${p.kind}: ${String(err)}`);

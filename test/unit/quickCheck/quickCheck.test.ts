@@ -77,7 +77,8 @@ suite('quick check (core): one input on several candidates, streamed, nothing st
   });
 
   test('stopping ends every stream and says so', async () => {
-    server.setBehavior({ streamPieces: 20, streamGapMs: 100 });
+    // Held after the first piece (never released): only the stop can end the streams, however slow the machine.
+    server.setBehavior({ streamPieces: 20, streamGapMs: 100, streamHoldAfterFirst: true });
     const abort = new AbortController();
     const results = await runQuickCheck({ project: project(), prompt, values: { context: 'x', question: 'y' }, candidateIds: ['a', 'b'] },
       providerFor, { text: () => abort.abort() }, abort.signal);

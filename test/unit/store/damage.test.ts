@@ -187,7 +187,8 @@ suite('damaged store (issue 16 §3)', function () {
     assert.match(fs.readFileSync(out, 'utf8'), /responses\.jsonl lacks \d+ of the 144 responses its manifest records/);
   });
 
-  test('responses.jsonl pointing at /dev/zero or a FIFO, or holding a huge line: compare and judge finish with a clear error', async () => {
+  test('responses.jsonl pointing at /dev/zero or a FIFO, or holding a huge line: compare and judge finish with a clear error', async function () {
+    this.timeout(300_000); // three cases of compare + judge on a shared machine; each is bounded below
     for (const kind of ['device', 'fifo', 'huge-line'] as const) {
       const f = damagedFixture();
       if (kind === 'device') { fs.rmSync(f.responses); fs.symlinkSync('/dev/zero', f.responses); }
@@ -200,7 +201,9 @@ suite('damaged store (issue 16 §3)', function () {
       const j = await captureConsole(() => main(['judge', '--project', f.project, '--run', 'R1']));
       if (kind === 'huge-line') assert.match(j.err, /responses\.jsonl:11: longer than 16 MiB/);
       else { assert.equal(j.code, 1); assert.match(j.err, new RegExp(`Cannot judge run R1: .prompt-adapt/runs/R1/responses.jsonl is a ${kind === 'fifo' ? 'named pipe' : 'device'}`)); }
-      assert.ok(Date.now() - started < 30_000, `${kind} took too long`);
+      // /dev/zero never ends and a FIFO never opens without a writer: the bound only tells finishing from hanging
+      // (generous, so that a loaded machine is not taken for a hang).
+      assert.ok(Date.now() - started < 60_000, `${kind} took too long`);
     }
   });
 
