@@ -9,11 +9,15 @@ export function describeBatchEvent(e: BatchEvent): string {
     case 'state': return `batch ${where}: ${e.job.jobId} is ${e.job.state}${e.job.counts.total ? ` (${e.job.counts.completed}/${e.job.counts.total} done${e.job.counts.failed ? `, ${e.job.counts.failed} failed` : ''})` : ''}`;
     case 'collected': return `batch ${where}: ${e.results} results stored${e.requeued ? `, ${e.requeued} not run by the job are sent again` : ''}`;
     case 'live': return `batch ${where}: ${e.count} requests sent live (${e.why})`;
-    case 'interrupted': return `batch ${where}: a submission was interrupted before it was recorded; ${interruptedParts(e).join('; ')}`;
+    case 'interrupted': return `batch ${where}: ${describeInterrupted(e)}`;
   }
 }
 
-/** What looking up an interrupted submission found, and what became of it. */
+/** What looking up an interrupted submission found, and what became of it (a sentence without its endpoint). */
+export function describeInterrupted(e: Extract<BatchEvent, { type: 'interrupted' }>): string {
+  return `a submission was interrupted before it was recorded; ${interruptedParts(e).join('; ')}`;
+}
+
 function interruptedParts(e: Extract<BatchEvent, { type: 'interrupted' }>): string[] {
   const parts = e.found.map((j) => {
     if (!e.cancelling) return `found job ${j.jobId} by its tag (${j.state}), picked up`;

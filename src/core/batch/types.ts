@@ -108,17 +108,23 @@ export const submittingPrefix = 'submitting:';
 export const isSubmittingMarker = (job: BatchJob): boolean => job.jobId.startsWith(submittingPrefix);
 
 /**
- * One line on a run's batch jobs for trees and status bars, e.g. "batch: 1 running, 1 collected (3,200 requests;
- * submitted 14:05)". A submission a crash interrupted counts as "submitting…" until a resume or cancel looks it up.
+ * How a run's saved jobs stand, in a few words, e.g. "1 running, 1 collected". A submission a crash interrupted counts
+ * as "submitting…" until a resume or cancel looks it up at the provider.
  */
-export function describeBatchJobs(jobs: readonly BatchJob[]): string | undefined {
+export function batchJobsState(jobs: readonly BatchJob[]): string | undefined {
   if (!jobs.length) return undefined;
   const counts = new Map<string, number>();
   for (const j of jobs) { const k = isSubmittingMarker(j) ? 'submitting…' : j.collected ? 'collected' : j.state; counts.set(k, (counts.get(k) ?? 0) + 1); }
+  return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
+}
+
+/** One line on a run's batch jobs for trees and logs, e.g. "batch: 1 running, 1 collected (3,200 requests; submitted 14:05)". */
+export function describeBatchJobs(jobs: readonly BatchJob[]): string | undefined {
+  const state = batchJobsState(jobs);
+  if (!state) return undefined;
   const requests = jobs.reduce((n, j) => n + j.keys.length, 0);
   const first = jobs.map((j) => j.submittedAt).sort()[0]!;
-  const parts = [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
-  return `batch: ${parts} (${requests.toLocaleString('en-US')} requests; submitted ${first.slice(0, 16).replace('T', ' ')} UTC)`;
+  return `batch: ${state} (${requests.toLocaleString('en-US')} requests; submitted ${first.slice(0, 16).replace('T', ' ')} UTC)`;
 }
 
 /** True while a run has batch jobs whose results were not stored yet. */

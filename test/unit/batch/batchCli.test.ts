@@ -65,21 +65,20 @@ suite('cli: batch mode survives SIGKILL', function () {
    * the client hears of it: the job list holds the "submitting" marker only.
    */
   async function killAt(point: 'afterUpload' | 'afterCreate', n: number, opts: BatchServerOptions = {}): Promise<{ server: OpenAIBatchServer; dir: string; args: string[] }> {
-    let child: ReturnType<typeof run> | undefined;
-    let killed = false;
+    const first: { child?: ReturnType<typeof run>; killed?: boolean } = {};
     const kill = async () => {
-      if (killed) return; // later processes run undisturbed
-      killed = true;
-      child!.kill('SIGKILL');
-      await new Promise((r) => child!.once('exit', r));
+      if (first.killed) return; // later processes run undisturbed
+      first.killed = true;
+      first.child!.kill('SIGKILL');
+      await new Promise((r) => first.child!.once('exit', r));
     };
     const server = await startOpenAIBatchServer({ ...opts, [point]: kill });
     const dir = tempRoot();
     fs.writeFileSync(path.join(dir, 'q.txt'), 'Question: {{question}}\n');
     fs.writeFileSync(path.join(dir, 'data.jsonl'), Array.from({ length: n }, (_, i) => JSON.stringify({ id: `x${i}`, question: `what ${i}` })).join('\n') + '\n');
     const args = ['--prompt', 'q.txt', '--models', 'm1', '--base-url', server.url, '--dataset', 'data.jsonl', '--out', 'out.jsonl', '--mode', 'batch'];
-    child = run(dir, args);
-    const code = await new Promise((r) => child!.once('exit', (c, signal) => r(signal ?? c)));
+    const child = first.child = run(dir, args);
+    const code = await new Promise((r) => child.once('exit', (c, signal) => r(signal ?? c)));
     assert.equal(code, 'SIGKILL');
     const jobs = JSON.parse(fs.readFileSync(jobsFile(dir)!, 'utf8')) as { jobId: string }[];
     assert.deepEqual(jobs.map((j) => j.jobId.startsWith('submitting:')), [true], 'only the marker was saved');

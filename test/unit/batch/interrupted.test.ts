@@ -54,6 +54,7 @@ suite('batch: a submission interrupted between its marker and the job list', fun
     assert.ok(isSubmittingMarker(jobs[0]!), 'the job list holds the marker only, as a SIGKILL at this point leaves it');
     assert.deepEqual(jobs[0]!.groups, [n], 'the split was saved before anything was uploaded');
     assert.match(describeBatchJobs(jobs)!, new RegExp(`^batch: 1 submitting… \\(${n} requests; submitted `), 'shown as submitting');
+    assert.deepEqual(store.runsWithOpenBatchJobs(), [r.runId], 'reopening the editor resumes it');
     return r.runId;
   }
 
@@ -161,12 +162,17 @@ suite('batch: a submission interrupted between its marker and the job list', fun
     assert.equal(Math.max(...Object.values(bedrock.stats.paidByText)), 1, 'no record paid twice');
   });
 
-  test('Bedrock, killed right after the create, then resumed: the job found by its name is collected, none created again', async () => {
+  test('Bedrock, killed right after the create, then resumed as on reopening the editor: the job found by its name is collected, none created again', async () => {
     bedrock = await startBedrockBatchServer({ advanceOnPoll: false, afterCreateJob: kill });
     const store = Store.openAt(tempRoot());
     const runId = await crashedRun(store, nova, 130);
+    // As the editor does when it reopens: resumed from the run's own record.
     const lines: string[] = [];
-    await runAgain(store, nova, runId, 130, lines);
+    const session = sessionFor(lines);
+    const r = await session.resumeBatches({ store, runId });
+    session.close();
+    assert.equal(r!.status, 'complete');
+    assert.equal((await readResponses(store.root, runId)).filter((x) => x.output).length, 130);
     assert.match(lines.join('\n'), /found job arn:aws:bedrock:\S+ by its tag \(submitted\), picked up/);
     assert.equal(bedrock.stats.jobsCreated, 1);
     assert.equal(bedrock.stats.puts, 1, 'not uploaded again');
