@@ -113,7 +113,7 @@ export function createOpenAIBatchBackend(api: OpenAIBatchApi, limits = openAIBat
 /** Where a search for what a submission created starts (Unix seconds): a little before it began, for clock skew. */
 function lookBackFrom(intended: IntendedJob): number {
   const t = Date.parse(intended.submittedAt);
-  return Number.isFinite(t) ? Math.floor(t / 1000) - 15 * 60 : 0;
+  return Number.isFinite(t) ? Math.floor(t / 1000) - 5 * 60 : 0;
 }
 
 function outcomeOf(line: string, api: OpenAIBatchApi): BatchOutcome | undefined {

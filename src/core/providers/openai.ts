@@ -180,8 +180,8 @@ export async function createOpenAIBatchApi(opts: OpenAIProviderOptions): Promise
     findBatch: (tag, since, signal) => guard(signal, async () => {
       // Newest first, page by page (the SDK follows `after`), until the batches are older than the submission.
       for await (const b of client.batches.list({ limit: 100 }, { signal })) {
+        if (b.created_at < since) return undefined; // older than the submission: an earlier batch of the same requests
         if ((b.metadata as Record<string, string> | null)?.prompt_adapt === tag) return b;
-        if (b.created_at < since) return undefined;
       }
       return undefined;
     }),

@@ -4,7 +4,7 @@
 // a live one: same row, same cache entry, so a batch result is never requested again live, nor the reverse.
 import { runBatches, type BatchEvent, type PendingRequest } from '../batch/driver';
 import { batchRequest, requestOf, type BatchBackend, type BatchJob, type BatchOutcome } from '../batch/types';
-import { toMessage } from '../errors';
+import { toMessage, UserError } from '../errors';
 import type { RunMode } from '../project/types';
 import type { Store } from '../store/store';
 import type { Dispatcher, Endpoint } from './dispatcher';
@@ -74,7 +74,7 @@ export class BatchPhase {
     const notSent = (keys: readonly string[]) => { for (const k of keys) { const w = this.waiting.get(k); if (w) ctx.recorder.skipped(1 + (w.more?.length ?? 0)); } };
     try {
       await runBatches(batched, saved, {
-        backendFor: async (id) => (await this.opts.backendFor(id))!,
+        backendFor: async (id) => (await this.opts.backendFor(id)) ?? noBatchServiceFor(id),
         // The rows a job's results became are written before the job list says it was collected.
         saveJobs: (jobs) => { ctx.recorder.flushRecorded(); return ctx.store.writeBatchJobs(ctx.runId, jobs); },
         record: async (outcome) => this.record(outcome, this.waiting.get(outcome.key), ctx.recorder),
@@ -100,6 +100,8 @@ export class BatchPhase {
     for (const [endpointId, list] of byEndpoint) {
       const why = await this.liveReason(endpointId, list);
       if (!why) { batched.push(...list); continue; }
+      // Requests a job of this run already holds are never sent live as well: that would pay for them twice.
+      if (list.some((w) => this.inFlight.has(w.key))) noBatchServiceFor(endpointId, why);
       for (const [model, count] of countByModel(list)) this.opts.onEvent?.({ type: 'live', endpointId, model, count, why });
       if (list.some((w) => w.mode === 'batch')) ctx.recorder.issue('bad-request', 'warning', 'recorded', endpointId, undefined, `sent live: ${why}`, 'batch');
       await this.sendLive(list, ctx.dispatcher);
@@ -142,6 +144,11 @@ export class BatchPhase {
       }
     }
   }
+}
+
+/** A run's jobs are out at an endpoint whose batch service cannot be reached from here now. */
+function noBatchServiceFor(endpointId: string, why = `endpoint '${endpointId}' has no batch service in its settings`): never {
+  throw new UserError(`This run has batch jobs out at endpoint '${endpointId}', but ${why}; restore its "batch" setting to collect them (sending them live too would pay twice).`);
 }
 
 function countByModel(list: readonly Held[]): Map<string, number> {

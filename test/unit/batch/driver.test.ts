@@ -141,6 +141,19 @@ suite('batch driver', function () {
     assert.match(describeBatchEvent(events[0]!), /cancelled job batch_\w+ \(found by its tag\); cancelled job batch_\w+ \(found by its tag\); no remote job had been created for 50 requests: nothing to cancel/);
   });
 
+  test('an earlier batch of the same requests (before the interrupted submission began) is not taken for the one it created', async () => {
+    const s = await start({ advanceOnPoll: false });
+    const backend = await openai(s);
+    const [earlier] = await backend.submit('oa', 'gpt-test', pending(50));
+    await backend.cancel(earlier!);
+    const later = new Date(Date.now() + 10 * 60_000).toISOString(); // the marker of a submission 10 minutes on
+    const marker: BatchJob = { backend: 'openai', endpointId: 'oa', model: 'gpt-test', jobId: submittingPrefix + 'y', keys: pending(50).map((p) => p.key), submittedAt: later, state: 'submitted', counts: { total: 50, completed: 0, failed: 0 }, groups: [50] };
+    const events: BatchEvent[] = [];
+    assert.deepEqual(await cancelBatchJobs([marker], async () => backend, { save: async () => {}, onEvent: (e) => events.push(e) }), []);
+    assert.match(describeBatchEvent(events[0]!), /no remote job had been created for 50 requests/);
+    assert.equal(s.stats.cancels, 1, 'only the earlier cancel');
+  });
+
   test('cancel saves the wish before telling the provider; killed in between, the resume tells it again and stores only what finished', async () => {
     const s = await start({ advanceOnPoll: false, perStep: 40 });
     const backend = await openai(s);

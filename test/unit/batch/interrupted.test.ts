@@ -128,6 +128,20 @@ suite('batch: a submission interrupted between its marker and the job list', fun
     assert.equal(Math.max(...Object.values(openai.stats.processedByKey)), 1);
   });
 
+  test('a run with a job out whose endpoint lost its batch setting is refused, not sent live as well (that would pay twice)', async () => {
+    openai = await startOpenAIBatchServer({ advanceOnPoll: false, afterCreate: kill });
+    const store = Store.openAt(tempRoot());
+    const runId = await crashedRun(store, gpt, 100);
+    const session = new RunSession({ endpoints: { oab: { kind: 'openai', baseURL: openai.url } }, providerDeps: { secrets: { getKey: async () => 'sk-test-key-000000' } } });
+    try {
+      await assert.rejects(session.run(makePlan(examples(100), [{ ...gpt, mode: 'live' }]), { store, runId }),
+        /This run has batch jobs out at endpoint 'oab', but endpoint 'oab' has no batch service in its settings; restore its "batch" setting/);
+      await assert.rejects(session.resumeBatches({ store, runId }), /has batch jobs out at endpoint 'oab'/);
+    } finally { session.close(); }
+    assert.equal(openai.stats.live, 0, 'nothing sent live');
+    assert.equal(isSubmittingMarker(store.readBatchJobs(runId)[0]!), true, 'the job list is kept for when the setting is back');
+  });
+
   test('Bedrock, killed right after CreateModelInvocationJob: cancel finds the job by its name (ListModelInvocationJobs), stops it and clears the marker', async () => {
     let created = '';
     bedrock = await startBedrockBatchServer({ advanceOnPoll: false, afterCreateJob: (arn) => { created = arn; kill(); } });
