@@ -1,6 +1,7 @@
 // A loopback S3 + Bedrock batch-inference server for the real AWS SDKs (dummy SigV4 credentials accepted):
-//   S3 (path-style): PUT/GET /{bucket}/{key}, GET /{bucket}?list-type=2&prefix=…
-//   Bedrock: POST /model-invocation-job, GET /model-invocation-job/{arn}, POST /model-invocation-job/{arn}/stop
+//   S3 (path-style): PUT/GET/DELETE /{bucket}/{key}, GET /{bucket}?list-type=2&prefix=…
+//   Bedrock: POST /model-invocation-job, GET /model-invocation-job/{arn}, POST /model-invocation-job/{arn}/stop,
+//            GET /model-invocation-jobs (ListModelInvocationJobs: nameContains, statusEquals, sortOrder, maxResults, nextToken)
 // Jobs move Submitted → Validating → Scheduled → InProgress → Completed | PartiallyCompleted | Expired |
 // Stopping → Stopped, one step per `advance()` or per GetModelInvocationJob. Outputs are written like Bedrock's:
 // `<output prefix>/<job id>/<input file>.out` with {recordId, modelInput, modelOutput | error}, plus manifest.json.out.
@@ -20,10 +21,18 @@ export interface BedrockBatchServerOptions {
   /** Records whose input holds this text get a model output without any text (an empty content list), with usage. */
   emptyContent?: string;
   minRecords?: number;
+  /**
+   * Test hooks run after an object is stored, or a job is created, and before the client hears of it: a test kills
+   * the client there to leave exactly what a crash at that point leaves.
+   */
+  afterPut?(key: string): Promise<void> | void;
+  afterCreateJob?(jobArn: string): Promise<void> | void;
 }
 
 export interface BedrockBatchStats {
-  puts: number; gets: number; lists: number; jobsCreated: number; stops: number;
+  puts: number; gets: number; lists: number; deletes: number; jobsCreated: number; stops: number;
+  /** ListModelInvocationJobs pages served. */
+  jobLists: number;
   processed: number; processedByKey: Record<string, number>;
   /** Authorization headers that were not SigV4. */
   unsigned: number;
@@ -40,7 +49,7 @@ export interface BedrockBatchServer { readonly url: string; readonly stats: Bedr
 export async function startBedrockBatchServer(opts: BedrockBatchServerOptions = {}): Promise<BedrockBatchServer> {
   const objects = new Map<string, Buffer>(); // "bucket/key" -> bytes
   const jobs = new Map<string, Job>();
-  const stats: BedrockBatchStats = { puts: 0, gets: 0, lists: 0, jobsCreated: 0, stops: 0, processed: 0, processedByKey: {}, unsigned: 0, live: 0, paidByText: {} };
+  const stats: BedrockBatchStats = { puts: 0, gets: 0, lists: 0, deletes: 0, jobsCreated: 0, stops: 0, jobLists: 0, processed: 0, processedByKey: {}, unsigned: 0, live: 0, paidByText: {} };
   const paid = (model: string, text: string) => { const k = `${model}\0${text}`; stats.paidByText[k] = (stats.paidByText[k] ?? 0) + 1; };
   let seq = 0;
 
@@ -60,6 +69,7 @@ export async function startBedrockBatchServer(opts: BedrockBatchServerOptions = 
     const path = decodeURIComponent(url.pathname);
     let m: RegExpExecArray | null;
     if (req.method === 'POST' && path === '/model-invocation-job') return createJob(res, JSON.parse(body.toString()));
+    if (req.method === 'GET' && path === '/model-invocation-jobs') return listJobs(res, url.searchParams);
     if (req.method === 'POST' && (m = /^\/model\/([^/]+)\/converse$/.exec(path))) return converse(res, m[1]!, JSON.parse(body.toString()));
     if ((m = /^\/model-invocation-job\/(.+?)(\/stop)?$/.exec(path))) {
       const job = jobs.get(m[1]!) ?? [...jobs.values()].find((j) => j.name === m![1]);
@@ -75,7 +85,12 @@ export async function startBedrockBatchServer(opts: BedrockBatchServerOptions = 
     }
     const [, bucket, ...rest] = path.split('/');
     const key = rest.join('/');
-    if (req.method === 'PUT' && bucket && key) { stats.puts++; objects.set(`${bucket}/${key}`, body); res.writeHead(200, { etag: `"${md5(body)}"` }); return void res.end(); }
+    if (req.method === 'PUT' && bucket && key) {
+      stats.puts++;
+      objects.set(`${bucket}/${key}`, body);
+      return void Promise.resolve(opts.afterPut?.(key)).then(() => { res.writeHead(200, { etag: `"${md5(body)}"` }); res.end(); });
+    }
+    if (req.method === 'DELETE' && bucket && key) { stats.deletes++; objects.delete(`${bucket}/${key}`); res.writeHead(204); return void res.end(); }
     if (req.method === 'GET' && bucket && !key && url.searchParams.get('list-type') === '2') return list(res, bucket, url.searchParams.get('prefix') ?? '');
     if (req.method === 'GET' && bucket && key) {
       const obj = objects.get(`${bucket}/${key}`);
@@ -99,7 +114,22 @@ export async function startBedrockBatchServer(opts: BedrockBatchServerOptions = 
     };
     jobs.set(arn, job);
     stats.jobsCreated++;
-    send(res, 200, { jobArn: arn });
+    void Promise.resolve(opts.afterCreateJob?.(arn)).then(() => send(res, 200, { jobArn: arn }));
+  }
+
+  /** ListModelInvocationJobs: filtered, sorted by creation time, paged by an opaque token. */
+  function listJobs(res: http.ServerResponse, q: URLSearchParams): void {
+    stats.jobLists++;
+    const name = q.get('nameContains');
+    const status = q.get('statusEquals');
+    const max = Number(q.get('maxResults') ?? 1000);
+    if (!(max >= 1 && max <= 1000)) return send(res, 400, { message: 'maxResults must be between 1 and 1000' }, 'ValidationException');
+    let list = [...jobs.values()].filter((j) => (!name || j.name.includes(name)) && (!status || j.status === status));
+    if (q.get('sortOrder') !== 'Ascending') list = list.reverse();
+    const start = q.get('nextToken') ? Number(Buffer.from(q.get('nextToken')!, 'base64').toString()) : 0;
+    const pageJobs = list.slice(start, start + max);
+    const nextToken = start + max < list.length ? Buffer.from(String(start + max)).toString('base64') : undefined;
+    send(res, 200, { invocationJobSummaries: pageJobs.map(jobView), ...(nextToken ? { nextToken } : {}) });
   }
 
   function step(job: Job): void {

@@ -1,6 +1,7 @@
 // A loopback server that follows OpenAI's Files and Batches protocol closely enough for the real `openai` SDK:
-//   POST /v1/files (multipart, purpose=batch)   GET /v1/files/{id}   GET /v1/files/{id}/content
-//   POST /v1/batches   GET /v1/batches/{id}   POST /v1/batches/{id}/cancel
+//   POST /v1/files (multipart, purpose=batch)   GET /v1/files (purpose, order, limit, after)   GET /v1/files/{id}
+//   GET /v1/files/{id}/content   DELETE /v1/files/{id}
+//   POST /v1/batches   GET /v1/batches (newest first; limit, after)   GET /v1/batches/{id}   POST /v1/batches/{id}/cancel
 // A batch moves validating → in_progress → finalizing → completed (or failed / expired / cancelling → cancelled)
 // one step per `advance()` (or per status poll with `advanceOnPoll`), so tests control time exactly. It answers
 // like the live mock (`answer:<model>:<last user message>`) and counts every request it *processes* by content,
@@ -23,12 +24,21 @@ export interface BatchServerOptions {
   /** Provider limits (OpenAI: 50,000 requests and 200 MB per file). */
   maxRequestsPerFile?: number;
   maxFileBytes?: number;
+  /**
+   * Test hooks run after an upload is stored, or a batch is created, and before the client hears of it: a test
+   * kills the client there to leave exactly what a crash at that point leaves.
+   */
+  afterUpload?(fileId: string): Promise<void> | void;
+  afterCreate?(batchId: string): Promise<void> | void;
 }
 
 export interface BatchServerStats {
   files: number;
   batchesCreated: number;
   cancels: number;
+  /** List calls (GET /v1/batches, GET /v1/files), pages counted. */
+  lists: number;
+  filesDeleted: number;
   /** Requests processed (paid), by content key: a value above 1 is a request paid twice. */
   processedByKey: Record<string, number>;
   processed: number;
@@ -59,7 +69,7 @@ const now = () => Math.floor(Date.now() / 1000);
 export async function startOpenAIBatchServer(opts: BatchServerOptions = {}): Promise<OpenAIBatchServer> {
   const files = new Map<string, StoredFile>();
   const batches = new Map<string, BatchState>();
-  const stats: BatchServerStats = { files: 0, batchesCreated: 0, cancels: 0, processedByKey: {}, processed: 0, live: 0, authHeaders: [] };
+  const stats: BatchServerStats = { files: 0, batchesCreated: 0, cancels: 0, lists: 0, filesDeleted: 0, processedByKey: {}, processed: 0, live: 0, authHeaders: [] };
   const maxRequests = opts.maxRequestsPerFile ?? 50_000;
   const maxBytes = opts.maxFileBytes ?? 200 * 1024 * 1024;
   let seq = 0;
@@ -93,12 +103,18 @@ export async function startOpenAIBatchServer(opts: BatchServerOptions = {}): Pro
       const f = files.get(m[1]!);
       return f ? json(res, 200, fileObject(f)) : fail(res, 404, `No such File object: ${m[1]}`);
     }
-    if (req.method === 'POST' && p === '/v1/batches') return create(res, JSON.parse(body.toString() || '{}'));
-    if (req.method === 'GET' && p === '/v1/batches') {
-      const limit = Math.min(100, Number(url.searchParams.get('limit') ?? 20));
-      const data = [...batches.values()].reverse().slice(0, limit).map(batchObject);
-      return json(res, 200, { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: batches.size > limit });
+    if (req.method === 'DELETE' && (m = /^\/v1\/files\/([^/]+)$/.exec(p))) {
+      if (!files.delete(m[1]!)) return fail(res, 404, `No such File object: ${m[1]}`);
+      stats.filesDeleted++;
+      return json(res, 200, { id: m[1], object: 'file', deleted: true });
     }
+    if (req.method === 'GET' && p === '/v1/files') {
+      const purpose = url.searchParams.get('purpose');
+      const all = [...files.values()].filter((f) => !purpose || f.purpose === purpose);
+      return page(res, url, url.searchParams.get('order') === 'asc' ? all : all.reverse(), fileObject, 10_000);
+    }
+    if (req.method === 'POST' && p === '/v1/batches') return create(res, JSON.parse(body.toString() || '{}'));
+    if (req.method === 'GET' && p === '/v1/batches') return page(res, url, [...batches.values()].reverse(), batchObject, 100);
     if (req.method === 'GET' && (m = /^\/v1\/batches\/([^/]+)$/.exec(p))) {
       const b = batches.get(m[1]!);
       if (!b) return fail(res, 404, `No batch found with id '${m[1]}'.`);
@@ -116,6 +132,17 @@ export async function startOpenAIBatchServer(opts: BatchServerOptions = {}): Pro
     fail(res, 404, `Invalid URL (${req.method} ${p})`);
   }
 
+  /** One page of a cursor list: `limit` items after the one named by `after`. */
+  function page<T extends { id: string }>(res: http.ServerResponse, url: URL, items: T[], view: (item: T) => { id: string }, maxLimit: number): void {
+    stats.lists++;
+    const limit = Math.min(maxLimit, Math.max(1, Number(url.searchParams.get('limit') ?? 20)));
+    const after = url.searchParams.get('after');
+    const start = after ? items.findIndex((x) => x.id === after) + 1 : 0;
+    if (after && start === 0) return fail(res, 400, `No object found with id '${after}'.`);
+    const data = items.slice(start, start + limit).map(view);
+    json(res, 200, { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: start + limit < items.length });
+  }
+
   function upload(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
     const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(req.headers['content-type'] ?? '');
     if (!boundary) return fail(res, 400, 'expected multipart/form-data');
@@ -127,7 +154,7 @@ export async function startOpenAIBatchServer(opts: BatchServerOptions = {}): Pro
     const f: StoredFile = { id: id('file'), bytes: file.data, filename: file.filename ?? 'upload.jsonl', purpose, created_at: now() };
     files.set(f.id, f);
     stats.files++;
-    json(res, 200, fileObject(f));
+    void Promise.resolve(opts.afterUpload?.(f.id)).then(() => json(res, 200, fileObject(f)));
   }
 
   function create(res: http.ServerResponse, body: { input_file_id?: string; endpoint?: string; completion_window?: string; metadata?: unknown }): void {
@@ -144,7 +171,7 @@ export async function startOpenAIBatchServer(opts: BatchServerOptions = {}): Pro
     const problem = validate(f, b);
     if (problem) { b.status = 'failed'; b.errors = { object: 'list', data: [{ code: 'invalid_request', message: problem, line: null, param: null }] }; b.timestamps.failed_at = now(); }
     batches.set(b.id, b);
-    json(res, 200, batchObject(b));
+    void Promise.resolve(opts.afterCreate?.(b.id)).then(() => json(res, 200, batchObject(b)));
   }
 
   function validate(f: StoredFile, b: BatchState): string | undefined {

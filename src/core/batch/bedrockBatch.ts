@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { UserError } from '../errors';
 import { classifyHttp, ProviderError } from '../providers/provider';
 import { invocationFormatFor } from './bedrockFormats';
-import { requestOf, splitAtLimits, type BatchBackend, type BatchJob, type BatchJobState, type BatchOutcome } from './types';
+import { requestOf, splitAtLimits, type BatchBackend, type BatchJob, type BatchJobState, type BatchOutcome, type IntendedJob } from './types';
 
 /** S3 and the Bedrock control plane, implemented in providers/bedrockBatchApi.ts (the only module importing those SDKs). */
 export interface BedrockBatchApi {
@@ -15,7 +15,10 @@ export interface BedrockBatchApi {
   objectLines(bucket: string, key: string, signal?: AbortSignal): AsyncIterable<string>;
   createJob(input: { jobName: string; clientRequestToken: string; roleArn: string; modelId: string; inputUri: string; outputUri: string }, signal?: AbortSignal): Promise<string>;
   getJob(jobArn: string, signal?: AbortSignal): Promise<{ status: string; message?: string }>;
+  /** The newest job with exactly this name (ListModelInvocationJobs, `nameContains`), or undefined. */
+  findJob(jobName: string, signal?: AbortSignal): Promise<{ jobArn: string; status: string; message?: string; submitTime?: Date } | undefined>;
   stopJob(jobArn: string): Promise<void>;
+  deleteObject(bucket: string, key: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** From the user's endpoint settings: `batch: { s3Uri: "s3://bucket/prefix", roleArn: "arn:aws:iam::…:role/…" }`. */
@@ -38,29 +41,43 @@ export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
 
 export function createBedrockBatchBackend(api: BedrockBatchApi, settings: BedrockBatchSettings, limits = bedrockBatchLimits): BatchBackend {
   const { bucket, prefix } = parseS3Uri(settings.s3Uri);
+  const inputKeyOf = (digest: string) => `${prefix}input/${digest}.jsonl`;
   const update = (job: BatchJob, status: string, message?: string): BatchJob => ({ ...job, state: stateOf[status] ?? 'running', message: message || job.message });
   return {
     kind: 'bedrock',
     limits,
-    async submit(endpointId, model, requests, signal) {
+    async submit(endpointId, model, requests, { signal, onSplit } = {}) {
       const format = invocationFormatFor(model);
       if (!format) throw new UserError(`Bedrock batch inference is not set up here for model '${model}' (known families: anthropic, amazon-nova, meta-llama, mistral); run it live.`);
       if (requests.length < limits.minRequests) throw new UserError(`Bedrock batch jobs need at least ${limits.minRequests} records; ${requests.length} given (run these live).`);
       const lines = requests.map((r) => ({ key: r.key, line: JSON.stringify({ recordId: r.key, modelInput: format.body(requestOf(r)) }) + '\n' }));
       const jobs: BatchJob[] = [];
-      for (const group of balancedGroups(lines, limits)) {
-        // Deterministic names: a crash after upload but before the manifest write re-submits the same job
-        // (clientRequestToken makes CreateModelInvocationJob idempotent), never a second paid one.
+      const groups = balancedGroups(lines, limits);
+      await onSplit?.(groups.map((g) => g.length));
+      for (const group of groups) {
+        // Deterministic names: after a crash, `find` looks the job up by its name; and re-submitting the same group
+        // is idempotent (clientRequestToken), never a second paid job.
         const digest = digestOf(model, group.map((l) => l.key));
-        const inputKey = `${prefix}input/${digest}.jsonl`;
+        const inputKey = inputKeyOf(digest);
         await api.putObject(bucket, inputKey, Buffer.from(group.map((l) => l.line).join('')), signal);
         const jobArn = await api.createJob({
-          jobName: `prompt-adapt-${digest}`, clientRequestToken: digest, roleArn: settings.roleArn, modelId: model,
+          jobName: jobNameOf(digest), clientRequestToken: digest, roleArn: settings.roleArn, modelId: model,
           inputUri: `s3://${bucket}/${inputKey}`, outputUri: `s3://${bucket}/${prefix}output/${digest}/`,
         }, signal);
-        jobs.push({ backend: 'bedrock', endpointId, model, jobId: jobArn, keys: group.map((l) => l.key), submittedAt: new Date().toISOString(), state: 'submitted', counts: { total: group.length, completed: 0, failed: 0 } });
+        jobs.push(jobOf({ endpointId, model, keys: group.map((l) => l.key), submittedAt: new Date().toISOString() }, jobArn));
       }
       return jobs;
+    },
+    async find(intended, signal) {
+      const found = await api.findJob(jobNameOf(digestOf(intended.model, intended.keys)), signal);
+      if (!found) return undefined;
+      return update(jobOf(intended, found.jobArn, found.submitTime?.toISOString() ?? intended.submittedAt), found.status, found.message);
+    },
+    async discardUpload(intended, signal) {
+      const key = inputKeyOf(digestOf(intended.model, intended.keys));
+      if (!(await api.listKeys(bucket, key, signal)).includes(key)) return 0;
+      await api.deleteObject(bucket, key, signal);
+      return 1;
     },
     async refresh(job, signal) { const j = await api.getJob(job.jobId, signal); return update(job, j.status, j.message); },
     async cancel(job) { await api.stopJob(job.jobId); const j = await api.getJob(job.jobId); return update(job, j.status, j.message); },
@@ -89,6 +106,12 @@ function digestOf(model: string, keys: readonly string[]): string {
   return createHash('sha256').update(model).update('\0').update(keys.join('\n')).digest('hex').slice(0, 20);
 }
 const jobDigestOf = (job: BatchJob) => digestOf(job.model, job.keys);
+const jobNameOf = (digest: string) => `prompt-adapt-${digest}`;
+
+const jobOf = (j: IntendedJob, jobArn: string, submittedAt = j.submittedAt): BatchJob => ({
+  backend: 'bedrock', endpointId: j.endpointId, model: j.model, jobId: jobArn, keys: [...j.keys], submittedAt, state: 'submitted',
+  counts: { total: j.keys.length, completed: 0, failed: 0 },
+});
 
 /** Splits at the limits without leaving a last group below the minimum (it borrows from the one before). */
 function balancedGroups<T>(lines: T[], limits: typeof bedrockBatchLimits): T[][] {

@@ -3,7 +3,7 @@
 // calls, and re-queue only the requests a job never ran. Stopping to wait (closing the editor, Ctrl-C) leaves the
 // remote jobs running; `cancelBatchJobs` is the explicit cancel.
 import { createHash } from 'node:crypto';
-import { finishedStates, type BatchBackend, type BatchJob, type BatchOutcome, type BatchRequest } from './types';
+import { finishedStates, isSubmittingMarker, submittingPrefix, type BatchBackend, type BatchJob, type BatchOutcome, type BatchRequest, type IntendedJob } from './types';
 
 export interface PendingRequest extends BatchRequest { endpointId: string; model: string }
 
@@ -11,7 +11,13 @@ export type BatchEvent =
   | { type: 'submitted'; job: BatchJob }
   | { type: 'state'; job: BatchJob }
   | { type: 'collected'; job: BatchJob; results: number; requeued: number }
-  | { type: 'live'; endpointId: string; model: string; count: number; why: string };
+  | { type: 'live'; endpointId: string; model: string; count: number; why: string }
+  /**
+   * A submission a crash interrupted (a "submitting" marker), looked up at the provider: `found` are the jobs it
+   * had created (cancelled too when `cancelling`), `notCreated` the requests no job holds, `discarded` the
+   * uploaded files of jobs never created that were removed.
+   */
+  | { type: 'interrupted'; endpointId: string; model: string; found: BatchJob[]; notCreated: number; discarded: number; cancelling: boolean };
 
 export interface BatchDriverOptions {
   backendFor(endpointId: string): Promise<BatchBackend>;
@@ -35,17 +41,15 @@ export interface BatchDriverOptions {
   collectOnly?: { notSent(keys: readonly string[]): void };
 }
 
-/** A job record written before the remote call, so a crash between "created" and "saved" is recognised on resume. */
-export const submittingPrefix = 'submitting:';
+export { submittingPrefix };
 
 export async function runBatches(pending: readonly PendingRequest[], saved: readonly BatchJob[], opts: BatchDriverOptions): Promise<BatchJob[]> {
-  const jobs: BatchJob[] = [...saved];
+  // Submissions a crash interrupted: the jobs they created are looked up at the provider; the rest is sent again.
+  const jobs = await resolveInterrupted(saved, opts.backendFor, { cancelling: false, signal: opts.signal, onEvent: opts.onEvent });
+  if (saved.some(isSubmittingMarker)) await opts.saveJobs(jobs);
   const inFlight = new Set(jobs.filter((j) => !j.collected).flatMap((j) => j.keys));
   const byKey = new Map(pending.map((p) => [p.key, p]));
   let queue = pending.filter((p) => !inFlight.has(p.key));
-  // Markers of submissions a crash interrupted: submit those keys again; the backends recognise their own jobs.
-  for (const j of jobs.filter((x) => x.jobId.startsWith(submittingPrefix))) queue.push(...j.keys.map((k) => byKey.get(k)).filter((p): p is PendingRequest => !!p));
-  for (let i = jobs.length - 1; i >= 0; i--) if (jobs[i]!.jobId.startsWith(submittingPrefix)) jobs.splice(i, 1);
   const { collectOnly } = opts;
   if (collectOnly) {
     collectOnly.notSent(queue.map((p) => p.key));
@@ -84,7 +88,9 @@ async function submitAll(queue: readonly PendingRequest[], jobs: BatchJob[], opt
     };
     jobs.push(marker);
     await opts.saveJobs(jobs);
-    const submitted = await backend.submit(endpointId, model, group, opts.signal);
+    // The split is saved before anything leaves this machine: a crash after it knows which jobs to look for.
+    const onSplit = async (sizes: readonly number[]) => { marker.groups = [...sizes]; await opts.saveJobs(jobs); };
+    const submitted = await backend.submit(endpointId, model, group, { signal: opts.signal, onSplit });
     jobs.splice(jobs.indexOf(marker), 1, ...submitted);
     await opts.saveJobs(jobs);
     for (const job of submitted) opts.onEvent?.({ type: 'submitted', job });
@@ -105,6 +111,8 @@ async function waitAndCollect(jobs: BatchJob[], opts: BatchDriverOptions): Promi
       let current = job;
       if (!finishedStates.has(current.state)) {
         current = await backend.refresh(job, opts.signal);
+        // Cancelled by the user, but the provider was never told (a crash between saving the wish and the call).
+        if (current.cancelRequested && (current.state === 'submitted' || current.state === 'running')) current = { ...(await backend.cancel(current)), cancelRequested: true };
         if (current.state !== job.state) opts.onEvent?.({ type: 'state', job: current });
       }
       if (finishedStates.has(current.state)) current = await collect(current, backend, opts, requeue);
@@ -133,19 +141,67 @@ async function collect(job: BatchJob, backend: BatchBackend, opts: BatchDriverOp
 
 /**
  * Cancels every unfinished remote job (the user asked to; a closed editor does not) and marks it, so resuming the
- * run later stores what the job finished without submitting the rest again on its own.
+ * run later stores what the job finished without submitting the rest again on its own. Submissions a crash
+ * interrupted are looked up first, and the jobs they had created are cancelled too. The wish is saved before the
+ * provider is told, so a crash in between still ends in a cancel (the resume tells the provider again).
  */
-export async function cancelBatchJobs(jobs: readonly BatchJob[], backendFor: BatchDriverOptions['backendFor']): Promise<BatchJob[]> {
-  return Promise.all(jobs.map(async (j) => {
-    if (j.collected || finishedStates.has(j.state) || j.jobId.startsWith(submittingPrefix)) return j;
-    const backend = await backendFor(j.endpointId);
-    try { return { ...(await backend.cancel(j)), cancelRequested: true }; } catch (err) {
-      // Refused because the job finished meanwhile: there is nothing left to cancel, only results to store.
-      const now = await backend.refresh(j).catch(() => j);
-      if (finishedStates.has(now.state)) return { ...now, cancelRequested: true };
-      throw err;
+export async function cancelBatchJobs(saved: readonly BatchJob[], backendFor: BatchDriverOptions['backendFor'], opts: { save(jobs: readonly BatchJob[]): Promise<void>; onEvent?(e: BatchEvent): void }): Promise<BatchJob[]> {
+  const events: BatchEvent[] = [];
+  const jobs = await resolveInterrupted(saved, backendFor, { cancelling: true, onEvent: (e) => events.push(e) });
+  const open = (j: BatchJob) => !j.collected && !finishedStates.has(j.state);
+  const wished = jobs.map((j) => (open(j) ? { ...j, cancelRequested: true } : j));
+  await opts.save(wished);
+  const settled = await Promise.allSettled(wished.map(async (j) => (open(j) ? cancelOne(j, await backendFor(j.endpointId)) : j)));
+  const done = settled.map((r, i) => (r.status === 'fulfilled' ? r.value : wished[i]!));
+  await opts.save(done);
+  for (const e of events) opts.onEvent?.(e.type === 'interrupted' ? { ...e, found: e.found.map((f) => done.find((d) => d.jobId === f.jobId) ?? f) } : e);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return done;
+}
+
+async function cancelOne(job: BatchJob, backend: BatchBackend): Promise<BatchJob> {
+  try { return { ...(await backend.cancel(job)), cancelRequested: true }; } catch (err) {
+    // Refused because the job finished meanwhile: there is nothing left to cancel, only results to store.
+    const now = await backend.refresh(job).catch(() => job);
+    if (finishedStates.has(now.state)) return { ...now, cancelRequested: true };
+    throw err;
+  }
+}
+
+/**
+ * Replaces each "submitting" marker by the jobs its submission had created at the provider (looked up by the name
+ * or tag submit gives them); the keys of jobs never created are in no job any more (a resume sends them again).
+ * Uploads left by jobs never created are removed.
+ */
+async function resolveInterrupted(saved: readonly BatchJob[], backendFor: BatchDriverOptions['backendFor'], opts: { cancelling: boolean; signal?: AbortSignal; onEvent?(e: BatchEvent): void }): Promise<BatchJob[]> {
+  const jobs: BatchJob[] = [];
+  for (const job of saved) {
+    if (!isSubmittingMarker(job)) { jobs.push(job); continue; }
+    const backend = await backendFor(job.endpointId);
+    const found: BatchJob[] = [];
+    let discarded = 0;
+    let missing = 0;
+    for (const intended of intendedJobs(job)) {
+      const remote = await backend.find(intended, opts.signal);
+      if (remote) { found.push(remote); continue; }
+      discarded += await backend.discardUpload(intended, opts.signal);
+      missing += intended.keys.length;
     }
-  }));
+    jobs.push(...found);
+    opts.onEvent?.({ type: 'interrupted', endpointId: job.endpointId, model: job.model, found, notCreated: missing, discarded, cancelling: opts.cancelling });
+  }
+  return jobs;
+}
+
+/** The jobs a marker's submission meant to create: consecutive runs of its keys (one job when the split is not known). */
+function intendedJobs(marker: BatchJob): IntendedJob[] {
+  const sizes = marker.groups?.length ? marker.groups : [marker.keys.length];
+  let start = 0;
+  return sizes.map((n) => {
+    const keys = marker.keys.slice(start, start += n);
+    return { endpointId: marker.endpointId, model: marker.model, keys, submittedAt: marker.submittedAt };
+  });
 }
 
 const digest = (group: readonly PendingRequest[]) => createHash('sha256').update(group.map((p) => p.key).join('\n')).digest('hex').slice(0, 16);

@@ -1,8 +1,8 @@
 // OpenAI Batch API (and Azure OpenAI's global batch, and any server that speaks it): one JSONL file of
 // chat-completion requests per job, `custom_id` = the store's request hash, results mapped back by custom_id.
 import { classifyHttp, ProviderError, type Completion, type CompletionRequest } from '../providers/provider';
-import { requestOf, type BatchBackend, type BatchJob, type BatchJobState, type BatchOutcome } from './types';
-import { fileBlob, removeUploadFiles, writeUploadFiles } from './uploadFiles';
+import { requestOf, type BatchBackend, type BatchJob, type BatchJobState, type BatchOutcome, type IntendedJob } from './types';
+import { fileBlob, removeUploadFiles, uploadNameOf, uploadTagOf, writeUploadFiles } from './uploadFiles';
 
 /** The remote calls, implemented in providers/openai.ts (the only module that imports the SDK). */
 export interface OpenAIBatchApi {
@@ -14,15 +14,22 @@ export interface OpenAIBatchApi {
   uploadBatchFile(name: string, content: Blob, signal?: AbortSignal): Promise<string>;
   createBatch(fileId: string, metadata: Record<string, string>, signal?: AbortSignal): Promise<RemoteBatch>;
   retrieveBatch(id: string, signal?: AbortSignal): Promise<RemoteBatch>;
-  /** A recent batch whose metadata carries this tag (a crash between create and the manifest write). */
-  findBatch(tag: string, signal?: AbortSignal): Promise<RemoteBatch | undefined>;
+  /**
+   * The newest batch whose metadata carries this tag (a crash between create and the job list's save), looking back
+   * to `since` (Unix seconds): the list is paged newest first.
+   */
+  findBatch(tag: string, since: number, signal?: AbortSignal): Promise<RemoteBatch | undefined>;
   cancelBatch(id: string): Promise<RemoteBatch>;
+  /** Ids of the batch-purpose files with this name uploaded since `since` (Unix seconds). */
+  findFiles(name: string, since: number, signal?: AbortSignal): Promise<string[]>;
+  deleteFile(id: string, signal?: AbortSignal): Promise<void>;
   /** The file's lines, streamed. */
   fileLines(fileId: string, signal?: AbortSignal): AsyncIterable<string>;
 }
 
 export interface RemoteBatch {
   id: string;
+  created_at?: number;
   status: string;
   output_file_id?: string | null;
   error_file_id?: string | null;
@@ -50,15 +57,15 @@ export function createOpenAIBatchBackend(api: OpenAIBatchApi, limits = openAIBat
   return {
     kind: 'openai',
     limits,
-    async submit(endpointId, model, requests, signal) {
+    async submit(endpointId, model, requests, { signal, onSplit } = {}) {
       const files = writeUploadFiles(model, requests, (r) => JSON.stringify({ custom_id: r.key, method: 'POST', url: '/v1/chat/completions', body: api.bodyOf(requestOf(r)) }), limits);
       const jobs: BatchJob[] = [];
       try {
+        await onSplit?.(files.map((f) => f.keys.length));
         for (const file of files) {
-          // Tagged with a digest of its requests: submitting the same group again finds the job instead of paying twice.
-          const existing = await api.findBatch(file.tag, signal);
-          const remote = existing && !['failed', 'expired', 'cancelled'].includes(existing.status) ? existing
-            : await api.createBatch(await api.uploadBatchFile(`prompt-adapt-${file.tag}.jsonl`, await fileBlob(file), signal), { prompt_adapt: file.tag }, signal);
+          // Named and tagged with a digest of its requests: after a crash, `find` and `discardUpload` know them again.
+          const fileId = await api.uploadBatchFile(uploadNameOf(file.tag), await fileBlob(file), signal);
+          const remote = await api.createBatch(fileId, { prompt_adapt: file.tag }, signal);
           jobs.push(update({
             backend: 'openai', endpointId, model, jobId: remote.id, keys: file.keys, submittedAt: new Date().toISOString(),
             state: 'submitted', counts: { total: file.keys.length, completed: 0, failed: 0 },
@@ -66,6 +73,20 @@ export function createOpenAIBatchBackend(api: OpenAIBatchApi, limits = openAIBat
         }
       } finally { removeUploadFiles(files); }
       return jobs;
+    },
+    async find(intended, signal) {
+      const remote = await api.findBatch(uploadTagOf(intended.model, intended.keys), lookBackFrom(intended), signal);
+      if (!remote) return undefined;
+      const submittedAt = remote.created_at ? new Date(remote.created_at * 1000).toISOString() : intended.submittedAt;
+      return update({
+        backend: 'openai', endpointId: intended.endpointId, model: intended.model, jobId: remote.id, keys: [...intended.keys], submittedAt,
+        state: 'submitted', counts: { total: intended.keys.length, completed: 0, failed: 0 },
+      }, remote);
+    },
+    async discardUpload(intended, signal) {
+      const ids = await api.findFiles(uploadNameOf(uploadTagOf(intended.model, intended.keys)), lookBackFrom(intended), signal);
+      for (const id of ids) await api.deleteFile(id, signal);
+      return ids.length;
     },
     async refresh(job, signal) { return update(job, await api.retrieveBatch(job.jobId, signal)); },
     async cancel(job) { return update(job, await api.cancelBatch(job.jobId)); },
@@ -87,6 +108,12 @@ export function createOpenAIBatchBackend(api: OpenAIBatchApi, limits = openAIBat
       for (const key of job.keys) if (!seen.has(key)) yield { key, error: { kind: 'transient', message: why } };
     },
   };
+}
+
+/** Where a search for what a submission created starts (Unix seconds): a little before it began, for clock skew. */
+function lookBackFrom(intended: IntendedJob): number {
+  const t = Date.parse(intended.submittedAt);
+  return Number.isFinite(t) ? Math.floor(t / 1000) - 15 * 60 : 0;
 }
 
 function outcomeOf(line: string, api: OpenAIBatchApi): BatchOutcome | undefined {

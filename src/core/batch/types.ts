@@ -41,7 +41,23 @@ export interface BatchJob {
   collected?: boolean;
   /** The user cancelled it: a resume stores what it finished and leaves the rest for an explicit run. */
   cancelRequested?: boolean;
+  /**
+   * On a "submitting" marker only: the sizes of the jobs its requests split into (consecutive runs of `keys`), saved
+   * before the first remote call. Absent: the submission was interrupted before anything left this machine, or the
+   * marker predates this field (then it is looked up as one job).
+   */
+  groups?: number[];
 }
+
+/** What `submit` is told besides the requests. */
+export interface SubmitOptions {
+  signal?: AbortSignal;
+  /** Called with the job sizes once the split is known and before anything is uploaded or created. */
+  onSplit?(sizes: readonly number[]): Promise<void>;
+}
+
+/** One job a submission meant to create: its model and request keys (they name it at the provider). */
+export interface IntendedJob { endpointId: string; model: string; keys: readonly string[]; submittedAt: string }
 
 /** Provider limits on one job. */
 export interface BatchLimits {
@@ -55,7 +71,14 @@ export interface BatchBackend {
   readonly kind: BatchJob['backend'];
   readonly limits: BatchLimits;
   /** Submits the requests of one model as one or more jobs (split at the limits). */
-  submit(endpointId: string, model: string, requests: readonly BatchRequest[], signal?: AbortSignal): Promise<BatchJob[]>;
+  submit(endpointId: string, model: string, requests: readonly BatchRequest[], opts?: SubmitOptions): Promise<BatchJob[]>;
+  /**
+   * The remote job created for exactly these requests, found by the name or tag submit gives it (a crash between
+   * the remote create and the job list's save), or undefined when none was created.
+   */
+  find(intended: IntendedJob, signal?: AbortSignal): Promise<BatchJob | undefined>;
+  /** Removes what an interrupted submission uploaded for a job it never created; returns how many files it removed. */
+  discardUpload(intended: IntendedJob, signal?: AbortSignal): Promise<number>;
   /** The job's current state (one remote call). */
   refresh(job: BatchJob, signal?: AbortSignal): Promise<BatchJob>;
   /** Results of a finished job, streamed: completions, per-request errors, and `transient` errors for requests it never ran. */
@@ -78,16 +101,30 @@ export function splitAtLimits<T>(items: readonly T[], sizeOf: (item: T) => numbe
   return groups;
 }
 
-/** One line on a run's batch jobs for trees and status bars, e.g. "batch: 1 running, 1 collected (3,200 requests; submitted 14:05)". */
-export function describeBatchJobs(jobs: readonly BatchJob[]): string | undefined {
-  const real = jobs.filter((j) => !j.jobId.startsWith('submitting:'));
-  if (!real.length) return undefined;
+/** A job record written before the remote call, so a crash between "created" and "saved" is recognised on resume. */
+export const submittingPrefix = 'submitting:';
+
+/** The job-list entry written before a remote create (`submitting:<digest>`): a crash may have left it behind. */
+export const isSubmittingMarker = (job: BatchJob): boolean => job.jobId.startsWith(submittingPrefix);
+
+/**
+ * How a run's saved jobs stand, in a few words, e.g. "1 running, 1 collected". A submission a crash interrupted counts
+ * as "submitting…" until a resume or cancel looks it up at the provider.
+ */
+export function batchJobsState(jobs: readonly BatchJob[]): string | undefined {
+  if (!jobs.length) return undefined;
   const counts = new Map<string, number>();
-  for (const j of real) { const k = j.collected ? 'collected' : j.state; counts.set(k, (counts.get(k) ?? 0) + 1); }
-  const requests = real.reduce((n, j) => n + j.keys.length, 0);
-  const first = real.map((j) => j.submittedAt).sort()[0]!;
-  const parts = [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
-  return `batch: ${parts} (${requests.toLocaleString('en-US')} requests; submitted ${first.slice(0, 16).replace('T', ' ')} UTC)`;
+  for (const j of jobs) { const k = isSubmittingMarker(j) ? 'submitting…' : j.collected ? 'collected' : j.state; counts.set(k, (counts.get(k) ?? 0) + 1); }
+  return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
+}
+
+/** One line on a run's batch jobs for trees and logs, e.g. "batch: 1 running, 1 collected (3,200 requests; submitted 14:05)". */
+export function describeBatchJobs(jobs: readonly BatchJob[]): string | undefined {
+  const state = batchJobsState(jobs);
+  if (!state) return undefined;
+  const requests = jobs.reduce((n, j) => n + j.keys.length, 0);
+  const first = jobs.map((j) => j.submittedAt).sort()[0]!;
+  return `batch: ${state} (${requests.toLocaleString('en-US')} requests; submitted ${first.slice(0, 16).replace('T', ' ')} UTC)`;
 }
 
 /** True while a run has batch jobs whose results were not stored yet. */

@@ -20,7 +20,6 @@ export function writeUploadFiles(model: string, requests: readonly BatchRequest[
   const files: UploadFile[] = [];
   let fd = -1;
   let current: UploadFile | undefined;
-  let hash = createHash('sha256');
   let pending: string[] = [];
   let pendingBytes = 0;
   const flush = () => { if (pending.length) { fs.writeSync(fd, pending.join('')); pending = []; pendingBytes = 0; } };
@@ -28,7 +27,7 @@ export function writeUploadFiles(model: string, requests: readonly BatchRequest[
     if (!current) return;
     flush();
     fs.closeSync(fd);
-    current.tag = hash.digest('hex').slice(0, 24);
+    current.tag = uploadTagOf(model, current.keys);
     files.push(current);
     current = undefined;
   };
@@ -39,9 +38,7 @@ export function writeUploadFiles(model: string, requests: readonly BatchRequest[
     if (!current) {
       current = { path: path.join(dir, `part-${files.length}.jsonl`), keys: [], bytes: 0, tag: '' };
       fd = fs.openSync(current.path, 'w');
-      hash = createHash('sha256').update(model).update('\0');
-    } else hash.update('\n');
-    hash.update(r.key);
+    }
     current.keys.push(r.key);
     current.bytes += size;
     pending.push(line);
@@ -51,6 +48,16 @@ export function writeUploadFiles(model: string, requests: readonly BatchRequest[
   close();
   return files;
 }
+
+/** The tag of a job's upload: a digest of its model and request keys in order (the same requests, the same tag). */
+export function uploadTagOf(model: string, keys: readonly string[]): string {
+  const hash = createHash('sha256').update(model).update('\0');
+  keys.forEach((k, i) => { if (i) hash.update('\n'); hash.update(k); });
+  return hash.digest('hex').slice(0, 24);
+}
+
+/** The name an upload gets at the provider, so an interrupted submission's file can be found again. */
+export const uploadNameOf = (tag: string): string => `prompt-adapt-${tag}.jsonl`;
 
 /** A blob that reads the file from disk when uploaded. */
 export function fileBlob(file: UploadFile): Promise<Blob> { return fs.openAsBlob(file.path) as Promise<Blob>; }

@@ -1,8 +1,8 @@
 // The only module that imports `@aws-sdk/client-bedrock` (the control plane) and `@aws-sdk/client-s3`. The
 // bundles ship it as its own file (dist/bedrockBatchApi.js), loaded the first time a Bedrock batch runs, so the
 // editor's activation never pays for these SDKs.
-import { BedrockClient, CreateModelInvocationJobCommand, GetModelInvocationJobCommand, StopModelInvocationJobCommand } from '@aws-sdk/client-bedrock';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { BedrockClient, CreateModelInvocationJobCommand, GetModelInvocationJobCommand, ListModelInvocationJobsCommand, StopModelInvocationJobCommand } from '@aws-sdk/client-bedrock';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { BedrockBatchApi } from '../batch/bedrockBatch';
 import { originOf } from './endpoints';
 
@@ -57,6 +57,18 @@ export function createBedrockBatchApi(opts: BedrockBatchApiOptions): BedrockBatc
       const out = await bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn }), { abortSignal: signal });
       return { status: out.status ?? 'InProgress', message: out.message };
     },
+    async findJob(jobName, signal) {
+      // nameContains matches substrings: keep exact names, newest first.
+      let token: string | undefined;
+      do {
+        const page = await bedrock.send(new ListModelInvocationJobsCommand({ nameContains: jobName, sortBy: 'CreationTime', sortOrder: 'Descending', maxResults: 100, nextToken: token }), { abortSignal: signal });
+        const job = page.invocationJobSummaries?.find((j) => j.jobName === jobName);
+        if (job) return { jobArn: job.jobArn!, status: job.status ?? 'InProgress', message: job.message, submitTime: job.submitTime };
+        token = page.nextToken;
+      } while (token);
+      return undefined;
+    },
     async stopJob(jobArn) { await bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: jobArn })); },
+    async deleteObject(bucket, key, signal) { await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }); },
   };
 }

@@ -177,11 +177,24 @@ export async function createOpenAIBatchApi(opts: OpenAIProviderOptions): Promise
     uploadBatchFile: (name, content, signal) => guard(signal, async () => (await client.files.create({ file: await toFile(content, name), purpose: 'batch' }, { signal })).id),
     createBatch: (fileId, metadata, signal) => guard(signal, () => client.batches.create({ input_file_id: fileId, endpoint: '/v1/chat/completions', completion_window: '24h', metadata }, { signal })),
     retrieveBatch: (id, signal) => guard(signal, () => client.batches.retrieve(id, { signal })),
-    findBatch: (tag, signal) => guard(signal, async () => {
-      const page = await client.batches.list({ limit: 100 }, { signal });
-      return page.data.find((b) => (b.metadata as Record<string, string> | null)?.prompt_adapt === tag);
+    findBatch: (tag, since, signal) => guard(signal, async () => {
+      // Newest first, page by page (the SDK follows `after`), until the batches are older than the submission.
+      for await (const b of client.batches.list({ limit: 100 }, { signal })) {
+        if ((b.metadata as Record<string, string> | null)?.prompt_adapt === tag) return b;
+        if (b.created_at < since) return undefined;
+      }
+      return undefined;
     }),
     cancelBatch: (id) => guard(undefined, () => client.batches.cancel(id)),
+    findFiles: (name, since, signal) => guard(signal, async () => {
+      const ids: string[] = [];
+      for await (const f of client.files.list({ purpose: 'batch', order: 'desc', limit: 100 }, { signal })) {
+        if (f.created_at < since) break;
+        if (f.filename === name) ids.push(f.id);
+      }
+      return ids;
+    }),
+    deleteFile: (id, signal) => guard(signal, async () => { await client.files.delete(id, { signal }); }),
     async *fileLines(fileId, signal) {
       const res = await guard(signal, () => client.files.content(fileId, { signal }));
       if (!res.body) return;

@@ -186,8 +186,9 @@ export class RunSession {
         if (!b) throw new UserError(`Endpoint '${id}' has no batch service in your settings now, so its job cannot be cancelled from here.`);
         return b;
       };
-      const jobs = await cancelBatchJobs(store.readBatchJobs(runId), backendFor);
-      await store.writeBatchJobs(runId, jobs);
+      const jobs = await cancelBatchJobs(store.readBatchJobs(runId), backendFor, {
+        save: (list) => store.writeBatchJobs(runId, list), onEvent: (e) => this.events.batch?.(e),
+      });
       for (const job of jobs) if (job.cancelRequested) this.events.batch?.({ type: 'state', job });
     } finally { lock.release(); }
     return this.resumeBatches(target, true);

@@ -75,7 +75,8 @@ export class BatchPhase {
     try {
       await runBatches(batched, saved, {
         backendFor: async (id) => (await this.opts.backendFor(id))!,
-        saveJobs: (jobs) => ctx.store.writeBatchJobs(ctx.runId, jobs),
+        // The rows a job's results became are written before the job list says it was collected.
+        saveJobs: (jobs) => { ctx.recorder.flushRecorded(); return ctx.store.writeBatchJobs(ctx.runId, jobs); },
         record: async (outcome) => this.record(outcome, this.waiting.get(outcome.key), ctx.recorder),
         runLive: (requests) => this.sendLive(requests.map((r) => this.waiting.get(r.key)!).filter(Boolean), ctx.dispatcher),
         signal: ctx.signal, onEvent: this.opts.onEvent, poll: this.opts.poll, sleep: this.opts.sleep,

@@ -244,6 +244,9 @@ export class RunRecorder {
       .finally(() => { this.manifestWrite = undefined; });
   }
 
+  /** Writes the rows and cache entries recorded so far now, not on the next turn (before a batch job is marked collected). */
+  flushRecorded(): void { this.rows.flush(); this.cache?.flush(); }
+
   /** Waits for a periodic manifest write in progress. */
   async settle(): Promise<void> { await this.manifestWrite; }
 

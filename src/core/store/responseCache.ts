@@ -72,6 +72,8 @@ export class ResponseCache {
   }
 
   checkpoint(): void { for (const s of this.shards.values()) s.appender?.checkpoint(); }
+  /** Writes queued entries now (they then survive a crash of this process). */
+  flush(): void { for (const s of this.shards.values()) s.appender?.flush(); }
 
   close(): void {
     for (const s of this.shards.values()) { s.appender?.close(); fs.closeSync(s.fd); }

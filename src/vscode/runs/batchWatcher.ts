@@ -3,9 +3,9 @@
 // never ran), with the state in a status-bar item and a notification when results arrive. Nothing waits on it.
 // "Cancel Batch Jobs" on a run cancels its jobs at the provider and stores what they finished.
 import * as vscode from 'vscode';
-import { describeBatchEvent } from '../../core/batch/describe';
+import { describeBatchEvent, describeInterrupted } from '../../core/batch/describe';
 import type { BatchEvent } from '../../core/batch/driver';
-import { describeBatchJobs, type BatchJob } from '../../core/batch/types';
+import { batchJobsState, describeBatchJobs, isSubmittingMarker, type BatchJob } from '../../core/batch/types';
 import { toMessage } from '../../core/errors';
 import { RunSession } from '../../core/run/runSession';
 import type { RunResult } from '../../core/runner/runner';
@@ -24,6 +24,8 @@ export class BatchWatcher extends Disposable {
   /** Runs being resumed in the background, with their stop switch and their end. */
   private readonly active = new Map<string, { abort: AbortController; done: Promise<unknown> }>();
   private readonly lines = new Map<string, string>();
+  /** What looking up a run's interrupted submissions found, for the cancel notification. */
+  private readonly interrupted = new Map<string, string[]>();
 
   constructor(private readonly project: ProjectModel, private readonly secrets: EndpointSecrets, private readonly log: Log, private readonly finished: (r: RunResult) => void) {
     super();
@@ -56,7 +58,11 @@ export class BatchWatcher extends Disposable {
     const running = this.active.get(runId);
     if (running) return running.done as Promise<RunResult | undefined>;
     const abort = new AbortController();
-    this.log.info(`run ${runId}: resuming its batch jobs (${describeBatchJobs(store.readBatchJobs(runId)) ?? 'none'})`);
+    const saved = store.readBatchJobs(runId);
+    this.log.info(`run ${runId}: resuming its batch jobs (${describeBatchJobs(saved) ?? 'none'})`);
+    // Until the provider answers: the saved state (a crash may have left a submission "submitting…").
+    const looking = saved.some(isSubmittingMarker) ? 'an interrupted submission is being looked up at the provider' : 'checking with the provider…';
+    if (saved.length) this.lines.set(runId, `${batchJobsState(saved)}; ${looking}`);
     const session = this.session(runId);
     const done = session.resumeBatches({ store, runId, signal: abort.signal })
       .then((r) => { if (r) this.report(runId, r); return r; }, (err: unknown) => { this.log.warn(`run ${runId}: batch jobs not resumed: ${toMessage(err)}`); return undefined; })
@@ -80,16 +86,18 @@ export class BatchWatcher extends Disposable {
     if (!store) return undefined;
     await this.stop(runId);
     const session = this.session(runId);
+    this.interrupted.set(runId, []);
     try {
       const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Prompt Adapt: cancelling the batch jobs of run ${runId}` },
         () => session.cancelBatches({ store, runId }));
       if (!r) { void vscode.window.showInformationMessage(`Prompt Adapt: run ${runId} has no batch jobs out.`); return undefined; }
-      const message = `Batch jobs of run ${runId} cancelled: ${r.counts.requested} results they finished are stored; ${r.counts.skipped} requests they never ran are sent when you run the prompt again.`;
+      const found = (this.interrupted.get(runId) ?? []).map((line) => ` ${line[0]!.toUpperCase()}${line.slice(1)}.`).join('');
+      const message = `Batch jobs of run ${runId} cancelled: ${r.counts.requested} results they finished are stored; ${r.counts.skipped} requests they never ran are sent when you run the prompt again.${found}`;
       this.log.info(message);
       void vscode.window.showInformationMessage(`Prompt Adapt: ${message}`);
       this.finished(r);
       return r;
-    } finally { session.close(); }
+    } finally { session.close(); this.interrupted.delete(runId); }
   }
 
   private session(runId: string): RunSession {
@@ -101,6 +109,7 @@ export class BatchWatcher extends Disposable {
 
   private onBatch(runId: string, e: BatchEvent): void {
     this.log.info(`run ${runId}: ${describeBatchEvent(e)}`);
+    if (e.type === 'interrupted') this.interrupted.get(runId)?.push(describeInterrupted(e));
     if ('job' in e) this.lines.set(runId, statusLine(e.job));
     if (e.type === 'collected') void vscode.window.showInformationMessage(`Prompt Adapt: batch results arrived for run ${runId} (${e.results} stored${e.requeued ? `, ${e.requeued} sent again` : ''}).`);
     this.show();

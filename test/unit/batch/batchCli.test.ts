@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startOpenAIBatchServer, type OpenAIBatchServer } from '../../servers/openaiBatchServer';
+import { startOpenAIBatchServer, type BatchServerOptions, type OpenAIBatchServer } from '../../servers/openaiBatchServer';
 import { tempRoot } from '../runner/helpers';
 
 const repo = path.join(__dirname, '../../..');
@@ -59,6 +59,62 @@ suite('cli: batch mode survives SIGKILL', function () {
     const code = await new Promise((r) => p.once('exit', r));
     return { code, out, err };
   }
+
+  /**
+   * Starts `run --mode batch` and SIGKILLs it from inside the server, right after the upload or the create and before
+   * the client hears of it: the job list holds the "submitting" marker only.
+   */
+  async function killAt(point: 'afterUpload' | 'afterCreate', n: number, opts: BatchServerOptions = {}): Promise<{ server: OpenAIBatchServer; dir: string; args: string[] }> {
+    const first: { child?: ReturnType<typeof run>; killed?: boolean } = {};
+    const kill = async () => {
+      if (first.killed) return; // later processes run undisturbed
+      first.killed = true;
+      first.child!.kill('SIGKILL');
+      await new Promise((r) => first.child!.once('exit', r));
+    };
+    const server = await startOpenAIBatchServer({ ...opts, [point]: kill });
+    const dir = tempRoot();
+    fs.writeFileSync(path.join(dir, 'q.txt'), 'Question: {{question}}\n');
+    fs.writeFileSync(path.join(dir, 'data.jsonl'), Array.from({ length: n }, (_, i) => JSON.stringify({ id: `x${i}`, question: `what ${i}` })).join('\n') + '\n');
+    const args = ['--prompt', 'q.txt', '--models', 'm1', '--base-url', server.url, '--dataset', 'data.jsonl', '--out', 'out.jsonl', '--mode', 'batch'];
+    const child = first.child = run(dir, args);
+    const code = await new Promise((r) => child.once('exit', (c, signal) => r(signal ?? c)));
+    assert.equal(code, 'SIGKILL');
+    const jobs = JSON.parse(fs.readFileSync(jobsFile(dir)!, 'utf8')) as { jobId: string }[];
+    assert.deepEqual(jobs.map((j) => j.jobId.startsWith('submitting:')), [true], 'only the marker was saved');
+    return { server, dir, args };
+  }
+
+  test('SIGKILLed right after the remote create, then --cancel: the batch is found by its tag and cancelled; the next run pays nothing twice', async () => {
+    const { server, dir, args } = await killAt('afterCreate', 150, { advanceOnPoll: false });
+    const clock = setInterval(() => { if (server.stats.cancels) server.advance(); }, 300);
+    try {
+      assert.equal(server.stats.batchesCreated, 1);
+      const cancelled = await finish(dir, [...args, '--cancel']);
+      assert.equal(cancelled.code, 0, cancelled.err);
+      assert.equal(server.stats.cancels, 1, 'the provider was told');
+      assert.match(cancelled.err, /a submission was interrupted before it was recorded; cancelled job batch_\w+ \(found by its tag\)/);
+      assert.match(cancelled.err, /batch jobs cancelled: 0 results they finished are stored; 150 requests they never ran/);
+      const jobs = JSON.parse(fs.readFileSync(jobsFile(dir)!, 'utf8')) as { jobId: string; state: string; cancelRequested?: boolean }[];
+      assert.deepEqual(jobs.map((j) => [j.jobId.startsWith('batch_'), j.state, j.cancelRequested]), [[true, 'cancelled', true]], 'the marker is gone');
+
+      const again = await finish(dir, args.filter((a) => a !== '--cancel'));
+      assert.equal(again.code, 0, again.err);
+      assert.equal(server.stats.batchesCreated, 2);
+      assert.equal(Math.max(...Object.values(server.stats.processedByKey)), 1, 'no request paid twice');
+    } finally { clearInterval(clock); await server.close(); }
+  });
+
+  test('SIGKILLed after the upload and before the create, then --cancel: no job had been created, the upload is removed, the marker cleared', async () => {
+    const { server, dir, args } = await killAt('afterUpload', 120);
+    try {
+      const cancelled = await finish(dir, [...args, '--cancel']);
+      assert.equal(cancelled.code, 0, cancelled.err);
+      assert.match(cancelled.err, /no remote job had been created for 120 requests, its uploaded input \(1 file\) removed: nothing to cancel; they are left for the next run/);
+      assert.deepEqual([server.stats.batchesCreated, server.stats.cancels, server.stats.filesDeleted], [0, 0, 1]);
+      assert.deepEqual(JSON.parse(fs.readFileSync(jobsFile(dir)!, 'utf8')), []);
+    } finally { await server.close(); }
+  });
 
   test('killed between submit and completion, resumed: every row, the same batch, 0 requests paid twice', async () => {
     const server = await startOpenAIBatchServer({ advanceOnPoll: false });

@@ -2,7 +2,8 @@
 // re-queue what a job never ran, resume after a crash at any point without paying for a request twice.
 import assert from 'node:assert/strict';
 import { createBedrockBatchBackend } from '../../../src/core/batch/bedrockBatch';
-import { cancelBatchJobs, runBatches, submittingPrefix, type BatchDriverOptions, type PendingRequest } from '../../../src/core/batch/driver';
+import { describeBatchEvent } from '../../../src/core/batch/describe';
+import { cancelBatchJobs, runBatches, submittingPrefix, type BatchDriverOptions, type BatchEvent, type PendingRequest } from '../../../src/core/batch/driver';
 import { createOpenAIBatchBackend } from '../../../src/core/batch/openaiBatch';
 import { batchRequest, type BatchBackend, type BatchJob, type BatchOutcome } from '../../../src/core/batch/types';
 import { createBedrockBatchApi } from '../../../src/core/providers/bedrockBatchApi';
@@ -63,8 +64,8 @@ suite('batch driver', function () {
   test('killed after the remote job was created but before it was saved: resuming finds that job, no second payment', async () => {
     const s = await start();
     const backend = await openai(s);
-    let saves = 0;
-    const crashing = harness(backend, { saveJobs: async () => { if (++saves === 2) throw new Error('SIGKILL'); } });
+    // Dies at the first save that would record the created job (the marker's own saves go through).
+    const crashing = harness(backend, { saveJobs: async (jobs) => { if (jobs.some((j) => !j.jobId.startsWith(submittingPrefix))) throw new Error('SIGKILL'); } });
     await assert.rejects(runBatches(pending(300), [], crashing.opts), /SIGKILL/);
     assert.equal(s.stats.batchesCreated, 1);
     // What the manifest held at the crash: the "submitting" marker only.
@@ -97,13 +98,67 @@ suite('batch driver', function () {
     const backend = await openai(s);
     const stale = (await backend.submit('oa', 'gpt-test', pending(20)))[0]!;
     for (let i = 0; i < 4; i++) s.advance(); // completed at the provider; the saved job still says "submitted"
-    const [job] = await cancelBatchJobs([stale], async () => backend);
+    const [job] = await cancelBatchJobs([stale], async () => backend, { save: async () => {} });
     assert.equal(s.stats.cancels, 1, 'the cancel was asked for');
     assert.equal(job!.state, 'completed');
     assert.equal(job!.cancelRequested, true);
     const h = harness(backend, { collectOnly: { notSent: (keys) => assert.deepEqual(keys, []) } });
     await runBatches(pending(20), [job!], h.opts);
     assert.equal(h.recorded.size, 20, 'its results are stored');
+  });
+
+  test('killed before the split was saved (nothing left this machine): cancel looks, finds no job, and clears the marker', async () => {
+    const s = await start();
+    const backend = await openai(s);
+    let marker: BatchJob[] = [];
+    // Dies at the save that would record the split: the marker alone is on disk.
+    const crashing = harness(backend, { saveJobs: async (jobs) => { if (jobs.some((j) => j.groups)) throw new Error('SIGKILL'); marker = structuredClone([...jobs]); } });
+    await assert.rejects(runBatches(pending(300), [], crashing.opts), /SIGKILL/);
+    assert.deepEqual(marker.map((j) => [j.jobId.startsWith(submittingPrefix), j.groups]), [[true, undefined]]);
+    assert.deepEqual([s.stats.files, s.stats.batchesCreated], [0, 0]);
+    const events: BatchEvent[] = [];
+    const jobs = await cancelBatchJobs(marker, async () => backend, { save: async () => {}, onEvent: (e) => events.push(e) });
+    assert.deepEqual(jobs, []);
+    assert.ok(s.stats.lists >= 1, 'the provider was asked');
+    assert.equal(s.stats.cancels, 0);
+    assert.deepEqual(events.map(describeBatchEvent), ['batch oa/gpt-test: a submission was interrupted before it was recorded; no remote job had been created for 300 requests: nothing to cancel; they are left for the next run']);
+  });
+
+  test('a submission split in three, killed after the second create: cancel finds and cancels both jobs; the third part was never created', async () => {
+    const ac = new AbortController();
+    let creates = 0;
+    const s = await start({ advanceOnPoll: false, afterCreate: () => { if (++creates === 2) ac.abort(new Error('SIGKILL')); } });
+    const backend = createOpenAIBatchBackend(await createOpenAIBatchApi({ baseURL: s.url, apiKey: 'k' }), { maxRequests: 100, maxBytes: 1 << 20, minRequests: 1 });
+    const h = harness(backend, { signal: ac.signal });
+    await assert.rejects(runBatches(pending(250), [], h.opts));
+    assert.deepEqual(h.saved().map((j) => j.groups), [[100, 100, 50]]);
+    assert.deepEqual([s.stats.files, s.stats.batchesCreated], [2, 2]);
+    const events: BatchEvent[] = [];
+    const jobs = await cancelBatchJobs(h.saved(), async () => backend, { save: async () => {}, onEvent: (e) => events.push(e) });
+    assert.equal(s.stats.cancels, 2);
+    assert.deepEqual(jobs.map((j) => [j.keys.length, j.state, j.cancelRequested]), [[100, 'cancelling', true], [100, 'cancelling', true]]);
+    assert.deepEqual(jobs.flatMap((j) => j.keys), pending(200).map((p) => p.key), 'each job holds its own part of the keys');
+    assert.match(describeBatchEvent(events[0]!), /cancelled job batch_\w+ \(found by its tag\); cancelled job batch_\w+ \(found by its tag\); no remote job had been created for 50 requests: nothing to cancel/);
+  });
+
+  test('cancel saves the wish before telling the provider; killed in between, the resume tells it again and stores only what finished', async () => {
+    const s = await start({ advanceOnPoll: false, perStep: 40 });
+    const backend = await openai(s);
+    const [job] = await backend.submit('oa', 'gpt-test', pending(120));
+    s.advance(); s.advance(); // 40 of 120 done
+    let wish: BatchJob[] = [];
+    // Killed at the provider call, after the first save.
+    await assert.rejects(cancelBatchJobs([job!], async () => { throw new Error('SIGKILL'); }, { save: async (jobs) => { if (!wish.length) wish = structuredClone([...jobs]); } }), /SIGKILL/);
+    assert.deepEqual(wish.map((j) => [j.jobId, j.cancelRequested]), [[job!.jobId, true]], 'the wish was saved first');
+    assert.equal(s.stats.cancels, 0, 'the provider never heard');
+    const notSent: string[] = [];
+    const h = harness(backend, { collectOnly: { notSent: (keys) => notSent.push(...keys) }, sleep: async () => { s.advance(); } });
+    const [after] = await runBatches(pending(120), wish, h.opts);
+    assert.equal(s.stats.cancels, 1, 'the resume told the provider');
+    assert.deepEqual([after!.state, after!.collected], ['cancelled', true]);
+    assert.equal(h.recorded.size, 40);
+    assert.equal(notSent.length, 80);
+    assert.equal(s.stats.batchesCreated, 1);
   });
 
   test('Bedrock: a group below the 100-record minimum runs live, the rest in a job', async () => {

@@ -1,7 +1,7 @@
 // Batch settings live with the user's endpoints: checked with a message naming the endpoint; the Runs tree's
 // one-line description of a run's jobs.
 import assert from 'node:assert/strict';
-import { describeBatchJobs, hasOpenBatchJobs, type BatchJob } from '../../../src/core/batch/types';
+import { batchJobsState, describeBatchJobs, hasOpenBatchJobs, type BatchJob } from '../../../src/core/batch/types';
 import { batchPriceOf, costOf } from '../../../src/core/runner/recorder';
 import { parseEndpoints } from '../../../src/core/providers/registry';
 import { batchFlags } from '../../../src/cli/commands/run';
@@ -39,6 +39,16 @@ suite('batch settings', () => {
     assert.equal(describeBatchJobs([]), undefined);
     assert.equal(hasOpenBatchJobs([job('completed', true)]), false);
     assert.equal(hasOpenBatchJobs([job('running')]), true);
+  });
+
+  test('a submission a crash interrupted shows as "submitting…" (tree, log and status bar) and keeps the run open to resume', () => {
+    const job = (jobId: string, n: number, submittedAt: string): BatchJob => ({ backend: 'bedrock', endpointId: 'e', model: 'm', jobId, keys: Array.from({ length: n }, (_, i) => `k${i}`), submittedAt, state: 'submitted', counts: { total: n, completed: 0, failed: 0 } });
+    const marker = job('submitting:0123456789abcdef', 200, '2026-12-04T08:01:00.000Z');
+    assert.equal(describeBatchJobs([marker]), 'batch: 1 submitting… (200 requests; submitted 2026-12-04 08:01 UTC)');
+    assert.equal(batchJobsState([marker]), '1 submitting…');
+    assert.equal(batchJobsState([job('arn:aws:bedrock:us-east-1:1:model-invocation-job/x', 100, '2026-12-04T07:00:00.000Z'), marker]), '1 submitted, 1 submitting…');
+    assert.equal(batchJobsState([]), undefined);
+    assert.equal(hasOpenBatchJobs([marker]), true, 'reopening the editor resumes it');
   });
 
   test('--mode and --batch-threshold are checked', () => {
