@@ -56,7 +56,7 @@ const server = spawn(codeServer, [...common, '--bind-addr', `127.0.0.1:${port}`,
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'] });
 try {
-  for (let i = 0; i < 600; i++) { try { if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break; } catch {} await new Promise((r) => setTimeout(r, 100)); }
+  for (let i = 0; i < 1800; i++) { try { if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break; } catch {} await new Promise((r) => setTimeout(r, 100)); }
   page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   page.on('console', (m) => { if (m.type() === 'error' && !isWorkbenchNoise(m.text(), m.location().url)) console.log('[console]', m.text().slice(0, 300)); });
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`, { timeout: 180_000 });  // a busy machine can take over 30 s

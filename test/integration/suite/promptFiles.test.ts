@@ -75,9 +75,17 @@ suite('Prompt files in the editor', () => {
     edit.replace(doc.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'questoin'.length)), 'question');
     assert.ok(await vscode.workspace.applyEdit(edit));
     await waitFor(() => unknown().length === 0, () => 'diagnostic gone after the fix');
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    // "Revert" acts on the active editor, and a panel from an earlier test may take the focus late on a loaded
+    // machine: show this document and revert until it is no longer dirty.
+    await waitFor(async () => {
+      if (doc.isDirty) { await vscode.window.showTextDocument(doc); await vscode.commands.executeCommand('workbench.action.files.revert'); }
+      return !doc.isDirty;
+    }, () => 'the document reverted');
     await waitFor(() => unknown().length === 1, () => 'diagnostic back after revert');
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    // Closed by its tab, not as "the active editor" (same reason).
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString());
+    assert.ok(tabs.length > 0, 'the document has a tab');
+    assert.ok(await vscode.window.tabGroups.close(tabs));
     await waitFor(() => vscode.languages.getDiagnostics(doc.uri).length === 0, () => 'diagnostics cleared on close');
   });
 
