@@ -250,6 +250,17 @@ function fromSummary({ meta, cols, examples, hashes }: Parsed, key: string, runI
   const { found } = meta.facts[k]!;
   const { flags, words } = cols.sets[k]!;
   const ruleOf = meta.facts[k]!.rules.map((ruleId) => ({ ruleId }));
+  // Facts without findings repeat (the same flags and word count): one shared, frozen object each.
+  const shared = new Map<number, OutputFacts>();
+  const sharedFacts = (fl: number, words: number): OutputFacts => {
+    const id = Number.isSafeInteger(words * 8) ? words * 8 + fl : NaN;   // (a word count is a whole number)
+    let f = shared.get(id);
+    if (!f) {
+      f = Object.freeze({ idk: (fl & 1) !== 0, schemaValid: (fl & 2) !== 0, words, findings: NO_FINDINGS });
+      if (!Number.isNaN(id)) shared.set(id, f);
+    }
+    return f;
+  };
   const n = meta.rows;
   const byCandidate = meta.candidates.map(() => new Map<string, Chosen>());
   let h = 0;
@@ -272,11 +283,11 @@ function fromSummary({ meta, cols, examples, hashes }: Parsed, key: string, runI
     if (fl & 4) {
       const f = found[i]!;
       if (f !== 0 && !(Array.isArray(f) && f.every((x) => ruleOf[x] !== undefined))) return undefined;
-      row.facts = { idk: (fl & 1) !== 0, schemaValid: (fl & 2) !== 0, words: words[i]!, findings: f === 0 ? NO_FINDINGS : f.map((x) => ruleOf[x]!) };
+      row.facts = f === 0 ? sharedFacts(fl, words[i]!) : { idk: (fl & 1) !== 0, schemaValid: (fl & 2) !== 0, words: words[i]!, findings: f.map((x) => ruleOf[x]!) };
     }
     const byExample = byCandidate[cols.candidate[i]!]!;
-    if (byExample.has(exampleId)) return undefined;   // one row per pair
-    byExample.set(exampleId, row);
+    const size = byExample.size;
+    if (byExample.set(exampleId, row).size === size) return undefined;   // one row per pair
   }
   if (h !== hashes.length) return undefined;
   // Candidates in the order they first appear (rows of a candidate need not be together).

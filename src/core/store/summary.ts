@@ -84,7 +84,8 @@ export async function writeRunSummary(runDir: string, responsesFile: string, sou
   const header: Header = { format: FORMAT, version: VERSION, source: source.stamp, sha256: sha.digest('hex') };
   const file = runSummaryPath(runDir);
   try {
-    await writeFileAtomicAsync(file, [Buffer.from(`${JSON.stringify(header)}\n`), ...body], 'summary');
+    // No fsync: a summary lost or torn by a crash fails its checksum and costs one full read.
+    await writeFileAtomicAsync(file, [Buffer.from(`${JSON.stringify(header)}\n`), ...body], 'summary', { sync: false });
     return true;
   } catch {
     await fs.promises.rm(`${file}.${process.pid}.summary.tmp`, { force: true }).catch(() => undefined);
