@@ -1,7 +1,7 @@
 // `npm run bench` (last part): the comparison of 100k paired questions (baseline and one candidate, judged, with
 // 200 human labels each) from a store on disk, in a fresh process: store open + comparison. Target: ≤ 2 s.
-// Two figures: the first comparison of a run (it reads every response line and writes the run's summary) and the
-// next ones (they read the summary; the verdicts and labels are read in full every time).
+// Two figures: the first comparison of a run (it reads every response and verdict line and writes the run's
+// summaries) and the next ones (they read the summaries; the labels are read in full every time).
 //   node --import tsx bench/compare.ts [--questions N] [--repeat N]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,10 +36,11 @@ async function main(): Promise<void> {
     const [first, ...next] = runs;
     const line = (out: CompareScenarioResult): string => `${(out.ms / 1000).toFixed(2)} s, ${(out.cpuMs / 1000).toFixed(2)} s CPU, peak RSS ${(out.peakRss / 1024 / 1024).toFixed(0)} MB`;
     console.log(`\ncomparison, ${n.toLocaleString('en')} paired questions (baseline + 1 candidate, judged, 200 labels each); store open + comparison`);
-    console.log(`  first comparison (reads every response, writes the run summary): ${line(first!)}   runs read in full ${first!.summaries.fullReads}, summaries written ${first!.summaries.written}`);
-    for (const out of next) console.log(`  next comparison (run summary read):                             ${line(out)} (target ≤ 2 s)   runs from summaries ${out.summaries.read}`);
+    const use = (u: CompareScenarioResult['summaries']): string => `responses: ${u.read} from summaries, ${u.fullReads} read in full, ${u.written} summaries written; verdicts: ${u.verdictsRead} from summaries, ${u.verdictsWritten} written`;
+    console.log(`  first comparison (reads every line, writes the run's summaries): ${line(first!)}   (${use(first!.summaries)})`);
+    for (const out of next) console.log(`  next comparison (reads the summaries):                           ${line(out)} (target ≤ 2 s)   (${use(out.summaries)})`);
     if (runs.some((out) => out.n !== n)) { console.error('  FAILED: not every question was compared'); process.exitCode = 1; }
-    else if (next.some((out) => out.summaries.read !== 1)) { console.error('  FAILED: the next comparison did not read the run summary'); process.exitCode = 1; }
+    else if (next.some((out) => out.summaries.read !== 1 || out.summaries.verdictsRead !== 1)) { console.error('  FAILED: the next comparison did not read the run summaries'); process.exitCode = 1; }
     else if (next.some((out) => out.ms > 2000)) console.error('  NOT MET: over the 2 s target');
   } finally { fs.rmSync(f.dir, { recursive: true, force: true }); }
 }

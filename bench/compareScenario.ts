@@ -4,14 +4,15 @@
 import fs from 'node:fs';
 import { buildComparison } from '../src/core/compare';
 import { ComparisonStore } from '../src/core/compare/gather';
+import type { SummaryUse } from '../src/core/compare/runSummary';
 import { Store } from '../src/core/store/store';
 
 export interface CompareScenarioResult {
   ms: number; n: number; peakRss: number; systems: number;
   /** User + system CPU time of the process up to the end of the comparison (start-up included). */
   cpuMs: number;
-  /** Runs read from their summaries, read in full, and summaries written. */
-  summaries: { read: number; fullReads: number; written: number };
+  /** Runs read from their summaries, read in full, and summaries written (responses, verdicts). */
+  summaries: SummaryUse;
 }
 
 async function main(): Promise<void> {

@@ -292,7 +292,7 @@ async function readTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunManife
     const all = await store.latestOutputs(p, ms, onProblem, facts);
     outputs.set(p, keepOnly(all, only));
     calibrationOutputs?.set(p, all);
-    verdicts.set(p, store.verdictIndex(ms.map((m) => m.runId), ctx.metricId, onProblem));
+    verdicts.set(p, await store.comparedVerdicts(ms.map((m) => m.runId), ctx.metricId, onProblem));
     runIds.push(...ms.map((m) => m.runId));
   }
   return { parents, outputs, calibrationOutputs, verdicts, labels, runIds, problems };

@@ -9,6 +9,7 @@ import type { RunManifest } from '../store/runs';
 import type { OnStoreProblem, StoreProblem } from '../store/problems';
 import type { Store } from '../store/store';
 import { hasOutput, runOutputs, type OutputFacts, type OutputFactsReader, type SummaryUse } from './runSummary';
+import { runVerdicts, type RunVerdicts } from './verdictSummary';
 
 /** The response chosen for one (example, candidate) and the run it came from. */
 export interface Chosen {
@@ -78,8 +79,6 @@ export async function latestOutputs(store: Store, promptPath: string, runs: read
   return { promptPath, runIds: runs.map((m) => m.runId), byCandidate };
 }
 
-/** A run's latest verdict per (metric, candidate, example), as nested maps (no key string per verdict). */
-type RunVerdicts = Map<string, Map<string, Map<string, VerdictRecord>>>;
 
 /** Verdicts over some runs, found by the output they judged: of one metric (`verdictFor`) or of all (`verdictsFor`). */
 export class VerdictIndex {
@@ -105,6 +104,18 @@ export class VerdictIndex {
       }, (p) => this.problems.push(p));
       this.runs.unshift({ runId, verdicts });
     }
+  }
+
+  /** One metric's index as the comparison reads it: from the runs' verdict summaries where valid. */
+  static async compared(store: Store, runIds: readonly string[], metricId: string | undefined, use: SummaryUse): Promise<VerdictIndex> {
+    const index = new VerdictIndex(store, [], metricId);
+    if (metricId === undefined) return index;
+    for (const runId of runIds) {
+      const verdicts = await runVerdicts(store, runId, metricId, (p) => index.problems.push(p), use);
+      if (verdicts.has(metricId) && !index.metrics.includes(metricId)) index.metrics.push(metricId);
+      index.runs.unshift({ runId, verdicts });
+    }
+    return index;
   }
 
   /**
@@ -175,7 +186,7 @@ export class ComparisonStore {
   private listed(): Promise<{ runs: RunManifest[]; damaged: StoreProblem[] }> { return (this.manifestList ??= this.store.listRunsChecked()); }
 
   /** Runs read from their summaries, read in full, and summaries written, by this reader. */
-  readonly summaries: SummaryUse = { read: 0, fullReads: 0, written: 0 };
+  readonly summaries: SummaryUse = { read: 0, fullReads: 0, written: 0, verdictsRead: 0, verdictsWritten: 0 };
 
   /**
    * Problems met reading the files (kept with what was read) are told to `onProblem` on every call. With `facts`,
@@ -200,6 +211,17 @@ export class ComparisonStore {
     if (onProblem) for (const p of v.problems) onProblem(p);
     return v;
   }
+
+  /** `verdictIndex` of one metric as the comparison reads it (verdict records hold only what it reads; see verdictSummary.ts). */
+  async comparedVerdicts(runIds: readonly string[], metricId: string | undefined, onProblem?: OnStoreProblem): Promise<VerdictIndex> {
+    const key = `compared\0${metricId ?? ''}\0${runIds.join('\0')}`;
+    let v = this.comparedIndexes.get(key);
+    if (!v) this.comparedIndexes.set(key, (v = VerdictIndex.compared(this.store, runIds, metricId, this.summaries)));
+    const index = await v;
+    if (onProblem) for (const p of index.problems) onProblem(p);
+    return index;
+  }
+  private readonly comparedIndexes = new Map<string, Promise<VerdictIndex>>();
 
   /** A test set's labels combined over reviewers (empty, with the reason told to `onProblem`, when the file cannot be read). */
   async labelIndex(testSetId: string, onProblem?: OnStoreProblem): Promise<Map<string, CombinedLabel>> {

@@ -2,7 +2,6 @@
 // for outputs, the facts the comparison takes from their text (IDK, schema, style). A full read parses, hashes
 // and checks every line; its result is kept in the run's summary (src/core/store/summary.ts), which later
 // comparisons read instead while the responses file is exactly the one it was made from.
-import os from 'node:os';
 import { parseOutput } from '../answer/parse';
 import type { OutputSpec } from '../prompt/types';
 import type { ResponseRecord } from '../store/records';
@@ -13,6 +12,7 @@ import { runningCode } from '../store/summary';
 import { StyleChecker } from '../style/check';
 import type { ResolvedStyle } from '../style/types';
 import type { Chosen } from './gather';
+import { encodeSummary, idsSection, indexIn, SummaryDecoder } from './summaryCodec';
 
 /** What the comparison takes from an output's text: IDK, schema, and its style as the aggregates count it. */
 export interface OutputFacts {
@@ -24,8 +24,11 @@ export interface OutputFacts {
   findings: readonly { ruleId: string }[];
 }
 
-/** How many runs a comparison read from their summaries, and how many it read in full (for tests and `--debug`). */
-export interface SummaryUse { read: number; fullReads: number; written: number }
+/**
+ * How many runs a comparison read from their summaries, read in full, and summaries it wrote (responses), and the
+ * same for verdict summaries (for tests and the bench).
+ */
+export interface SummaryUse { read: number; fullReads: number; written: number; verdictsRead: number; verdictsWritten: number }
 
 /** Bump when what parseOutput or the style checker make of a text changes (the build's stamp also keys facts). */
 const FACTS_VERSION = 1;
@@ -124,7 +127,6 @@ const HASH_DIGITS = 32;
  * ids, hashes, then the columns one after another.
  */
 interface Meta {
-  endian: string;
   rows: number;
   pairs: number;
   /** The line problems of the full read: [line or null, kind, message]. */
@@ -165,7 +167,7 @@ const orUndefined = (v: number): number | undefined => (Number.isNaN(v) ? undefi
 
 function toSummary(rows: readonly Chosen[], problems: readonly StoreProblem[], pairs: number, key: string, kept: Parsed | undefined): Buffer[] {
   const n = rows.length;
-  const meta: Meta = { endian: os.endianness(), rows: n, pairs, problems: problems.map((p) => [p.line ?? null, p.kind, p.message]), candidates: [], kinds: [],
+  const meta: Meta = { rows: n, pairs, problems: problems.map((p) => [p.line ?? null, p.kind, p.message]), candidates: [], kinds: [],
     examplesBytes: 0, hashesBytes: 0, facts: [] };
   const examples: string[] = [];
   const cols: Columns = { candidate: new Int32Array(n), text: new Uint8Array(n), error: new Int32Array(n), latency: new Float64Array(n),
@@ -188,55 +190,35 @@ function toSummary(rows: readonly Chosen[], problems: readonly StoreProblem[], p
     found.push(facts?.findings.length ? [...new Set(facts.findings.map((f) => indexIn(rules, f.ruleId)))] : 0);
   });
   const hashText = Buffer.from(hashes.join(''), 'latin1');
-  // Ids that lines of UTF-8 cannot give back as they are (a line break, a lone surrogate) go into the JSON instead.
-  const inJson = examples.some((id) => /[\n\p{Cs}]/u.test(id));
-  const exampleText = Buffer.from(inJson ? '' : examples.join('\n'));
-  if (inJson) meta.examples = examples;
-  meta.examplesBytes = exampleText.length;
+  const ids = idsSection(examples);
+  if (ids.json) meta.examples = ids.json;
+  meta.examplesBytes = ids.text.length;
   meta.hashesBytes = hashText.length;
   // Fact sets of other specs and styles made from the same file stay, the newest few.
   const older = kept ? kept.meta.facts.map((f, k) => ({ f, c: kept.cols.sets[k]! })).filter(({ f }) => f.key !== key).slice(-(MAX_FACT_SETS - 1)) : [];
   meta.facts = [...older.map(({ f }) => f), { key, rules, found }];
   cols.sets = [...older.map(({ c }) => c), set];
-  const arrays = [cols.candidate, cols.text, cols.error, cols.latency, cols.inputTokens, cols.outputTokens, cols.cost, ...cols.sets.flatMap((c) => [c.flags, c.words])];
-  const json = Buffer.from(JSON.stringify(meta));
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(json.length);
-  return [length, json, exampleText, hashText, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))];
-}
-
-function indexIn<T>(list: T[], value: T): number {
-  const i = list.indexOf(value);
-  return i >= 0 ? i : list.push(value) - 1;
+  return encodeSummary(meta, [ids.text, hashText],
+    [cols.candidate, cols.text, cols.error, cols.latency, cols.inputTokens, cols.outputTokens, cols.cost, ...cols.sets.flatMap((c) => [c.flags, c.words])]);
 }
 
 /** Reads a summary's parts; undefined when the bytes do not hold what this code writes. */
 function parseSummary(body: Buffer): Parsed | undefined {
   try {
-    const metaEnd = 4 + body.readUInt32LE(0);
-    const meta = JSON.parse(body.toString('utf8', 4, metaEnd)) as Meta;
+    const d = new SummaryDecoder(body);
+    const meta = d.meta as unknown as Meta;
     const n = meta.rows;
-    if (meta.endian !== os.endianness() || !Number.isInteger(n) || n < 0 || typeof meta.pairs !== 'number' || !Array.isArray(meta.problems)
+    if (!Number.isInteger(n) || n < 0 || typeof meta.pairs !== 'number' || !Array.isArray(meta.problems)
       || !Array.isArray(meta.candidates) || !Array.isArray(meta.kinds) || !Array.isArray(meta.facts)) return undefined;
-    let at = metaEnd;
-    const examples = meta.examples ?? (n === 0 ? [] : body.toString('utf8', at, (at += meta.examplesBytes)).split('\n'));
-    const hashes = body.toString('latin1', at, (at += meta.hashesBytes));
-    if (!Array.isArray(examples) || examples.length !== n || at > body.length) return undefined;
-    // Copied out of the file's bytes: typed arrays need aligned memory.
-    const take = <A extends Int32Array | Uint8Array | Float64Array>(make: new (len: number) => A): A => {
-      const a = new make(n);
-      const bytes = a.byteLength;
-      if (at + bytes > body.length) throw new Error('summary cut short');
-      new Uint8Array(a.buffer).set(body.subarray(at, (at += bytes)));
-      return a;
-    };
-    const cols: Columns = { candidate: take(Int32Array), text: take(Uint8Array), error: take(Int32Array), latency: take(Float64Array),
-      inputTokens: take(Float64Array), outputTokens: take(Float64Array), cost: take(Float64Array), sets: [] };
+    const examples = d.ids(meta.examples, meta.examplesBytes, n);
+    const hashes = d.text(meta.hashesBytes, 'latin1');
+    const cols: Columns = { candidate: d.column(Int32Array, n), text: d.column(Uint8Array, n), error: d.column(Int32Array, n), latency: d.column(Float64Array, n),
+      inputTokens: d.column(Float64Array, n), outputTokens: d.column(Float64Array, n), cost: d.column(Float64Array, n), sets: [] };
     for (const f of meta.facts) {
       if (typeof f?.key !== 'string' || !Array.isArray(f.rules) || !Array.isArray(f.found) || f.found.length !== n) return undefined;
-      cols.sets.push({ flags: take(Uint8Array), words: take(Float64Array) });
+      cols.sets.push({ flags: d.column(Uint8Array, n), words: d.column(Float64Array, n) });
     }
-    return at === body.length ? { meta, cols, examples, hashes } : undefined;
+    return d.complete ? { meta, cols, examples, hashes } : undefined;
   } catch {
     return undefined;
   }
@@ -250,6 +232,17 @@ function fromSummary({ meta, cols, examples, hashes }: Parsed, key: string, runI
   const { found } = meta.facts[k]!;
   const { flags, words } = cols.sets[k]!;
   const ruleOf = meta.facts[k]!.rules.map((ruleId) => ({ ruleId }));
+  // Facts without findings repeat (the same flags and word count): one shared, frozen object each.
+  const shared = new Map<number, OutputFacts>();
+  const sharedFacts = (fl: number, words: number): OutputFacts => {
+    const id = Number.isSafeInteger(words * 8) ? words * 8 + fl : NaN;   // (a word count is a whole number)
+    let f = shared.get(id);
+    if (!f) {
+      f = Object.freeze({ idk: (fl & 1) !== 0, schemaValid: (fl & 2) !== 0, words, findings: NO_FINDINGS });
+      if (!Number.isNaN(id)) shared.set(id, f);
+    }
+    return f;
+  };
   const n = meta.rows;
   const byCandidate = meta.candidates.map(() => new Map<string, Chosen>());
   let h = 0;
@@ -272,11 +265,11 @@ function fromSummary({ meta, cols, examples, hashes }: Parsed, key: string, runI
     if (fl & 4) {
       const f = found[i]!;
       if (f !== 0 && !(Array.isArray(f) && f.every((x) => ruleOf[x] !== undefined))) return undefined;
-      row.facts = { idk: (fl & 1) !== 0, schemaValid: (fl & 2) !== 0, words: words[i]!, findings: f === 0 ? NO_FINDINGS : f.map((x) => ruleOf[x]!) };
+      row.facts = f === 0 ? sharedFacts(fl, words[i]!) : { idk: (fl & 1) !== 0, schemaValid: (fl & 2) !== 0, words: words[i]!, findings: f.map((x) => ruleOf[x]!) };
     }
     const byExample = byCandidate[cols.candidate[i]!]!;
-    if (byExample.has(exampleId)) return undefined;   // one row per pair
-    byExample.set(exampleId, row);
+    const size = byExample.size;
+    if (byExample.set(exampleId, row).size === size) return undefined;   // one row per pair
   }
   if (h !== hashes.length) return undefined;
   // Candidates in the order they first appear (rows of a candidate need not be together).

@@ -261,14 +261,15 @@ export function writeFileAtomic(path: string, text: string): void {
 
 /**
  * `writeFileAtomic` off the event loop (write, fsync and rename on the thread pool). `tag` keeps its temp file
- * apart from a concurrent synchronous write of the same path.
+ * apart from a concurrent synchronous write of the same path. `sync: false` skips the fsync, for files that
+ * check themselves when read (a derived cache).
  */
-export async function writeFileAtomicAsync(path: string, text: string | Uint8Array | readonly Uint8Array[], tag = 'async'): Promise<void> {
+export async function writeFileAtomicAsync(path: string, text: string | Uint8Array | readonly Uint8Array[], tag = 'async', opts: { sync?: boolean } = {}): Promise<void> {
   const tmp = `${path}.${process.pid}.${tag}.tmp`;
   const fh = await fs.promises.open(tmp, 'w');
   try {
     for (const part of Array.isArray(text) ? text as readonly Uint8Array[] : [text as string | Uint8Array]) await fh.writeFile(part);   // each from where the last ended
-    await fh.sync();
+    if (opts.sync !== false) await fh.sync();
   } finally { await fh.close(); }
   await fs.promises.rename(tmp, path);
 }

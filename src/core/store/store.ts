@@ -16,7 +16,7 @@ import {
   cacheDir, checkResponseCount, findResumableRun, forEachResponse, listRuns, listRunsChecked, readManifest, readResponses, responsesPath,
   runDir, writeManifest, writeManifestAsync, type RunManifest,
 } from './runs';
-import { fileStamp, readRunSummary, writeRunSummary, type FileStamp } from './summary';
+import { fileStamp, readRunSummary, writeRunSummary, type FileStamp, type SummaryOf } from './summary';
 import { forEachVerdict, readVerdicts, VerdictWriter, verdictsPath } from './verdicts';
 
 /** The store's folder name, beside the project file (or in the folder an ad-hoc run starts in). */
@@ -168,14 +168,17 @@ export class Store {
 
   // ---- run summaries (a derived cache of the comparison; see summary.ts) ----
 
-  /** The stamp of a run's responses file and whether it has settled; undefined when there is no regular file. */
-  responsesStamp(runId: string): Promise<{ stamp: FileStamp; settled: boolean } | undefined> { return fileStamp(responsesPath(this.root, runId)); }
-  /** The body of a run's summary when it was made from exactly the responses file stamped `source` and is intact. */
-  readRunSummary(runId: string, source: FileStamp): Promise<Buffer | undefined> { return readRunSummary(this.runDir(runId), source); }
-  /** Writes a run's summary made from its responses file as stamped before reading (only once settled and unchanged). */
-  writeRunSummary(runId: string, source: { stamp: FileStamp; settled: boolean }, body: readonly Uint8Array[]): Promise<boolean> {
-    return writeRunSummary(this.runDir(runId), responsesPath(this.root, runId), source, body);
+  /** The stamp of a run's responses (or verdicts) file and whether it has settled; undefined when there is no regular file. */
+  responsesStamp(runId: string, of: SummaryOf = 'responses'): Promise<{ stamp: FileStamp; settled: boolean } | undefined> { return fileStamp(this.summarised(runId, of)); }
+  /** The body of a run's summary when it was made from exactly the file stamped `source` and is intact. */
+  readRunSummary(runId: string, source: FileStamp, of: SummaryOf = 'responses'): Promise<Buffer | undefined> { return readRunSummary(this.runDir(runId), source, of); }
+  /** Writes a run's summary made from its file as stamped before reading (only once settled and unchanged). */
+  writeRunSummary(runId: string, source: { stamp: FileStamp; settled: boolean }, body: readonly Uint8Array[], of: SummaryOf = 'responses'): Promise<boolean> {
+    return writeRunSummary(this.runDir(runId), this.summarised(runId, of), source, body, of);
   }
+  private summarised(runId: string, of: SummaryOf): string { return of === 'responses' ? responsesPath(this.root, runId) : verdictsPath(this.runDir(runId)); }
+  /** Path of a run's verdicts file (for the problems a summary of it replays). */
+  verdictsFile(runId: string): string { return verdictsPath(this.runDir(runId)); }
 
   /** The crash-safe appender of a run's responses; only the holder of the run's lock writes them. */
   openResponses(runId: string): JsonlAppender { return new JsonlAppender(responsesPath(this.root, runId), { dropCutOff: true }); }

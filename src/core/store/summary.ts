@@ -1,6 +1,7 @@
-// `runs/<runId>/compare-summary.json`: a derived cache of what the comparison needs from a run's responses, so
-// that a 100k-row run is not parsed, hashed and checked again on every comparison. It is only ever a shortcut:
-// - it is used only while `responses.jsonl` is exactly the file it was made from (size, mtime, ctime, inode and
+// `runs/<runId>/compare-summary.json` and `verdict-summary.json`: derived caches of what the comparison needs from a
+// run's responses and verdicts, so that a 100k-row run is not parsed, hashed and checked again on every comparison.
+// They are only ever a shortcut:
+// - a summary is used only while its source file is exactly the file it was made from (size, mtime, ctime, inode and
 //   device, to the nanosecond). An edit changes the ctime, which no user tool can set back; a copy is a new inode.
 //   Anything else (missing, damaged, made from another file, made by another build) means the full read.
 // - it is written only for a file that has settled (unchanged for `SETTLE_MS`), so two writes within one tick of
@@ -21,7 +22,11 @@ export const SETTLE_MS = 2000;
 const FORMAT = 'prompt-adapt compare summary';
 const VERSION = 1;
 
-export const runSummaryPath = (runDir: string): string => path.join(runDir, 'compare-summary.json');
+/** What a summary summarises: a run's responses (`compare-summary.json`) or its verdicts (`verdict-summary.json`). */
+export type SummaryOf = 'responses' | 'verdicts';
+const FILE_NAMES: Record<SummaryOf, string> = { responses: 'compare-summary.json', verdicts: 'verdict-summary.json' };
+
+export const runSummaryPath = (runDir: string, of: SummaryOf = 'responses'): string => path.join(runDir, FILE_NAMES[of]);
 
 /** Size and mtime of the running code (the bundle, or this file under tsx): a summary's readers key by it. */
 let codeStamp: string | undefined;
@@ -55,14 +60,14 @@ interface Header { format: string; version: number; source: FileStamp; sha256: s
  * The body of a run's summary when the summary was made from the file stamped `source` and is intact; undefined
  * otherwise (no summary, another file's, damaged, unreadable).
  */
-export async function readRunSummary(runDir: string, source: FileStamp): Promise<Buffer | undefined> {
+export async function readRunSummary(runDir: string, source: FileStamp, of: SummaryOf = 'responses'): Promise<Buffer | undefined> {
   let bytes: Buffer;
-  try { bytes = await fs.promises.readFile(runSummaryPath(runDir)); } catch { return undefined; }
+  try { bytes = await fs.promises.readFile(runSummaryPath(runDir, of)); } catch { return undefined; }
   const nl = bytes.indexOf(0x0a);
   if (nl < 0) return undefined;
   try {
     const header = JSON.parse(bytes.toString('utf8', 0, nl)) as Partial<Header>;
-    if (header?.format !== FORMAT || header.version !== VERSION || !sameStamp(source, header.source)) return undefined;
+    if (header?.format !== `${FORMAT} of ${of}` || header.version !== VERSION || !sameStamp(source, header.source)) return undefined;
     const body = bytes.subarray(nl + 1);
     return hash('sha256', body, 'hex') === header.sha256 ? body : undefined;
   } catch {
@@ -75,16 +80,18 @@ export async function readRunSummary(runDir: string, source: FileStamp): Promise
  * has settled and is still the same. A summary that cannot be written only costs time: errors are ignored.
  * Returns whether it was written.
  */
-export async function writeRunSummary(runDir: string, responsesFile: string, source: { stamp: FileStamp; settled: boolean }, body: readonly Uint8Array[]): Promise<boolean> {
+export async function writeRunSummary(runDir: string, sourceFile: string, source: { stamp: FileStamp; settled: boolean }, body: readonly Uint8Array[],
+  of: SummaryOf = 'responses'): Promise<boolean> {
   if (!source.settled) return false;
-  const now = await fileStamp(responsesFile);
+  const now = await fileStamp(sourceFile);
   if (!now || !sameStamp(source.stamp, now.stamp)) return false;
   const sha = createHash('sha256');
   for (const part of body) sha.update(part);
-  const header: Header = { format: FORMAT, version: VERSION, source: source.stamp, sha256: sha.digest('hex') };
-  const file = runSummaryPath(runDir);
+  const header: Header = { format: `${FORMAT} of ${of}`, version: VERSION, source: source.stamp, sha256: sha.digest('hex') };
+  const file = runSummaryPath(runDir, of);
   try {
-    await writeFileAtomicAsync(file, [Buffer.from(`${JSON.stringify(header)}\n`), ...body], 'summary');
+    // No fsync: a summary lost or torn by a crash fails its checksum and costs one full read.
+    await writeFileAtomicAsync(file, [Buffer.from(`${JSON.stringify(header)}\n`), ...body], 'summary', { sync: false });
     return true;
   } catch {
     await fs.promises.rm(`${file}.${process.pid}.summary.tmp`, { force: true }).catch(() => undefined);

@@ -1,5 +1,5 @@
-// The run summary is a derived cache: a comparison reads it only while the responses file is exactly the one it
-// was made from, and whatever happens to it (missing, damaged, stale, a copied store) the numbers stay the same.
+// The run summaries are derived caches: a comparison reads one only while the responses (or verdicts) file is exactly
+// the one it was made from, and whatever happens to it (missing, damaged, stale, a copied store) the numbers stay the same.
 import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +28,7 @@ function damagedFixture(): Fixture {
 
 const responses = (f: Fixture, runId: string): string => path.join(f.root, 'runs', runId, 'responses.jsonl');
 const summary = (f: Fixture, runId: string): string => path.join(f.root, 'runs', runId, 'compare-summary.json');
+const verdictSummary = (f: Fixture, runId: string): string => path.join(f.root, 'runs', runId, 'verdict-summary.json');
 
 /** A comparison with a fresh reader (as a new process would do), and what it did with the summaries. */
 async function compare(f: Fixture): Promise<{ report: ComparisonReport; use: ComparisonStore['summaries'] }> {
@@ -41,11 +42,11 @@ const codes = (r: ComparisonReport): string[] => r.testSets.flatMap((t) => t.not
 suite('compare: the run summary', function () {
   this.timeout(60_000);
   const fixtures: Fixture[] = [];
-  let used: Fixture, edited: Fixture, corrupted: Fixture, cloned: Fixture;
+  let used: Fixture, edited: Fixture, corrupted: Fixture, cloned: Fixture, rejudged: Fixture;
 
   suiteSetup(async () => {
-    [used, edited, corrupted, cloned] = [damagedFixture(), damagedFixture(), damagedFixture(), damagedFixture()];
-    fixtures.push(used, edited, corrupted, cloned);
+    [used, edited, corrupted, cloned, rejudged] = [damagedFixture(), damagedFixture(), damagedFixture(), damagedFixture(), damagedFixture()];
+    fixtures.push(used, edited, corrupted, cloned, rejudged);
     // Summaries are written only for files that have settled (see summary.ts).
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 200));
   });
@@ -53,10 +54,10 @@ suite('compare: the run summary', function () {
 
   test('the first comparison writes one summary per run, the next reads them and gives the same report', async () => {
     const first = await compare(used);
-    assert.deepEqual(first.use, { read: 0, fullReads: 2, written: 2 });
-    assert.ok(fs.existsSync(summary(used, 'R1')) && fs.existsSync(summary(used, 'R2')));
+    assert.deepEqual(first.use, { read: 0, fullReads: 2, written: 2, verdictsRead: 0, verdictsWritten: 2 });
+    assert.ok(fs.existsSync(summary(used, 'R1')) && fs.existsSync(summary(used, 'R2')) && fs.existsSync(verdictSummary(used, 'R1')));
     const second = await compare(used);
-    assert.deepEqual(second.use, { read: 2, fullReads: 0, written: 0 });
+    assert.deepEqual(second.use, { read: 2, fullReads: 0, written: 0, verdictsRead: 2, verdictsWritten: 0 });
     assert.deepEqual(second.report, first.report);
     // The damage the full read found is told from the summary too, with its line.
     const damage = second.report.testSets[0]!.notes.find((n) => n.code === STORE_DAMAGE);
@@ -79,14 +80,15 @@ suite('compare: the run summary', function () {
     assert.ok(apart > -1_000_000n && apart < 1_000_000n, `mtime put back to within 1 ms (${apart} ns apart)`);
 
     const after = await compare(edited);
-    assert.deepEqual(after.use, { read: 1, fullReads: 1, written: 0 });   // R2 from its summary; R1 read in full (and not settled)
+    // R2 from its summary; R1 read in full (and not written: the file has only just changed).
+    assert.deepEqual(after.use, { read: 1, fullReads: 1, written: 0, verdictsRead: 2, verdictsWritten: 0 });
     assert.ok(codes(after.report).includes(STORE_EDITED) && !codes(before.report).includes(STORE_EDITED));
     const missing = after.report.testSets[0]!.notes.find((n) => n.code === MISSING_VERDICTS);
     assert.match(missing?.message ?? '', /1 output has no verdict of 'f1' \(base 1\)/);
     // Exactly what a comparison without any summary gives.
-    for (const id of ['R1', 'R2']) fs.rmSync(summary(edited, id));
+    for (const id of ['R1', 'R2']) { fs.rmSync(summary(edited, id)); fs.rmSync(verdictSummary(edited, id)); }
     const plain = await compare(edited);
-    assert.equal(plain.use.read, 0);
+    assert.equal(plain.use.read + plain.use.verdictsRead, 0);
     assert.deepEqual(after.report, plain.report);
   });
 
@@ -102,10 +104,22 @@ suite('compare: the run summary', function () {
     for (const [what, damage] of damages) {
       damage();
       const { report, use } = await compare(corrupted);
-      assert.deepEqual(use, { read: 1, fullReads: 1, written: 1 }, what);   // R1 read in full and its summary written again
+      assert.deepEqual(use, { read: 1, fullReads: 1, written: 1, verdictsRead: 2, verdictsWritten: 0 }, what);   // R1 read in full, its summary written again
       assert.deepEqual(report, reference, what);
     }
-    assert.deepEqual((await compare(corrupted)).use, { read: 2, fullReads: 0, written: 0 });
+    const v1 = verdictSummary(corrupted, 'R1');
+    const verdictDamages: [string, () => void][] = [
+      ['a verdict summary with a byte changed', () => { const b = fs.readFileSync(v1); b[b.length - 3] ^= 0x01; fs.writeFileSync(v1, b); }],
+      ['the verdict summary of another run', () => fs.copyFileSync(verdictSummary(corrupted, 'R2'), v1)],
+      ['a response summary in place of a verdict summary', () => fs.copyFileSync(summary(corrupted, 'R1'), v1)],
+    ];
+    for (const [what, damage] of verdictDamages) {
+      damage();
+      const { report, use } = await compare(corrupted);
+      assert.deepEqual(use, { read: 2, fullReads: 0, written: 0, verdictsRead: 1, verdictsWritten: 1 }, what);
+      assert.deepEqual(report, reference, what);
+    }
+    assert.deepEqual((await compare(corrupted)).use, { read: 2, fullReads: 0, written: 0, verdictsRead: 2, verdictsWritten: 0 });
   });
 
   test('a copied store (new inodes) reads its runs in full again, with the same report', async () => {
@@ -118,7 +132,21 @@ suite('compare: the run summary', function () {
     const f: Fixture = { dir: copy, project: path.join(copy, 'prompt-adapt.yml'), root: path.join(copy, '.prompt-adapt') };
     const copied = await compare(f);
     // Read in full; not written yet, as the copied files have only just changed.
-    assert.deepEqual(copied.use, { read: 0, fullReads: 2, written: 0 });
+    assert.deepEqual(copied.use, { read: 0, fullReads: 2, written: 0, verdictsRead: 0, verdictsWritten: 0 });
     assert.deepEqual(copied.report, original.report);
+  });
+
+  test('a verdict appended after the summary was written (judged again) counts, as in a full read', async () => {
+    const f = rejudged;
+    const before = await compare(f);
+    assert.equal(before.use.verdictsWritten, 2);
+    // The judge changes its mind on one output of the candidate: a new line for the same output.
+    const line = fs.readFileSync(path.join(f.root, 'runs', 'R1', 'verdicts.jsonl'), 'utf8').split('\n').find((l) => l.includes('"candidateId":"good"') && l.includes('"verdict":0'))!;
+    fs.appendFileSync(path.join(f.root, 'runs', 'R1', 'verdicts.jsonl'), `${line.replace('"verdict":0', '"verdict":1')}\n`);
+    const after = await compare(f);
+    assert.deepEqual(after.use, { read: 2, fullReads: 0, written: 0, verdictsRead: 1, verdictsWritten: 0 });
+    assert.notDeepEqual(after.report, before.report);
+    for (const id of ['R1', 'R2']) { fs.rmSync(summary(f, id)); fs.rmSync(verdictSummary(f, id)); }
+    assert.deepEqual((await compare(f)).report, after.report);
   });
 });
