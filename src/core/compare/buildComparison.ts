@@ -29,7 +29,7 @@ import { ComparisonStore, manifestPromptPath, runsByPrompt, type VerdictIndex, t
 import { removeImpossibleNumbers } from './guards';
 import { OutputFactsReader } from './runSummary';
 import { failedOutputsNote, missingVerdictNote, storeProblemNotes, unknownCostNote } from './storeNotes';
-import { calibrationCounts, stateOf, systemData, type ExampleFacts, type SystemData } from './systems';
+import { calibrationCounts, pairedLabelLayout, stateOf, systemData, type ExampleFacts, type SystemData } from './systems';
 
 
 /** Options of a comparison; unset values come from the project's `decision:` section. */
@@ -505,7 +505,9 @@ function pairedComparison(ctx: Ctx, row: SystemRow, base: SystemData, cand: Syst
   }
   const own = (c: Confusion): Confusion | undefined => (total(c) > 0 ? c : undefined);
   try {
-    const result = compareSystems(ctx.estimator, { confusion: pooled, states, baselineLabels: own(base.labels), candidateLabels: own(cand.labels) }, opts);
+    // Which questions are labelled on which system, so ppi++ and human-only count labels on the same questions.
+    const labelLayout = pairedLabelLayout(base, cand);
+    const result = compareSystems(ctx.estimator, { confusion: pooled, states, baselineLabels: own(base.labels), candidateLabels: own(cand.labels), labelLayout }, opts);
     row.difference = result.difference;
     row.pBetter = result.pBetter;
     row.pNotInferior = result.pNotInferior;

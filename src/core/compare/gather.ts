@@ -160,6 +160,8 @@ export function combineLabels(labels: readonly LabelRecord[]): Map<string, Combi
 }
 
 export const labelKey = (outputHash: string, exampleId: string): string => `${outputHash}\0${exampleId}`;
+/** The example of a label key (an output hash holds no NUL, so the first one ends it). */
+export const exampleOfLabelKey = (key: string): string => key.slice(key.indexOf('\0') + 1);
 
 /**
  * What a comparison reads from the store, read once and then kept: the run manifests, each prompt's chosen

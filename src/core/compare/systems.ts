@@ -3,11 +3,12 @@
 import { parseOutput } from '../answer/parse';
 import type { Candidate } from '../project/types';
 import type { OutputSpec } from '../prompt/types';
+import { emptyLabelLayout, unlabelledSide } from '../stats/labelLayout';
 import type { OutputState } from '../stats/stateTable';
-import type { Confusion } from '../stats/types';
+import type { Confusion, ConfusionCell, LabelLayout, LabelSide } from '../stats/types';
 import { median, styleStats, type StyleChecker, type StyleStats } from '../style/check';
 import { plausibleTokenCount } from '../providers/replies';
-import { labelKey, type Chosen, type CombinedLabel, type VerdictIndex } from './gather';
+import { exampleOfLabelKey, labelKey, type Chosen, type CombinedLabel, type VerdictIndex } from './gather';
 import type { OutputFacts } from './runSummary';
 
 /** What one example contributes to its system. */
@@ -52,7 +53,6 @@ export interface SystemData {
   labels: Confusion;
   /** Labels stored on this system's IDK outputs: counted and left out (METHOD §1). */
   idkLabels: number;
-  /** Label keys matched to an output of this system that has a verdict. */
   /** Label keys this system matched, with the confusion cell each fell in (undefined: unsure). */
   usedLabels: Map<string, keyof Confusion | undefined>;
 }
@@ -85,6 +85,38 @@ const factsOf = (idk: boolean, verdict: ExampleFacts['verdict']): ExampleFacts =
 export function stateOf(f: ExampleFacts): OutputState | undefined {
   if (f.idk) return 'i';
   return f.verdict === 1 ? '1' : f.verdict === 0 ? '0' : undefined;
+}
+
+/** The examples whose output is among the system's labelled answered ones (`labels`), with the cell each fell in. */
+function labelledCells(d: SystemData): Map<string, ConfusionCell> {
+  const cells = new Map<string, ConfusionCell>();
+  for (const [key, cell] of d.usedLabels) if (cell) cells.set(exampleOfLabelKey(key), cell);
+  return cells;
+}
+
+/**
+ * Which of the paired questions (an example with a state on both systems) are labelled on which system: the label
+ * layout ppi++ and human-only need for labels on the same questions, from exactly the labels in each system's
+ * `labels`. Undefined when one of them is on a question outside the paired table (the other system has no verdict
+ * there, or the labels come from outside the compared examples): the layout cannot place it, and the estimators
+ * then use METHOD's formulas as written.
+ */
+export function pairedLabelLayout(base: SystemData, cand: SystemData): LabelLayout | undefined {
+  const onBase = labelledCells(base);
+  const onCand = labelledCells(cand);
+  const sideOf = (d: SystemData, cells: ReadonlyMap<string, ConfusionCell>, id: string): LabelSide | undefined => {
+    const f = d.examples.get(id);
+    const state = f && stateOf(f);
+    return state && (cells.get(id) ?? unlabelledSide(state));
+  };
+  const layout = emptyLabelLayout();
+  for (const id of new Set([...onBase.keys(), ...onCand.keys()])) {
+    const a = sideOf(base, onBase, id);
+    const b = sideOf(cand, onCand, id);
+    if (!a || !b) return undefined;
+    layout[a][b]++;
+  }
+  return layout;
 }
 
 type LabelCounts = Pick<SystemData, 'labels' | 'idkLabels' | 'usedLabels'>;

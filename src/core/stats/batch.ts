@@ -2,8 +2,8 @@
 // paired state strings and labels in, one JSON result per line out. Each line is independent, so a caller can
 // stream any number of them in constant memory.
 import { compareSystems } from './estimate';
-import { emptyLabelLayout } from './labelLayout';
-import { statesFromStrings } from './stateTable';
+import { emptyLabelLayout, unlabelledSide } from './labelLayout';
+import { statesFromStrings, type OutputState } from './stateTable';
 import type { CompareResult, Confusion, ConfusionCell, EstimateOptions, EstimatorChoice, LabelLayout, LabelSide, Verdict } from './types';
 
 /** One input line: `{"id", "baseline": "10i1…", "candidate": "0i11…", "labels": [["baseline", 17, 1], …]}`. */
@@ -76,8 +76,8 @@ export function labelCounts(d: BatchDataset): { baseline: Confusion; candidate: 
   return out;
 }
 
-/** An unlabelled output's side in the label layout, from its state character. */
-const sideOf = (state: string): LabelSide => (state === '1' ? 'correct' : state === '0' ? 'incorrect' : 'idk');
+/** An unlabelled output's side in the label layout, from its state character (checked by statesFromStrings). */
+const sideOf = (state: string): LabelSide => unlabelledSide(state as OutputState);
 
 /** Runs one dataset. */
 export function runDataset(d: BatchDataset, estimator: EstimatorChoice, options: EstimateOptions): BatchResult {

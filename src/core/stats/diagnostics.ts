@@ -5,7 +5,7 @@ import { gammaLn, normalCdf } from './jstat';
 import { ppiCompare } from './ppi';
 import { zFor } from './summary';
 import { STATE_CELLS, stateMoments, type StateTable } from './stateTable';
-import type { Confusion, CrossCheck, Diagnostic, Summary } from './types';
+import type { Confusion, CrossCheck, Diagnostic, LabelLayout, Summary } from './types';
 
 /** Per-class label count below which the non-differential test has too little power to be trusted. */
 export const MIN_TEST_LABELS = 10;
@@ -76,6 +76,8 @@ export interface CrossCheckContext {
   states: StateTable;
   /** Interval level, for the ppi++ interval quoted in the message. */
   level: number;
+  /** Which questions are labelled on which system, when known: the quoted ppi++ interval is then the ppi++ estimator's. */
+  labelLayout?: LabelLayout;
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}`;
@@ -94,7 +96,7 @@ export function differentialDiagnostics(baseline: Confusion | undefined, candida
       message: `Untested assumption: the judge is assumed to err at the same rates on both systems' answered outputs; label ${other}'s outputs to test it.` }];
   }
   const t = nonDifferentialTest(baseline!, candidate!);
-  const g = context && judgeFreeCheck(context.pooled, baseline!, candidate!, context.states);
+  const g = context && judgeFreeCheck(context.pooled, baseline!, candidate!, context.states, context.labelLayout);
   const ppiText = g && context
     ? `ppi++ (no assumption on the judge) gives ${pct(g.ppi)} points [${pct(g.ppi - zFor(context.level) * g.ppiSe)}, ${pct(g.ppi + zFor(context.level) * g.ppiSe)}]`
     : `ppi++ needs no assumption on the judge (it needs ${MIN_SYSTEM_LABELS}+ labels per system)`;
@@ -169,8 +171,10 @@ function cellVar(v0: number, v1: number, v2: number, v3: number, c0: number, c1:
  * labels, with each label's influence on both estimators, so their positive correlation is not double-counted.
  * `pooled` is the calibration Rogan-Gladen uses; when it is not the sum of the per-system labels it is treated
  * as a separate sample. Undefined when either system has fewer than MIN_SYSTEM_LABELS labels, n < 2 or T̂ <= F̂. O(1).
+ * With the label layout, `ppiSe` is the ppi++ estimator's own (labels on the same questions counted); the gap's
+ * variance still treats each system's labels as a sample of their own (README › Statistics).
  */
-export function judgeFreeCheck(pooled: Confusion, baseline: Confusion, candidate: Confusion, states: StateTable): JudgeFreeCheck | undefined {
+export function judgeFreeCheck(pooled: Confusion, baseline: Confusion, candidate: Confusion, states: StateTable, layout?: LabelLayout): JudgeFreeCheck | undefined {
   const mo = stateMoments(states);
   const mA = total(baseline);
   const mB = total(candidate);
@@ -182,7 +186,7 @@ export function judgeFreeCheck(pooled: Confusion, baseline: Confusion, candidate
   const k = T - F;
   if (!(k > 0)) return undefined;
   const rg = (mo.D - F * mo.E) / k;
-  const ppi = ppiCompare(baseline, candidate, states, mo);
+  const ppi = ppiCompare(baseline, candidate, states, mo, layout);
   const lA = ppi.lambdaA;
   const lB = ppi.lambdaB;
   // Paired outputs: per-question influence (dx - F·da)/k - (λ_B x_B - λ_A x_A), one value per cell.

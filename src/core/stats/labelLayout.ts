@@ -5,7 +5,7 @@
 // also among the judged ones; and an IDK output is a known wrong answer. The label layout, a 7 × 7 count table
 // of the questions with a label on at least one system, is all the covariances need, so everything stays a count.
 import { checkCounts } from './calibration';
-import type { StateTable } from './stateTable';
+import type { OutputState, StateTable } from './stateTable';
 import type { Confusion, ConfusionCell, LabelLayout, LabelSide } from './types';
 
 export const CONFUSION_CELLS: readonly ConfusionCell[] = ['tp', 'fn', 'fp', 'tn'];
@@ -26,7 +26,10 @@ export const answered = (s: LabelSide): number => (s === 'idk' ? 0 : 1);
 /** The human label of a labelled output. */
 export const humanCorrect = (s: LabelSide): number => (s === 'tp' || s === 'fn' ? 1 : 0);
 
-const stateOf = (s: LabelSide): '1' | '0' | 'i' => (s === 'idk' ? 'i' : judgedCorrect(s) ? '1' : '0');
+const stateOf = (s: LabelSide): OutputState => (s === 'idk' ? 'i' : judgedCorrect(s) ? '1' : '0');
+
+/** An unlabelled output's side in the layout, from its state. */
+export const unlabelledSide = (state: OutputState): LabelSide => (state === '1' ? 'correct' : state === '0' ? 'incorrect' : 'idk');
 
 /**
  * Throws unless every count is a non-negative integer, no cell lacks a label on both sides, every labelled output

@@ -153,4 +153,28 @@ suite('stats: labels on the same questions (ppi++ and human-only covariance)', (
       assert.ok(s!.coverage > 0.86 && s!.coverage < 0.94, `${judge}: coverage ${s!.coverage}`);
     }
   });
+
+  test('a differential judge: the ppi++ interval its message quotes is the one shown under "do not act"', () => {
+    // 100 questions, every answered output labelled on both systems; the truths overlap (a question the baseline gets
+    // wrong the candidate gets wrong more often). The judge accepts 15 of the candidate's 30 wrong answers but only 3
+    // of the baseline's 30, so Rogan-Gladen's assumption fails and ppi++ is shown instead.
+    const runs = (parts: [number, string, number][]): { states: string; labels: number[] } =>
+      ({ states: parts.map(([k, st]) => st.repeat(k)).join(''), labels: parts.flatMap(([k, st, y]) => (st === 'i' ? [] : Array<number>(k).fill(y))) });
+    const base = runs([[63, '1', 1], [7, '0', 1], [3, '1', 0], [27, '0', 0]]);
+    const cand = runs([[57, '1', 1], [3, '0', 1], [15, '1', 0], [15, '0', 0], [10, 'i', 0]]);
+    const d: BatchDataset = { id: 'differential', baseline: base.states, candidate: cand.states,
+      labels: [...base.labels.map((y, i) => ['baseline', i, y] as [string, number, number]), ...cand.labels.map((y, i) => ['candidate', i, y] as [string, number, number])] };
+    const c = labelCounts(d);
+    const input = { states: statesFromStrings(d.baseline, d.candidate), baselineLabels: c.baseline, candidateLabels: c.candidate };
+    const shown = compareSystems('rogan-gladen', { ...input, labelLayout: c.layout });
+    assert.equal(shown.estimator, 'ppi++');
+    assert.equal(shown.verdict, 'do-not-act');
+    const message = shown.diagnostics.find((x) => x.code === 'differential-judge')!.message;
+    const quoted = /ppi\+\+ \(no assumption on the judge\) gives (-?[\d.]+) points \[(-?[\d.]+), (-?[\d.]+)\]/.exec(message)!;
+    const pct = (x: number): string => (100 * x).toFixed(1);
+    assert.deepEqual(quoted.slice(2), [pct(shown.difference!.lo), pct(shown.difference!.hi)], message);
+    // METHOD §5 as written gives another interval here, so the message would have quoted a number not shown anywhere.
+    const method = compareSystems('ppi++', input).difference!;
+    assert.notDeepEqual([pct(method.lo), pct(method.hi)], quoted.slice(2));
+  });
 });

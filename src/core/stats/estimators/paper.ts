@@ -19,7 +19,7 @@ export const paperEstimator = {
     const { confusion: c, baselineLabels, candidateLabels, options: o, rng, diagnostics } = ctx;
     if (!c || labelTotal(c) === 0) return { draws: 0, none: 'paper needs calibration labels' };
     const r = paperCompare(c, verdictMargins(ctx.states), o.draws, o.level, o.margin, rng);
-    diagnostics.push(...calibrationDiagnostics(c), ...differentialDiagnostics(baselineLabels, candidateLabels, { pooled: c, states: ctx.states, level: o.level }),
+    diagnostics.push(...calibrationDiagnostics(c), ...differentialDiagnostics(baselineLabels, candidateLabels, { pooled: c, states: ctx.states, level: o.level, labelLayout: ctx.labelLayout }),
       { code: 'paper-mode', severity: 'info', message: 'Paper reproduction mode: the difference is shrunk toward 0 by the fixed 0.5 prior, so it is not the true difference.' });
     return { difference: r.summary, pBetter: r.pAbove, pNotInferior: r.pNotInferior, draws: o.draws };
   },

@@ -24,7 +24,7 @@ export const roganGladenEstimator = {
   compare(ctx) {
     const { confusion: c, moments: m, options: o, rng, diagnostics } = ctx;
     if (!c || labelTotal(c) === 0) return { draws: 0, none: 'rogan-gladen needs calibration labels' };
-    diagnostics.push(...calibrationDiagnostics(c), ...differentialDiagnostics(ctx.baselineLabels, ctx.candidateLabels, { pooled: c, states: ctx.states, level: o.level }));
+    diagnostics.push(...calibrationDiagnostics(c), ...differentialDiagnostics(ctx.baselineLabels, ctx.candidateLabels, { pooled: c, states: ctx.states, level: o.level, labelLayout: ctx.labelLayout }));
     const p = pTprLeFpr(c);
     const crossCheck = rgCompareDelta(c, m, o.level);
     if (p > UNINFORMATIVE_THRESHOLD) {
