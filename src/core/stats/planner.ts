@@ -125,16 +125,25 @@ function informativeJudge(c: Confusion): boolean {
   return gap > 5 * Math.sqrt(v) || pTprLeFpr(c) <= UNINFORMATIVE_THRESHOLD;
 }
 
+/** A prediction after some more labels: the mean half-width of the intervals Rogan-Gladen gives, and how often it gives one. */
+export interface Prediction {
+  /** Mean half-width over the futures where Rogan-Gladen gives an interval (Infinity when none does). */
+  halfWidth: number;
+  /** Share of the futures where it gives one (the calibration passes its test, P(TPR ≤ FPR) ≤ 1%). */
+  intervalShare: number;
+}
+
 /**
  * Posterior-predictive mean half-width after `extra` more labels (METHOD §8): for each draw of the true (T, F) from
  * the current posterior, the labels the sampler would collect, and the half-width of the Rogan-Gladen interval those
  * augmented counts would give on the same paired questions (its own Monte Carlo, the interval the user would see);
  * averaged over the draws. Rogan-Gladen gives an interval only when the calibration is informative
- * (P(TPR ≤ FPR) ≤ 1%), so the average is over the futures where it does; when fewer than half of them do, labels
- * are not expected to give an interval at all (Infinity). Common random numbers (a fixed seed, the same deviates at
+ * (P(TPR ≤ FPR) ≤ 1%), so the average is over the futures where it does: the half-width a user gets when they get
+ * one, the quantity the validation measures. Whether labels are worth advising at all (most futures give an
+ * interval) is plan()'s decision, from intervalShare. Common random numbers (a fixed seed, the same deviates at
  * every k) keep the prediction smooth in `extra`, so the search below is well defined.
  */
-function predictedHalfWidth(d: PlanDraws, m: StateMoments, c: Confusion, extra: number, level: number): number {
+function predictedHalfWidth(d: PlanDraws, m: StateMoments, c: Confusion, extra: number, level: number): Prediction {
   const rng = new Rng(12345);
   const range = { lo: -(1 - m.rA), hi: 1 - m.rB };
   const n = Math.max(m.n, 1);
@@ -164,7 +173,7 @@ function predictedHalfWidth(d: PlanDraws, m: StateMoments, c: Confusion, extra: 
     sum += (q.hi - q.lo) / 2;
     informative++;
   }
-  return 2 * informative >= outer ? sum / informative : Infinity;
+  return { halfWidth: informative > 0 ? sum / informative : Infinity, intervalShare: informative / Math.max(outer, 1) };
 }
 
 /**
@@ -177,12 +186,18 @@ function predictedHalfWidth(d: PlanDraws, m: StateMoments, c: Confusion, extra: 
  * changes nothing; with no more labels both are today's interval. Where A gives no interval (Infinity) neither does
  * this; where only B gives none, A stands.
  */
-function correctedHalfWidth(d: PlanDraws, centred: PlanDraws, m: StateMoments, c: Confusion, extra: number, level: number): number {
+function correctedHalfWidth(d: PlanDraws, centred: PlanDraws, m: StateMoments, c: Confusion, extra: number, level: number): Prediction {
   const a = predictedHalfWidth(d, m, c, extra, level);
-  if (!Number.isFinite(a) || !(a > 0)) return a;
-  const b = predictedHalfWidth(centred, m, c, extra, level);
-  return Number.isFinite(b) ? (b * b) / a : a;
+  if (!Number.isFinite(a.halfWidth) || !(a.halfWidth > 0)) return a;
+  const b = predictedHalfWidth(centred, m, c, extra, level).halfWidth;
+  return { halfWidth: Number.isFinite(b) ? (b * b) / a.halfWidth : a.halfWidth, intervalShare: a.intervalShare };
 }
+
+/**
+ * What plan() advises on: the predicted half-width where most futures give an interval, else Infinity (labels are
+ * not expected to give one yet, so no target is promised).
+ */
+const advisable = (p: Prediction): number => (2 * p.intervalShare >= 1 ? p.halfWidth : Infinity);
 
 function predictedFloor(d: PlanDraws, m: StateMoments, z: number): number {
   let sum = 0;
@@ -228,7 +243,7 @@ export function plan(input: PlanInput): Plan {
         : 'The labelled judge is no better than chance (TPR <= FPR): use a better metric instead of labelling more.' };
   }
   const centred = centredOnEstimates(d, c);
-  const pred = (k: number): number => correctedHalfWidth(d, centred, m, c, k, level);
+  const pred = (k: number): number => advisable(correctedHalfWidth(d, centred, m, c, k, level));
   const halfWidthNow = pred(0);
   const floor = predictedFloor(d, m, z);
   const questionsForTarget = Math.ceil(m.n * (floor / h) ** 2);
@@ -254,12 +269,20 @@ export function plan(input: PlanInput): Plan {
       : `Label about ${counted(moreLabels, 'more output')} to reach ±${pp(h)} (now ±${pp(halfWidthNow)}; labels cannot go below ±${pp(floor)}).` };
 }
 
-/** The planner's prediction of the mean half-width after `extra` more labels (for validation against simulation). */
-export function predictAfter(input: PlanInput, extra: number): number {
+/**
+ * The planner's prediction after `extra` more labels (for validation against simulation): the mean half-width of
+ * the Rogan-Gladen intervals those labels give, and the share of futures that give one.
+ */
+export function predictOutcome(input: PlanInput, extra: number): Prediction {
   const states = input.states ?? statesFromPaired(input.paired!);
   const m = stateMoments(states);
   const d = planDraws(input, m, input.draws ?? 1000);
-  return d ? correctedHalfWidth(d, centredOnEstimates(d, input.confusion), m, input.confusion, extra, input.level ?? 0.9) : Infinity;
+  return d ? correctedHalfWidth(d, centredOnEstimates(d, input.confusion), m, input.confusion, extra, input.level ?? 0.9) : { halfWidth: Infinity, intervalShare: 0 };
+}
+
+/** The predicted mean half-width after `extra` more labels, over the futures where Rogan-Gladen gives an interval. */
+export function predictAfter(input: PlanInput, extra: number): number {
+  return predictOutcome(input, extra).halfWidth;
 }
 
 const mean = (x: Float64Array): number => x.reduce((a, b) => a + b, 0) / Math.max(x.length, 1);

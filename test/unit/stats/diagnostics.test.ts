@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { addConfusion, compareSystems, decideCorrectness, differentialDiagnostics, fisherExact, holm, judgeFreeCheck as judgeFreeStates, MIN_SYSTEM_LABELS, nextLabels, nonDifferentialTest, plan, Rng,
   statesFromPaired, type Confusion, type PairedTable } from '../../../src/core/stats';
-import { predictAfter } from '../../../src/core/stats/planner';
+import { predictAfter, predictOutcome } from '../../../src/core/stats/planner';
 import { simulateRegime, simulateReplication, standardRegimes } from '../../../src/core/stats/simulation';
 import { near } from './calibration.test';
 
@@ -165,6 +165,22 @@ suite('stats: planner (METHOD §8)', () => {
     // After those labels most futures give an interval; the prediction is no longer the ±1 of an uninformative judge.
     const after = predictAfter({ paired: big, confusion: c, targetHalfWidth: 0.06 }, p.moreLabels);
     assert.ok(Number.isFinite(after) && after < 0.5, `after ${p.moreLabels}: ${after}`);
+  });
+
+  test('the prediction is the mean half-width of the intervals that labels give, also where most futures give none', () => {
+    // The same 40 labels (P(TPR <= FPR) = 0.039): 20 more pass Rogan-Gladen's test in some futures, not in most.
+    const big = { n11: 1200, n10: 100, n01: 300, n00: 400 };
+    const c = { tp: 22, fn: 6, fp: 6, tn: 6 };
+    const input = { paired: big, confusion: c, targetHalfWidth: 0.06 };
+    assert.deepEqual(predictOutcome(input, 0), { halfWidth: Infinity, intervalShare: 0 });
+    const some = predictOutcome(input, 20);
+    assert.ok(some.intervalShare > 0 && some.intervalShare < 0.5, `share ${some.intervalShare}`);
+    assert.ok(Number.isFinite(some.halfWidth) && some.halfWidth < 0.5, `half-width ${some.halfWidth}`);
+    assert.equal(predictAfter(input, 20), some.halfWidth);
+    // The plan does not promise that width: it asks for the labels after which most futures give an interval.
+    const p = plan(input);
+    assert.ok(p.moreLabels > 20, `asks for ${p.moreLabels}`);
+    assert.ok(predictOutcome(input, p.moreLabels).intervalShare >= 0.5);
   });
 
   test('a target below the floor asks for more test questions, not a huge label count', () => {
