@@ -86,11 +86,18 @@ export function layoutMoments(l: LabelLayout, where: (a: LabelSide, b: LabelSide
 export const bothLabelled = (a: LabelSide, b: LabelSide): boolean => isLabelled(a) && isLabelled(b);
 
 /**
- * Correlation (phi) of the two systems' human labels over the k questions labelled on both; 0 without such
- * questions or when either system's labels there are all alike (the correlation is then undefined).
+ * Correlation of the two systems' human labels over the k questions labelled on both, as Newcombe's (1998) paired
+ * interval uses it: phi with its numerator AD − BC moved k/2 towards 0 when positive (a continuity correction; the
+ * plain phi lets the interval cover as little as 0.81 at 30 labels on the same questions, exact enumeration).
+ * 0 without such questions or when either system's labels there are all alike (the correlation is then undefined).
  */
 export function humanLabelCorrelation(l: LabelLayout | undefined): { k: number; phi: number } {
   if (!l) return { k: 0, phi: 0 };
   const m = layoutMoments(l, bothLabelled, (a) => humanCorrect(a), (_a, b) => humanCorrect(b));
-  return { k: m.k, phi: m.varX > 0 && m.varY > 0 ? m.cov / Math.sqrt(m.varX * m.varY) : 0 };
+  if (!(m.varX > 0 && m.varY > 0)) return { k: m.k, phi: 0 };
+  // The moments are sample moments (divisor k − 1): AD − BC = cov·k·(k − 1).
+  const scale = m.k * (m.k - 1);
+  const crossProducts = m.cov * scale;
+  const shrunk = crossProducts > 0 ? Math.max(crossProducts - m.k / 2, 0) : crossProducts;
+  return { k: m.k, phi: shrunk / (Math.sqrt(m.varX * m.varY) * scale) };
 }

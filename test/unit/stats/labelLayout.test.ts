@@ -95,9 +95,12 @@ suite('stats: labels on the same questions (ppi++ and human-only covariance)', (
 
   test('human-only through compareSystems: the correlation is phi times k/sqrt(m_A·m_B), with answered shares', () => {
     // Baseline 40 labels (26 correct), candidate 50 (38 correct), 20 questions on both: 11 both right, 2 baseline only,
-    // 4 candidate only, 3 both wrong. scipy: phi = 0.302614, correlation 0.135333; shares 0.9 and 0.8 → [-0.101322, 0.149851].
-    const hand = moverDifference({ correct: 26, labelled: 40, answeredShare: 0.9 }, { correct: 38, labelled: 50, answeredShare: 0.8 }, 0.9, 0.1353329904901917);
-    near(hand.estimate, 0.023, 12); near(hand.lo, -0.10132153461799293, 9); near(hand.hi, 0.14985052375409358, 9);
+    // 4 candidate only, 3 both wrong. scipy: plain phi = 0.302614; Newcombe's shrunk phi (AD − BC − k/2 = 15) 0.181568,
+    // correlation 0.081200; shares 0.9 and 0.8 → [-0.105124, 0.153174] (plain phi: [-0.101322, 0.149851]).
+    const hand = moverDifference({ correct: 26, labelled: 40, answeredShare: 0.9 }, { correct: 38, labelled: 50, answeredShare: 0.8 }, 0.9, 0.08119979429411502);
+    near(hand.estimate, 0.023, 12); near(hand.lo, -0.10512445961809805, 9); near(hand.hi, 0.15317380094327626, 9);
+    const plain = moverDifference({ correct: 26, labelled: 40, answeredShare: 0.9 }, { correct: 38, labelled: 50, answeredShare: 0.8 }, 0.9, 0.1353329904901917);
+    near(plain.lo, -0.10132153461799293, 9); near(plain.hi, 0.14985052375409358, 9);
     const baselineLabels: Confusion = { tp: 20, fn: 6, fp: 4, tn: 10 };
     const candidateLabels: Confusion = { tp: 30, fn: 8, fp: 2, tn: 10 };
     const layout: LabelLayout = emptyLabelLayout();

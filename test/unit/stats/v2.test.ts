@@ -119,6 +119,43 @@ suite('stats v2: ppi++ and human-only with IDK (METHOD §5, §6)', () => {
   });
 });
 
+/** Exact coverage of the human-only difference interval at true answered accuracies tA, tB (every count pair enumerated). */
+function moverCoverage(tA: number, tB: number, mA: number, mB: number, shareA: number, shareB: number, level: number): number {
+  // In logs: (1 - t)^m underflows at t = 0.99, m = 200.
+  const pmf = (t: number, m: number): number[] => {
+    let logChoose = 0;
+    return Array.from({ length: m + 1 }, (_, k) => {
+      if (k > 0) logChoose += Math.log((m - k + 1) / k);
+      return Math.exp(logChoose + k * Math.log(t) + (m - k) * Math.log1p(-t));
+    });
+  };
+  const [wA, wB] = [pmf(tA, mA), pmf(tB, mB)];
+  const truth = shareB * tB - shareA * tA;
+  let covered = 0;
+  for (let xA = 0; xA <= mA; xA++) {
+    for (let xB = 0; xB <= mB; xB++) {
+      const d = moverDifference({ correct: xA, labelled: mA, answeredShare: shareA }, { correct: xB, labelled: mB, answeredShare: shareB }, level);
+      if (d.lo <= truth + 1e-12 && truth - 1e-12 <= d.hi) covered += wA[xA]! * wB[xB]!;
+    }
+  }
+  return covered;
+}
+
+suite('stats v2: the human-only interval\'s coverage, enumerated exactly (README › Statistics)', () => {
+  test('MOVER-Wilson: over 0.96 only where both systems are near 95 %, and never under 0.875 where Jeffreys limits would be', () => {
+    // Values from an independent scipy enumeration (Wilson limits, MOVER, exact binomial sums). 30 labels each at 95 % vs 95 % / 97 %:
+    // Wilson's overcoverage behind the two high-accuracy regimes above 0.96 (Jeffreys limits: 0.908, 0.922).
+    near(moverCoverage(0.95, 0.95, 30, 30, 1, 1, 0.9), 0.9629960149587352, 9);
+    near(moverCoverage(0.95, 0.97, 30, 30, 1, 1, 0.9), 0.9608137646796279, 9);
+    // Where Jeffreys limits would undercover (0.868 and 0.861), Wilson stays inside the band or above it.
+    near(moverCoverage(0.95, 0.99, 40, 200, 1, 1, 0.9), 0.9381406401698139, 9);
+    near(moverCoverage(0.95, 0.99, 40, 100, 0.7, 1, 0.9), 0.9662626489631181, 9);
+    // Mid-range accuracy: near nominal.
+    near(moverCoverage(0.7, 0.7, 30, 30, 1, 1, 0.9), 0.8997895527089835, 9);
+    near(moverCoverage(0.9, 0.9, 30, 30, 1, 1, 0.9), 0.9048977858762952, 9);
+  });
+});
+
 suite('stats v2: auto (METHOD §5b) and the verdicts (§7)', () => {
   const many: Confusion = { tp: 40, fn: 6, fp: 5, tn: 12 }; // 63 labels, 46/17 per class
   const some: Confusion = { tp: 25, fn: 3, fp: 3, tn: 9 }; // 40 labels
