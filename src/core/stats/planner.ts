@@ -186,9 +186,10 @@ function predictedHalfWidth(d: PlanDraws, m: StateMoments, c: Confusion, extra: 
  * changes nothing; with no more labels both are today's interval. Where A gives no interval (Infinity) neither does
  * this; where only B gives none, A stands.
  */
-function correctedHalfWidth(d: PlanDraws, centred: PlanDraws, m: StateMoments, c: Confusion, extra: number, level: number): Prediction {
+function correctedHalfWidth(d: PlanDraws, centred: PlanDraws, m: StateMoments, c: Confusion, extra: number, level: number, minShare = 0): Prediction {
   const a = predictedHalfWidth(d, m, c, extra, level);
-  if (!Number.isFinite(a.halfWidth) || !(a.halfWidth > 0)) return a;
+  // Below minShare the caller does not use the width, so B (a second posterior-predictive pass) is not computed.
+  if (!Number.isFinite(a.halfWidth) || !(a.halfWidth > 0) || a.intervalShare < minShare) return a;
   const b = predictedHalfWidth(centred, m, c, extra, level).halfWidth;
   return { halfWidth: Number.isFinite(b) ? (b * b) / a.halfWidth : a.halfWidth, intervalShare: a.intervalShare };
 }
@@ -197,7 +198,8 @@ function correctedHalfWidth(d: PlanDraws, centred: PlanDraws, m: StateMoments, c
  * What plan() advises on: the predicted half-width where most futures give an interval, else Infinity (labels are
  * not expected to give one yet, so no target is promised).
  */
-const advisable = (p: Prediction): number => (2 * p.intervalShare >= 1 ? p.halfWidth : Infinity);
+const ADVISABLE_SHARE = 0.5;
+const advisable = (p: Prediction): number => (p.intervalShare >= ADVISABLE_SHARE ? p.halfWidth : Infinity);
 
 function predictedFloor(d: PlanDraws, m: StateMoments, z: number): number {
   let sum = 0;
@@ -243,7 +245,7 @@ export function plan(input: PlanInput): Plan {
         : 'The labelled judge is no better than chance (TPR <= FPR): use a better metric instead of labelling more.' };
   }
   const centred = centredOnEstimates(d, c);
-  const pred = (k: number): number => advisable(correctedHalfWidth(d, centred, m, c, k, level));
+  const pred = (k: number): number => advisable(correctedHalfWidth(d, centred, m, c, k, level, ADVISABLE_SHARE));
   const halfWidthNow = pred(0);
   const floor = predictedFloor(d, m, z);
   const questionsForTarget = Math.ceil(m.n * (floor / h) ** 2);
