@@ -6,7 +6,6 @@ import { UserError } from '../errors';
 import { formatProblem } from '../problems';
 import { loadProjectFile } from '../project/parseProject';
 import type { Candidate, ProjectFile, TestSetSpec } from '../project/types';
-import { loadPromptFile } from '../prompt/load';
 import type { PromptFile } from '../prompt/types';
 import type { StoreProblem } from '../store/problems';
 import type { RunManifest } from '../store/runs';
@@ -27,6 +26,7 @@ import { counted } from '../../protocol/legend';
 import { staleParts } from '../runner/runInputs';
 import { ComparisonStore, manifestPromptPath, runsByPrompt, type VerdictIndex, type PromptOutputs } from './gather';
 import { removeImpossibleNumbers } from './guards';
+import { comparedMetric, comparedPrompt } from './runEnd';
 import { OutputFactsReader } from './runSummary';
 import { failedOutputsNote, missingVerdictNote, storeProblemNotes, unknownCostNote } from './storeNotes';
 import { calibrationCounts, pairedLabelLayout, stateOf, systemData, type ExampleFacts, type SystemData } from './systems';
@@ -78,7 +78,7 @@ export async function compareProject(project: ProjectFile, opts: CompareOptions 
   const estimator: EstimatorChoice = opts.estimator ?? project.decision.estimator ?? DEFAULT_ESTIMATOR;
   const level = opts.level ?? project.decision.level ?? 0.9;
   const thresholds = resolveThresholds(project.decision, { margin: opts.margin });
-  const metricId = project.decision.primaryMetric ?? project.metrics[0]?.id;
+  const metricId = comparedMetric(project);
   if (!project.baseline?.prompt) throw new UserError(`${path.basename(project.path)} names no baseline prompt: add 'baseline: { prompt: …, candidate: … }'.`);
   const baselinePrompt = path.resolve(dir, project.baseline.prompt);
   const baselineCandidate = project.candidates.find((c) => c.id === (project.baseline?.candidate ?? project.candidates[0]?.id));
@@ -94,7 +94,7 @@ export async function compareProject(project: ProjectFile, opts: CompareOptions 
   const prompts = new Map<string, Promise<PromptFile | undefined>>();
   const promptOf = (file: string): Promise<PromptFile | undefined> => {
     let p = prompts.get(file);
-    if (!p) prompts.set(file, (p = loadPromptFile(file, { root: dir }).then((x) => x.prompt, () => undefined)));
+    if (!p) prompts.set(file, (p = comparedPrompt(dir, file)));
     return p;
   };
   const manifests = [...(await store.manifests())].reverse(); // oldest first: later runs overwrite earlier ones
@@ -288,7 +288,7 @@ async function readTestSet(ctx: Ctx, spec: TestSetSpec, runs: readonly RunManife
     const ms = byPrompt.get(p) ?? [];
     const prompt = await ctx.promptOf(p);
     // The same output spec and style as the system's below: the facts read here are the ones it would compute.
-    const facts = OutputFactsReader.of(prompt?.adapt.output, resolveStyle(ctx.project.style, prompt?.adapt.style));
+    const facts = OutputFactsReader.forPrompt(ctx.project, prompt);
     const all = await store.latestOutputs(p, ms, onProblem, facts);
     outputs.set(p, keepOnly(all, only));
     calibrationOutputs?.set(p, all);

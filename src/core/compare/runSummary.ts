@@ -3,13 +3,15 @@
 // and checks every line; its result is kept in the run's summary (src/core/store/summary.ts), which later
 // comparisons read instead while the responses file is exactly the one it was made from.
 import { parseOutput } from '../answer/parse';
-import type { OutputSpec } from '../prompt/types';
+import type { ProjectFile } from '../project/types';
+import type { OutputSpec, PromptFile } from '../prompt/types';
 import type { ResponseRecord } from '../store/records';
 import type { OnStoreProblem, StoreProblem, StoreProblemKind } from '../store/problems';
 import type { RunManifest } from '../store/runs';
 import type { Store } from '../store/store';
-import { runningCode } from '../store/summary';
+import { runningCode, SourceDigest } from '../store/summary';
 import { StyleChecker } from '../style/check';
+import { resolveStyle } from '../style/config';
 import type { ResolvedStyle } from '../style/types';
 import type { Chosen } from './gather';
 import { encodeSummary, idsSection, indexIn, SummaryDecoder } from './summaryCodec';
@@ -53,6 +55,11 @@ export class OutputFactsReader {
     return style.regex.length ? undefined : new OutputFactsReader(spec, style);
   }
 
+  /** The reader of a prompt's outputs in a project's comparison (its output spec; the project's style with the prompt's). */
+  static forPrompt(project: ProjectFile, prompt: PromptFile | undefined): OutputFactsReader | undefined {
+    return OutputFactsReader.of(prompt?.adapt.output, resolveStyle(project.style, prompt?.adapt.style));
+  }
+
   /** The facts of each output, in order. */
   many(outputs: readonly string[]): OutputFacts[] {
     const parsed = outputs.map((o) => parseOutput(o, this.spec));
@@ -81,7 +88,7 @@ export async function runOutputs(store: Store, m: RunManifest, onProblem: OnStor
   const source = facts ? await store.responsesStamp(m.runId) : undefined;
   let kept: Parsed | undefined;
   if (facts && source) {
-    const body = await store.readRunSummary(m.runId, source.stamp);
+    const body = await store.readRunSummary(m.runId, source);
     kept = body && parseSummary(body);
     const rows = kept && fromSummary(kept, facts.key, m.runId);
     if (kept && rows) {
@@ -96,6 +103,8 @@ export async function runOutputs(store: Store, m: RunManifest, onProblem: OnStor
   const problems: StoreProblem[] = [];
   const byCandidate: RunRows = new Map();
   let pairs = 0;
+  // A file that has not settled: its summary records the sha256 of the bytes read (see summary.ts).
+  const digest = SourceDigest.for(source);
   await store.forEachResponse(m.runId, (r) => {
     let byExample = byCandidate.get(r.candidateId);
     if (!byExample) byCandidate.set(r.candidateId, (byExample = new Map()));
@@ -103,7 +112,7 @@ export async function runOutputs(store: Store, m: RunManifest, onProblem: OnStor
     if (!prev) pairs++;
     else if (!hasOutput(r) && hasOutput(prev.r)) return;
     byExample.set(r.exampleId, { r, runId: m.runId });
-  }, (p) => problems.push(p));
+  }, (p) => problems.push(p), digest?.add);
   const lineProblems = [...problems];
   for (const p of store.responseCountProblems(m, pairs, problems)) onProblem(p);
   if (facts) {
@@ -111,7 +120,7 @@ export async function runOutputs(store: Store, m: RunManifest, onProblem: OnStor
     for (const byExample of byCandidate.values()) for (const c of byExample.values()) rows.push(c);
     const withOutput = rows.filter((c) => hasOutput(c.r));
     facts.many(withOutput.map((c) => c.r.output!)).forEach((f, i) => { withOutput[i]!.facts = f; });
-    if (source && await store.writeRunSummary(m.runId, source, toSummary(rows, lineProblems, pairs, facts.key, kept)) && use) use.written++;
+    if (source && await store.writeRunSummary(m.runId, source, toSummary(rows, lineProblems, pairs, facts.key, kept), 'responses', digest) && use) use.written++;
   }
   return byCandidate;
 }

@@ -5,6 +5,7 @@
 import type { OnStoreProblem, StoreProblem, StoreProblemKind } from '../store/problems';
 import type { VerdictRecord } from '../store/records';
 import type { Store } from '../store/store';
+import { SourceDigest } from '../store/summary';
 import type { SummaryUse } from './runSummary';
 import { encodeSummary, idsSection, indexIn, SummaryDecoder } from './summaryCodec';
 
@@ -19,7 +20,7 @@ export type RunVerdicts = Map<string, Map<string, Map<string, VerdictRecord>>>;
 export async function runVerdicts(store: Store, runId: string, metricId: string, onProblem: OnStoreProblem, use?: SummaryUse): Promise<RunVerdicts> {
   const source = use && metricId !== '*' ? await store.responsesStamp(runId, 'verdicts') : undefined;
   if (use && source) {
-    const body = await store.readRunSummary(runId, source.stamp, 'verdicts');
+    const body = await store.readRunSummary(runId, source, 'verdicts');
     const kept = body && fromSummary(body, metricId);
     if (kept) {
       const file = store.verdictsFile(runId);
@@ -30,6 +31,7 @@ export async function runVerdicts(store: Store, runId: string, metricId: string,
   }
   const all: RunVerdicts = new Map();
   const problems: StoreProblem[] = [];
+  const digest = SourceDigest.for(source);
   store.forEachVerdict(runId, (v) => {
     if (!use && metricId !== '*' && v.metricId !== metricId) return;
     let byCandidate = all.get(v.metricId);
@@ -37,11 +39,11 @@ export async function runVerdicts(store: Store, runId: string, metricId: string,
     let byExample = byCandidate.get(v.candidateId);
     if (!byExample) byCandidate.set(v.candidateId, (byExample = new Map()));
     byExample.set(v.exampleId, v);
-  }, (p) => problems.push(p));
+  }, (p) => problems.push(p), digest?.add);
   for (const p of problems) onProblem(p);
   if (use && source) {
     const parts = toSummary(all, problems);
-    if (parts && await store.writeRunSummary(runId, source, parts, 'verdicts')) use.verdictsWritten++;
+    if (parts && await store.writeRunSummary(runId, source, parts, 'verdicts', digest)) use.verdictsWritten++;
   }
   if (metricId === '*' || !use) return all;
   const own = all.get(metricId);

@@ -1,6 +1,7 @@
 // Judging a stored run with the project's metrics: what `prompt-adapt judge` and the editor's Run command
 // both do after the responses are in. Judge calls go through the runner (cache, resume, rate limits).
 import * as path from 'node:path';
+import { summariseRun } from '../compare/runEnd';
 import { UserError } from '../errors';
 import type { Problem } from '../problems';
 import { readExamples, testSetSource } from '../project/testSet';
@@ -75,7 +76,10 @@ export async function judgeStoredRun(opts: JudgeStoredRunOptions): Promise<Judge
     examples.set(ex.id, exampleFields(ex, spec.fields));
   }
   const backend = runnerJudgeBackend({ store, runId, endpoints: opts.endpoints, getProvider: opts.getProvider, concurrency: opts.concurrency, batch: opts.batch, onProgress: opts.onProgress });
-  return judgeRun({ store, runId, responses: await readJudgedResponses(store, manifest, opts.onStoreProblem), examples, outputSpec, metrics, backend, rejudge: opts.rejudge, signal: opts.signal });
+  const summary = await judgeRun({ store, runId, responses: await readJudgedResponses(store, manifest, opts.onStoreProblem), examples, outputSpec, metrics, backend, rejudge: opts.rejudge, signal: opts.signal });
+  // The comparison that follows reads the verdicts from their summary instead of every line.
+  if (!opts.signal?.aborted) await summariseRun(store, project, runId, 'verdicts');
+  return summary;
 }
 
 /** The run's responses (the last line per pair); a responses file that cannot be read at all is an error naming it. */

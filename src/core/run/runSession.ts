@@ -15,6 +15,7 @@ import { runPlan, type RunProgress, type RunResult } from '../runner/runner';
 import type { StoreProblem } from '../store/problems';
 import type { RunIssue } from '../store/runs';
 import type { Store } from '../store/store';
+import { summariseRun } from '../compare/runEnd';
 import { ProviderPool } from './providerPool';
 import { createBatchBackend } from '../batch/backends';
 import { cancelBatchJobs, type BatchEvent } from '../batch/driver';
@@ -77,6 +78,11 @@ export interface RunTarget {
   /** Use and fill the shared response cache (default true). */
   cache?: boolean;
   signal?: AbortSignal;
+  /**
+   * The project the run belongs to: when the run ends, the summary its next comparison reads is built (see
+   * src/core/compare/runEnd.ts), so that comparison does not read every line.
+   */
+  project?: ProjectFile;
 }
 
 export interface JudgeTarget {
@@ -144,10 +150,10 @@ export class RunSession {
     return buildProjectPlan({ ...input, endpoints: this.opts.endpoints, onProblem: (p) => this.events.problem?.(p) });
   }
 
-  /** Runs (or resumes) a plan. */
-  run(plan: RunPlan, target: RunTarget, batch = this.batchOptions()): Promise<RunResult> {
+  /** Runs (or resumes) a plan; then, unless it was cancelled, builds the run's summary for the comparison of `target.project`. */
+  async run(plan: RunPlan, target: RunTarget, batch = this.batchOptions()): Promise<RunResult> {
     const { opts, events } = this;
-    return runPlan(plan, {
+    const result = await runPlan(plan, {
       store: target.store, runId: target.runId, cache: target.cache, signal: target.signal, endpoints: opts.endpoints,
       getProvider: this.pool.get, concurrency: opts.concurrency, defaultConcurrency: opts.defaultConcurrency, log: opts.log,
       batch,
@@ -156,6 +162,8 @@ export class RunSession {
       onStoreProblem: events.storeProblem && ((p) => events.storeProblem?.(p)),
       onProgress: events.runProgress && ((p) => events.runProgress?.(p)),
     });
+    if (target.project && result.status !== 'cancelled') await summariseRun(target.store, target.project, result.runId, 'responses');
+    return result;
   }
 
   /**

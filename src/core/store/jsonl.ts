@@ -15,6 +15,8 @@ export interface ReadOptions {
   onProblem?: OnStoreProblem;
   /** Why a parsed line is not a record of this file (undefined when it is one); such lines are reported. */
   check?(value: unknown): string | undefined;
+  /** Given every chunk of the file's bytes as it is read, before its lines are parsed (a summary hashes them). */
+  onBytes?(chunk: Buffer): void;
 }
 
 /**
@@ -121,6 +123,7 @@ export async function forEachJsonLine<T>(path: string, fn: (value: T, line: numb
       const { bytesRead } = await fh.read(buf, 0, buf.length, null);
       if (bytesRead === 0) break;
       if ((total += bytesRead) > MAX_STORE_FILE_BYTES) { tooLarge(path, opts.onProblem); return; }
+      opts.onBytes?.(buf.subarray(0, bytesRead));
       lines.push(buf.subarray(0, bytesRead));
     }
     lines.end();
@@ -167,6 +170,7 @@ export function forEachJsonLineSync<T>(path: string, fn: (value: T, line: number
       const bytesRead = fs.readSync(fd, buf, 0, buf.length, null);
       if (bytesRead === 0) break;
       if ((total += bytesRead) > MAX_STORE_FILE_BYTES) { tooLarge(path, opts.onProblem); return; }
+      opts.onBytes?.(buf.subarray(0, bytesRead));
       lines.push(buf.subarray(0, bytesRead));
     }
     lines.end();

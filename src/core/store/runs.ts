@@ -187,7 +187,7 @@ function responseProblem(v: unknown): string | undefined {
  * and labels of the old text no longer attach to it) and is reported. Unreadable lines are reported with their
  * line number.
  */
-export function forEachResponse(root: string, runId: string, fn: (r: ResponseRecord) => void, onProblem?: OnStoreProblem): Promise<void> {
+export function forEachResponse(root: string, runId: string, fn: (r: ResponseRecord) => void, onProblem?: OnStoreProblem, onBytes?: (chunk: Buffer) => void): Promise<void> {
   const file = responsesPath(root, runId);
   return forEachJsonLine<ResponseRecord>(file, (r, line) => {
     if (typeof r.output === 'string') {
@@ -200,7 +200,7 @@ export function forEachResponse(root: string, runId: string, fn: (r: ResponseRec
       }
     }
     fn(r);
-  }, { onProblem, check: responseProblem });
+  }, { onProblem, check: responseProblem, onBytes });
 }
 
 /** A run's responses, one per (example, candidate): the last line written for each pair. */

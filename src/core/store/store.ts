@@ -16,7 +16,7 @@ import {
   cacheDir, checkResponseCount, findResumableRun, forEachResponse, listRuns, listRunsChecked, readManifest, readResponses, responsesPath,
   runDir, writeManifest, writeManifestAsync, type RunManifest,
 } from './runs';
-import { fileStamp, readRunSummary, writeRunSummary, type FileStamp, type SummaryOf } from './summary';
+import { fileStamp, readRunSummary, writeRunSummary, type SourceDigest, type SourceSeen, type SummaryOf } from './summary';
 import { forEachVerdict, readVerdicts, VerdictWriter, verdictsPath } from './verdicts';
 
 /** The store's folder name, beside the project file (or in the folder an ad-hoc run starts in). */
@@ -135,9 +135,9 @@ export class Store {
     return found;
   }
 
-  /** Every readable line of a run's responses in file order (several may exist per pair: the last wins). */
-  forEachResponse(runId: string, fn: (r: ResponseRecord) => void, onProblem?: OnStoreProblem): Promise<void> {
-    return forEachResponse(this.root, runId, fn, onProblem);
+  /** Every readable line of a run's responses in file order (several may exist per pair: the last wins); `onBytes` sees the bytes read. */
+  forEachResponse(runId: string, fn: (r: ResponseRecord) => void, onProblem?: OnStoreProblem, onBytes?: (chunk: Buffer) => void): Promise<void> {
+    return forEachResponse(this.root, runId, fn, onProblem, onBytes);
   }
   /** A run's responses, one per (example, candidate): the last line written for each pair. */
   readResponses(runId: string, onProblem?: OnStoreProblem): Promise<ResponseRecord[]> { return readResponses(this.root, runId, onProblem); }
@@ -168,13 +168,15 @@ export class Store {
 
   // ---- run summaries (a derived cache of the comparison; see summary.ts) ----
 
-  /** The stamp of a run's responses (or verdicts) file and whether it has settled; undefined when there is no regular file. */
-  responsesStamp(runId: string, of: SummaryOf = 'responses'): Promise<{ stamp: FileStamp; settled: boolean } | undefined> { return fileStamp(this.summarised(runId, of)); }
-  /** The body of a run's summary when it was made from exactly the file stamped `source` and is intact. */
-  readRunSummary(runId: string, source: FileStamp, of: SummaryOf = 'responses'): Promise<Buffer | undefined> { return readRunSummary(this.runDir(runId), source, of); }
-  /** Writes a run's summary made from its file as stamped before reading (only once settled and unchanged). */
-  writeRunSummary(runId: string, source: { stamp: FileStamp; settled: boolean }, body: readonly Uint8Array[], of: SummaryOf = 'responses'): Promise<boolean> {
-    return writeRunSummary(this.runDir(runId), this.summarised(runId, of), source, body, of);
+  /** The stamp of a run's responses (or verdicts) file, when it was seen and whether it had settled; undefined when there is no regular file. */
+  responsesStamp(runId: string, of: SummaryOf = 'responses'): Promise<SourceSeen | undefined> { return fileStamp(this.summarised(runId, of)); }
+  /** The body of a run's summary when it was made from exactly the file as stamped in `source` and is intact. */
+  readRunSummary(runId: string, source: SourceSeen, of: SummaryOf = 'responses'): Promise<Buffer | undefined> {
+    return readRunSummary(this.runDir(runId), this.summarised(runId, of), source, of);
+  }
+  /** Writes a run's summary made from its file as stamped before reading (when still the same; `digest` of the bytes read when it had not settled). */
+  writeRunSummary(runId: string, source: SourceSeen, body: readonly Uint8Array[], of: SummaryOf = 'responses', digest?: SourceDigest): Promise<boolean> {
+    return writeRunSummary(this.runDir(runId), this.summarised(runId, of), source, body, of, digest);
   }
   private summarised(runId: string, of: SummaryOf): string { return of === 'responses' ? responsesPath(this.root, runId) : verdictsPath(this.runDir(runId)); }
   /** Path of a run's verdicts file (for the problems a summary of it replays). */
@@ -192,7 +194,9 @@ export class Store {
   /** The latest verdict per (metric, candidate, example) of a run. */
   readVerdicts(runId: string, onProblem?: OnStoreProblem): Map<string, VerdictRecord> { return readVerdicts(verdictsPath(this.runDir(runId)), onProblem); }
   /** Every verdict line of a run in file order (several may exist per (metric, candidate, example): the last wins). */
-  forEachVerdict(runId: string, fn: (v: VerdictRecord) => void, onProblem?: OnStoreProblem): void { forEachVerdict(verdictsPath(this.runDir(runId)), fn, onProblem); }
+  forEachVerdict(runId: string, fn: (v: VerdictRecord) => void, onProblem?: OnStoreProblem, onBytes?: (chunk: Buffer) => void): void {
+    forEachVerdict(verdictsPath(this.runDir(runId)), fn, onProblem, onBytes);
+  }
   openVerdictWriter(runId: string): VerdictWriter { return new VerdictWriter(verdictsPath(this.runDir(runId))); }
   /** Size of a run's verdicts file (0 when absent): judging a stored run changes it without touching the manifest. */
   verdictsSize(runId: string): number {

@@ -22,8 +22,8 @@ function verdictProblem(v: unknown): string | undefined {
 }
 
 /** Every verdict line of a file in order (several may exist per key: the last wins); other lines are told to `onProblem`. */
-export function forEachVerdict(file: string, fn: (v: VerdictRecord) => void, onProblem?: OnStoreProblem): void {
-  forEachJsonLineSync<VerdictRecord>(file, fn, { onProblem, check: verdictProblem });
+export function forEachVerdict(file: string, fn: (v: VerdictRecord) => void, onProblem?: OnStoreProblem, onBytes?: (chunk: Buffer) => void): void {
+  forEachJsonLineSync<VerdictRecord>(file, fn, { onProblem, check: verdictProblem, onBytes });
 }
 
 /** The latest verdict per key (later lines win); lines that are not verdicts are told to `onProblem`. */

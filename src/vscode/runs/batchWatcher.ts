@@ -64,7 +64,8 @@ export class BatchWatcher extends Disposable {
     const looking = saved.some(isSubmittingMarker) ? 'an interrupted submission is being looked up at the provider' : 'checking with the provider…';
     if (saved.length) this.lines.set(runId, `${batchJobsState(saved)}; ${looking}`);
     const session = this.session(runId);
-    const done = session.resumeBatches({ store, runId, signal: abort.signal })
+    // With the project, the run's summary for its next comparison is built when the results are in.
+    const done = this.project.project().catch(() => undefined).then((parsed) => session.resumeBatches({ store, runId, signal: abort.signal, project: parsed?.project }))
       .then((r) => { if (r) this.report(runId, r); return r; }, (err: unknown) => { this.log.warn(`run ${runId}: batch jobs not resumed: ${toMessage(err)}`); return undefined; })
       .finally(() => { session.close(); this.active.delete(runId); this.lines.delete(runId); this.show(); });
     this.active.set(runId, { abort, done });
@@ -89,7 +90,7 @@ export class BatchWatcher extends Disposable {
     this.interrupted.set(runId, []);
     try {
       const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Prompt Adapt: cancelling the batch jobs of run ${runId}` },
-        () => session.cancelBatches({ store, runId }));
+        async () => session.cancelBatches({ store, runId, project: (await this.project.project().catch(() => undefined))?.project }));
       if (!r) { void vscode.window.showInformationMessage(`Prompt Adapt: run ${runId} has no batch jobs out.`); return undefined; }
       const found = (this.interrupted.get(runId) ?? []).map((line) => ` ${line[0]!.toUpperCase()}${line.slice(1)}.`).join('');
       const message = `Batch jobs of run ${runId} cancelled: ${r.counts.requested} results they finished are stored; ${r.counts.skipped} requests they never ran are sent when you run the prompt again.${found}`;

@@ -1,6 +1,7 @@
 // The run summaries are derived caches: a comparison reads one only while the responses (or verdicts) file is exactly
 // the one it was made from, and whatever happens to it (missing, damaged, stale, a copied store) the numbers stay the same.
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildComparison } from '../../../src/core/compare';
@@ -37,15 +38,26 @@ async function compare(f: Fixture): Promise<{ report: ComparisonReport; use: Com
   return { report, use: { ...store.summaries } };
 }
 
-/**
- * What a comparison run just after a file changed writes: nothing while the file has not settled. On a loaded machine
- * the comparison may end after `SETTLE_MS`; then writing the summary is allowed too, so `written` is taken as seen.
- */
-function expectedWritten(changedAt: number, seen: number): number {
-  return Date.now() - changedAt < SETTLE_MS ? 0 : seen;
-}
-
 const codes = (r: ComparisonReport): string[] => r.testSets.flatMap((t) => t.notes.map((n) => n.code));
+
+/** A summary's header line. */
+const header = (file: string): { source: Record<string, string>; seenAt: number; sourceSha256?: string } => JSON.parse(fs.readFileSync(file, 'utf8').split('\n', 1)[0]!);
+
+/** The file's bytes written again as they are, as a run that has just ended leaves it (a new ctime, same content). */
+const rewrite = (file: string): void => fs.writeFileSync(file, fs.readFileSync(file));
+
+/**
+ * Puts the file's current stamp into a summary's header: what a file system whose clock did not tick between the
+ * summary's read and a later same-size edit (mtime put back) would have shown. Nothing else of the header changes.
+ */
+function stampUnchanged(summaryFile: string, source: string): void {
+  const text = fs.readFileSync(summaryFile);
+  const nl = text.indexOf(0x0a);
+  const h = JSON.parse(text.toString('utf8', 0, nl)) as { source: Record<string, string> };
+  const st = fs.statSync(source, { bigint: true });
+  h.source = { size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs), ino: String(st.ino), dev: String(st.dev) };
+  fs.writeFileSync(summaryFile, Buffer.concat([Buffer.from(JSON.stringify(h)), text.subarray(nl)]));
+}
 
 suite('compare: the run summary', function () {
   this.timeout(60_000);
@@ -80,7 +92,6 @@ suite('compare: the run summary', function () {
     const text = fs.readFileSync(file, 'utf8');
     const at = text.search(/right answer \d+ from base/u);
     assert.ok(at > 0);
-    const editedAt = Date.now();
     fs.writeFileSync(file, `${text.slice(0, at)}wrong${text.slice(at + 5)}`);   // "right" → "wrong": same size
     fs.utimesSync(file, new Date(Number(st.atimeNs / 1_000_000n)), new Date(Number(st.mtimeNs / 1_000_000n)));
     const now = fs.statSync(file, { bigint: true });
@@ -89,8 +100,8 @@ suite('compare: the run summary', function () {
     assert.ok(apart > -1_000_000n && apart < 1_000_000n, `mtime put back to within 1 ms (${apart} ns apart)`);
 
     const after = await compare(edited);
-    // R2 from its summary; R1 read in full (and not written: the file has only just changed).
-    assert.deepEqual(after.use, { read: 1, fullReads: 1, written: expectedWritten(editedAt, after.use.written), verdictsRead: 2, verdictsWritten: 0 });
+    // R2 from its summary; R1 read in full (and its summary written again, with the sha256 of the file just changed).
+    assert.deepEqual(after.use, { read: 1, fullReads: 1, written: 1, verdictsRead: 2, verdictsWritten: 0 });
     assert.ok(codes(after.report).includes(STORE_EDITED) && !codes(before.report).includes(STORE_EDITED));
     const missing = after.report.testSets[0]!.notes.find((n) => n.code === MISSING_VERDICTS);
     assert.match(missing?.message ?? '', /1 output has no verdict of 'f1' \(base 1\)/);
@@ -136,13 +147,12 @@ suite('compare: the run summary', function () {
     assert.equal(original.use.written, 2);
     const copy = `${cloned.dir}-copy`;
     fixtures.push({ ...cloned, dir: copy });
-    const copiedAt = Date.now();
     fs.cpSync(cloned.dir, copy, { recursive: true, preserveTimestamps: true });
     assert.ok(fs.existsSync(path.join(copy, '.prompt-adapt', 'runs', 'R1', 'compare-summary.json')));
     const f: Fixture = { dir: copy, project: path.join(copy, 'prompt-adapt.yml'), root: path.join(copy, '.prompt-adapt') };
     const copied = await compare(f);
-    // Read in full; not written yet, as the copied files have only just changed.
-    assert.deepEqual(copied.use, { read: 0, fullReads: 2, written: expectedWritten(copiedAt, copied.use.written), verdictsRead: 0, verdictsWritten: 0 });
+    // Read in full, and summaries of the copies written (with their sha256: the copied files have only just changed).
+    assert.deepEqual(copied.use, { read: 0, fullReads: 2, written: 2, verdictsRead: 0, verdictsWritten: 2 });
     assert.deepEqual(copied.report, original.report);
   });
 
@@ -152,12 +162,63 @@ suite('compare: the run summary', function () {
     assert.equal(before.use.verdictsWritten, 2);
     // The judge changes its mind on one output of the candidate: a new line for the same output.
     const line = fs.readFileSync(path.join(f.root, 'runs', 'R1', 'verdicts.jsonl'), 'utf8').split('\n').find((l) => l.includes('"candidateId":"good"') && l.includes('"verdict":0'))!;
-    const appendedAt = Date.now();
     fs.appendFileSync(path.join(f.root, 'runs', 'R1', 'verdicts.jsonl'), `${line.replace('"verdict":0', '"verdict":1')}\n`);
     const after = await compare(f);
-    assert.deepEqual(after.use, { read: 2, fullReads: 0, written: 0, verdictsRead: 1, verdictsWritten: expectedWritten(appendedAt, after.use.verdictsWritten) });
+    assert.deepEqual(after.use, { read: 2, fullReads: 0, written: 0, verdictsRead: 1, verdictsWritten: 1 });
     assert.notDeepEqual(after.report, before.report);
     for (const id of ['R1', 'R2']) { fs.rmSync(summary(f, id)); fs.rmSync(verdictSummary(f, id)); }
     assert.deepEqual((await compare(f)).report, after.report);
+  });
+
+  test('summaries written right after the files changed are used while the bytes are the same, and trusted by their stamp once settled', async () => {
+    const f = damagedFixture();
+    fixtures.push(f);
+    for (const id of ['R1', 'R2']) { rewrite(responses(f, id)); rewrite(path.join(f.root, 'runs', id, 'verdicts.jsonl')); }
+    const first = await compare(f);
+    assert.deepEqual(first.use, { read: 0, fullReads: 2, written: 2, verdictsRead: 0, verdictsWritten: 2 });
+    // Made before the files settled: each records the sha256 of the bytes it was made from.
+    const sha = header(summary(f, 'R1')).sourceSha256;
+    assert.equal(sha, createHash('sha256').update(fs.readFileSync(responses(f, 'R1'))).digest('hex'));
+    assert.match(header(verdictSummary(f, 'R2')).sourceSha256 ?? '', /^[0-9a-f]{64}$/);
+    const next = await compare(f);
+    assert.deepEqual(next.use, { read: 2, fullReads: 0, written: 0, verdictsRead: 2, verdictsWritten: 0 });
+    assert.deepEqual(next.report, first.report);
+    // Once the files have settled, the comparison that checked the bytes again rewrites the header: the stamp is enough.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 200));
+    const settled = await compare(f);
+    assert.deepEqual(settled.use, { read: 2, fullReads: 0, written: 0, verdictsRead: 2, verdictsWritten: 0 });
+    assert.deepEqual(settled.report, first.report);
+    for (const file of [summary(f, 'R1'), summary(f, 'R2'), verdictSummary(f, 'R1'), verdictSummary(f, 'R2')]) {
+      assert.equal(header(file).sourceSha256, undefined, file);
+    }
+    assert.deepEqual((await compare(f)).use, { read: 2, fullReads: 0, written: 0, verdictsRead: 2, verdictsWritten: 0 });
+  });
+
+  test('a same-size edit within one tick of the clock (the stamp unchanged) is caught by the bytes\' sha256', async () => {
+    const f = damagedFixture();
+    fixtures.push(f);
+    const file = responses(f, 'R1');
+    rewrite(file);
+    const before = await compare(f);
+    assert.equal(before.use.written, 2);
+    assert.ok(header(summary(f, 'R1')).sourceSha256, 'made before the file settled');
+    // The same bytes written again, the stamp as it was: the summary is still used.
+    rewrite(file);
+    stampUnchanged(summary(f, 'R1'), file);
+    assert.deepEqual((await compare(f)).use, { read: 2, fullReads: 0, written: 0, verdictsRead: 2, verdictsWritten: 0 });
+    // "right" → "wrong" (same size), mtime put back, the stamp as it was: read in full, as the bytes differ.
+    const st = fs.statSync(file, { bigint: true });
+    const text = fs.readFileSync(file, 'utf8');
+    const at = text.search(/right answer \d+ from base/u);
+    fs.writeFileSync(file, `${text.slice(0, at)}wrong${text.slice(at + 5)}`);
+    fs.utimesSync(file, new Date(Number(st.atimeNs / 1_000_000n)), new Date(Number(st.mtimeNs / 1_000_000n)));
+    assert.equal(fs.statSync(file).size, Number(st.size));
+    stampUnchanged(summary(f, 'R1'), file);
+    const after = await compare(f);
+    assert.deepEqual(after.use, { read: 1, fullReads: 1, written: 1, verdictsRead: 2, verdictsWritten: 0 });
+    assert.ok(codes(after.report).includes(STORE_EDITED) && !codes(before.report).includes(STORE_EDITED));
+    assert.match(after.report.testSets[0]!.notes.find((n) => n.code === MISSING_VERDICTS)?.message ?? '', /1 output has no verdict of 'f1' \(base 1\)/);
+    for (const id of ['R1', 'R2']) { fs.rmSync(summary(f, id)); fs.rmSync(verdictSummary(f, id)); }
+    assert.deepEqual(after.report, (await compare(f)).report);
   });
 });
