@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     console.log(`  prepare + upload: ${(r.submitMs / 1000).toFixed(1)} s   ingest: ${(r.ingestMs / 1000).toFixed(1)} s   total: ${(r.totalMs / 1000).toFixed(1)} s (target ≤ 60 s)`);
     console.log(`  peak RSS ${mb(r.peakRss)} MB (target ≤ 300 MB)   rows stored ${r.rows}   jobs ${r.jobs}   requests paid ${stats.processed}, at most ${stats.processedByKey}× each`);
     if (r.rows !== n || stats.processedByKey !== 1) { console.error('  FAILED: rows lost or a request paid twice'); process.exitCode = 1; }
+    console.log(`  then, in the same process, the end of an editor's run (the summary for the next comparison): ${(r.runEndMs / 1000).toFixed(1)} s, peak RSS ${mb(r.peakRssWithRunEnd)} MB`);
+    if (!r.summarised) { console.error('  FAILED: the end of the run wrote no summary for the comparison'); process.exitCode = 1; }
   } finally { server.kill('SIGTERM'); }
 }
 

@@ -24,7 +24,7 @@ import { decodeWorkspaceText, readWorkspaceBytes } from '../../core/workspaceFil
 import { writeControl } from '../output';
 import { formatDuration, progressLines } from '../progress';
 import { describeBatchEvent } from '../../core/batch/describe';
-import type { ProjectFile, RunMode } from '../../core/project/types';
+import type { RunMode } from '../../core/project/types';
 
 const USAGE = `usage:
   prompt-adapt run --project prompt-adapt.yml --prompt FILE --test-set ID [--candidates a,b] [options]
@@ -130,10 +130,10 @@ export async function main(argv: string[]): Promise<number> {
   let result: RunResult;
   try {
     if (v.cancel) {
-      const cancelled = await session.cancelBatches({ store, runId: runId!, signal: ac.signal, project: setup.project });
+      const cancelled = await session.cancelBatches({ store, runId: runId!, signal: ac.signal });
       if (!cancelled) throw new UserError(`run ${runId} has no batch jobs out; nothing to cancel.`);
       result = cancelled;
-    } else result = await session.run(plan, { store, runId, cache: !v['no-cache'], signal: ac.signal, project: setup.project });
+    } else result = await session.run(plan, { store, runId, cache: !v['no-cache'], signal: ac.signal });
   } finally {
     process.removeListener('SIGINT', onSigint);
     bar?.clear();
@@ -188,7 +188,7 @@ async function readPrompt(file: string): Promise<{ prompt: PromptFile; text: str
   return { prompt, text };
 }
 
-interface Setup { store: Store; endpoints: EndpointsConfig; secrets: SecretSource; plan: RunPlan; exampleIds?: () => AsyncIterable<string>; project?: ProjectFile }
+interface Setup { store: Store; endpoints: EndpointsConfig; secrets: SecretSource; plan: RunPlan; exampleIds?: () => AsyncIterable<string> }
 
 function examplesOf(source: TestSetSource, quiet = false): AsyncIterable<Example> {
   let reported = 0;
@@ -217,7 +217,7 @@ async function projectForm(v: Values, prompt: PromptFile, promptText: string): P
     if (err instanceof RunRefused) for (const p of err.problems) console.error(formatProblem(p));
     throw err;
   });
-  return { store: built.store, endpoints, secrets: envSecretSource(), plan: built.plan, project };
+  return { store: built.store, endpoints, secrets: envSecretSource(), plan: built.plan };
 }
 
 async function adHocForm(v: Values, prompt: PromptFile): Promise<Setup> {

@@ -1,8 +1,9 @@
 // The comparison a user sees right after a run or a judging pass (the panel refreshing, `prompt-adapt compare`) should
-// read the run's summaries, not every line. So the end of a run builds the summary of its responses, and the end of
-// judging the summary of its verdicts, with the very reads a comparison makes (`runOutputs`, `runVerdicts`): the
-// bytes are those the comparison would have written. The files have only just changed, so the summaries record
-// their sources' sha256 (see src/core/store/summary.ts), checked by the next read until the files have settled.
+// read the run's summaries, not every line. So the end of judging builds both of a run's summaries, and the end of a
+// run in the editor (`RunSession.run` given the project) the summary of its responses, with the very reads a
+// comparison makes (`runOutputs`, `runVerdicts`): the bytes are those the comparison would have written. The files
+// have only just changed, so the summaries record their sources' sha256 (see src/core/store/summary.ts), checked by
+// the next read until the files have settled.
 import * as path from 'node:path';
 import type { ProjectFile } from '../project/types';
 import { loadPromptFile } from '../prompt/load';
@@ -10,7 +11,7 @@ import type { PromptFile } from '../prompt/types';
 import type { Store } from '../store/store';
 import type { SummaryOf } from '../store/summary';
 import { manifestPromptPath } from './gather';
-import { OutputFactsReader, runOutputs, type SummaryUse } from './runSummary';
+import { hasRunSummary, OutputFactsReader, runOutputs, type SummaryUse } from './runSummary';
 import { runVerdicts } from './verdictSummary';
 
 /** A prompt file as the comparison reads it (undefined when it cannot be read: outputs are then read as plain text). */
@@ -37,7 +38,7 @@ export async function summariseRun(store: Store, project: ProjectFile, runId: st
     const promptPath = m && manifestPromptPath(path.dirname(project.path), m);
     if (!m || !promptPath || !m.testSet) return;
     const facts = OutputFactsReader.forPrompt(project, await comparedPrompt(path.dirname(project.path), promptPath));
-    if (facts) await runOutputs(store, m, () => undefined, facts, use ?? newUse());
+    if (facts && !await hasRunSummary(store, m, facts)) await runOutputs(store, m, () => undefined, facts, use ?? newUse());
   } catch {
     // Nothing is lost: the next comparison reads the run in full and writes the summary itself.
   }

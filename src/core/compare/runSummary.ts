@@ -37,10 +37,25 @@ const FACTS_VERSION = 1;
 
 const NO_FINDINGS: readonly { ruleId: string }[] = Object.freeze([]);
 
+/** Facts without findings repeat (the same flags and word count): one shared, frozen object each, not one per output. */
+function factsWithoutFindings(): (idk: boolean, schemaValid: boolean, words: number) => OutputFacts {
+  const shared = new Map<number, OutputFacts>();
+  return (idk, schemaValid, words) => {
+    const id = Number.isSafeInteger(words * 4) ? words * 4 + (idk ? 1 : 0) + (schemaValid ? 2 : 0) : NaN;   // (a word count is a whole number)
+    let f = shared.get(id);
+    if (!f) {
+      f = Object.freeze({ idk, schemaValid, words, findings: NO_FINDINGS });
+      if (!Number.isNaN(id)) shared.set(id, f);
+    }
+    return f;
+  };
+}
+
 /** Reads the facts of outputs under one output spec and style; its `key` names them in a summary. */
 export class OutputFactsReader {
   readonly key: string;
   private readonly checker: StyleChecker;
+  private readonly shared = factsWithoutFindings();
 
   private constructor(private readonly spec: OutputSpec | undefined, style: ResolvedStyle) {
     this.checker = new StyleChecker(style);
@@ -68,7 +83,8 @@ export class OutputFactsReader {
     let k = 0;
     return parsed.map((p) => {
       const style = p.idk ? undefined : styled[k++]!;
-      return { idk: p.idk, schemaValid: p.schemaValid, words: style?.words ?? 0, findings: style?.findings ?? NO_FINDINGS };
+      return style?.findings.length ? { idk: p.idk, schemaValid: p.schemaValid, words: style.words, findings: style.findings }
+        : this.shared(p.idk, p.schemaValid, style?.words ?? 0);
     });
   }
 }
@@ -111,7 +127,7 @@ export async function runOutputs(store: Store, m: RunManifest, onProblem: OnStor
     const prev = byExample.get(r.exampleId);
     if (!prev) pairs++;
     else if (!hasOutput(r) && hasOutput(prev.r)) return;
-    byExample.set(r.exampleId, { r, runId: m.runId });
+    byExample.set(r.exampleId, { r: facts ? comparedFields(r) : r, runId: m.runId });
   }, (p) => problems.push(p), digest?.add);
   const lineProblems = [...problems];
   for (const p of store.responseCountProblems(m, pairs, problems)) onProblem(p);
@@ -119,10 +135,32 @@ export async function runOutputs(store: Store, m: RunManifest, onProblem: OnStor
     const rows: Chosen[] = [];
     for (const byExample of byCandidate.values()) for (const c of byExample.values()) rows.push(c);
     const withOutput = rows.filter((c) => hasOutput(c.r));
-    facts.many(withOutput.map((c) => c.r.output!)).forEach((f, i) => { withOutput[i]!.facts = f; });
+    // In slices: what parsing and style checking make of 100k texts at once is garbage that would all be alive together.
+    for (let from = 0; from < withOutput.length; from += FACTS_SLICE) {
+      const slice = withOutput.slice(from, from + FACTS_SLICE);
+      facts.many(slice.map((c) => c.r.output!)).forEach((f, i) => { slice[i]!.facts = f; });
+    }
     if (source && await store.writeRunSummary(m.runId, source, toSummary(rows, lineProblems, pairs, facts.key, kept), 'responses', digest) && use) use.written++;
   }
   return byCandidate;
+}
+
+/** Outputs whose facts are read together (a style without regex rules finds the same in any slicing). */
+const FACTS_SLICE = 4096;
+
+/**
+ * The fields of a response the comparison reads (those its summary keeps, and the text until its facts are read): the
+ * rest of each line of a 100k-line run is not kept alive.
+ */
+const comparedFields = (r: ResponseRecord): ResponseRecord => ({ exampleId: r.exampleId, candidateId: r.candidateId, model: '', requestHash: '', at: '',
+  output: r.output, outputHash: r.outputHash, error: r.error, latencyMs: r.latencyMs, inputTokens: r.inputTokens, outputTokens: r.outputTokens, cost: r.cost });
+
+/** Whether the run's responses have a valid summary holding the facts of `facts` (its rows are not decoded). */
+export async function hasRunSummary(store: Store, m: RunManifest, facts: OutputFactsReader): Promise<boolean> {
+  const source = await store.responsesStamp(m.runId);
+  const body = source && await store.readRunSummary(m.runId, source);
+  if (!body) return false;
+  try { return (new SummaryDecoder(body).meta as unknown as Meta).facts.some((f) => f?.key === facts.key); } catch { return false; }
 }
 
 /** At most this many fact sets (output spec × style) are kept per summary, the newest. */
@@ -241,17 +279,7 @@ function fromSummary({ meta, cols, examples, hashes }: Parsed, key: string, runI
   const { found } = meta.facts[k]!;
   const { flags, words } = cols.sets[k]!;
   const ruleOf = meta.facts[k]!.rules.map((ruleId) => ({ ruleId }));
-  // Facts without findings repeat (the same flags and word count): one shared, frozen object each.
-  const shared = new Map<number, OutputFacts>();
-  const sharedFacts = (fl: number, words: number): OutputFacts => {
-    const id = Number.isSafeInteger(words * 8) ? words * 8 + fl : NaN;   // (a word count is a whole number)
-    let f = shared.get(id);
-    if (!f) {
-      f = Object.freeze({ idk: (fl & 1) !== 0, schemaValid: (fl & 2) !== 0, words, findings: NO_FINDINGS });
-      if (!Number.isNaN(id)) shared.set(id, f);
-    }
-    return f;
-  };
+  const sharedFacts = factsWithoutFindings();
   const n = meta.rows;
   const byCandidate = meta.candidates.map(() => new Map<string, Chosen>());
   let h = 0;
@@ -274,7 +302,7 @@ function fromSummary({ meta, cols, examples, hashes }: Parsed, key: string, runI
     if (fl & 4) {
       const f = found[i]!;
       if (f !== 0 && !(Array.isArray(f) && f.every((x) => ruleOf[x] !== undefined))) return undefined;
-      row.facts = f === 0 ? sharedFacts(fl, words[i]!) : { idk: (fl & 1) !== 0, schemaValid: (fl & 2) !== 0, words: words[i]!, findings: f.map((x) => ruleOf[x]!) };
+      row.facts = f === 0 ? sharedFacts((fl & 1) !== 0, (fl & 2) !== 0, words[i]!) : { idk: (fl & 1) !== 0, schemaValid: (fl & 2) !== 0, words: words[i]!, findings: f.map((x) => ruleOf[x]!) };
     }
     const byExample = byCandidate[cols.candidate[i]!]!;
     const size = byExample.size;

@@ -77,8 +77,8 @@ export async function judgeStoredRun(opts: JudgeStoredRunOptions): Promise<Judge
   }
   const backend = runnerJudgeBackend({ store, runId, endpoints: opts.endpoints, getProvider: opts.getProvider, concurrency: opts.concurrency, batch: opts.batch, onProgress: opts.onProgress });
   const summary = await judgeRun({ store, runId, responses: await readJudgedResponses(store, manifest, opts.onStoreProblem), examples, outputSpec, metrics, backend, rejudge: opts.rejudge, signal: opts.signal });
-  // The comparison that follows reads the verdicts from their summary instead of every line.
-  if (!opts.signal?.aborted) await summariseRun(store, project, runId, 'verdicts');
+  // The comparison that follows reads the run from its summaries instead of every line.
+  if (!opts.signal?.aborted) for (const of of ['responses', 'verdicts'] as const) await summariseRun(store, project, runId, of);
   return summary;
 }
 

@@ -80,7 +80,9 @@ export interface RunTarget {
   signal?: AbortSignal;
   /**
    * The project the run belongs to: when the run ends, the summary its next comparison reads is built (see
-   * src/core/compare/runEnd.ts), so that comparison does not read every line.
+   * src/core/compare/runEnd.ts), so that comparison does not read every line. The editor passes it (its panel would
+   * read the run in the same process anyway); the CLI's `run` does not, as building it right after a 100k-request
+   * batch run, beside the run's uncollected garbage, takes the process over its 300 MB (`judge` builds it instead).
    */
   project?: ProjectFile;
 }
