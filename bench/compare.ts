@@ -30,10 +30,13 @@ async function main(): Promise<void> {
     ],
   });
   try {
-    // The files as a run and its judging leave them: just written (the fixture took a while to make).
-    const sources = fs.readdirSync(path.join(f.root, 'runs')).flatMap((id) => ['responses.jsonl', 'verdicts.jsonl'].map((x) => path.join(f.root, 'runs', id, x)));
-    for (const file of sources) fs.writeFileSync(file, fs.readFileSync(file));
-    const runEnd = scenario(f.project, 'run-end');
+    // Each file as the run (responses) and then its judging (verdicts) leave it, just written, and the step that ends each.
+    const runs = fs.readdirSync(path.join(f.root, 'runs')).map((id) => path.join(f.root, 'runs', id));
+    const sources = runs.flatMap((dir) => [path.join(dir, 'responses.jsonl'), path.join(dir, 'verdicts.jsonl')]);
+    const ends = (['run-end', 'judge-end'] as const).map((step) => {
+      for (const dir of runs) { const file = path.join(dir, step === 'run-end' ? 'responses.jsonl' : 'verdicts.jsonl'); fs.writeFileSync(file, fs.readFileSync(file)); }
+      return scenario(f.project, step);
+    });
     const checked = hashChecked(sources);
     const right = scenario(f.project);
     const next = Array.from({ length: Number(values.repeat) }, () => scenario(f.project));
@@ -43,7 +46,8 @@ async function main(): Promise<void> {
     const line = (out: CompareScenarioResult): string => `${(out.ms / 1000).toFixed(2)} s, ${(out.cpuMs / 1000).toFixed(2)} s CPU, peak RSS ${(out.peakRss / 1024 / 1024).toFixed(0)} MB`;
     const use = (u: CompareScenarioResult['summaries']): string => `responses: ${u.read} from summaries, ${u.fullReads} read in full, ${u.written} summaries written; verdicts: ${u.verdictsRead} from summaries, ${u.verdictsWritten} written`;
     console.log(`\ncomparison, ${n.toLocaleString('en')} paired questions (baseline + 1 candidate, judged, 200 labels each); store open + comparison`);
-    console.log(`  end of the run and its judging (builds the summaries; part of the run's cost): ${line(runEnd)}   (${use(runEnd.summaries)})`);
+    console.log(`  end of the run (builds its responses' summary; part of the run's cost):       ${line(ends[0]!)}   (${use(ends[0]!.summaries)})`);
+    console.log(`  end of the judging (builds its verdicts' summary; part of the judging's cost): ${line(ends[1]!)}   (${use(ends[1]!.summaries)})`);
     console.log(`  comparison right after the run (reads the summaries):                           ${line(right)} (target ≤ 2 s)   (${use(right.summaries)})`);
     console.log(`    ${checked ? 'the summaries were made before the files settled: this comparison checked the files\' sha256' : 'NOTE: the files had settled before the run\'s end step read them (a loaded machine): no sha256 was checked'}`);
     for (const out of next) console.log(`  next comparison (reads the summaries):                                         ${line(out)} (target ≤ 2 s)   (${use(out.summaries)})`);
@@ -63,7 +67,7 @@ function hashChecked(sources: readonly string[]): boolean {
   });
 }
 
-function scenario(project: string, step: 'compare' | 'run-end' = 'compare'): CompareScenarioResult {
+function scenario(project: string, step: 'compare' | 'run-end' | 'judge-end' = 'compare'): CompareScenarioResult {
   const r = spawnSync(process.execPath, ['--max-semi-space-size=4', bundle, project, step], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`compare scenario exited with ${r.status}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as CompareScenarioResult;
