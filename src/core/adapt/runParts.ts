@@ -3,7 +3,6 @@
 // killed adaptation resumes its runs, and a request already answered is never paid for twice. Before a run
 // starts, the calls it would really make (the cache answers the rest) are checked against the budget.
 import * as path from 'node:path';
-import { summariseRun } from '../compare/runEnd';
 import { judgeStoredRun, selectMetrics } from '../metrics/judgeStoredRun';
 import type { ProjectFile, TestSetSpec } from '../project/types';
 import type { PromptFile } from '../prompt/types';
@@ -83,7 +82,7 @@ export async function runAndJudgePart(s: AdaptServices, r: PartRun, budget: Budg
   });
   budget.record({ calls: result.counts.requested, usd });
   if (result.status === 'cancelled') return 'cancelled';
-  await summariseRun(store, s.project, result.runId, 'responses');
+  // judgeStoredRun builds the run's summaries for the next comparison when it ends.
   const judged = new Map<string, { calls: number; usd: number }>();
   await judgeStoredRun({ project: s.project, store, runId: result.runId, endpoints: s.endpoints, getProvider: s.getProvider, concurrency: s.concurrency, signal: s.signal,
     onProgress: (batch, p) => judged.set(batch, { calls: p.counts.requested, usd: 0 }) });
